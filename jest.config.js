@@ -1,0 +1,12 @@
+// Run with NODE_OPTIONS=--experimental-vm-modules (see the root "test" script): sources are ESM TypeScript
+// whose relative imports end in `.ts`, transformed by ts-jest in ESM mode.
+/** @type {import('jest').Config} */
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/\\.data/', '/__generated__/'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+};

@@ -1,0 +1,15 @@
+import { invalidId } from '@wrk/platform/errors';
+import { entityType, entityTypeOfId, type EntityTypeInfo } from './index.ts';
+
+/** The entity type an ID names; INVALID_ID when malformed or of an unknown prefix. */
+export function typeOfIdOrThrow(id: string): EntityTypeInfo {
+  const info = entityTypeOfId(id);
+  if (!info) throw invalidId(id);
+  return info;
+}
+
+/** Checks that an argument names an entity of the expected type; INVALID_ID otherwise. */
+export function expectIdOf(typename: string, id: string): string {
+  if (entityTypeOfId(id)?.typename !== entityType(typename).typename) throw invalidId(id, typename);
+  return id;
+}

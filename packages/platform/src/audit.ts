@@ -1,0 +1,75 @@
+import { newExternalId } from './ids.ts';
+import type { RequestContext } from './context.ts';
+
+/** Any Prisma client or interactive-transaction client. */
+export interface RawSqlExecutor {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+export type ChangeAction = 'create' | 'update' | 'archive' | 'link' | 'unlink' | 'grant' | 'revoke' | 'approve' | 'reject';
+
+export interface Change {
+  entityType: string;
+  entityId: string;
+  action: ChangeAction;
+  before?: object | null;
+  after?: object | null;
+}
+
+/** JSON-safe copy of a row: BigInt as string, Date as ISO string. */
+export function toJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+export function diffOf(before: object | null | undefined, after: object | null | undefined): Record<string, unknown> {
+  const a = (toJson(before ?? {}) ?? {}) as Record<string, unknown>;
+  const b = (toJson(after ?? {}) ?? {}) as Record<string, unknown>;
+  const diff: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (key === 'updatedAt') continue;
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) diff[key] = { from: a[key] ?? null, to: b[key] ?? null };
+  }
+  return diff;
+}
+
+/**
+ * Writes the audit row and the outbox event of a change. Call it with the transaction client of the change
+ * itself, so that the change, its audit row and its event commit or roll back together.
+ */
+export async function recordChange(tx: RawSqlExecutor, ctx: RequestContext, change: Change): Promise<void> {
+  const before = change.before ? toJson(change.before) : null;
+  const after = change.after ? toJson(change.after) : null;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "platform"."audit_logs"
+       (external_id, entity_type, entity_id, action, before, after, diff, actor, source_system, request_id)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10)`,
+    newExternalId('aud'),
+    change.entityType,
+    change.entityId,
+    change.action,
+    JSON.stringify(before),
+    JSON.stringify(after),
+    JSON.stringify(diffOf(change.before, change.after)),
+    ctx.actor,
+    ctx.sourceSystem,
+    ctx.requestId,
+  );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "platform"."integration_events"
+       (external_id, direction, event_type, entity_type, entity_id, source, payload, actor, source_system, request_id)
+     VALUES ($1, 'outbound', $2, $3, $4, 'wrk', $5::jsonb, $6, $7, $8)`,
+    newExternalId('evt'),
+    `${change.entityType}.${change.action}`,
+    change.entityType,
+    change.entityId,
+    JSON.stringify({ entityId: change.entityId, action: change.action, after }),
+    ctx.actor,
+    ctx.sourceSystem,
+    ctx.requestId,
+  );
+}
+
+/** Attribution columns for a row written now by this request. */
+export function attribution(ctx: RequestContext): { actor: string; sourceSystem: string } {
+  return { actor: ctx.actor, sourceSystem: ctx.sourceSystem };
+}

@@ -1,0 +1,78 @@
+import { GraphQLError } from 'graphql';
+
+/** Stable `extensions.code` values clients can rely on. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INVALID_ID: 'INVALID_ID',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  CONSTRAINT_VIOLATION: 'CONSTRAINT_VIOLATION',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function graphQLError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const badUserInput = (field: string, message: string) =>
+  graphQLError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
+
+export const invalidId = (id: string, expected?: string) =>
+  graphQLError(
+    ErrorCode.INVALID_ID,
+    expected ? `"${id}" is not a valid ${expected} ID` : `"${id}" is not a valid WRK ID (expected <prefix>_<id>)`,
+    { id },
+  );
+
+export const notFound = (id: string, extensions: Record<string, unknown> = {}) =>
+  graphQLError(ErrorCode.NOT_FOUND, `No entity with ID "${id}"`, { id, ...extensions });
+
+export const unauthenticated = (message: string) =>
+  graphQLError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+
+interface DatabaseErrorLike {
+  code?: string;
+  meta?: Record<string, unknown>;
+  message?: string;
+  cause?: unknown;
+}
+
+/** Postgres SQLSTATE of a driver error that Prisma wrapped, if any. */
+function sqlState(error: DatabaseErrorLike): string | undefined {
+  const text = JSON.stringify(error.meta ?? {}) + String(error.message ?? '');
+  return /\b(23505|23503|23514|23502)\b/.exec(text)?.[1];
+}
+
+/**
+ * Turns database refusals (unique, foreign key, check, not-null) into client errors with stable codes;
+ * anything else is rethrown unchanged (and masked as INTERNAL_SERVER_ERROR by the server).
+ */
+export function translateDatabaseError(error: unknown): never {
+  const e = error as DatabaseErrorLike;
+  const state = sqlState(e);
+  if (e.code === 'P2002' || state === '23505') {
+    throw graphQLError(ErrorCode.CONFLICT, 'An entity with these values already exists', { target: e.meta?.target });
+  }
+  if (e.code === 'P2003' || state === '23503') {
+    throw graphQLError(ErrorCode.CONSTRAINT_VIOLATION, 'A referenced entity does not exist or is still referenced');
+  }
+  if (e.code === 'P2011' || state === '23502') {
+    throw graphQLError(ErrorCode.BAD_USER_INPUT, 'A required value is missing');
+  }
+  if (state === '23514') {
+    const constraint = /constraint "?([a-z0-9_]+)"?/.exec(JSON.stringify(e.meta ?? {}) + e.message)?.[1];
+    throw graphQLError(ErrorCode.CONSTRAINT_VIOLATION, `The database refused the values (${constraint ?? 'check'})`, {
+      constraint,
+    });
+  }
+  throw error;
+}
+
+/** The row, or NOT_FOUND naming the ID that found nothing. */
+export function found<Row>(row: Row | null | undefined, id: string): Row {
+  if (row === null || row === undefined) throw notFound(id);
+  return row;
+}

@@ -1,0 +1,32 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A per-request loader of rows by a key column: one `findMany … in` per tick, whatever the list size.
+ * Missing keys resolve to null.
+ */
+export function rowLoader<Key extends string | number, Row>(
+  fetch: (keys: Key[]) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
+): DataLoader<Key, Row | null> {
+  return new DataLoader<Key, Row | null>(async (keys) => {
+    const rows = await fetch([...keys]);
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** A per-request loader of the rows belonging to each key (one-to-many), in one query per tick. */
+export function groupLoader<Key extends string | number, Row>(
+  fetch: (keys: Key[]) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
+): DataLoader<Key, Row[]> {
+  return new DataLoader<Key, Row[]>(async (keys) => {
+    const rows = await fetch([...keys]);
+    const groups = new Map<Key, Row[]>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}

@@ -1,0 +1,19 @@
+import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
+
+/** The scalars every subgraph declares (`scalar DateTime`, `scalar Date`, `scalar JSON`). */
+export const scalarResolvers = {
+  DateTime: DateTimeResolver,
+  Date: DateResolver,
+  JSON: JSONResolver,
+};
+
+/**
+ * GraphQL enum values are UPPER_CASE; Prisma stores the lower_case names. This maps one to the other so
+ * resolvers and inputs see the Prisma values.
+ */
+export function upperCaseEnum<Values extends Record<string, string>>(prismaEnum: Values): Record<string, Values[keyof Values]> {
+  return Object.fromEntries(Object.values(prismaEnum).map((value) => [value.toUpperCase(), value])) as Record<
+    string,
+    Values[keyof Values]
+  >;
+}

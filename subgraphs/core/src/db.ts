@@ -1,0 +1,9 @@
+import { createPrismaClient } from '@wrk/platform';
+import { PrismaClient } from './__generated__/prisma/client.ts';
+
+export type CoreDb = PrismaClient;
+export type CoreTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export const createCoreDb = (databaseUrl: string): CoreDb => createPrismaClient(PrismaClient, databaseUrl);
+
+export type { Person, Organization, Meeting, Project, Contract, Trip, Grant, Action, Decision, EntityLink } from './__generated__/prisma/client.ts';

@@ -1,0 +1,2 @@
+export { newExternalId } from '@wrk/platform';
+export { prefixOf } from '@wrk/catalog';

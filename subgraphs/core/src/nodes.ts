@@ -1,0 +1,85 @@
+import { entityTypeOfId } from '@wrk/catalog';
+import { typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { notFound } from '@wrk/platform';
+import type { Context } from './context.ts';
+import type { CoreRowLoaderName } from './loaders.ts';
+import type { EntityLink } from './db.ts';
+import type { ResolversParentTypes } from './__generated__/resolvers-types.ts';
+
+/** Core's own entity types and the loader that reads each by external ID. */
+const CORE_LOADERS: Record<string, CoreRowLoaderName> = {
+  Person: 'person',
+  Organization: 'organization',
+  Meeting: 'meeting',
+  Project: 'project',
+  Contract: 'contract',
+  Trip: 'trip',
+  Grant: 'grant',
+  Action: 'action',
+  Decision: 'decision',
+  EntityLink: 'entityLink',
+};
+
+/** A core row or another subgraph's entity reference, tagged with its GraphQL type for Node.__resolveType. */
+export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
+
+/**
+ * Resolves any ID of the graph: core's own entities are loaded here (NOT_FOUND when absent); entities of
+ * other subgraphs become stubs `{ __typename, id }` whose fields the gateway fetches from their owner.
+ */
+export async function resolveNode(id: string, ctx: Context): Promise<NodeRef> {
+  const type = typeOfIdOrThrow(id);
+  const loader = CORE_LOADERS[type.typename];
+  if (type.owner !== 'core' || !loader) return { __typename: type.typename, id };
+  const row = await ctx.loaders[loader].load(id);
+  if (!row) throw notFound(id);
+  return { __typename: type.typename, ...row };
+}
+
+/** Like resolveNode, for a stored reference: a target that is gone resolves to null (with an error entry). */
+export async function resolveStoredRef(id: string, ctx: Context): Promise<NodeRef | null> {
+  if (!entityTypeOfId(id)) return null;
+  return resolveNode(id, ctx);
+}
+
+export async function existsInCore(id: string, ctx: Context): Promise<boolean> {
+  const loader = CORE_LOADERS[typeOfIdOrThrow(id).typename];
+  return loader ? (await ctx.loaders[loader].load(id)) !== null : false;
+}
+
+export type LinkDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';
+
+export async function linksOf(
+  entityId: string,
+  args: { linkType?: string | null; direction?: LinkDirection | null },
+  ctx: Context,
+): Promise<EntityLink[]> {
+  const direction = args.direction ?? 'BOTH';
+  const [outgoing, incoming] = await Promise.all([
+    direction === 'INCOMING' ? [] : ctx.loaders.linksFrom.load(entityId),
+    direction === 'OUTGOING' ? [] : ctx.loaders.linksTo.load(entityId),
+  ]);
+  const links = [...outgoing, ...incoming];
+  return args.linkType ? links.filter((link) => link.linkType === args.linkType) : links;
+}
+
+/** A reference to a user, resolved by the identity subgraph. */
+export const userRef = (userId: string | null) => (userId ? { __typename: 'User' as const, id: userId } : null);
+
+/** Fields every core entity row shares. */
+export const coreEntityFields = {
+  id: (row: { externalId: string }) => row.externalId,
+  links: (row: { externalId: string }, args: { linkType?: string | null; direction?: LinkDirection | null }, ctx: Context) =>
+    linksOf(row.externalId, args, ctx),
+};
+
+export const ownedEntityFields = {
+  ...coreEntityFields,
+  owner: (row: { ownerUserId: string | null }) => userRef(row.ownerUserId),
+};
+
+/** The `links` field core contributes to entities owned by other subgraphs. */
+export const foreignEntityFields = {
+  links: (ref: { id: string }, args: { linkType?: string | null; direction?: LinkDirection | null }, ctx: Context) =>
+    linksOf(ref.id, args, ctx),
+};

@@ -1,0 +1,59 @@
+import { badUserInput, found, listPage, notFound } from '@wrk/platform';
+import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import type { EntityLinkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { existsInCore, resolveStoredRef } from '../nodes.ts';
+import { existsAtOwner } from '../owners.ts';
+import { newRowColumns, writeAndRecord } from '../writes.ts';
+
+const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
+
+export const EntityLink: EntityLinkResolvers = {
+  id: (link) => link.externalId,
+  from: (link, _, ctx) => resolveStoredRef(link.fromId, ctx),
+  to: (link, _, ctx) => resolveStoredRef(link.toId, ctx),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.entityLink.load(ref.id), ref.id),
+};
+
+export const EntityLinkQueries: QueryResolvers = {
+  entityLink: async (_, { id }, ctx) => found(await ctx.loaders.entityLink.load(expectIdOf('EntityLink', id)), id),
+  entityLinks: (_, args, ctx) => listPage(ctx.db.entityLink, args, args.linkType ? { linkType: args.linkType } : {}),
+};
+
+/** The linkable entity an argument names, checked to exist (at its owner) before a link may point at it. */
+async function linkEndpoint(field: string, id: string, ctx: Context) {
+  const type = typeOfIdOrThrow(id);
+  if (!type.linkable) throw badUserInput(field, `${type.typename} entities cannot be linked`);
+  const exists =
+    type.owner === 'core' ? await existsInCore(id, ctx) : await existsAtOwner(ownerUrl(type.owner, ctx), type.typename, id, ctx);
+  if (!exists) throw notFound(id, { field });
+  return type;
+}
+
+function ownerUrl(owner: string, ctx: Context): string {
+  const url = ctx.ownerUrls[owner as keyof typeof ctx.ownerUrls];
+  if (!url) throw new Error(`No URL configured for the ${owner} subgraph`);
+  return url;
+}
+
+export const EntityLinkMutations: MutationResolvers = {
+  createEntityLink: async (_, { from, to, linkType }, ctx) => {
+    if (!LINK_TYPE.test(linkType)) throw badUserInput('linkType', 'must be lower_snake_case, e.g. supporting_document');
+    if (from === to) throw badUserInput('to', 'an entity cannot be linked to itself');
+    const [fromType, toType] = await Promise.all([linkEndpoint('from', from, ctx), linkEndpoint('to', to, ctx)]);
+    return writeAndRecord(ctx, 'EntityLink', 'link', async (tx) => ({
+      after: await tx.entityLink.create({
+        data: {
+          ...newRowColumns(ctx, 'EntityLink'),
+          fromType: fromType.typename,
+          fromId: from,
+          toType: toType.typename,
+          toId: to,
+          linkType,
+          createdBy: ctx.actor,
+          source: ctx.sourceSystem,
+        },
+      }),
+    }));
+  },
+};

@@ -1,0 +1,18 @@
+import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
+import type { Context } from './context.ts';
+import type { CoreDb } from './db.ts';
+import { createLoaders } from './loaders.ts';
+import type { OwnerUrls } from './owners.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
+  return {
+    name: 'core',
+    typeDefs,
+    resolvers: resolvers as SubgraphDefinition['resolvers'],
+    createContext: (request) => ({ ...request, db, loaders: createLoaders(db), ownerUrls }),
+    isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
+  };
+}
