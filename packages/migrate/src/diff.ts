@@ -25,8 +25,12 @@ import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import { MIGRATIONS_TABLE, REPO_ROOT, schemaPath, type Slice } from './paths.ts';
 
+// Node has WebAssembly, but the ES2023 lib and @types/node 20 do not declare it.
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
 let wasmReady: Promise<void> | undefined;
-let lastPanic: string | undefined;
 
 /**
  * The package's entry point does `import * as wasm from "./schema_engine_bg.wasm"`, which Node only supports
@@ -36,9 +40,14 @@ let lastPanic: string | undefined;
  */
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
-    // On a Rust panic the glue calls `global.PRISMA_WASM_PANIC_REGISTRY.set_message(msg)` (Prisma's CLI sets this up).
+    // On a Rust panic the glue calls `global.PRISMA_WASM_PANIC_REGISTRY.set_message(msg)` (Prisma's CLI sets
+    // this up) and then dies with an uncaught "RuntimeError: unreachable": print the message, which is the only
+    // useful part, and start from a fresh instance next time.
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
-      set_message: (message: string) => { console.error("PANIC", message); lastPanic = message; },
+      set_message: (message: string) => {
+        console.error(`Prisma schema engine panicked: ${message}`);
+        wasmReady = undefined;
+      },
     };
     const glue = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = await readFile(join(dirname(glue), 'schema_engine_bg.wasm'));
@@ -62,7 +71,7 @@ export async function diffSchemaToSql(slice: Slice, from: DiffFrom, options: { r
   // `bindMigrationAwareSqlAdapterFactory` wraps an adapter the way the engine expects (errors captured in a
   // registry, Result-returning methods).
   const adapter = bindMigrationAwareSqlAdapterFactory(
-    from.kind === 'database' ? new SchemaEnginePg(from.url, slice) : offlineAdapterFactory(),
+    from.kind === 'database' ? new SchemaEnginePg(from.url) : offlineAdapterFactory(),
   );
   try {
     const engine: SchemaEngine = await bindings.SchemaEngine.new(
@@ -104,7 +113,7 @@ const PG_TEXT_OID = 25;
  * Without it, any CHECK constraint, or Postgres 18's NOT NULL constraints, break the diff.
  */
 class SchemaEnginePg extends PrismaPg {
-  constructor(url: string, slice: Slice) {
+  constructor(url: string) {
     const charColumns = new WeakMap<unknown[], number[]>();
     const pool = new pg.Pool({ connectionString: url });
     const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;

@@ -76,7 +76,7 @@ export async function migrate(
             await client.query(`INSERT INTO ${table} (name, checksum) VALUES ($1, $2)`, [file.name, file.checksum]);
             await client.query('COMMIT');
           } catch (error) {
-            await client.query('ROLLBACK');
+            await client.query('ROLLBACK').catch(() => {});
             throw new Error(`${slice}: migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
           }
           applied.push(`${slice}/${file.name}`);

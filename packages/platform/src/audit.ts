@@ -1,5 +1,6 @@
 import { newExternalId } from './ids.ts';
 import type { RequestContext } from './context.ts';
+import { translateDatabaseError } from './errors.ts';
 
 /** Any Prisma client or interactive-transaction client. */
 export interface RawSqlExecutor {
@@ -72,4 +73,31 @@ export async function recordChange(tx: RawSqlExecutor, ctx: RequestContext, chan
 /** Attribution columns for a row written now by this request. */
 export function attribution(ctx: RequestContext): { actor: string; sourceSystem: string } {
   return { actor: ctx.actor, sourceSystem: ctx.sourceSystem };
+}
+
+/** A Prisma client: runs an interactive transaction with its transaction client. */
+export interface TransactionRunner<Tx> {
+  $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
+}
+
+/**
+ * Runs a write and records it: the row, its audit_logs row and its integration_events row commit together
+ * or not at all. Database refusals become client errors with stable codes.
+ */
+export async function writeAndRecord<Tx extends RawSqlExecutor, Row extends { externalId: string }>(
+  db: TransactionRunner<Tx>,
+  ctx: RequestContext,
+  entityType: string,
+  action: ChangeAction,
+  write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
+): Promise<Row> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const { before, after } = await write(tx);
+      await recordChange(tx, ctx, { entityType, entityId: after.externalId, action, before, after });
+      return after;
+    });
+  } catch (error) {
+    translateDatabaseError(error);
+  }
 }

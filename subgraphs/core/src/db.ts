@@ -2,7 +2,7 @@ import { createPrismaClient } from '@wrk/platform';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 
 export type CoreDb = PrismaClient;
-export type CoreTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 export const createCoreDb = (databaseUrl: string): CoreDb => createPrismaClient(PrismaClient, databaseUrl);
 

@@ -10,6 +10,9 @@ const db = fromEnv ? { url: fromEnv, stop: async () => {} } : await startEmbedde
 try {
   const { applied } = await migrate(db.url, { log: console.log });
   console.log(`${applied.length} migration(s) applied in ${Date.now() - started} ms`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1; // not process.exit(): the embedded server must still be stopped
 } finally {
   await db.stop();
 }

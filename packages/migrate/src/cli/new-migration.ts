@@ -8,5 +8,10 @@ if (!slice || !name || !isSlice(slice)) {
   console.error(`usage: pnpm db:migration <${SLICES.join('|')}> <name>`);
   process.exit(2);
 }
-const file = await newMigration(slice, name);
-console.log(file ? `wrote ${relative(REPO_ROOT, file)}` : `${slice}: no changes`);
+try {
+  const file = await newMigration(slice, name);
+  console.log(file ? `wrote ${relative(REPO_ROOT, file)}` : `${slice}: no changes`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { composeServices } from '@apollo/composition';
+import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
+import { parse } from 'graphql';
+
+const repoRoot = new URL('../../', import.meta.url);
+
+/** Where each subgraph answers by default (its standalone PORT); the running gateway overrides these. */
+export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
+  identity: 'http://127.0.0.1:4001/graphql',
+  core: 'http://127.0.0.1:4002/graphql',
+  files: 'http://127.0.0.1:4003/graphql',
+  agents: 'http://127.0.0.1:4004/graphql',
+};
+
+export const SUPERGRAPH_FILE = new URL('supergraph.graphql', repoRoot);
+
+export function subgraphSdl(name: SubgraphName): string {
+  return readFileSync(new URL(`subgraphs/${name}/schema.graphql`, repoRoot), 'utf8');
+}
+
+/** Composes the supergraph from the subgraphs' schema.graphql files with @apollo/composition (no rover). */
+export function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): string {
+  const result = composeServices(
+    SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(subgraphSdl(name)) })),
+  );
+  if (result.errors) {
+    throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
+  }
+  return result.supergraphSdl;
+}
+
+export function committedSupergraph(): string {
+  return readFileSync(SUPERGRAPH_FILE, 'utf8');
+}

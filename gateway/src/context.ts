@@ -1,0 +1,5 @@
+import type { Claims } from '@wrk/platform';
+
+export interface GatewayContext {
+  claims: Claims;
+}

@@ -1,0 +1,34 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { CLAIMS_HEADER, signClaims } from '@wrk/platform';
+import type { GatewayContext } from './context.ts';
+
+/**
+ * One keep-alive connection pool for all subgraph requests: Apollo's default fetcher opens a connection per
+ * request, which halved throughput in our measurements.
+ */
+const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+const keepAliveFetch = ((url: string, init: RequestInit) =>
+  undiciFetch(url, { ...(init as object), dispatcher: keepAliveAgent })) as unknown as typeof fetch;
+
+/** Counts subgraph requests per operation (benchmarks read it). */
+export const subgraphFetches = { count: 0 };
+
+/** Sends each subgraph request with the caller's claims, signed: subgraphs trust nothing else. */
+export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly secret: string) {
+    super({ url, fetcher: keepAliveFetch as never });
+  }
+
+  override async willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
+    subgraphFetches.count += 1;
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    // Health checks and schema loading have no incoming request; they are signed as the gateway itself.
+    const claims = 'incomingRequestContext' in options ? options.incomingRequestContext.context.claims : undefined;
+    headers.set(
+      CLAIMS_HEADER,
+      await signClaims(claims ?? { kind: 'system', agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' }, this.secret),
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { startEmbeddedPostgres, type RunningDatabase } from '@wrk/devdb';
+import { migrate } from '@wrk/migrate';
+import { logger, startSubgraph, type RunningServer } from '@wrk/platform';
+import type { SubgraphName } from '@wrk/catalog';
+import { composeSupergraph } from '@wrk/gateway/compose';
+import { startGateway } from '@wrk/gateway/server';
+import { createIdentityDb } from '@wrk/subgraph-identity/db';
+import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
+import { seedIdentity } from '@wrk/subgraph-identity/seed';
+import { createCoreDb } from '@wrk/subgraph-core/db';
+import { coreSubgraph } from '@wrk/subgraph-core/subgraph';
+import { seedCore } from '@wrk/subgraph-core/seed';
+import { createFilesDb } from '@wrk/subgraph-files/db';
+import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
+import { seedFiles } from '@wrk/subgraph-files/seed';
+import { createAgentsDb } from '@wrk/subgraph-agents/db';
+import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
+import { seedAgents } from '@wrk/subgraph-agents/seed';
+
+export interface StackOptions {
+  /** A real Postgres; when absent, an embedded Postgres keeps its data in `dataDir`. */
+  databaseUrl?: string;
+  dataDir?: string;
+  gatewayPort?: number;
+  host?: string;
+  /** Seed the demo organisation into empty slices (default true). */
+  seed?: boolean;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = resolve(new URL('../../../.data/postgres', import.meta.url).pathname);
+
+/** The whole of WRK in one process: database (embedded unless given), migrations, demo data, 4 subgraphs, gateway. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const embedded: RunningDatabase | undefined = options.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEFAULT_DATA_DIR });
+  const databaseUrl = options.databaseUrl ?? embedded!.url;
+  const { applied } = await migrate(databaseUrl);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const dbs = {
+    identity: createIdentityDb(databaseUrl),
+    core: createCoreDb(databaseUrl),
+    files: createFilesDb(databaseUrl),
+    agents: createAgentsDb(databaseUrl),
+  };
+  if (options.seed ?? true) await seedDemo(dbs);
+
+  const host = options.host ?? '127.0.0.1';
+  const started: RunningServer[] = [];
+  const start = async (server: Promise<RunningServer>) => {
+    const running = await server;
+    started.push(running);
+    return running;
+  };
+  const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host }));
+  const files = await start(startSubgraph(filesSubgraph(dbs.files), { host }));
+  const agents = await start(startSubgraph(agentsSubgraph(dbs.agents), { host }));
+  const core = await start(
+    startSubgraph(coreSubgraph(dbs.core, { identity: identity.url, files: files.url, agents: agents.url }), { host }),
+  );
+  const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
+  const gateway = await start(
+    startGateway({ supergraphSdl: composeSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
+  );
+
+  return {
+    gatewayUrl: gateway.url,
+    subgraphUrls,
+    databaseUrl,
+    async stop() {
+      for (const server of started.reverse()) await server.stop();
+      await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
+      await embedded?.stop();
+    },
+  };
+}
+
+async function seedDemo(dbs: {
+  identity: ReturnType<typeof createIdentityDb>;
+  core: ReturnType<typeof createCoreDb>;
+  files: ReturnType<typeof createFilesDb>;
+  agents: ReturnType<typeof createAgentsDb>;
+}): Promise<void> {
+  const seeded = await Promise.all([seedIdentity(dbs.identity), seedCore(dbs.core), seedFiles(dbs.files), seedAgents(dbs.agents)]);
+  if (seeded.some(Boolean)) logger.info('demo data seeded');
+}

@@ -1,2 +1,0 @@
-export { newExternalId } from '@wrk/platform';
-export { prefixOf } from '@wrk/catalog';

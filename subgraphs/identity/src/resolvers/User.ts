@@ -1,0 +1,43 @@
+import { badUserInput, found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { MutationResolvers, QueryResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
+import { newRowColumns, writeAndRecord } from '../writes.ts';
+
+export const User: UserResolvers = {
+  id: (user) => user.externalId,
+  teams: async (user, _, ctx) => (await ctx.loaders.teamsOfUser.load(user.id)).map((membership) => membership.team),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.user.load(ref.id), ref.id),
+};
+
+export const UserQueries: QueryResolvers = {
+  me: (_, __, ctx) => (ctx.claims.sub ? ctx.loaders.user.load(ctx.claims.sub) : null),
+  user: async (_, { id }, ctx) => found(await ctx.loaders.user.load(expectIdOf('User', id)), id),
+  users: (_, args, ctx) => listPage(ctx.db.user, args, {}, [{ name: 'asc' }]),
+};
+
+function email(value: string): string {
+  const address = value.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw badUserInput('email', 'is not an email address');
+  return address;
+}
+
+function name(value: string): string {
+  const text = value.trim();
+  if (!text || text.length > 200) throw badUserInput('name', 'must be 1 to 200 characters');
+  return text;
+}
+
+export const UserMutations: MutationResolvers = {
+  createUser: (_, { input }, ctx) =>
+    writeAndRecord(ctx, 'User', 'create', async (tx) => ({
+      after: await tx.user.create({
+        data: {
+          ...newRowColumns(ctx, 'User'),
+          email: email(input.email),
+          name: name(input.name),
+          role: input.role ?? 'staff',
+          boxUserId: input.boxUserId?.trim() || null,
+        },
+      }),
+    })),
+};

@@ -1,0 +1,10 @@
+import { upperCaseEnum } from '@wrk/platform';
+import { AuthState, PermissionLevel, SubjectType, UserRole } from '../__generated__/prisma/enums.ts';
+
+/** GraphQL enum values (UPPER_CASE) ↔ the Prisma values stored in the database. */
+export const enumResolvers = {
+  AuthState: upperCaseEnum(AuthState),
+  PermissionLevel: upperCaseEnum(PermissionLevel),
+  SubjectType: upperCaseEnum(SubjectType),
+  UserRole: upperCaseEnum(UserRole),
+};

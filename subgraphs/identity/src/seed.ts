@@ -1,0 +1,29 @@
+import { DEMO } from '@wrk/catalog/demo';
+import type { IdentityDb } from './db.ts';
+
+const by = { actor: 'seed', sourceSystem: 'seed' };
+
+/** Demo users and a team, once: does nothing when the slice already has users. */
+export async function seedIdentity(db: IdentityDb): Promise<boolean> {
+  if ((await db.user.count()) > 0) return false;
+  await db.$transaction(async (tx) => {
+    await tx.user.createMany({
+      data: [
+        { externalId: DEMO.users.admin, email: 'admin@wrk.demo', name: 'Avery Admin', role: 'admin', boxUserId: '1001', ...by },
+        { externalId: DEMO.users.staff, email: 'staff@wrk.demo', name: 'Sam Staff', role: 'staff', boxUserId: '1002', ...by },
+        {
+          externalId: DEMO.users.restricted,
+          email: 'restricted@wrk.demo',
+          name: 'Riley Restricted',
+          role: 'restricted',
+          boxUserId: '1003',
+          ...by,
+        },
+      ],
+    });
+    const team = await tx.team.create({ data: { externalId: DEMO.teams.contracts, name: 'Contracts', slug: 'contracts', ...by } });
+    const staff = await tx.user.findUniqueOrThrow({ where: { externalId: DEMO.users.staff } });
+    await tx.teamMembership.create({ data: { teamId: team.id, userId: staff.id, role: 'member', ...by } });
+  });
+  return true;
+}
