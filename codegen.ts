@@ -58,8 +58,8 @@ const config: CodegenConfig = {
     ),
     'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
       'identity',
-      ['User', 'Team', 'EntityPermission'],
-      ['UserRole', 'AuthState', 'SubjectType', 'PermissionLevel'],
+      ['User', 'Team', 'EntityPermission', 'ApiToken'],
+      ['UserRole', 'AuthState', 'SubjectType', 'PermissionLevel', 'TokenKind'],
       {},
       { paginated: ['User', 'Team'] },
     ),

@@ -1,10 +1,11 @@
 import './env.ts';
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, gatewaySecret, listen, logger, type Claims, type RunningServer } from '@wrk/platform';
+import { formatError, gatewaySecret, listen, logger, type RunningServer } from '@wrk/platform';
+import { authenticator } from './auth.ts';
+import { scopesPlugin } from './scopes.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { SignedClaimsDataSource } from './dataSource.ts';
@@ -16,10 +17,6 @@ export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   port?: number;
   host?: string;
-}
-
-async function claimsFor(_authorization: string | undefined): Promise<Claims> {
-  return { kind: 'anonymous', scopes: [], teams: [], requestId: randomUUID() };
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -42,9 +39,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    plugins: [offlineExplorer()],
+    plugins: [offlineExplorer(), scopesPlugin(options.supergraphSdl)],
   });
   await server.start();
+  const claimsFor = authenticator(options.subgraphUrls.identity, secret);
 
   const app = express();
   app.disable('x-powered-by');

@@ -8,3 +8,4 @@ ALTER TABLE "identity"."entity_permissions" ADD CONSTRAINT "entity_permissions_a
 ALTER TABLE "identity"."team_memberships" ADD CONSTRAINT "team_memberships_attribution" CHECK (actor <> '' AND source_system <> '');
 ALTER TABLE "identity"."users" ADD CONSTRAINT "users_email_lowercase" CHECK (email = lower(email) AND email LIKE '%_@_%');
 ALTER TABLE "identity"."entity_permissions" ADD CONSTRAINT "entity_permissions_not_empty" CHECK (entity_id <> '' AND subject_id <> '' AND granted_by <> '');
+-- (api_tokens constraints live in the 20261125145349_tokens migration)

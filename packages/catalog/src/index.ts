@@ -24,6 +24,7 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
   entity('User', 'usr', 'identity'),
   entity('Team', 'team', 'identity'),
   entity('EntityPermission', 'prm', 'identity', false),
+  entity('ApiToken', 'tok', 'identity', false),
   entity('Person', 'per', 'core'),
   entity('Organization', 'org', 'core'),
   entity('Meeting', 'mtg', 'core'),
@@ -43,7 +44,6 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
   entity('AgentApproval', 'apr', 'agents'),
   entity('KnowledgeFact', 'fct', 'agents'),
   entity('KnowledgeInsight', 'ins', 'agents'),
-  entity('AuditLogEntry', 'aud', 'core', false),
 ];
 
 const byPrefix = new Map(ENTITY_TYPES.map((t) => [t.prefix, t]));

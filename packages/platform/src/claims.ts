@@ -14,6 +14,10 @@ export interface Claims {
   boxUserId?: string;
   /** Agent tokens may be narrowed to these entity IDs. */
   allow?: string[];
+  /** Restricted entities this caller was granted through entity_permissions (directly, via a team or a role). */
+  grants?: string[];
+  /** The subset of `grants` that allows writing. */
+  writeGrants?: string[];
   requestId: string;
 }
 
@@ -53,3 +57,8 @@ export function gatewaySecret(): string {
   if (process.env.NODE_ENV === 'production') throw new Error('WRK_GATEWAY_SECRET is required in production');
   return 'wrk-dev-gateway-secret-change-me-in-production';
 }
+
+/** Bearer tokens (issued by identity, verified by the gateway). */
+export const TOKEN_ISSUER = 'wrk-identity';
+export const TOKEN_AUDIENCE = 'wrk';
+export const TOKEN_ALGORITHM = 'ES256';

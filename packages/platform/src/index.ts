@@ -9,3 +9,4 @@ export * from './logger.ts';
 export * from './pagination.ts';
 export * from './scalars.ts';
 export * from './server.ts';
+export * from './scopes.ts';

@@ -11,6 +11,7 @@ import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } fr
 import { CLAIMS_HEADER, gatewaySecret, verifyClaims } from './claims.ts';
 import { requestContextFromClaims, type RequestContext } from './context.ts';
 import { ErrorCode, unauthenticated } from './errors.ts';
+import { enforceScopes } from './scopes.ts';
 import { logger } from './logger.ts';
 
 export interface SubgraphDefinition<TContext extends RequestContext = RequestContext> {
@@ -23,6 +24,8 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
   /** Readiness probe, e.g. a `SELECT 1` on the subgraph's database. */
   isReady?(): Promise<boolean>;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** Extra HTTP routes next to /graphql (e.g. identity's JWKS and session endpoints). */
+  routes?(app: express.Express): void;
 }
 
 export interface RunningServer {
@@ -52,7 +55,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 export function buildSchema(def: SubgraphDefinition) {
-  return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
+  return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) as typeof def.resolvers }]);
+}
+
+/** The claims the gateway signed for this request; UNAUTHENTICATED (401) when missing, forged or expired. */
+export async function gatewayClaims(headers: Record<string, string | string[] | undefined>, secret = gatewaySecret()) {
+  const header = headers[CLAIMS_HEADER];
+  if (typeof header !== 'string') throw unauthenticated('Subgraphs accept only requests signed by the gateway');
+  return verifyClaims(header, secret).catch(() => {
+    throw unauthenticated('Invalid or expired gateway signature');
+  });
 }
 
 /** An express app serving the subgraph at /graphql, accepting only requests signed by the gateway. */
@@ -74,18 +86,12 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     const ready = def.isReady ? await def.isReady().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
+  def.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const header = req.headers[CLAIMS_HEADER];
-        if (typeof header !== 'string') throw unauthenticated('Subgraphs accept only requests signed by the gateway');
-        const claims = await verifyClaims(header, secret).catch(() => {
-          throw unauthenticated('Invalid or expired gateway signature');
-        });
-        return def.createContext(requestContextFromClaims(claims));
-      },
+      context: async ({ req }) => def.createContext(requestContextFromClaims(await gatewayClaims(req.headers, secret))),
     }),
   );
   return { app, server };

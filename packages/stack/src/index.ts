@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { startEmbeddedPostgres, type RunningDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
 import { logger, startSubgraph, type RunningServer } from '@wrk/platform';
@@ -36,6 +37,8 @@ export interface Stack {
 }
 
 export const DEFAULT_DATA_DIR = resolve(new URL('../../../.data/postgres', import.meta.url).pathname);
+/** While the embedded database runs, its URL is here, for `pnpm wrk` and `pnpm db:migrate` to connect to. */
+export const RUNNING_DATABASE_FILE = resolve(DEFAULT_DATA_DIR, '../database-url');
 
 /** The whole of WRK in one process: database (embedded unless given), migrations, demo data, 4 subgraphs, gateway. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -43,6 +46,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ? undefined
     : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEFAULT_DATA_DIR });
   const databaseUrl = options.databaseUrl ?? embedded!.url;
+  const announce = embedded && !options.dataDir;
+  if (announce) {
+    mkdirSync(dirname(RUNNING_DATABASE_FILE), { recursive: true });
+    writeFileSync(RUNNING_DATABASE_FILE, `${databaseUrl}\n`);
+  }
   const { applied } = await migrate(databaseUrl);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
@@ -79,6 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       for (const server of started.reverse()) await server.stop();
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
+      if (announce) rmSync(RUNNING_DATABASE_FILE, { force: true });
       await embedded?.stop();
     },
   };

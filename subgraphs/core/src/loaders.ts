@@ -1,16 +1,19 @@
 import { groupLoader, rowLoader } from '@wrk/platform';
+import type { Claims } from '@wrk/platform';
 import type { CoreDb } from './db.ts';
+import { ownerExistenceLoader, type OwnerUrls } from './owners.ts';
 
 const notArchived = { archivedAt: null };
 
 /** Per-request DataLoaders: every relationship and reference loads in one batched query per tick. */
-export function createLoaders(db: CoreDb) {
+export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims) {
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
   const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.id);
 
   return {
+    existsAtOwner: ownerExistenceLoader(ownerUrls, claims),
     person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...notArchived } })),
     organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...notArchived } })),
     meeting: byExternalId((ids) => db.meeting.findMany({ where: { externalId: { in: ids }, ...notArchived } })),

@@ -30,7 +30,10 @@ export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
 export async function resolveNode(id: string, ctx: Context): Promise<NodeRef> {
   const type = typeOfIdOrThrow(id);
   const loader = CORE_LOADERS[type.typename];
-  if (type.owner !== 'core' || !loader) return { __typename: type.typename, id };
+  if (type.owner !== 'core' || !loader) {
+    if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id);
+    return { __typename: type.typename, id };
+  }
   const row = await ctx.loaders[loader].load(id);
   if (!row) throw notFound(id);
   return { __typename: type.typename, ...row };
@@ -42,9 +45,11 @@ export async function resolveStoredRef(id: string, ctx: Context): Promise<NodeRe
   return resolveNode(id, ctx);
 }
 
-export async function existsInCore(id: string, ctx: Context): Promise<boolean> {
+/** Whether an entity exists and the caller may see it: core checks its own rows, owners check theirs. */
+export async function entityExists(id: string, ctx: Context): Promise<boolean> {
   const loader = CORE_LOADERS[typeOfIdOrThrow(id).typename];
-  return loader ? (await ctx.loaders[loader].load(id)) !== null : false;
+  if (loader) return (await ctx.loaders[loader].load(id)) !== null;
+  return ctx.loaders.existsAtOwner.load(id);
 }
 
 export type LinkDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';

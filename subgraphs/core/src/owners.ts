@@ -1,6 +1,6 @@
-import { CLAIMS_HEADER, gatewaySecret, signClaims } from '@wrk/platform';
-import type { SubgraphName } from '@wrk/catalog';
-import type { Context } from './context.ts';
+import DataLoader from 'dataloader';
+import { CLAIMS_HEADER, gatewaySecret, signClaims, type Claims } from '@wrk/platform';
+import { entityTypeOfId, type SubgraphName } from '@wrk/catalog';
 
 export type OwnerUrls = Partial<Record<SubgraphName, string>>;
 
@@ -13,23 +13,43 @@ export function ownerUrlsFromEnv(): OwnerUrls {
   };
 }
 
-/**
- * Asks the owning subgraph whether an entity exists and is visible to the caller, through `_entities` with
- * the caller's own claims: ownership stays with the owner, and so does the permission check.
- */
-export async function existsAtOwner(url: string, typename: string, id: string, ctx: Context): Promise<boolean> {
+const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
+
+async function askOwner(url: string, ids: string[], claims: Claims): Promise<boolean[]> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [CLAIMS_HEADER]: await signClaims(ctx.claims, gatewaySecret()),
-    },
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()) },
     body: JSON.stringify({
-      query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }',
-      variables: { representations: [{ __typename: typename, id }] },
+      query: ENTITIES_QUERY,
+      variables: { representations: ids.map((id) => ({ __typename: entityTypeOfId(id)!.typename, id })) },
     }),
   });
   if (!response.ok) throw new Error(`${url} answered ${response.status} to an entity check`);
   const body = (await response.json()) as { data?: { _entities?: unknown[] } };
-  return Boolean(body.data?._entities?.[0]);
+  return ids.map((_, index) => Boolean(body.data?._entities?.[index]));
+}
+
+/**
+ * Per request: does an entity of another subgraph exist, and may the caller see it? Asked of its owner through
+ * `_entities` with the caller's own claims — ownership and the permission check stay with the owner — and
+ * batched: one request per owner per tick, whatever the number of IDs.
+ */
+export function ownerExistenceLoader(urls: OwnerUrls, claims: Claims): DataLoader<string, boolean> {
+  return new DataLoader<string, boolean>(async (ids) => {
+    const byOwner = new Map<SubgraphName, string[]>();
+    for (const id of ids) {
+      const owner = entityTypeOfId(id)!.owner;
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
+    }
+    const answers = new Map<string, boolean>();
+    await Promise.all(
+      [...byOwner].map(async ([owner, ownerIds]) => {
+        const url = urls[owner];
+        if (!url) throw new Error(`No URL configured for the ${owner} subgraph`);
+        const exists = await askOwner(url, ownerIds, claims);
+        ownerIds.forEach((id, index) => answers.set(id, exists[index]!));
+      }),
+    );
+    return ids.map((id) => answers.get(id) ?? false);
+  });
 }

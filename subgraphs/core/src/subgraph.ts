@@ -12,7 +12,7 @@ export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefiniti
     name: 'core',
     typeDefs,
     resolvers: resolvers as SubgraphDefinition['resolvers'],
-    createContext: (request) => ({ ...request, db, loaders: createLoaders(db), ownerUrls }),
+    createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims) }),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -5,6 +5,7 @@ import type { IdentityDb } from './db.ts';
 export function createLoaders(db: IdentityDb) {
   return {
     user: rowLoader((ids: string[]) => db.user.findMany({ where: { externalId: { in: ids } } }), (row) => row.externalId),
+    userById: rowLoader((ids: number[]) => db.user.findMany({ where: { id: { in: ids } } }), (row) => row.id),
     team: rowLoader((ids: string[]) => db.team.findMany({ where: { externalId: { in: ids } } }), (row) => row.externalId),
     teamsOfUser: groupLoader(
       (userIds: number[]) =>

@@ -3,6 +3,7 @@ import type { Context } from './context.ts';
 import type { IdentityDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
+import { identityRoutes } from './routes.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
@@ -13,5 +14,6 @@ export function identitySubgraph(db: IdentityDb): SubgraphDefinition<Context> {
     resolvers: resolvers as SubgraphDefinition['resolvers'],
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
+    routes: identityRoutes(db),
   };
 }

@@ -2,8 +2,7 @@ import { badUserInput, found, listPage, notFound } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { existsInCore, resolveStoredRef } from '../nodes.ts';
-import { existsAtOwner } from '../owners.ts';
+import { entityExists, resolveStoredRef } from '../nodes.ts';
 import { newRowColumns, writeAndRecord } from '../writes.ts';
 
 const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -24,16 +23,8 @@ export const EntityLinkQueries: QueryResolvers = {
 async function linkEndpoint(field: string, id: string, ctx: Context) {
   const type = typeOfIdOrThrow(id);
   if (!type.linkable) throw badUserInput(field, `${type.typename} entities cannot be linked`);
-  const exists =
-    type.owner === 'core' ? await existsInCore(id, ctx) : await existsAtOwner(ownerUrl(type.owner, ctx), type.typename, id, ctx);
-  if (!exists) throw notFound(id, { field });
+  if (!(await entityExists(id, ctx))) throw notFound(id, { field });
   return type;
-}
-
-function ownerUrl(owner: string, ctx: Context): string {
-  const url = ctx.ownerUrls[owner as keyof typeof ctx.ownerUrls];
-  if (!url) throw new Error(`No URL configured for the ${owner} subgraph`);
-  return url;
 }
 
 export const EntityLinkMutations: MutationResolvers = {

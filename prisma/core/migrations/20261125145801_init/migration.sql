@@ -225,109 +225,109 @@ CREATE TABLE "core"."entity_links" (
 -- CreateTable
 CREATE TABLE "core"."organization_person" (
     "organization_id" INTEGER NOT NULL,
-    "personId" INTEGER NOT NULL,
+    "person_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "organization_person_pkey" PRIMARY KEY ("organization_id","personId")
+    CONSTRAINT "organization_person_pkey" PRIMARY KEY ("organization_id","person_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."organization_grant" (
     "organization_id" INTEGER NOT NULL,
-    "grantId" INTEGER NOT NULL,
+    "grant_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "organization_grant_pkey" PRIMARY KEY ("organization_id","grantId")
+    CONSTRAINT "organization_grant_pkey" PRIMARY KEY ("organization_id","grant_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."meeting_person" (
     "meeting_id" INTEGER NOT NULL,
-    "personId" INTEGER NOT NULL,
+    "person_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "meeting_person_pkey" PRIMARY KEY ("meeting_id","personId")
+    CONSTRAINT "meeting_person_pkey" PRIMARY KEY ("meeting_id","person_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."meeting_organization" (
     "meeting_id" INTEGER NOT NULL,
-    "organizationId" INTEGER NOT NULL,
+    "organization_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "meeting_organization_pkey" PRIMARY KEY ("meeting_id","organizationId")
+    CONSTRAINT "meeting_organization_pkey" PRIMARY KEY ("meeting_id","organization_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."meeting_project" (
     "meeting_id" INTEGER NOT NULL,
-    "projectId" INTEGER NOT NULL,
+    "project_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "meeting_project_pkey" PRIMARY KEY ("meeting_id","projectId")
+    CONSTRAINT "meeting_project_pkey" PRIMARY KEY ("meeting_id","project_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."project_person" (
     "project_id" INTEGER NOT NULL,
-    "personId" INTEGER NOT NULL,
+    "person_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "project_person_pkey" PRIMARY KEY ("project_id","personId")
+    CONSTRAINT "project_person_pkey" PRIMARY KEY ("project_id","person_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."project_organization" (
     "project_id" INTEGER NOT NULL,
-    "organizationId" INTEGER NOT NULL,
+    "organization_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "project_organization_pkey" PRIMARY KEY ("project_id","organizationId")
+    CONSTRAINT "project_organization_pkey" PRIMARY KEY ("project_id","organization_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."project_grant" (
     "project_id" INTEGER NOT NULL,
-    "grantId" INTEGER NOT NULL,
+    "grant_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "project_grant_pkey" PRIMARY KEY ("project_id","grantId")
+    CONSTRAINT "project_grant_pkey" PRIMARY KEY ("project_id","grant_id")
 );
 
 -- CreateTable
 CREATE TABLE "core"."project_trip" (
     "project_id" INTEGER NOT NULL,
-    "tripId" INTEGER NOT NULL,
+    "trip_id" INTEGER NOT NULL,
     "role" TEXT,
     "actor" TEXT NOT NULL,
     "source_system" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "project_trip_pkey" PRIMARY KEY ("project_id","tripId")
+    CONSTRAINT "project_trip_pkey" PRIMARY KEY ("project_id","trip_id")
 );
 
 -- CreateTable
@@ -439,31 +439,31 @@ CREATE INDEX "entity_links_to_id_idx" ON "core"."entity_links"("to_id");
 CREATE UNIQUE INDEX "entity_links_from_id_to_id_link_type_key" ON "core"."entity_links"("from_id", "to_id", "link_type");
 
 -- CreateIndex
-CREATE INDEX "organization_person_personId_idx" ON "core"."organization_person"("personId");
+CREATE INDEX "organization_person_person_id_idx" ON "core"."organization_person"("person_id");
 
 -- CreateIndex
-CREATE INDEX "organization_grant_grantId_idx" ON "core"."organization_grant"("grantId");
+CREATE INDEX "organization_grant_grant_id_idx" ON "core"."organization_grant"("grant_id");
 
 -- CreateIndex
-CREATE INDEX "meeting_person_personId_idx" ON "core"."meeting_person"("personId");
+CREATE INDEX "meeting_person_person_id_idx" ON "core"."meeting_person"("person_id");
 
 -- CreateIndex
-CREATE INDEX "meeting_organization_organizationId_idx" ON "core"."meeting_organization"("organizationId");
+CREATE INDEX "meeting_organization_organization_id_idx" ON "core"."meeting_organization"("organization_id");
 
 -- CreateIndex
-CREATE INDEX "meeting_project_projectId_idx" ON "core"."meeting_project"("projectId");
+CREATE INDEX "meeting_project_project_id_idx" ON "core"."meeting_project"("project_id");
 
 -- CreateIndex
-CREATE INDEX "project_person_personId_idx" ON "core"."project_person"("personId");
+CREATE INDEX "project_person_person_id_idx" ON "core"."project_person"("person_id");
 
 -- CreateIndex
-CREATE INDEX "project_organization_organizationId_idx" ON "core"."project_organization"("organizationId");
+CREATE INDEX "project_organization_organization_id_idx" ON "core"."project_organization"("organization_id");
 
 -- CreateIndex
-CREATE INDEX "project_grant_grantId_idx" ON "core"."project_grant"("grantId");
+CREATE INDEX "project_grant_grant_id_idx" ON "core"."project_grant"("grant_id");
 
 -- CreateIndex
-CREATE INDEX "project_trip_tripId_idx" ON "core"."project_trip"("tripId");
+CREATE INDEX "project_trip_trip_id_idx" ON "core"."project_trip"("trip_id");
 
 -- CreateIndex
 CREATE INDEX "meeting_user_user_id_idx" ON "core"."meeting_user"("user_id");
@@ -502,55 +502,55 @@ ALTER TABLE "core"."decisions" ADD CONSTRAINT "decisions_project_id_fkey" FOREIG
 ALTER TABLE "core"."organization_person" ADD CONSTRAINT "organization_person_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "core"."organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."organization_person" ADD CONSTRAINT "organization_person_personId_fkey" FOREIGN KEY ("personId") REFERENCES "core"."people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."organization_person" ADD CONSTRAINT "organization_person_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "core"."people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."organization_grant" ADD CONSTRAINT "organization_grant_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "core"."organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."organization_grant" ADD CONSTRAINT "organization_grant_grantId_fkey" FOREIGN KEY ("grantId") REFERENCES "core"."grants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."organization_grant" ADD CONSTRAINT "organization_grant_grant_id_fkey" FOREIGN KEY ("grant_id") REFERENCES "core"."grants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."meeting_person" ADD CONSTRAINT "meeting_person_meeting_id_fkey" FOREIGN KEY ("meeting_id") REFERENCES "core"."meetings"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."meeting_person" ADD CONSTRAINT "meeting_person_personId_fkey" FOREIGN KEY ("personId") REFERENCES "core"."people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."meeting_person" ADD CONSTRAINT "meeting_person_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "core"."people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."meeting_organization" ADD CONSTRAINT "meeting_organization_meeting_id_fkey" FOREIGN KEY ("meeting_id") REFERENCES "core"."meetings"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."meeting_organization" ADD CONSTRAINT "meeting_organization_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "core"."organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."meeting_organization" ADD CONSTRAINT "meeting_organization_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "core"."organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."meeting_project" ADD CONSTRAINT "meeting_project_meeting_id_fkey" FOREIGN KEY ("meeting_id") REFERENCES "core"."meetings"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."meeting_project" ADD CONSTRAINT "meeting_project_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "core"."projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."meeting_project" ADD CONSTRAINT "meeting_project_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "core"."projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."project_person" ADD CONSTRAINT "project_person_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "core"."projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."project_person" ADD CONSTRAINT "project_person_personId_fkey" FOREIGN KEY ("personId") REFERENCES "core"."people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."project_person" ADD CONSTRAINT "project_person_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "core"."people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."project_organization" ADD CONSTRAINT "project_organization_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "core"."projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."project_organization" ADD CONSTRAINT "project_organization_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "core"."organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."project_organization" ADD CONSTRAINT "project_organization_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "core"."organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."project_grant" ADD CONSTRAINT "project_grant_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "core"."projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."project_grant" ADD CONSTRAINT "project_grant_grantId_fkey" FOREIGN KEY ("grantId") REFERENCES "core"."grants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."project_grant" ADD CONSTRAINT "project_grant_grant_id_fkey" FOREIGN KEY ("grant_id") REFERENCES "core"."grants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."project_trip" ADD CONSTRAINT "project_trip_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "core"."projects"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "core"."project_trip" ADD CONSTRAINT "project_trip_tripId_fkey" FOREIGN KEY ("tripId") REFERENCES "core"."trips"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "core"."project_trip" ADD CONSTRAINT "project_trip_trip_id_fkey" FOREIGN KEY ("trip_id") REFERENCES "core"."trips"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "core"."meeting_user" ADD CONSTRAINT "meeting_user_meeting_id_fkey" FOREIGN KEY ("meeting_id") REFERENCES "core"."meetings"("id") ON DELETE CASCADE ON UPDATE CASCADE;

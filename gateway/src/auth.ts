@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import {
+  CLAIMS_HEADER,
+  signClaims,
+  TOKEN_ALGORITHM,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  unauthenticated,
+  type Claims,
+} from '@wrk/platform';
+
+export const anonymousClaims = (requestId: string): Claims => ({ kind: 'anonymous', scopes: [], teams: [], requestId });
+
+/**
+ * Authenticates the caller of each request. The token's signature and expiry are checked here, against
+ * identity's published keys (refetched when a new `kid` appears after a rotation); then identity answers with
+ * the token's current claims, so a revoked token or a disabled user is refused from the very next request.
+ * No token: anonymous, which holds no scope and so sees nothing.
+ */
+export function authenticator(identityGraphqlUrl: string, gatewaySecret: string) {
+  const identity = identityGraphqlUrl.replace(/\/graphql$/, '');
+  const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`));
+
+  return async function claimsFor(authorization: string | undefined): Promise<Claims> {
+    const requestId = randomUUID();
+    if (!authorization) return anonymousClaims(requestId);
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+    if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+    await jwtVerify(token, keys, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [TOKEN_ALGORITHM] }).catch(() => {
+      throw unauthenticated('Invalid or expired token');
+    });
+    const response = await fetch(`${identity}/internal/session`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [CLAIMS_HEADER]: await signClaims({ ...anonymousClaims(requestId), kind: 'system', agent: 'gateway' }, gatewaySecret),
+      },
+      body: JSON.stringify({ token, requestId }),
+    });
+    if (response.status === 401) throw unauthenticated(`Token refused: ${((await response.json()) as { error: string }).error}`);
+    if (!response.ok) throw new Error(`identity answered ${response.status} to a session lookup`);
+    return (await response.json()) as Claims;
+  };
+}

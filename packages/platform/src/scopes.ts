@@ -1,0 +1,112 @@
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  Kind,
+  type ConstDirectiveNode,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+} from 'graphql';
+import type { Claims } from './claims.ts';
+import { ErrorCode } from './errors.ts';
+
+/** `@scopes(anyOf: [["core:read"], ["admin"]])`: satisfied when the caller holds every scope of one inner list. */
+export type ScopeRequirement = string[][];
+
+export const SCOPES_DIRECTIVE = 'scopes';
+
+/** Requirements by `Type` (every field of the type) and by `Type.field`, read from SDL (a subgraph's or the supergraph). */
+export type ScopeIndex = Map<string, ScopeRequirement[]>;
+
+function requirementOf(directives: readonly ConstDirectiveNode[] | undefined): ScopeRequirement | undefined {
+  const directive = directives?.find((d) => d.name.value === SCOPES_DIRECTIVE);
+  const anyOf = directive?.arguments?.find((a) => a.name.value === 'anyOf')?.value;
+  if (!anyOf || anyOf.kind !== Kind.LIST) return undefined;
+  return anyOf.values.map((inner) =>
+    inner.kind === Kind.LIST ? inner.values.map((v) => (v.kind === Kind.STRING ? v.value : '')) : [],
+  );
+}
+
+function add(index: ScopeIndex, key: string, requirement: ScopeRequirement | undefined) {
+  if (requirement) index.set(key, [...(index.get(key) ?? []), requirement]);
+}
+
+export function scopeIndex(document: DocumentNode): ScopeIndex {
+  const index: ScopeIndex = new Map();
+  for (const definition of document.definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION
+    ) {
+      continue;
+    }
+    const typeName = definition.name.value;
+    add(index, typeName, requirementOf(definition.directives));
+    for (const field of definition.fields ?? []) add(index, `${typeName}.${field.name.value}`, requirementOf(field.directives));
+  }
+  return index;
+}
+
+export function satisfies(scopes: readonly string[], requirement: ScopeRequirement): boolean {
+  return requirement.some((all) => all.every((scope) => scopes.includes(scope)));
+}
+
+/** The requirements a field carries: its type's and its own. */
+export function requirementsOf(index: ScopeIndex, typeName: string, fieldName: string): ScopeRequirement[] {
+  return [...(index.get(typeName) ?? []), ...(index.get(`${typeName}.${fieldName}`) ?? [])];
+}
+
+export function missingScopes(claims: Pick<Claims, 'scopes'>, requirements: ScopeRequirement[]): ScopeRequirement[] {
+  return requirements.filter((requirement) => !satisfies(claims.scopes, requirement));
+}
+
+export const describeRequirement = (requirement: ScopeRequirement) =>
+  requirement.map((all) => all.join(' + ')).join(' or ');
+
+export function forbidden(fields: { field: string; requires: string }[]): GraphQLError {
+  return new GraphQLError(
+    `Not allowed: ${fields.map((f) => `${f.field} (requires ${f.requires})`).join(', ')}`,
+    { extensions: { code: ErrorCode.FORBIDDEN, fields: fields.map((f) => f.field), http: { status: 403 } } },
+  );
+}
+
+type ResolverMap = Record<string, Record<string, unknown> | unknown>;
+
+/**
+ * Defence in depth for subgraphs: wraps every resolver (and `__resolveReference`) of a type or field marked
+ * `@scopes` so that a request whose claims lack the scopes gets FORBIDDEN, even if it bypassed the gateway's check.
+ */
+export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, resolvers: Map): Map {
+  const index = scopeIndex(typeDefs);
+  const wrapped: ResolverMap = { ...resolvers };
+  const check = (typeName: string, fieldName: string, context: { claims: Claims }) => {
+    const missing = missingScopes(context.claims, requirementsOf(index, typeName, fieldName));
+    if (missing.length) throw forbidden([{ field: `${typeName}.${fieldName}`, requires: missing.map(describeRequirement).join('; ') }]);
+  };
+  for (const definition of typeDefs.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const typeName = definition.name.value;
+    const typeScoped = index.has(typeName);
+    const fields = (definition.fields ?? []).filter((f) => typeScoped || index.has(`${typeName}.${f.name.value}`));
+    if (!fields.length && !typeScoped) continue;
+    const typeResolvers = { ...((resolvers[typeName] as Record<string, unknown>) ?? {}) };
+    for (const field of fields) {
+      const name = field.name.value;
+      const resolve = (typeResolvers[name] as GraphQLFieldResolver<unknown, { claims: Claims }>) ?? defaultFieldResolver;
+      typeResolvers[name] = (parent: unknown, args: unknown, context: { claims: Claims }, info: never) => {
+        check(typeName, name, context);
+        return resolve(parent, args as Record<string, unknown>, context, info);
+      };
+    }
+    const resolveReference = typeResolvers.__resolveReference as ((ref: unknown, context: { claims: Claims }, info: unknown) => unknown) | undefined;
+    if (typeScoped && resolveReference) {
+      typeResolvers.__resolveReference = (ref: unknown, context: { claims: Claims }, info: unknown) => {
+        // An entity the caller may not read does not exist for them: null, never its data.
+        if (missingScopes(context.claims, index.get(typeName)!).length) return null;
+        return resolveReference(ref, context, info);
+      };
+    }
+    wrapped[typeName] = typeResolvers;
+  }
+  return wrapped as Map;
+}

@@ -1,0 +1,119 @@
+import { ENTITY_TYPES } from '@wrk/catalog';
+import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, notFound } from '@wrk/platform';
+import type { Context } from './context.ts';
+import { Prisma } from './db.ts';
+import type { AgentsRowLoaderName } from './loaders.ts';
+import type { SourceRefInput } from './__generated__/resolvers-types.ts';
+
+/** A trimmed, non-empty string of at most `max` characters; BAD_USER_INPUT naming the field otherwise. */
+export function requiredText(field: string, value: string, max = 500): string {
+  const text = value.trim();
+  if (!text) throw badUserInput(field, 'must not be empty');
+  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters`);
+  return text;
+}
+
+export function optionalText(field: string, value: string | null | undefined, max = 10_000): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters`);
+  return text || null;
+}
+
+/** A machine name: lower-case letters, digits, - and _ (agent names, step statuses). */
+export function slug(field: string, value: string): string {
+  if (!/^[a-z][a-z0-9_-]{0,63}$/.test(value)) {
+    throw badUserInput(field, 'must be lower-case letters, digits, - and _ (at most 64), starting with a letter');
+  }
+  return value;
+}
+
+export function dateOrNull(value: Date | string | null | undefined): Date | null {
+  return value ? new Date(value) : null;
+}
+
+/** A confidence score: a number between 0 and 1 inclusive. */
+export function confidence(field: string, value: number): number;
+export function confidence(field: string, value: number | null | undefined): number | null;
+export function confidence(field: string, value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw badUserInput(field, 'must be between 0 and 1');
+  return value;
+}
+
+const MAX_JSON_CHARS = 1_000_000;
+
+/** A JSON argument as Prisma stores it; undefined when null or absent (the column default applies). */
+export function jsonValue(field: string, value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  if (text === undefined) throw badUserInput(field, 'must be a JSON value');
+  if (text.length > MAX_JSON_CHARS) throw badUserInput(field, `must be at most ${MAX_JSON_CHARS} characters of JSON`);
+  return value as Prisma.InputJsonValue;
+}
+
+export function jsonObject(field: string, value: unknown): Prisma.InputJsonObject | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badUserInput(field, 'must be a JSON object');
+  return jsonValue(field, value) as Prisma.InputJsonObject;
+}
+
+/** A source reference as stored in source_refs: `{ type, id, uri?, excerpt? }`. */
+export interface StoredSourceRef {
+  type: string;
+  id: string;
+  uri?: string;
+  excerpt?: string;
+}
+
+const ENTITY_TYPENAMES = new Set(ENTITY_TYPES.map((type) => type.typename));
+const MAX_SOURCE_REFS = 100;
+
+/**
+ * The sources of an agent output: never empty (the database refuses an empty list too). A source naming an
+ * entity type of the graph (type "Contract") must carry an ID of that type.
+ */
+export function sourceRefs(field: string, refs: readonly SourceRefInput[]): StoredSourceRef[] {
+  if (refs.length === 0) throw badUserInput(field, 'must name at least one source the output is derived from');
+  if (refs.length > MAX_SOURCE_REFS) throw badUserInput(field, `must name at most ${MAX_SOURCE_REFS} sources`);
+  return refs.map((ref, index) => {
+    const at = `${field}[${index}]`;
+    const type = requiredText(`${at}.type`, ref.type, 100);
+    const id = requiredText(`${at}.id`, ref.id, 500);
+    if (ENTITY_TYPENAMES.has(type)) expectIdOf(type, id);
+    const uri = optionalText(`${at}.uri`, ref.uri, 2_000);
+    const excerpt = optionalText(`${at}.excerpt`, ref.excerpt, 2_000);
+    return { type, id, ...(uri ? { uri } : {}), ...(excerpt ? { excerpt } : {}) };
+  });
+}
+
+/** The stored source_refs of a row, as the GraphQL SourceRef type. */
+export function sourceRefsOf(row: { sourceRefs: unknown }) {
+  const refs = Array.isArray(row.sourceRefs) ? (row.sourceRefs as Partial<StoredSourceRef>[]) : [];
+  return refs.map((ref) => ({ type: String(ref.type ?? ''), id: String(ref.id ?? ''), uri: ref.uri ?? null, excerpt: ref.excerpt ?? null }));
+}
+
+/** The row an ID argument names: INVALID_ID for a wrong type, NOT_FOUND (naming the field) when absent. */
+export async function referencedRow<Name extends AgentsRowLoaderName>(
+  ctx: Context,
+  field: string,
+  typename: string,
+  loader: Name,
+  id: string,
+) {
+  expectIdOf(typename, id);
+  const row = await ctx.loaders[loader].load(id);
+  if (!row) throw notFound(id, { field });
+  return row as NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>>;
+}
+
+export async function optionalReferencedRow<Name extends AgentsRowLoaderName>(
+  ctx: Context,
+  field: string,
+  typename: string,
+  loader: Name,
+  id: string | null | undefined,
+) {
+  return id ? referencedRow(ctx, field, typename, loader, id) : null;
+}

@@ -1,0 +1,10 @@
+import { databaseUrlFromEnv, startSubgraph } from '@wrk/platform';
+import { createAgentsDb } from './db.ts';
+import { agentsSubgraph } from './subgraph.ts';
+
+const db = createAgentsDb(databaseUrlFromEnv());
+await startSubgraph(agentsSubgraph(db), {
+  port: Number(process.env.PORT ?? 4004),
+  host: process.env.HOST ?? '127.0.0.1',
+  onStop: () => db.$disconnect(),
+});

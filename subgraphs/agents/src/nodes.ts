@@ -1,0 +1,45 @@
+import { entityTypeOfId } from '@wrk/catalog';
+import { typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { badUserInput, notFound } from '@wrk/platform';
+import type { Context } from './context.ts';
+import type { AgentsRowLoaderName } from './loaders.ts';
+import type { ResolversParentTypes } from './__generated__/resolvers-types.ts';
+
+/** Agents' own entity types and the loader that reads each by external ID. */
+const AGENTS_LOADERS: Record<string, AgentsRowLoaderName> = {
+  AgentRun: 'agentRun',
+  AgentStep: 'agentStep',
+  AgentApproval: 'agentApproval',
+  KnowledgeFact: 'knowledgeFact',
+  KnowledgeInsight: 'knowledgeInsight',
+};
+
+/** An agents row or another subgraph's entity reference, tagged with its GraphQL type for Node.__resolveType. */
+export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
+
+/**
+ * The entity a stored ID names: agents' own rows are loaded here (null when gone); entities of other
+ * subgraphs become references `{ __typename, id }` whose fields the gateway fetches from their owner.
+ * Only linkable types are declared in this schema; anything else resolves to null.
+ */
+export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRef | null> {
+  const type = entityTypeOfId(id);
+  if (!type?.linkable) return null;
+  const loader = AGENTS_LOADERS[type.typename];
+  if (type.owner !== 'agents' || !loader) return { __typename: type.typename, id } as NodeRef;
+  const row = await ctx.loaders[loader].load(id);
+  return row ? ({ __typename: type.typename, ...row } as NodeRef) : null;
+}
+
+/**
+ * Checks an ID argument that may name any linkable entity: INVALID_ID when malformed, BAD_USER_INPUT for a
+ * type that cannot be referred to, NOT_FOUND for a missing agents entity. Entities of other subgraphs are
+ * checked for their type only: their owners resolve them when read.
+ */
+export async function expectEntityId(field: string, id: string, ctx: Context): Promise<string> {
+  const type = typeOfIdOrThrow(id);
+  if (!type.linkable) throw badUserInput(field, `${type.typename} entities cannot be referred to`);
+  const loader = AGENTS_LOADERS[type.typename];
+  if (type.owner === 'agents' && loader && !(await ctx.loaders[loader].load(id))) throw notFound(id, { field });
+  return id;
+}

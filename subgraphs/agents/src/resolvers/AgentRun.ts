@@ -1,0 +1,43 @@
+import { found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { jsonObject, requiredText, slug } from '../inputs.ts';
+import { newRowColumns, writeAndRecord } from '../writes.ts';
+
+export const AgentRun: AgentRunResolvers = {
+  id: (run) => run.externalId,
+  steps: (run, _, ctx) => ctx.loaders.stepsByRun.load(run.id),
+  approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
+  facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
+  insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.agentRun.load(ref.id), ref.id),
+};
+
+export const AgentRunQueries: QueryResolvers = {
+  agentRun: async (_, { id }, ctx) => found(await ctx.loaders.agentRun.load(expectIdOf('AgentRun', id)), id),
+  agentRuns: (_, args, ctx) =>
+    listPage(ctx.db.agentRun, args, args.agentName ? { agentName: args.agentName } : {}, [{ createdAt: 'desc' }]),
+};
+
+export const AgentRunMutations: MutationResolvers = {
+  createAgentRun: (_, { input }, ctx) => {
+    const data = {
+      agentName: slug('agentName', input.agentName),
+      prompt: requiredText('prompt', input.prompt, 100_000),
+      model: requiredText('model', input.model, 200),
+      runtimeMetadata: jsonObject('runtimeMetadata', input.runtimeMetadata),
+    };
+    return writeAndRecord(ctx, 'AgentRun', 'create', async (tx) => ({
+      after: await tx.agentRun.create({
+        data: {
+          ...newRowColumns(ctx, 'AgentRun'),
+          ...data,
+          status: 'running',
+          startedAt: new Date(),
+          initiatedBy: ctx.claims.sub ?? null,
+          tokenId: ctx.claims.tokenId ?? null,
+        },
+      }),
+    }));
+  },
+};

@@ -1,0 +1,37 @@
+import { found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Prisma } from '../db.ts';
+import { confidence, optionalReferencedRow, requiredText, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { newRowColumns, writeAndRecord } from '../writes.ts';
+
+export const KnowledgeInsight: KnowledgeInsightResolvers = {
+  id: (insight) => insight.externalId,
+  run: (insight, _, ctx) => (insight.runId === null ? null : ctx.loaders.agentRunById.load(insight.runId)),
+  sourceRefs: sourceRefsOf,
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.knowledgeInsight.load(ref.id), ref.id),
+};
+
+export const KnowledgeInsightQueries: QueryResolvers = {
+  knowledgeInsight: async (_, { id }, ctx) =>
+    found(await ctx.loaders.knowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
+  knowledgeInsights: (_, args, ctx) =>
+    listPage(ctx.db.knowledgeInsight, args, args.reviewState ? { reviewState: args.reviewState } : {}),
+};
+
+export const KnowledgeInsightMutations: MutationResolvers = {
+  createKnowledgeInsight: async (_, { input }, ctx) => {
+    const data = {
+      title: requiredText('title', input.title),
+      body: requiredText('body', input.body, 100_000),
+      confidence: confidence('confidence', input.confidence),
+      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
+    };
+    const run = await optionalReferencedRow(ctx, 'runId', 'AgentRun', 'agentRun', input.runId);
+    return writeAndRecord(ctx, 'KnowledgeInsight', 'create', async (tx) => ({
+      after: await tx.knowledgeInsight.create({
+        data: { ...newRowColumns(ctx, 'KnowledgeInsight'), runId: run?.id ?? null, ...data },
+      }),
+    }));
+  },
+};

@@ -1,0 +1,17 @@
+import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
+import type { Context } from './context.ts';
+import type { AgentsDb } from './db.ts';
+import { createLoaders } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export function agentsSubgraph(db: AgentsDb): SubgraphDefinition<Context> {
+  return {
+    name: 'agents',
+    typeDefs,
+    resolvers: resolvers as SubgraphDefinition['resolvers'],
+    createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
+    isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
+  };
+}

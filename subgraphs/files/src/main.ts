@@ -1,0 +1,10 @@
+import { databaseUrlFromEnv, startSubgraph } from '@wrk/platform';
+import { createFilesDb } from './db.ts';
+import { filesSubgraph } from './subgraph.ts';
+
+const db = createFilesDb(databaseUrlFromEnv());
+await startSubgraph(filesSubgraph(db), {
+  port: Number(process.env.PORT ?? 4003),
+  host: process.env.HOST ?? '127.0.0.1',
+  onStop: () => db.$disconnect(),
+});

@@ -1,0 +1,48 @@
+import { badUserInput, found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { boxId, conflict, dateOrNull, optionalBoxId, optionalByteCount, requiredText } from '../inputs.ts';
+import { newRowColumns, writeAndRecord } from '../writes.ts';
+
+export const BoxItem: BoxItemResolvers = {
+  id: (item) => item.externalId,
+  type: (item) => item.boxItemType,
+  sizeBytes: (item) => (item.sizeBytes === null ? null : item.sizeBytes.toString()),
+  parent: (item, _, ctx) => (item.parentBoxFolderId ? ctx.loaders.boxItemByBoxId.load(item.parentBoxFolderId) : null),
+  documents: (item, _, ctx) => ctx.loaders.documentsByBoxItem.load(item.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.boxItem.load(ref.id), ref.id),
+};
+
+export const BoxItemQueries: QueryResolvers = {
+  boxItem: async (_, { id }, ctx) => found(await ctx.loaders.boxItem.load(expectIdOf('BoxItem', id)), id),
+  boxItems: (_, args, ctx) => listPage(ctx.db.boxItem, args, {}, [{ name: 'asc' }]),
+};
+
+export const BoxItemMutations: MutationResolvers = {
+  createBoxItem: async (_, { input }, ctx) => {
+    const boxItemId = boxId('boxItemId', input.boxItemId);
+    const name = requiredText('name', input.name, 255);
+    const parentBoxFolderId = optionalBoxId('parentBoxFolderId', input.parentBoxFolderId);
+    if (parentBoxFolderId === boxItemId) throw badUserInput('parentBoxFolderId', 'an item cannot be its own parent');
+    const sizeBytes = optionalByteCount('sizeBytes', input.sizeBytes);
+    const [existing, parent] = await Promise.all([
+      ctx.loaders.boxItemByBoxId.load(boxItemId),
+      parentBoxFolderId ? ctx.loaders.boxItemByBoxId.load(parentBoxFolderId) : null,
+    ]);
+    if (existing) throw conflict('boxItemId', `Box item ${boxItemId} is already mirrored as ${existing.externalId}`);
+    if (parent && parent.boxItemType !== 'folder') throw badUserInput('parentBoxFolderId', `${parent.externalId} is not a folder`);
+    return writeAndRecord(ctx, 'BoxItem', 'create', async (tx) => ({
+      after: await tx.boxItem.create({
+        data: {
+          ...newRowColumns(ctx, 'BoxItem'),
+          boxItemId,
+          boxItemType: input.type,
+          name,
+          parentBoxFolderId,
+          modifiedAt: dateOrNull(input.modifiedAt),
+          sizeBytes,
+        },
+      }),
+    }));
+  },
+};

@@ -1,0 +1,42 @@
+import { badUserInput, found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
+import { newRowColumns, writeAndRecord } from '../writes.ts';
+
+export const ProjectDocument: ProjectDocumentResolvers = {
+  id: (document) => document.externalId,
+  /** A reference to core's project: the gateway fetches its fields from core. */
+  project: (document) => (document.projectId ? { __typename: 'Project', id: document.projectId } : null),
+  boxItem: (document, _, ctx) => (document.boxItemId === null ? null : ctx.loaders.boxItemById.load(document.boxItemId)),
+  chunks: (document, _, ctx) => ctx.loaders.chunksByDocument.load(document.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.projectDocument.load(ref.id), ref.id),
+};
+
+export const ProjectDocumentQueries: QueryResolvers = {
+  projectDocument: async (_, { id }, ctx) =>
+    found(await ctx.loaders.projectDocument.load(expectIdOf('ProjectDocument', id)), id),
+  projectDocuments: (_, args, ctx) => listPage(ctx.db.projectDocument, args, { archivedAt: null }, [{ title: 'asc' }]),
+};
+
+export const ProjectDocumentMutations: MutationResolvers = {
+  createProjectDocument: async (_, { input }, ctx) => {
+    const title = requiredText('title', input.title);
+    const kind = optionalText('kind', input.kind, 100);
+    // Projects are core's: the ID is checked for its type; the gateway resolves it against core when read.
+    const projectId = input.projectId ? expectIdOf('Project', input.projectId) : null;
+    const boxItem = await optionalReferencedRow(ctx, 'boxItemId', 'BoxItem', 'boxItem', input.boxItemId);
+    if (boxItem?.boxItemType === 'folder') throw badUserInput('boxItemId', `${boxItem.externalId} is a folder, not a file or web link`);
+    return writeAndRecord(ctx, 'ProjectDocument', 'create', async (tx) => ({
+      after: await tx.projectDocument.create({
+        data: {
+          ...newRowColumns(ctx, 'ProjectDocument'),
+          title,
+          kind,
+          projectId,
+          boxItemId: boxItem?.id ?? null,
+        },
+      }),
+    }));
+  },
+};

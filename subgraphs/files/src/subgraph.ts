@@ -1,0 +1,17 @@
+import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
+import type { Context } from './context.ts';
+import type { FilesDb } from './db.ts';
+import { createLoaders } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export function filesSubgraph(db: FilesDb): SubgraphDefinition<Context> {
+  return {
+    name: 'files',
+    typeDefs,
+    resolvers: resolvers as SubgraphDefinition['resolvers'],
+    createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
+    isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
+  };
+}

@@ -1,0 +1,38 @@
+import express from 'express';
+import { gatewayClaims, logger } from '@wrk/platform';
+import type { IdentityDb } from './db.ts';
+import { InvalidTokenError, sessionClaims } from './sessions.ts';
+import { publicKeys } from './tokens.ts';
+
+/**
+ * Identity's HTTP endpoints next to /graphql:
+ * - GET /.well-known/jwks.json: the public keys that verify tokens (the gateway checks signatures at the edge);
+ * - POST /internal/session: the gateway asks, per request, for the current claims of a bearer token
+ *   (revocation, role, teams and grants read fresh). Only the gateway may ask.
+ */
+export function identityRoutes(db: IdentityDb) {
+  return (app: express.Express) => {
+    app.get('/.well-known/jwks.json', async (_req, res) => {
+      res.json(await publicKeys(db));
+    });
+    app.post('/internal/session', express.json(), async (req, res) => {
+      try {
+        await gatewayClaims(req.headers);
+      } catch {
+        res.status(401).json({ error: 'gateway signature required' });
+        return;
+      }
+      const { token, requestId } = req.body as { token?: unknown; requestId?: unknown };
+      if (typeof token !== 'string' || typeof requestId !== 'string') {
+        res.status(400).json({ error: 'token and requestId are required' });
+        return;
+      }
+      try {
+        res.json(await sessionClaims(db, token, requestId));
+      } catch (error) {
+        if (!(error instanceof InvalidTokenError)) logger.error({ err: error }, 'session lookup failed');
+        res.status(401).json({ error: error instanceof InvalidTokenError ? error.message : 'invalid token' });
+      }
+    });
+  };
+}

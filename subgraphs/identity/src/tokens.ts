@@ -1,0 +1,113 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
+import { badUserInput, newExternalId, TOKEN_ALGORITHM as ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
+import type { IdentityDb, Tx } from './db.ts';
+import type { ApiToken, User } from './__generated__/prisma/client.ts';
+import { ROLE_SCOPES, isScope, type Scope } from './scopes.ts';
+
+const STAFF_TOKEN_TTL_SECONDS = 12 * 3600;
+const AGENT_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+export const hashTokenId = (jti: string) => createHash('sha256').update(jti).digest('hex');
+
+/** A new ES256 key pair; it signs from now on, and the previous keys still verify until retired. */
+export async function rotateSigningKey(db: IdentityDb | Tx): Promise<string> {
+  const { publicKey, privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const kid = `key_${randomBytes(8).toString('hex')}`;
+  await db.signingKey.create({
+    data: {
+      kid,
+      algorithm: ALGORITHM,
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' } as object,
+      privateJwk: (await exportJWK(privateKey)) as object,
+    },
+  });
+  return kid;
+}
+
+async function currentSigningKey(db: IdentityDb | Tx) {
+  const key =
+    (await db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } })) ??
+    (await db.signingKey.findUniqueOrThrow({ where: { kid: await rotateSigningKey(db) } }));
+  return { kid: key.kid, privateKey: await importJWK(key.privateJwk as JWK, ALGORITHM) };
+}
+
+/** The public keys that verify tokens (JWKS): served at /.well-known/jwks.json for the gateway. */
+export async function publicKeys(db: IdentityDb): Promise<{ keys: JWK[] }> {
+  const keys = await db.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+  return { keys: keys.map((key) => key.publicJwk as JWK) };
+}
+
+export interface TokenRequest {
+  user: User;
+  agentName?: string | null;
+  scopes?: string[] | null;
+  allow?: string[] | null;
+  ttlSeconds?: number | null;
+}
+
+/** Agent scopes must be known and within the issuing user's own: a token never widens access. */
+function agentScopes(user: User, requested: string[] | null | undefined): Scope[] {
+  if (!requested?.length) throw badUserInput('scopes', 'an agent token needs at least one scope');
+  const allowed = ROLE_SCOPES[user.role];
+  for (const scope of requested) {
+    if (!isScope(scope)) throw badUserInput('scopes', `unknown scope ${scope}`);
+    if (!allowed.includes(scope)) throw badUserInput('scopes', `${user.email} does not hold ${scope}`);
+  }
+  return [...new Set(requested)] as Scope[];
+}
+
+/** Issues a staff token (no agentName) or an agent token, stores its record and returns the JWT once. */
+export async function issueToken(
+  tx: Tx,
+  request: TokenRequest,
+  attribution: { actor: string; sourceSystem: string },
+): Promise<{ token: string; record: ApiToken }> {
+  const { user } = request;
+  if (user.authState !== 'active') throw badUserInput('user', `${user.email} is not active`);
+  const isAgent = Boolean(request.agentName);
+  if (isAgent && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(request.agentName!)) {
+    throw badUserInput('agentName', 'must be lowercase letters, digits and dashes');
+  }
+  const scopes = isAgent ? agentScopes(user, request.scopes) : [...ROLE_SCOPES[user.role]];
+  const ttl = request.ttlSeconds ?? (isAgent ? AGENT_TOKEN_TTL_SECONDS : STAFF_TOKEN_TTL_SECONDS);
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 365 * 24 * 3600) throw badUserInput('ttlSeconds', 'must be 1 s to 1 year');
+  const jti = randomBytes(24).toString('base64url');
+  const key = await currentSigningKey(tx);
+  const expiresAt = new Date(Date.now() + ttl * 1000);
+  const record = await tx.apiToken.create({
+    data: {
+      externalId: newExternalId('tok'),
+      kind: isAgent ? 'agent' : 'staff',
+      userId: user.id,
+      agentName: request.agentName ?? null,
+      scopes,
+      allow: request.allow ?? [],
+      jtiHash: hashTokenId(jti),
+      keyId: key.kid,
+      expiresAt,
+      ...attribution,
+    },
+  });
+  const token = await new SignJWT({ kind: record.kind, tok: record.externalId, ...(isAgent ? { agent: request.agentName } : {}) })
+    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject(user.externalId)
+    .setJti(jti)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(key.privateKey);
+  return { token, record };
+}
+
+/** Verifies a bearer JWT against the stored public keys; returns its JWT id, or throws. */
+export async function verifyTokenSignature(db: IdentityDb, token: string): Promise<{ jti: string; sub: string }> {
+  const { payload } = await jwtVerify(token, createLocalJWKSet(await publicKeys(db)), {
+    issuer: TOKEN_ISSUER,
+    audience: TOKEN_AUDIENCE,
+    algorithms: [ALGORITHM],
+  });
+  if (!payload.jti || !payload.sub) throw new Error('token lacks jti or sub');
+  return { jti: payload.jti, sub: payload.sub };
+}

@@ -1,0 +1,101 @@
+import { DEMO } from '@wrk/catalog/demo';
+import { ENTITY_TYPES } from '@wrk/catalog';
+import { databaseKinds } from '../support/databases.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack(kind);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('resolves a contract’s links to a Box file and an agent run with fields from their owning subgraphs', async () => {
+    const { data, errors } = await stack.graphql<{
+      contracts: { nodes: { id: string; title: string; links: { linkType: string; to: Record<string, unknown> | null }[] }[] };
+    }>(`{ contracts(first: 5) { nodes { id title links { linkType to { __typename id ... on BoxItem { name } ... on AgentRun { status } } } } } }`);
+    expect(errors).toBeUndefined();
+    const msa = data!.contracts.nodes.find((contract) => contract.id === DEMO.contracts.acmeMsa)!;
+    expect(msa.title).toBe('Acme Master Services Agreement');
+    expect(msa.links).toEqual(
+      expect.arrayContaining([
+        { linkType: 'signed_copy', to: { __typename: 'BoxItem', id: DEMO.boxItems.acmeMsaFile, name: 'Acme MSA 2026.pdf' } },
+        { linkType: 'reviewed_by', to: { __typename: 'AgentRun', id: DEMO.agentRuns.review, status: 'SUCCEEDED' } },
+      ]),
+    );
+  });
+
+  it('navigates back: a Box file and an agent run list their links to the contract, with its fields from core', async () => {
+    const { data, errors } = await stack.graphql<{ node: { name: string; links: { from: { id: string; title: string } }[] } }>(
+      `query ($id: ID!) { node(id: $id) { ... on BoxItem { name links(direction: INCOMING) { from { id ... on Contract { title } } } } } }`,
+      { id: DEMO.boxItems.acmeMsaFile },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.node.links).toContainEqual({ from: { id: DEMO.contracts.acmeMsa, title: 'Acme Master Services Agreement' } });
+
+    const run = await stack.graphql<{ agentRun: { agentName: string; links: { linkType: string; from: { id: string } | null; to: { id: string; name?: string } | null }[] } }>(
+      `query ($id: ID!) { agentRun(id: $id) { agentName links { linkType from { id } to { id ... on Project { name } } } } }`,
+      { id: DEMO.agentRuns.review },
+    );
+    expect(run.errors).toBeUndefined();
+    expect(run.data!.agentRun.links).toEqual(
+      expect.arrayContaining([
+        { linkType: 'reviewed_by', from: { id: DEMO.contracts.acmeMsa }, to: { id: DEMO.agentRuns.review } },
+        { linkType: 'context', from: { id: DEMO.agentRuns.review }, to: { id: DEMO.projects.platform, name: 'Acme Platform Rollout' } },
+      ]),
+    );
+  });
+
+  it('creates a link between entities of two other subgraphs and resolves both ends', async () => {
+    const created = await stack.graphql<{ createEntityLink: { id: string; from: { email: string }; to: { name: string } } }>(
+      `mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "owns_file") {
+         id from { ... on User { email } } to { ... on BoxItem { name } } } }`,
+      { from: DEMO.users.admin, to: DEMO.boxItems.acmeMsaFile },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createEntityLink).toMatchObject({
+      id: expect.stringMatching(/^lnk_[0-9a-z]+$/),
+      from: { email: 'admin@wrk.demo' },
+      to: { name: 'Acme MSA 2026.pdf' },
+    });
+    const user = await stack.graphql<{ user: { links: { linkType: string }[] } }>(
+      `query ($id: ID!) { user(id: $id) { links(linkType: "owns_file") { linkType } } }`,
+      { id: DEMO.users.admin },
+    );
+    expect(user.data!.user.links).toEqual([{ linkType: 'owns_file' }]);
+  });
+
+  it('refuses a link to an entity that does not exist at its owner, and writes nothing', async () => {
+    const before = await stack.graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
+    const result = await stack.graphql(
+      `mutation { createEntityLink(from: "${DEMO.contracts.acmeMsa}", to: "box_doesnotexist000", linkType: "signed_copy") { id } }`,
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'to' });
+    const after = await stack.graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
+    expect(after.data!.entityLinks.totalCount).toBe(before.data!.entityLinks.totalCount);
+  });
+
+  it.each(ENTITY_TYPES.map((type) => [type.typename, type.prefix] as const))(
+    'node(id:) routes %s IDs (%s_) to their owner: an unknown one gives NOT_FOUND',
+    async (typename, prefix) => {
+      const missing = await stack.graphql<{ node: unknown }>(`query ($id: ID!) { node(id: $id) { id } }`, {
+        id: `${prefix}_missing0000000`,
+      });
+      expect(missing.data?.node ?? null).toBeNull();
+      expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(typename).toBeTruthy();
+    },
+  );
+
+  it('gives INVALID_ID for a malformed ID or an unknown prefix', async () => {
+    for (const id of ['garbage', 'zzz_abcdefgh', 'ctr_', '']) {
+      const result = await stack.graphql(`query ($id: ID!) { node(id: $id) { id } }`, { id });
+      expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
+    }
+    const wrongType = await stack.graphql(`query ($id: ID!) { contract(id: $id) { id } }`, { id: DEMO.projects.platform });
+    expect(wrongType.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
+  });
+});
