@@ -5,16 +5,19 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 
 describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
   let stack: TestStack;
+  let graphql: TestStack['graphql'];
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
+    const admin = stack.as(await stack.token('admin@wrk.demo'));
+    graphql = (query, variables, headers) => stack.graphql(query, variables, { ...admin, ...headers });
   });
   afterAll(async () => {
     await stack?.stop();
   });
 
   it('resolves a contract’s links to a Box file and an agent run with fields from their owning subgraphs', async () => {
-    const { data, errors } = await stack.graphql<{
+    const { data, errors } = await graphql<{
       contracts: { nodes: { id: string; title: string; links: { linkType: string; to: Record<string, unknown> | null }[] }[] };
     }>(`{ contracts(first: 5) { nodes { id title links { linkType to { __typename id ... on BoxItem { name } ... on AgentRun { status } } } } } }`);
     expect(errors).toBeUndefined();
@@ -29,14 +32,14 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
   });
 
   it('navigates back: a Box file and an agent run list their links to the contract, with its fields from core', async () => {
-    const { data, errors } = await stack.graphql<{ node: { name: string; links: { from: { id: string; title: string } }[] } }>(
+    const { data, errors } = await graphql<{ node: { name: string; links: { from: { id: string; title: string } }[] } }>(
       `query ($id: ID!) { node(id: $id) { ... on BoxItem { name links(direction: INCOMING) { from { id ... on Contract { title } } } } } }`,
       { id: DEMO.boxItems.acmeMsaFile },
     );
     expect(errors).toBeUndefined();
     expect(data!.node.links).toContainEqual({ from: { id: DEMO.contracts.acmeMsa, title: 'Acme Master Services Agreement' } });
 
-    const run = await stack.graphql<{ agentRun: { agentName: string; links: { linkType: string; from: { id: string } | null; to: { id: string; name?: string } | null }[] } }>(
+    const run = await graphql<{ agentRun: { agentName: string; links: { linkType: string; from: { id: string } | null; to: { id: string; name?: string } | null }[] } }>(
       `query ($id: ID!) { agentRun(id: $id) { agentName links { linkType from { id } to { id ... on Project { name } } } } }`,
       { id: DEMO.agentRuns.review },
     );
@@ -50,7 +53,7 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
   });
 
   it('creates a link between entities of two other subgraphs and resolves both ends', async () => {
-    const created = await stack.graphql<{ createEntityLink: { id: string; from: { email: string }; to: { name: string } } }>(
+    const created = await graphql<{ createEntityLink: { id: string; from: { email: string }; to: { name: string } } }>(
       `mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "owns_file") {
          id from { ... on User { email } } to { ... on BoxItem { name } } } }`,
       { from: DEMO.users.admin, to: DEMO.boxItems.acmeMsaFile },
@@ -61,7 +64,7 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
       from: { email: 'admin@wrk.demo' },
       to: { name: 'Acme MSA 2026.pdf' },
     });
-    const user = await stack.graphql<{ user: { links: { linkType: string }[] } }>(
+    const user = await graphql<{ user: { links: { linkType: string }[] } }>(
       `query ($id: ID!) { user(id: $id) { links(linkType: "owns_file") { linkType } } }`,
       { id: DEMO.users.admin },
     );
@@ -69,19 +72,19 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
   });
 
   it('refuses a link to an entity that does not exist at its owner, and writes nothing', async () => {
-    const before = await stack.graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
-    const result = await stack.graphql(
+    const before = await graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
+    const result = await graphql(
       `mutation { createEntityLink(from: "${DEMO.contracts.acmeMsa}", to: "box_doesnotexist000", linkType: "signed_copy") { id } }`,
     );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'to' });
-    const after = await stack.graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
+    const after = await graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
     expect(after.data!.entityLinks.totalCount).toBe(before.data!.entityLinks.totalCount);
   });
 
   it.each(ENTITY_TYPES.map((type) => [type.typename, type.prefix] as const))(
     'node(id:) routes %s IDs (%s_) to their owner: an unknown one gives NOT_FOUND',
     async (typename, prefix) => {
-      const missing = await stack.graphql<{ node: unknown }>(`query ($id: ID!) { node(id: $id) { id } }`, {
+      const missing = await graphql<{ node: unknown }>(`query ($id: ID!) { node(id: $id) { id } }`, {
         id: `${prefix}_missing0000000`,
       });
       expect(missing.data?.node ?? null).toBeNull();
@@ -92,10 +95,76 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
 
   it('gives INVALID_ID for a malformed ID or an unknown prefix', async () => {
     for (const id of ['garbage', 'zzz_abcdefgh', 'ctr_', '']) {
-      const result = await stack.graphql(`query ($id: ID!) { node(id: $id) { id } }`, { id });
+      const result = await graphql(`query ($id: ID!) { node(id: $id) { id } }`, { id });
       expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
     }
-    const wrongType = await stack.graphql(`query ($id: ID!) { contract(id: $id) { id } }`, { id: DEMO.projects.platform });
+    const wrongType = await graphql(`query ($id: ID!) { contract(id: $id) { id } }`, { id: DEMO.projects.platform });
     expect(wrongType.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
   });
+});
+
+describe.each(databaseKinds())('node(id:) on every prefix, on %s Postgres', (kind) => {
+  let stack: TestStack;
+  let graphql: TestStack['graphql'];
+  const existing: Record<string, string> = {};
+
+  beforeAll(async () => {
+    stack = await startTestStack(kind);
+    const admin = stack.as(await stack.token('admin@wrk.demo'));
+    graphql = (query, variables, headers) => stack.graphql(query, variables, { ...admin, ...headers });
+    const tokens = await graphql<{ tokens: { id: string }[] }>('{ tokens { id } }');
+    const links = await graphql<{ entityLinks: { nodes: { id: string }[] } }>('{ entityLinks(first: 1) { nodes { id } } }');
+    Object.assign(existing, {
+      ApiToken: tokens.data!.tokens[0]!.id,
+      EntityLink: links.data!.entityLinks.nodes[0]!.id,
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const demoIdOf: Record<string, () => string> = {
+    User: () => DEMO.users.staff,
+    Team: () => DEMO.teams.contracts,
+    EntityPermission: () => DEMO.permissions.staffReadsNorthwindSow,
+    ApiToken: () => existing.ApiToken!,
+    Person: () => DEMO.people.ada,
+    Organization: () => DEMO.organizations.acme,
+    Meeting: () => DEMO.meetings.kickoff,
+    Project: () => DEMO.projects.platform,
+    Contract: () => DEMO.contracts.acmeMsa,
+    Trip: () => DEMO.trips.berlin,
+    Grant: () => DEMO.grants.innovation,
+    Action: () => DEMO.actions.sendDraft,
+    Decision: () => DEMO.decisions.goAhead,
+    EntityLink: () => existing.EntityLink!,
+    BoxItem: () => DEMO.boxItems.acmeMsaFile,
+    BoxWebhookEvent: () => DEMO.boxWebhookEvents.msaUploaded,
+    ProjectDocument: () => DEMO.projectDocuments.acmeMsa,
+    KbChunk: () => DEMO.kbChunks.msa0,
+    AgentRun: () => DEMO.agentRuns.review,
+    AgentStep: () => DEMO.agentSteps.read,
+    AgentApproval: () => DEMO.agentApprovals.renewal,
+    KnowledgeFact: () => DEMO.knowledgeFacts.billing,
+    KnowledgeInsight: () => DEMO.knowledgeInsights.renewal,
+  };
+
+  it('has an example for every entity type of the catalogue', () => {
+    expect(Object.keys(demoIdOf).sort()).toEqual(ENTITY_TYPES.map((type) => type.typename).sort());
+  });
+
+  it.each(ENTITY_TYPES.map((type) => [type.typename, type.prefix] as const))(
+    'returns the %s (%s_) with its __typename, alone and through nodes(ids:)',
+    async (typename) => {
+      const id = demoIdOf[typename]!();
+      const one = await graphql<{ node: { __typename: string; id: string } }>('query ($id: ID!) { node(id: $id) { __typename id } }', { id });
+      expect(one.errors).toBeUndefined();
+      expect(one.data!.node).toEqual({ __typename: typename, id });
+      const many = await graphql<{ nodes: ({ id: string } | null)[] }>('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+        ids: [id, `${id.split('_')[0]}_missing0000000`],
+      });
+      expect(many.data!.nodes).toEqual([{ id }, null]);
+      expect(many.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['nodes', 1], 'NOT_FOUND']]);
+    },
+  );
 });

@@ -1,8 +1,21 @@
 import { startStack, type Stack } from '@wrk/stack';
+import { createIdentityDb } from '@wrk/subgraph-identity/db';
+import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';
+
+export interface TokenOptions {
+  agent?: string;
+  scopes?: string[];
+  allow?: string[];
+  ttlSeconds?: number;
+}
 
 export interface TestStack extends Stack {
   database: TestDatabase;
+  /** Issues a real token (as `pnpm wrk token create` does) for a seeded user's email. */
+  token(email: string, options?: TokenOptions): Promise<string>;
+  /** Authorization header for a token. */
+  as(token: string): Record<string, string>;
   /** POSTs an operation to the gateway and returns the parsed GraphQL response. */
   graphql<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<Data>>;
 }
@@ -32,11 +45,21 @@ export async function postGraphQL<Data>(
 export async function startTestStack(kind: TestDatabase['kind']): Promise<TestStack> {
   const database = await freshDatabase(kind);
   const stack = await startStack({ databaseUrl: database.url });
+  const identityDb = createIdentityDb(database.url);
   return {
     ...stack,
     database,
+    async token(email, options = {}) {
+      const user = await identityDb.user.findUniqueOrThrow({ where: { email } });
+      const issued = await identityDb.$transaction((tx) =>
+        issueToken(tx, { user, agentName: options.agent, scopes: options.scopes, allow: options.allow, ttlSeconds: options.ttlSeconds }, { actor: 'test', sourceSystem: 'test' }),
+      );
+      return issued.token;
+    },
+    as: (token) => ({ authorization: `Bearer ${token}` }),
     graphql: (query, variables, headers) => postGraphQL(stack.gatewayUrl, query, variables, headers),
     async stop() {
+      await identityDb.$disconnect();
       await stack.stop();
       await database.release();
     },

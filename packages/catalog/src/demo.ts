@@ -9,6 +9,7 @@ export const DEMO = {
     restricted: 'usr_demorestricted01',
   },
   teams: { contracts: 'team_democontracts01' },
+  permissions: { staffReadsNorthwindSow: 'prm_demostaffnwsow1', contractsTeamReadsBoard: 'prm_demoteamboard01' },
   organizations: { acme: 'org_demoacme00001', northwind: 'org_demonorthwind01', fundation: 'org_demofundation01' },
   people: { ada: 'per_demoada000001', grace: 'per_demograce00001', linus: 'per_demolinus00001' },
   projects: {
@@ -24,6 +25,12 @@ export const DEMO = {
   actions: { sendDraft: 'act_demosenddraft01' },
   decisions: { goAhead: 'dec_demogoahead0001' },
   boxItems: { contractsFolder: 'box_democontractsdir', acmeMsaFile: 'box_demoacmemsa2026' },
+  boxWebhookEvents: { msaUploaded: 'whk_demomsauploaded1' },
   projectDocuments: { acmeMsa: 'doc_demoacmemsa0001' },
+  kbChunks: { msa0: 'kb_demoacmemsachunk0', msa1: 'kb_demoacmemsachunk1' },
   agentRuns: { review: 'run_demoreview00001' },
+  agentSteps: { read: 'stp_demoreviewstep0', summarise: 'stp_demoreviewstep1' },
+  knowledgeFacts: { billing: 'fct_demomsabilling01' },
+  knowledgeInsights: { renewal: 'ins_demomsarenewal01' },
+  agentApprovals: { renewal: 'apr_demomsarenewal01' },
 } as const;

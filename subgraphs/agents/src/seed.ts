@@ -6,10 +6,10 @@ const by = { actor: 'seed', sourceSystem: 'seed' };
 /** External IDs of the demo rows of this slice (deterministic, so saved queries keep working). */
 export const AGENTS_DEMO = {
   reviewRun: DEMO.agentRuns.review,
-  reviewSteps: ['stp_demoreviewstep0', 'stp_demoreviewstep1'],
-  billingFact: 'fct_demomsabilling01',
-  renewalInsight: 'ins_demomsarenewal01',
-  renewalApproval: 'apr_demomsarenewal01',
+  reviewSteps: [DEMO.agentSteps.read, DEMO.agentSteps.summarise],
+  billingFact: DEMO.knowledgeFacts.billing,
+  renewalInsight: DEMO.knowledgeInsights.renewal,
+  renewalApproval: DEMO.agentApprovals.renewal,
 } as const;
 
 export interface AgentsSeedIds {

@@ -47,7 +47,9 @@ export async function resolveStoredRef(id: string, ctx: Context): Promise<NodeRe
 
 /** Whether an entity exists and the caller may see it: core checks its own rows, owners check theirs. */
 export async function entityExists(id: string, ctx: Context): Promise<boolean> {
-  const loader = CORE_LOADERS[typeOfIdOrThrow(id).typename];
+  const type = entityTypeOfId(id);
+  if (!type) return false;
+  const loader = CORE_LOADERS[type.typename];
   if (loader) return (await ctx.loaders[loader].load(id)) !== null;
   return ctx.loaders.existsAtOwner.load(id);
 }
@@ -64,8 +66,19 @@ export async function linksOf(
     direction === 'INCOMING' ? [] : ctx.loaders.linksFrom.load(entityId),
     direction === 'OUTGOING' ? [] : ctx.loaders.linksTo.load(entityId),
   ]);
-  const links = [...outgoing, ...incoming];
-  return args.linkType ? links.filter((link) => link.linkType === args.linkType) : links;
+  const links = [...outgoing, ...incoming].filter((link) => !args.linkType || link.linkType === args.linkType);
+  return visibleLinks(links, ctx);
+}
+
+/**
+ * Only links whose two ends the caller may see: a link never reveals, even by ID, an entity hidden from them.
+ * Ends are checked through the per-request loaders (core rows) and owners (batched), so it stays constant work.
+ */
+export async function visibleLinks(links: EntityLink[], ctx: Context): Promise<EntityLink[]> {
+  const visible = await Promise.all(
+    links.map(async (link) => (await entityExists(link.fromId, ctx)) && (await entityExists(link.toId, ctx))),
+  );
+  return links.filter((_, index) => visible[index]);
 }
 
 /** A reference to a user, resolved by the identity subgraph. */

@@ -8,7 +8,7 @@ export const FILES_DEMO = {
   contractsFolder: DEMO.boxItems.contractsFolder,
   acmeMsaFile: DEMO.boxItems.acmeMsaFile,
   acmeMsaDocument: DEMO.projectDocuments.acmeMsa,
-  acmeMsaChunks: ['kb_demoacmemsachunk0', 'kb_demoacmemsachunk1'],
+  acmeMsaChunks: [DEMO.kbChunks.msa0, DEMO.kbChunks.msa1],
 } as const;
 
 export interface FilesSeedIds {
@@ -66,6 +66,21 @@ export async function seedFiles(
         sequenceId: '1',
         sizeBytes: 482_133n,
         ...by,
+      },
+    });
+    await tx.boxWebhookEvent.create({
+      data: {
+        externalId: DEMO.boxWebhookEvents.msaUploaded,
+        boxEventId: 'f1a2b3c4-0000-4000-8000-000000000001',
+        deliveryId: 'd1a2b3c4-0000-4000-8000-000000000001',
+        trigger: 'FILE.UPLOADED',
+        sourceType: 'file',
+        sourceId: '1450000000001',
+        payload: { type: 'webhook_event', id: 'f1a2b3c4-0000-4000-8000-000000000001', trigger: 'FILE.UPLOADED', source: { type: 'file', id: '1450000000001' } },
+        receivedAt: new Date('2026-08-28T16:03:15Z'),
+        processedAt: new Date('2026-08-28T16:03:16Z'),
+        actor: 'box-webhook',
+        sourceSystem: 'box-sync',
       },
     });
     const document = await tx.projectDocument.create({

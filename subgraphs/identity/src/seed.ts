@@ -24,6 +24,31 @@ export async function seedIdentity(db: IdentityDb): Promise<boolean> {
     const team = await tx.team.create({ data: { externalId: DEMO.teams.contracts, name: 'Contracts', slug: 'contracts', ...by } });
     const staff = await tx.user.findUniqueOrThrow({ where: { externalId: DEMO.users.staff } });
     await tx.teamMembership.create({ data: { teamId: team.id, userId: staff.id, role: 'member', ...by } });
+    // Restricted entities are seen by their owner and admins; these grants open two of them to staff.
+    await tx.entityPermission.createMany({
+      data: [
+        {
+          externalId: DEMO.permissions.staffReadsNorthwindSow,
+          entityType: 'Contract',
+          entityId: DEMO.contracts.northwindSow,
+          subjectType: 'user',
+          subjectId: DEMO.users.staff,
+          permission: 'read',
+          grantedBy: DEMO.users.admin,
+          ...by,
+        },
+        {
+          externalId: DEMO.permissions.contractsTeamReadsBoard,
+          entityType: 'Meeting',
+          entityId: DEMO.meetings.board,
+          subjectType: 'team',
+          subjectId: DEMO.teams.contracts,
+          permission: 'read',
+          grantedBy: DEMO.users.admin,
+          ...by,
+        },
+      ],
+    });
   });
   return true;
 }

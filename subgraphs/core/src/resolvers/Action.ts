@@ -16,7 +16,7 @@ export const Action: ActionResolvers = {
 
 export const ActionQueries: QueryResolvers = {
   action: async (_, { id }, ctx) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id),
-  actions: (_, args, ctx) => listPage(ctx.db.action, args, { archivedAt: null }, [{ dueOn: 'asc' }]),
+  actions: (_, args, ctx) => listPage(ctx.db.action, args, ctx.loaders.visible.open, [{ dueOn: 'asc' }]),
 };
 
 export const ActionMutations: MutationResolvers = {

@@ -18,7 +18,7 @@ export const Contract: ContractResolvers = {
 
 export const ContractQueries: QueryResolvers = {
   contract: async (_, { id }, ctx) => found(await ctx.loaders.contract.load(expectIdOf('Contract', id)), id),
-  contracts: (_, args, ctx) => listPage(ctx.db.contract, args, { archivedAt: null }, [{ title: 'asc' }]),
+  contracts: (_, args, ctx) => listPage(ctx.db.contract, args, ctx.loaders.visible.restrictable, [{ title: 'asc' }]),
 };
 
 export const ContractMutations: MutationResolvers = {

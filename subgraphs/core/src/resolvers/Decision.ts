@@ -14,7 +14,7 @@ export const Decision: DecisionResolvers = {
 
 export const DecisionQueries: QueryResolvers = {
   decision: async (_, { id }, ctx) => found(await ctx.loaders.decision.load(expectIdOf('Decision', id)), id),
-  decisions: (_, args, ctx) => listPage(ctx.db.decision, args, { archivedAt: null }, [{ decidedOn: 'desc' }]),
+  decisions: (_, args, ctx) => listPage(ctx.db.decision, args, ctx.loaders.visible.restrictable, [{ decidedOn: 'desc' }]),
 };
 
 export const DecisionMutations: MutationResolvers = {

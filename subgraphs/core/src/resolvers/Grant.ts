@@ -15,7 +15,7 @@ export const Grant: GrantResolvers = {
 
 export const GrantQueries: QueryResolvers = {
   grant: async (_, { id }, ctx) => found(await ctx.loaders.grant.load(expectIdOf('Grant', id)), id),
-  grants: (_, args, ctx) => listPage(ctx.db.grant, args, { archivedAt: null }, [{ title: 'asc' }]),
+  grants: (_, args, ctx) => listPage(ctx.db.grant, args, ctx.loaders.visible.restrictable, [{ title: 'asc' }]),
 };
 
 export const GrantMutations: MutationResolvers = {

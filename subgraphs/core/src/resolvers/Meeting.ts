@@ -12,7 +12,7 @@ export const Meeting: MeetingResolvers = {
 
 export const MeetingQueries: QueryResolvers = {
   meeting: async (_, { id }, ctx) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id),
-  meetings: (_, args, ctx) => listPage(ctx.db.meeting, args, { archivedAt: null }, [{ startsAt: 'desc' }]),
+  meetings: (_, args, ctx) => listPage(ctx.db.meeting, args, ctx.loaders.visible.restrictable, [{ startsAt: 'desc' }]),
 };
 
 export const MeetingMutations: MutationResolvers = {

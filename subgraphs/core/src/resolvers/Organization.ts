@@ -15,7 +15,7 @@ export const Organization: OrganizationResolvers = {
 export const OrganizationQueries: QueryResolvers = {
   organization: async (_, { id }, ctx) =>
     found(await ctx.loaders.organization.load(expectIdOf('Organization', id)), id),
-  organizations: (_, args, ctx) => listPage(ctx.db.organization, args, { archivedAt: null }, [{ name: 'asc' }]),
+  organizations: (_, args, ctx) => listPage(ctx.db.organization, args, ctx.loaders.visible.open, [{ name: 'asc' }]),
 };
 
 export const OrganizationMutations: MutationResolvers = {

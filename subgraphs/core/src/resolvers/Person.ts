@@ -12,7 +12,7 @@ export const Person: PersonResolvers = {
 
 export const PersonQueries: QueryResolvers = {
   person: async (_, { id }, ctx) => found(await ctx.loaders.person.load(expectIdOf('Person', id)), id),
-  people: (_, args, ctx) => listPage(ctx.db.person, args, { archivedAt: null }, [{ fullName: 'asc' }]),
+  people: (_, args, ctx) => listPage(ctx.db.person, args, ctx.loaders.visible.open, [{ fullName: 'asc' }]),
 };
 
 export const PersonMutations: MutationResolvers = {

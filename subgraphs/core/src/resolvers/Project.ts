@@ -15,7 +15,7 @@ export const Project: ProjectResolvers = {
 
 export const ProjectQueries: QueryResolvers = {
   project: async (_, { id }, ctx) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id),
-  projects: (_, args, ctx) => listPage(ctx.db.project, args, { archivedAt: null }, [{ name: 'asc' }]),
+  projects: (_, args, ctx) => listPage(ctx.db.project, args, ctx.loaders.visible.restrictable, [{ name: 'asc' }]),
 };
 
 export const ProjectMutations: MutationResolvers = {

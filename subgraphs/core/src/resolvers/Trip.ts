@@ -12,7 +12,7 @@ export const Trip: TripResolvers = {
 
 export const TripQueries: QueryResolvers = {
   trip: async (_, { id }, ctx) => found(await ctx.loaders.trip.load(expectIdOf('Trip', id)), id),
-  trips: (_, args, ctx) => listPage(ctx.db.trip, args, { archivedAt: null }, [{ startsOn: 'desc' }]),
+  trips: (_, args, ctx) => listPage(ctx.db.trip, args, ctx.loaders.visible.open, [{ startsOn: 'desc' }]),
 };
 
 export const TripMutations: MutationResolvers = {
