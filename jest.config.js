@@ -4,6 +4,8 @@
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
+  // End-to-end suites start Postgres and five servers in beforeAll; a loaded 2-core machine needs more than 5 s.
+  testTimeout: 60_000,
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/\\.data/', '/__generated__/'],
   transform: {

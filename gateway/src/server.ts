@@ -1,11 +1,12 @@
 import './env.ts';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { formatError, gatewaySecret, listen, logger, type RunningServer } from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
+import { introspectionPolicy, operationLimits } from './limits.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { SignedClaimsDataSource } from './dataSource.ts';
@@ -34,12 +35,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService: ({ name, url }) =>
       new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, secret),
   });
+  const limits = operationLimits();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    // Introspection is enabled here and restricted per caller by introspectionPolicy.
     introspection: true,
-    plugins: [offlineExplorer(), scopesPlugin(options.supergraphSdl)],
+    validationRules: limits.validationRules,
+    plugins: [
+      offlineExplorer(),
+      introspectionPolicy(),
+      scopesPlugin(options.supergraphSdl),
+      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+    ],
   });
   await server.start();
   const claimsFor = authenticator(options.subgraphUrls.identity, secret);

@@ -4,11 +4,13 @@ import { startEmbeddedPostgres, type RunningDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
 import { logger, startSubgraph, type RunningServer } from '@wrk/platform';
 import type { SubgraphName } from '@wrk/catalog';
+import type { OwnerUrls } from '@wrk/catalog/owners';
 import { composeSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
 import { seedIdentity } from '@wrk/subgraph-identity/seed';
+import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { createCoreDb } from '@wrk/subgraph-core/db';
 import { coreSubgraph } from '@wrk/subgraph-core/subgraph';
 import { seedCore } from '@wrk/subgraph-core/seed';
@@ -31,6 +33,8 @@ export interface StackOptions {
 
 export interface Stack {
   gatewayUrl: string;
+  /** On the embedded demo database only: an admin token for the explorer (12 h). */
+  demoToken?: string;
   subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string;
   stop(): Promise<void>;
@@ -69,12 +73,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push(running);
     return running;
   };
+  // Subgraphs ask each other whether an entity exists (and is visible) before pointing at it: they share one
+  // table of URLs, filled in as each starts.
+  const ownerUrls: OwnerUrls = {};
   const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host }));
-  const files = await start(startSubgraph(filesSubgraph(dbs.files), { host }));
-  const agents = await start(startSubgraph(agentsSubgraph(dbs.agents), { host }));
-  const core = await start(
-    startSubgraph(coreSubgraph(dbs.core, { identity: identity.url, files: files.url, agents: agents.url }), { host }),
-  );
+  const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host }));
+  const files = await start(startSubgraph(filesSubgraph(dbs.files, ownerUrls), { host }));
+  const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host }));
+  Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
   const gateway = await start(
     startGateway({ supergraphSdl: composeSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
@@ -82,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     gatewayUrl: gateway.url,
+    demoToken: embedded ? await demoAdminToken(dbs.identity) : undefined,
     subgraphUrls,
     databaseUrl,
     async stop() {
@@ -101,4 +108,13 @@ async function seedDemo(dbs: {
 }): Promise<void> {
   const seeded = await Promise.all([seedIdentity(dbs.identity), seedCore(dbs.core), seedFiles(dbs.files), seedAgents(dbs.agents)]);
   if (seeded.some(Boolean)) logger.info('demo data seeded');
+}
+
+async function demoAdminToken(db: ReturnType<typeof createIdentityDb>): Promise<string | undefined> {
+  const admin = await db.user.findUnique({ where: { email: 'admin@wrk.demo' } });
+  if (!admin) return undefined;
+  const issued = await db.$transaction((tx) =>
+    issueToken(tx, { user: admin, ttlSeconds: 12 * 3600 }, { actor: 'stack', sourceSystem: 'cli' }),
+  );
+  return issued.token;
 }

@@ -2,7 +2,7 @@ import { groupLoader, rowLoader } from '@wrk/platform';
 import type { AgentsDb } from './db.ts';
 
 /** Per-request DataLoaders: every relationship and reference loads in one batched query per tick. */
-export function createLoaders(db: AgentsDb) {
+export function createLoaders(db: AgentsDb, ..._rest: unknown[]) {
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
   const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) =>

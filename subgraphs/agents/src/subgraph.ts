@@ -2,16 +2,17 @@ import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { AgentsDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
+import type { OwnerUrls } from '@wrk/catalog/owners';
 import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export function agentsSubgraph(db: AgentsDb): SubgraphDefinition<Context> {
+export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {
     name: 'agents',
     typeDefs,
     resolvers: resolvers as SubgraphDefinition['resolvers'],
-    createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
+    createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims) }),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -1,7 +1,7 @@
 import { groupLoader, rowLoader } from '@wrk/platform';
 import type { Claims } from '@wrk/platform';
 import type { CoreDb } from './db.ts';
-import { ownerExistenceLoader, type OwnerUrls } from './owners.ts';
+import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { OPEN, RESTRICTABLE, visibleLinkRows, visibleRows } from './visibility.ts';
 
 

@@ -1,6 +1,6 @@
 import { databaseUrlFromEnv, startSubgraph } from '@wrk/platform';
 import { createCoreDb } from './db.ts';
-import { ownerUrlsFromEnv } from './owners.ts';
+import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { coreSubgraph } from './subgraph.ts';
 
 const db = createCoreDb(databaseUrlFromEnv());

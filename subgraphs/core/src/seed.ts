@@ -102,6 +102,16 @@ export async function seedCore(db: CoreDb): Promise<boolean> {
       },
     });
     await tx.organizationGrant.create({ data: { organizationId: fundation.id, grantId: grant.id, role: 'funder', ...by } });
+    await tx.grant.create({
+      data: {
+        externalId: DEMO.grants.confidential,
+        title: 'Confidential bridge funding',
+        status: 'applied',
+        visibility: 'restricted',
+        ownerUserId: DEMO.users.admin,
+        ...by,
+      },
+    });
     await tx.projectGrant.create({ data: { projectId: platform.id, grantId: grant.id, ...by } });
 
     await tx.contract.create({
@@ -208,6 +218,18 @@ export async function seedCore(db: CoreDb): Promise<boolean> {
       },
     });
 
+    await tx.decision.create({
+      data: {
+        externalId: DEMO.decisions.layoffs,
+        title: 'Restructure the support team',
+        summary: 'Confidential until announced.',
+        decidedOn: day('2026-10-15'),
+        visibility: 'restricted',
+        ownerUserId: DEMO.users.admin,
+        ...by,
+      },
+    });
+
     const link = (suffix: string, fromType: string, fromId: string, toType: string, toId: string, linkType: string) => ({
       externalId: `lnk_demo${suffix}`,
       fromType,
@@ -226,6 +248,9 @@ export async function seedCore(db: CoreDb): Promise<boolean> {
         link('msaowner001', 'Contract', DEMO.contracts.acmeMsa, 'User', DEMO.users.staff, 'account_manager'),
         link('kickoffdoc1', 'Meeting', DEMO.meetings.kickoff, 'ProjectDocument', DEMO.projectDocuments.acmeMsa, 'discussed'),
         link('runproject1', 'AgentRun', DEMO.agentRuns.review, 'Project', DEMO.projects.platform, 'context'),
+        // Links into restricted entities: whoever cannot see the target must not see the link either.
+        link('msatonwsow1', 'Contract', DEMO.contracts.acmeMsa, 'Contract', DEMO.contracts.northwindSow, 'related_contract'),
+        link('boxtoskunk1', 'BoxItem', DEMO.boxItems.acmeMsaFile, 'Project', DEMO.projects.skunkworks, 'filed_under'),
       ],
     });
   });

@@ -2,7 +2,7 @@ import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
-import type { OwnerUrls } from './owners.ts';
+import type { OwnerUrls } from '@wrk/catalog/owners';
 import { resolvers } from './resolvers/index.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));

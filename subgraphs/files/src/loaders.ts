@@ -6,7 +6,7 @@ const notArchived = { archivedAt: null };
 const documentNotArchived = { document: notArchived };
 
 /** Per-request DataLoaders: every relationship and reference loads in one batched query per tick. */
-export function createLoaders(db: FilesDb) {
+export function createLoaders(db: FilesDb, ..._rest: unknown[]) {
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
   const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) =>

@@ -5,7 +5,11 @@ const stack = await startStack({
   gatewayPort: Number(process.env.PORT ?? 4000),
   host: process.env.HOST,
 });
-console.log(`\nWRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}\n`);
+console.log(`\nWRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}`);
+if (stack.demoToken) {
+  console.log(`  Demo admin token (12 h) — in the explorer's Headers: {"Authorization": "Bearer <token>"}\n${stack.demoToken}`);
+}
+console.log('  More tokens: pnpm wrk token create --user staff@wrk.demo\n');
 
 const shutdown = async () => {
   await stack.stop();

@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import { CLAIMS_HEADER, gatewaySecret, signClaims, type Claims } from '@wrk/platform';
-import { entityTypeOfId, type SubgraphName } from '@wrk/catalog';
+import { entityTypeOfId, type SubgraphName } from './index.ts';
 
 export type OwnerUrls = Partial<Record<SubgraphName, string>>;
 
-/** Subgraph URLs from the environment (IDENTITY_URL, FILES_URL, AGENTS_URL) when core runs on its own. */
+/** Subgraph URLs from the environment (IDENTITY_URL, CORE_URL, FILES_URL, AGENTS_URL) when a subgraph runs on its own. */
 export function ownerUrlsFromEnv(): OwnerUrls {
   return {
     identity: process.env.IDENTITY_URL,
+    core: process.env.CORE_URL,
     files: process.env.FILES_URL,
     agents: process.env.AGENTS_URL,
   };

@@ -1,0 +1,546 @@
+/**
+ * The authorization matrix: every query and mutation of the schema, under every principal, against seeded
+ * public and restricted entities. Expectations are written here by hand (scopes per operation, who may see
+ * which restricted entity), independently of the code that enforces them. A field added to the schema
+ * without a case here fails the coverage test.
+ */
+import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
+import { generateKeyPair, SignJWT } from 'jose';
+import { DEMO } from '@wrk/catalog/demo';
+import { CLAIMS_HEADER, signClaims, gatewaySecret, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
+import { createIdentityDb } from '@wrk/subgraph-identity/db';
+import { sessionClaims } from '@wrk/subgraph-identity/sessions';
+import { databaseKinds } from '../support/databases.ts';
+import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
+
+type Subgraph = 'identity' | 'core' | 'files' | 'agents';
+type Principal =
+  | 'anonymous'
+  | 'admin'
+  | 'staff'
+  | 'restricted'
+  | 'agentRead'
+  | 'agentWrite'
+  | 'expired'
+  | 'revoked'
+  | 'forged'
+  | 'direct';
+
+const AUTHENTICATED: Principal[] = ['admin', 'staff', 'restricted', 'agentRead', 'agentWrite'];
+const REFUSED: Principal[] = ['expired', 'revoked', 'forged', 'direct'];
+const PRINCIPALS: Principal[] = ['anonymous', ...AUTHENTICATED, ...REFUSED];
+
+const AGENT_READ_SCOPES = ['identity:read', 'core:read', 'files:read', 'agents:read'];
+const AGENT_WRITE_SCOPES = ['core:read', 'core:write', 'files:read', 'files:write', 'agents:read', 'agents:write'];
+
+/** The scopes each principal holds, written out (not read from the code under test). */
+const HOLDS: Record<Principal, string[]> = {
+  anonymous: [],
+  admin: [
+    'identity:read', 'identity:write', 'identity:admin', 'core:read', 'core:write',
+    'files:read', 'files:write', 'agents:read', 'agents:write',
+  ],
+  staff: ['identity:read', 'identity:write', 'core:read', 'core:write', 'files:read', 'files:write', 'agents:read', 'agents:write'],
+  restricted: ['identity:read', 'core:read', 'files:read', 'agents:read'],
+  agentRead: AGENT_READ_SCOPES,
+  agentWrite: AGENT_WRITE_SCOPES,
+  expired: [],
+  revoked: [],
+  forged: [],
+  direct: [],
+};
+
+/** Restricted demo entities (owned by admin) and who may see each: admins, and staff through grants. */
+const RESTRICTED = {
+  project: DEMO.projects.skunkworks,
+  contract: DEMO.contracts.northwindSow,
+  grant: DEMO.grants.confidential,
+  meeting: DEMO.meetings.board,
+  decision: DEMO.decisions.layoffs,
+} as const;
+const ALL_RESTRICTED = Object.values(RESTRICTED) as string[];
+const GRANTED_TO_STAFF = [DEMO.contracts.northwindSow, DEMO.meetings.board];
+const SEES: Record<Principal, string[]> = {
+  anonymous: [],
+  admin: ALL_RESTRICTED,
+  staff: GRANTED_TO_STAFF,
+  restricted: [],
+  agentRead: GRANTED_TO_STAFF,
+  agentWrite: GRANTED_TO_STAFF,
+  expired: [],
+  revoked: [],
+  forged: [],
+  direct: [],
+};
+
+interface Case {
+  field: string;
+  subgraph: Subgraph;
+  /** Scope sets, any of which allows the operation. */
+  needs: string[][];
+  query: string;
+  variables?: (ctx: Setup, principal: Principal) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Extra refusal beyond scopes (e.g. only staff tokens manage tokens). */
+  refusedFor?: Principal[];
+  /** For by-ID reads of a restricted entity: the entity. */
+  restrictedId?: string;
+}
+
+interface Setup {
+  stack: TestStack;
+  admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
+  unique: () => string;
+}
+
+const needs = (...scopes: string[]) => scopes.map((scope) => [scope]);
+const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
+
+const list = (field: string, subgraph: Subgraph, scope: string, args = ''): Case => ({
+  field,
+  subgraph,
+  needs: needs(scope),
+  query: `{ ${field}(first: 100${args}) { totalCount nodes { id } } }`,
+});
+const byId = (field: string, subgraph: Subgraph, scope: string, id: string, restricted = false): Case => ({
+  field,
+  subgraph,
+  needs: needs(scope),
+  query: `query ($id: ID!) { ${field}(id: $id) { id } }`,
+  variables: () => ({ id }),
+  ...(restricted ? { restrictedId: id } : {}),
+});
+
+const CASES: Case[] = [
+  // identity
+  { field: 'me', subgraph: 'identity', needs: needs('identity:read'), query: '{ me { id email } }' },
+  byId('user', 'identity', 'identity:read', DEMO.users.staff),
+  list('users', 'identity', 'identity:read'),
+  byId('team', 'identity', 'identity:read', DEMO.teams.contracts),
+  list('teams', 'identity', 'identity:read'),
+  {
+    field: 'entityPermissions',
+    subgraph: 'identity',
+    needs: needs('identity:read'),
+    query: `query ($id: ID!) { entityPermissions(entityId: $id) { id } }`,
+    variables: () => ({ id: DEMO.contracts.northwindSow }),
+  },
+  { field: 'tokens', subgraph: 'identity', needs: needs('identity:read'), query: '{ tokens { id } }' },
+  {
+    field: 'createUser',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation ($email: String!) { createUser(input: { email: $email, name: "New Person" }) { id } }`,
+    variables: ({ unique }) => ({ email: `new-${unique()}@wrk.demo` }),
+  },
+  {
+    field: 'createTeam',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation ($slug: String!) { createTeam(input: { name: "Team", slug: $slug }) { id } }`,
+    variables: ({ unique }) => ({ slug: `team-${unique()}` }),
+  },
+  {
+    field: 'addTeamMember',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation ($team: ID!) { addTeamMember(teamId: $team, userId: "${DEMO.users.restricted}") { id } }`,
+    variables: async ({ admin, unique }) => ({
+      team: (await admin(`mutation { createTeam(input: { name: "T", slug: "t-${unique()}" }) { id } }`)).data!.createTeam.id,
+    }),
+  },
+  {
+    field: 'createToken',
+    subgraph: 'identity',
+    needs: needs('identity:write'),
+    refusedFor: ['agentRead', 'agentWrite'],
+    query: `mutation { createToken(input: { agentName: "matrix-bot", scopes: ["core:read"] }) { record { id scopes } } }`,
+  },
+  {
+    field: 'revokeToken',
+    subgraph: 'identity',
+    needs: needs('identity:write'),
+    refusedFor: ['agentRead', 'agentWrite'],
+    query: `mutation ($id: ID!) { revokeToken(id: $id) { id revokedAt } }`,
+    // Each principal revokes a token of their own user (agents act for staff).
+    variables: async ({ stack }, principal) => {
+      const email = principal === 'admin' ? 'admin@wrk.demo' : principal === 'restricted' ? 'restricted@wrk.demo' : 'staff@wrk.demo';
+      const token = await stack.token(email);
+      const mine = await stack.graphql<{ tokens: { id: string }[] }>('{ tokens { id } }', {}, stack.as(token));
+      return { id: mine.data!.tokens[0]!.id };
+    },
+  },
+  {
+    field: 'grantPermission',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation { grantPermission(input: { entityId: "${DEMO.grants.confidential}", subjectType: ROLE, subjectId: "admin", permission: READ }) { id } }`,
+    variables: async ({ admin }) => {
+      // Idempotence: remove an earlier identical grant so each run can create it.
+      const existing = await admin(`{ entityPermissions(entityId: "${DEMO.grants.confidential}") { id subjectType } }`);
+      for (const permission of existing.data!.entityPermissions as { id: string; subjectType: string }[]) {
+        if (permission.subjectType === 'ROLE') await admin(`mutation { revokePermission(id: "${permission.id}") { id } }`);
+      }
+      return {};
+    },
+  },
+  {
+    field: 'revokePermission',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation ($id: ID!) { revokePermission(id: $id) { id } }`,
+    variables: async ({ admin, unique }) => {
+      const team = (await admin(`mutation { createTeam(input: { name: "G", slug: "g-${unique()}" }) { id } }`)).data!.createTeam.id;
+      const grant = await admin(
+        `mutation { grantPermission(input: { entityId: "${DEMO.decisions.layoffs}", subjectType: TEAM, subjectId: "${team}", permission: READ }) { id } }`,
+      );
+      return { id: grant.data!.grantPermission.id };
+    },
+  },
+  // core
+  {
+    field: 'node',
+    subgraph: 'core',
+    needs: needs('core:read', 'identity:read', 'files:read', 'agents:read'),
+    query: `query ($id: ID!) { node(id: $id) { id } }`,
+    variables: () => ({ id: DEMO.contracts.acmeMsa }),
+  },
+  {
+    field: 'nodes',
+    subgraph: 'core',
+    needs: needs('core:read', 'identity:read', 'files:read', 'agents:read'),
+    query: `query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+    variables: () => ({ ids: [DEMO.people.ada, DEMO.projects.platform] }),
+  },
+  byId('person', 'core', 'core:read', DEMO.people.ada),
+  list('people', 'core', 'core:read'),
+  byId('organization', 'core', 'core:read', DEMO.organizations.acme),
+  list('organizations', 'core', 'core:read'),
+  byId('meeting', 'core', 'core:read', RESTRICTED.meeting, true),
+  list('meetings', 'core', 'core:read'),
+  byId('project', 'core', 'core:read', RESTRICTED.project, true),
+  list('projects', 'core', 'core:read'),
+  byId('contract', 'core', 'core:read', RESTRICTED.contract, true),
+  list('contracts', 'core', 'core:read'),
+  byId('trip', 'core', 'core:read', DEMO.trips.berlin),
+  list('trips', 'core', 'core:read'),
+  byId('grant', 'core', 'core:read', RESTRICTED.grant, true),
+  list('grants', 'core', 'core:read'),
+  byId('action', 'core', 'core:read', DEMO.actions.sendDraft),
+  list('actions', 'core', 'core:read'),
+  byId('decision', 'core', 'core:read', RESTRICTED.decision, true),
+  list('decisions', 'core', 'core:read'),
+  byId('entityLink', 'core', 'core:read', 'lnk_demomsafile0001'),
+  { ...list('entityLinks', 'core', 'core:read'), needs: [['core:read', 'identity:admin']] },
+  {
+    field: 'createPerson',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createPerson(input: { fullName: "Matrix Person" }) { id } }`,
+  },
+  {
+    field: 'createOrganization',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createOrganization(input: { name: "Matrix Org" }) { id } }`,
+  },
+  {
+    field: 'createMeeting',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createMeeting(input: { title: "Matrix meeting", startsAt: "2026-12-01T10:00:00Z" }) { id } }`,
+  },
+  {
+    field: 'createProject',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createProject(input: { name: "Matrix project", parentId: "${DEMO.projects.platform}" }) { id } }`,
+  },
+  {
+    field: 'createContract',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createContract(input: { title: "Matrix contract", organizationId: "${DEMO.organizations.acme}", value: { amount: "10.00", currency: "EUR" } }) { id } }`,
+  },
+  {
+    field: 'createTrip',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createTrip(input: { title: "Matrix trip" }) { id } }`,
+  },
+  {
+    field: 'createGrant',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createGrant(input: { title: "Matrix grant" }) { id } }`,
+  },
+  {
+    field: 'createAction',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createAction(input: { title: "Matrix action", meetingId: "${DEMO.meetings.kickoff}" }) { id } }`,
+  },
+  {
+    field: 'createDecision',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation { createDecision(input: { title: "Matrix decision", projectId: "${DEMO.projects.platform}" }) { id } }`,
+  },
+  {
+    field: 'createEntityLink',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation ($type: String!) { createEntityLink(from: "${DEMO.people.ada}", to: "${DEMO.projects.platform}", linkType: $type) { id } }`,
+    variables: ({ unique }) => ({ type: `matrix_${unique()}` }),
+  },
+  // files
+  byId('boxItem', 'files', 'files:read', DEMO.boxItems.contractsFolder),
+  list('boxItems', 'files', 'files:read'),
+  byId('projectDocument', 'files', 'files:read', DEMO.projectDocuments.acmeMsa),
+  list('projectDocuments', 'files', 'files:read'),
+  byId('kbChunk', 'files', 'files:read', DEMO.kbChunks.msa0),
+  list('kbChunks', 'files', 'files:read'),
+  byId('boxWebhookEvent', 'files', 'files:read', DEMO.boxWebhookEvents.msaUploaded),
+  list('boxWebhookEvents', 'files', 'files:read'),
+  {
+    field: 'createBoxItem',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation ($boxId: String!) { createBoxItem(input: { boxItemId: $boxId, type: FILE, name: "matrix.pdf", parentBoxFolderId: "318000000001" }) { id } }`,
+    variables: () => ({ boxId: String(Date.now()) + String(Math.floor(Math.random() * 1000)) }),
+  },
+  {
+    field: 'createProjectDocument',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation { createProjectDocument(input: { title: "Matrix doc", projectId: "${DEMO.projects.platform}" }) { id } }`,
+  },
+  // agents
+  byId('agentRun', 'agents', 'agents:read', DEMO.agentRuns.review),
+  list('agentRuns', 'agents', 'agents:read'),
+  byId('agentStep', 'agents', 'agents:read', DEMO.agentSteps.read),
+  list('agentSteps', 'agents', 'agents:read'),
+  byId('agentApproval', 'agents', 'agents:read', DEMO.agentApprovals.renewal),
+  list('agentApprovals', 'agents', 'agents:read'),
+  byId('knowledgeFact', 'agents', 'agents:read', DEMO.knowledgeFacts.billing),
+  list('knowledgeFacts', 'agents', 'agents:read'),
+  byId('knowledgeInsight', 'agents', 'agents:read', DEMO.knowledgeInsights.renewal),
+  list('knowledgeInsights', 'agents', 'agents:read'),
+  {
+    field: 'createAgentRun',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`,
+  },
+  {
+    field: 'recordAgentStep',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: $refs }) { id } }`,
+    variables: async ({ admin }) => ({
+      run: (await admin(`mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`)).data!
+        .createAgentRun.id,
+      refs: sourceRefs,
+    }),
+  },
+  {
+    field: 'createKnowledgeFact',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v", confidence: 0.5, sourceRefs: $refs }) { id } }`,
+    variables: () => ({ refs: sourceRefs }),
+  },
+  {
+    field: 'createKnowledgeInsight',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($refs: [SourceRefInput!]!) { createKnowledgeInsight(input: { title: "t", body: "b", sourceRefs: $refs }) { id } }`,
+    variables: () => ({ refs: sourceRefs }),
+  },
+];
+
+function rootFieldsOfSchema(): string[] {
+  const fields: string[] = [];
+  for (const subgraph of ['identity', 'core', 'files', 'agents']) {
+    const document = parse(readFileSync(new URL(`../../subgraphs/${subgraph}/schema.graphql`, import.meta.url), 'utf8'));
+    for (const definition of document.definitions) {
+      if (
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+        (definition.name.value === 'Query' || definition.name.value === 'Mutation')
+      ) {
+        fields.push(...(definition.fields ?? []).map((field) => field.name.value));
+      }
+    }
+  }
+  return fields.sort();
+}
+
+const allowedBy = (principal: Principal, testCase: Case) =>
+  testCase.needs.some((all) => all.every((scope) => HOLDS[principal].includes(scope))) &&
+  !testCase.refusedFor?.includes(principal);
+
+const [kind] = databaseKinds();
+
+describe(`authorization matrix (${kind} Postgres)`, () => {
+  let stack: TestStack;
+  let setup: Setup;
+  const headers = {} as Record<Principal, Record<string, string>>;
+  let counter = 0;
+
+  beforeAll(async () => {
+    stack = await startTestStack(kind!);
+    const adminHeaders = stack.as(await stack.token('admin@wrk.demo'));
+    setup = {
+      stack,
+      admin: (query, variables) => stack.graphql(query, variables, adminHeaders),
+      unique: () => `${Date.now().toString(36)}${(counter++).toString(36)}`,
+    };
+    headers.anonymous = {};
+    headers.admin = adminHeaders;
+    headers.staff = stack.as(await stack.token('staff@wrk.demo'));
+    headers.restricted = stack.as(await stack.token('restricted@wrk.demo'));
+    headers.agentRead = stack.as(await stack.token('staff@wrk.demo', { agent: 'reader', scopes: AGENT_READ_SCOPES }));
+    headers.agentWrite = stack.as(await stack.token('staff@wrk.demo', { agent: 'writer', scopes: AGENT_WRITE_SCOPES }));
+    headers.expired = stack.as(await stack.token('staff@wrk.demo', { ttlSeconds: 1 }));
+    const revoked = await stack.token('staff@wrk.demo');
+    const revokedId = (await stack.graphql<{ tokens: { id: string }[] }>('{ tokens { id } }', {}, stack.as(revoked))).data!.tokens[0]!.id;
+    await setup.admin(`mutation { revokeToken(id: "${revokedId}") { id } }`);
+    headers.revoked = stack.as(revoked);
+    const { privateKey } = await generateKeyPair('ES256');
+    const realKid = JSON.parse(Buffer.from(revoked.split('.')[0]!, 'base64url').toString()).kid as string;
+    headers.forged = stack.as(
+      await new SignJWT({ kind: 'staff' })
+        .setProtectedHeader({ alg: 'ES256', kid: realKid })
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        .setSubject(DEMO.users.admin)
+        .setJti('forged')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey),
+    );
+    headers.direct = headers.admin;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // let the 1 s token expire
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('covers every query and mutation of the schema', () => {
+    expect(CASES.map((c) => c.field).sort()).toEqual(rootFieldsOfSchema());
+  });
+
+  async function run(principal: Principal, testCase: Case) {
+    const variables = (await testCase.variables?.(setup, principal)) ?? {};
+    if (principal === 'direct') {
+      // Straight to the owning subgraph with a valid bearer token but without the gateway's signature.
+      return postGraphQL<Record<string, any>>(stack.subgraphUrls[testCase.subgraph], testCase.query, variables, headers.admin);
+    }
+    return stack.graphql<Record<string, any>>(testCase.query, variables, headers[principal]);
+  }
+
+  describe.each(PRINCIPALS)('as %s', (principal) => {
+    it.each(CASES.map((c) => [c.field, c] as const))('%s', async (_field, testCase) => {
+      const result = await run(principal, testCase);
+      if (REFUSED.includes(principal)) {
+        expect(result.status).toBe(401);
+        expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        expect(result.data ?? null).toBeNull();
+        return;
+      }
+      if (!allowedBy(principal, testCase)) {
+        expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(result.data?.[testCase.field] ?? null).toBeNull();
+        if (!testCase.refusedFor?.includes(principal)) {
+          // Refused by the gateway before planning (no data at all), naming the field.
+          expect(result.data).toBeUndefined();
+          expect(result.errors?.[0]?.extensions?.fields).toEqual(expect.arrayContaining([expect.stringMatching(`\\.${testCase.field}$`)]));
+        }
+        return;
+      }
+      if (testCase.restrictedId && !SEES[principal].includes(testCase.restrictedId)) {
+        expect(result.data?.[testCase.field] ?? null).toBeNull();
+        expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        return;
+      }
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.[testCase.field]).toBeTruthy();
+      const page = result.data![testCase.field] as { totalCount?: number; nodes?: { id: string }[] };
+      if (page.nodes) {
+        expect(page.totalCount).toBe(page.nodes.length);
+        const restrictedSeen = page.nodes.map((n) => n.id).filter((id) => ALL_RESTRICTED.includes(id));
+        expect(restrictedSeen.sort()).toEqual(SEES[principal].filter((id) => sameKind(id, testCase.field)).sort());
+      }
+    });
+  });
+
+  /** Whether a restricted ID belongs in the list a field returns (contracts → ctr_…). */
+  function sameKind(id: string, field: string): boolean {
+    const prefixOfField: Record<string, string> = { projects: 'prj', contracts: 'ctr', grants: 'gnt', meetings: 'mtg', decisions: 'dec' };
+    return prefixOfField[field] === id.split('_')[0];
+  }
+
+  it('subgraphs check scopes again: a signed request whose claims lack the scope is refused by the subgraph', async () => {
+    const claims = { kind: 'agent' as const, agent: 'reader', sub: DEMO.users.staff, role: 'staff', scopes: ['files:read'], teams: [], requestId: 'matrix' };
+    const result = await postGraphQL<{ contracts: unknown }>(stack.subgraphUrls.core, '{ contracts { totalCount } }', {}, {
+      [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()),
+    });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.data?.contracts ?? null).toBeNull();
+  });
+
+  describe.each(AUTHENTICATED)('restricted entities through every other read path, as %s', (principal) => {
+    it.each(ALL_RESTRICTED.map((id) => [id] as const))('%s via node, nodes and links', async (id) => {
+      const visible = SEES[principal].includes(id);
+      const node = await stack.graphql<{ node: { id: string } | null }>(`{ node(id: "${id}") { id } }`, {}, headers[principal]);
+      expect(node.data?.node ?? null).toEqual(visible ? { id } : null);
+      if (!visible) expect(node.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const nodes = await stack.graphql<{ nodes: ({ id: string } | null)[] }>(`{ nodes(ids: ["${id}"]) { id } }`, {}, headers[principal]);
+      expect(nodes.data?.nodes).toEqual([visible ? { id } : null]);
+    });
+
+    it('sees links into restricted entities only when it sees their targets', async () => {
+      const result = await stack.graphql<{ contract: { links: { toId: string; to: { id: string } | null }[] } }>(
+        `{ contract(id: "${DEMO.contracts.acmeMsa}") { links { toId to { id } } } }`,
+        {},
+        headers[principal],
+      );
+      const targets = result.data!.contract.links.map((link) => link.toId);
+      expect(targets.includes(DEMO.contracts.northwindSow)).toBe(SEES[principal].includes(DEMO.contracts.northwindSow));
+      expect(result.data!.contract.links.every((link) => link.to?.id === link.toId)).toBe(true);
+    });
+
+    it('cannot reference a restricted entity it does not see when writing', async () => {
+      if (!HOLDS[principal].includes('core:write')) return;
+      const result = await stack.graphql<{ createContract: { id: string } | null }>(
+        `mutation { createContract(input: { title: "Sneaky", organizationId: "${DEMO.organizations.northwind}", projectId: "${RESTRICTED.project}" }) { id } }`,
+        {},
+        headers[principal],
+      );
+      if (SEES[principal].includes(RESTRICTED.project)) {
+        expect(result.errors).toBeUndefined();
+      } else {
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'projectId' });
+      }
+    });
+
+    it('gets null from _entities for a restricted entity it does not see, even on a correctly signed request', async () => {
+      const identityDb = createIdentityDb(stack.databaseUrl);
+      try {
+        const token = headers[principal].authorization!.replace('Bearer ', '');
+        const claims = await sessionClaims(identityDb, token, 'matrix');
+        const result = await postGraphQL<{ _entities: ({ id: string; title: string } | null)[] }>(
+          stack.subgraphUrls.core,
+          'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Contract { id title } } }',
+          { r: [{ __typename: 'Contract', id: RESTRICTED.contract }, { __typename: 'Contract', id: DEMO.contracts.acmeMsa }] },
+          { [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()) },
+        );
+        const [restricted, open] = result.data!._entities;
+        expect(restricted ?? null).toEqual(SEES[principal].includes(RESTRICTED.contract) ? expect.objectContaining({ id: RESTRICTED.contract }) : null);
+        expect(open).toMatchObject({ id: DEMO.contracts.acmeMsa });
+      } finally {
+        await identityDb.$disconnect();
+      }
+    });
+  });
+});
