@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { boxId, conflict, dateOrNull, optionalBoxId, optionalByteCount, requiredText } from '../inputs.ts';
@@ -15,7 +15,7 @@ export const BoxItem: BoxItemResolvers = {
 
 export const BoxItemQueries: QueryResolvers = {
   boxItem: async (_, { id }, ctx) => found(await ctx.loaders.boxItem.load(expectIdOf('BoxItem', id)), id),
-  boxItems: (_, args, ctx) => listPage(ctx.db.boxItem, args, {}, [{ name: 'asc' }]),
+  boxItems: (_, args, ctx) => ctx.loaders.lists.boxItems(args),
 };
 
 export const BoxItemMutations: MutationResolvers = {
@@ -25,11 +25,13 @@ export const BoxItemMutations: MutationResolvers = {
     const parentBoxFolderId = optionalBoxId('parentBoxFolderId', input.parentBoxFolderId);
     if (parentBoxFolderId === boxItemId) throw badUserInput('parentBoxFolderId', 'an item cannot be its own parent');
     const sizeBytes = optionalByteCount('sizeBytes', input.sizeBytes);
-    const [existing, parent] = await Promise.all([
+    const [existing, shown, parent] = await Promise.all([
+      ctx.loaders.mirroredBoxItem.load(boxItemId),
       ctx.loaders.boxItemByBoxId.load(boxItemId),
       parentBoxFolderId ? ctx.loaders.boxItemByBoxId.load(parentBoxFolderId) : null,
     ]);
-    if (existing) throw conflict('boxItemId', `Box item ${boxItemId} is already mirrored as ${existing.externalId}`);
+    // The mirror's ID is named only to whoever may see the item.
+    if (existing) throw conflict('boxItemId', `Box item ${boxItemId} is already mirrored${shown ? ` as ${shown.externalId}` : ''}`);
     if (parent && parent.boxItemType !== 'folder') throw badUserInput('parentBoxFolderId', `${parent.externalId} is not a folder`);
     return writeAndRecord(ctx, 'BoxItem', 'create', async (tx) => ({
       after: await tx.boxItem.create({

@@ -1,4 +1,4 @@
-import { found, listPage } from '@wrk/platform';
+import { found } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { KbChunkResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 
@@ -11,6 +11,5 @@ export const KbChunk: KbChunkResolvers = {
 
 export const KbChunkQueries: QueryResolvers = {
   kbChunk: async (_, { id }, ctx) => found(await ctx.loaders.kbChunk.load(expectIdOf('KbChunk', id)), id),
-  kbChunks: (_, args, ctx) =>
-    listPage(ctx.db.kbChunk, args, { document: { archivedAt: null } }, [{ documentId: 'asc' }, { chunkIndex: 'asc' }]),
+  kbChunks: (_, args, ctx) => ctx.loaders.lists.kbChunks(args),
 };

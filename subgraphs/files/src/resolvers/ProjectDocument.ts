@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, notFound } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
@@ -16,16 +16,20 @@ export const ProjectDocument: ProjectDocumentResolvers = {
 export const ProjectDocumentQueries: QueryResolvers = {
   projectDocument: async (_, { id }, ctx) =>
     found(await ctx.loaders.projectDocument.load(expectIdOf('ProjectDocument', id)), id),
-  projectDocuments: (_, args, ctx) => listPage(ctx.db.projectDocument, args, { archivedAt: null }, [{ title: 'asc' }]),
+  projectDocuments: (_, args, ctx) => ctx.loaders.lists.projectDocuments(args),
 };
 
 export const ProjectDocumentMutations: MutationResolvers = {
   createProjectDocument: async (_, { input }, ctx) => {
     const title = requiredText('title', input.title);
     const kind = optionalText('kind', input.kind, 100);
-    // Projects are core's: the ID is checked for its type; the gateway resolves it against core when read.
+    // Projects are core's: core is asked whether it exists and the caller may see it (NOT_FOUND otherwise).
     const projectId = input.projectId ? expectIdOf('Project', input.projectId) : null;
-    const boxItem = await optionalReferencedRow(ctx, 'boxItemId', 'BoxItem', 'boxItem', input.boxItemId);
+    const [projectShown, boxItem] = await Promise.all([
+      projectId ? ctx.loaders.existsAtOwner.load(projectId) : true,
+      optionalReferencedRow(ctx, 'boxItemId', 'BoxItem', 'boxItem', input.boxItemId),
+    ]);
+    if (!projectShown) throw notFound(projectId!, { field: 'projectId' });
     if (boxItem?.boxItemType === 'folder') throw badUserInput('boxItemId', `${boxItem.externalId} is a folder, not a file or web link`);
     return writeAndRecord(ctx, 'ProjectDocument', 'create', async (tx) => ({
       after: await tx.projectDocument.create({

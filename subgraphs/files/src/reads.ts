@@ -1,0 +1,95 @@
+import { decodeCursor, pageSize, toConnection, type Connection, type ConnectionArgs } from '@wrk/platform';
+import { Prisma } from './__generated__/prisma/client.ts';
+import type { BoxItem, FilesDb, KbChunk, ProjectDocument } from './db.ts';
+import { all } from './visibility.ts';
+
+/**
+ * Reads of files' tables in SQL, because the Box ACL rule (a recursive walk up the folders) is not expressible
+ * as a Prisma `where`: one statement per loader batch and per list page (plus one per count), with the same
+ * columns and types as Prisma's rows.
+ */
+interface Table<Row> {
+  /** The FROM clause; the table's own rows are aliased `alias`. */
+  from: Prisma.Sql;
+  table: string;
+  alias: string;
+  columns: Prisma.Sql;
+  /** Only for typing the rows. */
+  row?: Row;
+}
+
+export const BOX_ITEMS: Table<BoxItem> = {
+  from: Prisma.sql`"files"."box_items" b`,
+  table: '"files"."box_items"',
+  alias: 'b',
+  columns: Prisma.sql`b.id, b.external_id AS "externalId", b.box_item_id AS "boxItemId", b.box_item_type::text AS "boxItemType",
+    b.name, b.parent_box_folder_id AS "parentBoxFolderId", b.permissions, b.modified_at AS "modifiedAt", b.etag,
+    b.sequence_id AS "sequenceId", b.item_status AS "itemStatus", b.size_bytes AS "sizeBytes", b.synced_at AS "syncedAt",
+    b.actor, b.source_system AS "sourceSystem", b.created_at AS "createdAt", b.updated_at AS "updatedAt"`,
+};
+
+export const DOCUMENTS: Table<ProjectDocument> = {
+  from: Prisma.sql`"files"."project_documents" d`,
+  table: '"files"."project_documents"',
+  alias: 'd',
+  columns: Prisma.sql`d.id, d.external_id AS "externalId", d.project_id AS "projectId", d.box_item_id AS "boxItemId", d.title,
+    d.kind, d.archived_at AS "archivedAt", d.actor, d.source_system AS "sourceSystem", d.created_at AS "createdAt",
+    d.updated_at AS "updatedAt"`,
+};
+
+/** A chunk with its document's project, which decides (with the rest of the document) whether it is visible. */
+export type ChunkRow = KbChunk & { documentProjectId: string | null };
+
+export const CHUNKS: Table<ChunkRow> = {
+  from: Prisma.sql`"files"."kb_index" k JOIN "files"."project_documents" d ON d.id = k.document_id`,
+  table: '"files"."kb_index"',
+  alias: 'k',
+  columns: Prisma.sql`k.id, k.external_id AS "externalId", k.document_id AS "documentId", k.chunk_index AS "chunkIndex",
+    k.content, k.actor, k.source_system AS "sourceSystem", k.created_at AS "createdAt", k.updated_at AS "updatedAt",
+    d.project_id AS "documentProjectId"`,
+};
+
+/** The rows of a table matching every condition, in the given order (column names of the table, then id). */
+export function selectRows<Row>(db: FilesDb, table: Table<Row>, conditions: Prisma.Sql[], orderBy: string[] = []): Promise<Row[]> {
+  const order = [...orderBy, 'id'].map((column) => `${table.alias}.${column}`).join(', ');
+  return db.$queryRaw<Row[]>`SELECT ${table.columns} FROM ${table.from} WHERE ${all(...conditions)} ORDER BY ${Prisma.raw(order)}`;
+}
+
+/** A count that runs only when awaited, like Prisma's: totalCount costs nothing unless selected. */
+function lazy<T>(run: () => Promise<T>): PromiseLike<T> {
+  let started: Promise<T> | undefined;
+  return {
+    then: (onFulfilled, onRejected) => (started ??= run()).then(onFulfilled, onRejected),
+  };
+}
+
+/**
+ * One page of a table as a Relay connection, ordered by the given columns (ascending) then id, like the
+ * platform's listPage: the cursor row's sort key bounds the page, one extra row tells hasNextPage. The count
+ * uses the same conditions, so it never counts a row the page would not show.
+ */
+export async function rawPage<Row extends { id: number }>(
+  db: FilesDb,
+  table: Table<Row>,
+  conditions: Prisma.Sql[],
+  orderBy: string[],
+  args: ConnectionArgs,
+): Promise<Connection<Row>> {
+  const take = pageSize(args.first);
+  const cursorId = args.after ? decodeCursor(args.after) : undefined;
+  const keys = [...orderBy, 'id'];
+  const ours = Prisma.raw(keys.map((column) => `${table.alias}.${column}`).join(', '));
+  const theirs = Prisma.raw(keys.map((column) => `page_cursor.${column}`).join(', '));
+  const after =
+    cursorId === undefined
+      ? []
+      : [Prisma.sql`(${ours}) > (SELECT ${theirs} FROM ${Prisma.raw(table.table)} page_cursor WHERE page_cursor.id = ${cursorId})`];
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT ${table.columns} FROM ${table.from} WHERE ${all(...conditions, ...after)} ORDER BY ${ours} LIMIT ${take + 1}`;
+  const totalCount = lazy(async () => {
+    const [counted] = await db.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM ${table.from} WHERE ${all(...conditions)}`;
+    return counted?.count ?? 0;
+  });
+  return toConnection(rows, args, totalCount);
+}
