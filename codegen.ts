@@ -46,15 +46,30 @@ function subgraph(
 
 const FOREIGN_IN_CORE = ['User', 'Team', 'BoxItem', 'ProjectDocument', 'KbChunk', 'AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'];
 
+const CORE_PIVOTS = [
+  'OrganizationPerson',
+  'OrganizationGrant',
+  'MeetingPerson',
+  'MeetingOrganization',
+  'MeetingProject',
+  'ProjectPerson',
+  'ProjectOrganization',
+  'ProjectGrant',
+  'ProjectTrip',
+  'MeetingUser',
+  'ProjectUser',
+  'TripUser',
+];
+
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
     'subgraphs/core/src/__generated__/resolvers-types.ts': subgraph(
       'core',
-      ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'],
+      ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink', ...CORE_PIVOTS],
       ['Visibility', 'ProjectKind', 'ProjectStatus', 'ContractStatus', 'TripStatus', 'GrantStatus', 'ActionStatus'],
       {},
-      { foreign: FOREIGN_IN_CORE },
+      { foreign: FOREIGN_IN_CORE, paginated: ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'] },
     ),
     'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
       'identity',

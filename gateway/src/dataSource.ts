@@ -8,8 +8,15 @@ import type { GatewayContext } from './context.ts';
  * request, which halved throughput in our measurements.
  */
 const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+/** `pnpm bench` turns keep-alive off for a while to measure what it brings; it is always on otherwise. */
+export const subgraphKeepAlive = { enabled: true };
+let closingAgent: Agent | undefined;
 const keepAliveFetch = ((url: string, init: RequestInit) =>
-  undiciFetch(url, { ...(init as object), dispatcher: keepAliveAgent })) as unknown as typeof fetch;
+  undiciFetch(url, {
+    ...(init as object),
+    // pipelining 0: undici closes each connection after its request.
+    dispatcher: subgraphKeepAlive.enabled ? keepAliveAgent : (closingAgent ??= new Agent({ pipelining: 0 })),
+  })) as unknown as typeof fetch;
 
 /** Counts subgraph requests per operation (benchmarks read it). */
 export const subgraphFetches = { count: 0 };

@@ -1,4 +1,5 @@
 import { DEMO } from '@wrk/catalog/demo';
+import { sqlStatements } from '@wrk/platform';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
@@ -145,7 +146,7 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
     it('reads them by ID, through node(id:), through Project.documents and through their relationships', async () => {
       const result = await staff(
         `query ($file: ID!, $chunk: ID!, $project: ID!) {
-          node(id: $file) { ... on BoxItem { name parent { name } documents { id chunks { id } } } }
+          node(id: $file) { ... on BoxItem { name type sizeBytes modifiedAt parent { name type } documents { id chunks { id } } } }
           kbChunk(id: $chunk) { content document { title boxItem { name } project { name } } }
           project(id: $project) { documents { id boxItem { name } } }
         }`,
@@ -154,7 +155,10 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
       expect(result.errors).toBeUndefined();
       expect(result.data!.node).toEqual({
         name: FILE_NAME,
-        parent: { name: FOLDER_NAME },
+        type: 'FILE',
+        sizeBytes: '482133',
+        modifiedAt: '2026-08-28T16:03:12.000Z',
+        parent: { name: FOLDER_NAME, type: 'FOLDER' },
         documents: [{ id: DEMO.projectDocuments.acmeMsa, chunks: [{ id: DEMO.kbChunks.msa0 }, { id: DEMO.kbChunks.msa1 }] }],
       });
       expect(result.data!.kbChunk.content).toContain(CHUNK_TEXT);
@@ -283,6 +287,69 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
         boxItem: { name: FILE_NAME, parent: null, documents: [] },
         projectDocuments: { totalCount: 0 },
       });
+    });
+  });
+
+  describe('folders and statement counts', () => {
+    const CONTRACTS_FOLDER_BOX_ID = '318000000001';
+    const CREATE_ITEM = `mutation ($input: CreateBoxItemInput!) { createBoxItem(input: $input) { id } }`;
+    const created: string[] = [];
+
+    beforeAll(async () => {
+      // Eleven files mirrored without an ACL of their own, in the Acme Contracts folder (whose ACL lists staff),
+      // each the content of a document of the platform project.
+      for (let index = 0; index < 11; index += 1) {
+        const item = await admin<{ createBoxItem: { id: string } }>(CREATE_ITEM, {
+          input: { boxItemId: `14500000001${String(index).padStart(2, '0')}`, type: 'FILE', name: `Annex ${index}.pdf`, parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID },
+        });
+        expect(item.errors).toBeUndefined();
+        created.push(item.data!.createBoxItem.id);
+        const document = await admin(
+          `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`,
+          { input: { title: `Annex ${index}`, projectId: DEMO.projects.platform, boxItemId: item.data!.createBoxItem.id } },
+        );
+        expect(document.errors).toBeUndefined();
+      }
+    });
+
+    it('shows a file through the ACL of a folder above it, and hides a file outside any ACL', async () => {
+      const root = await admin<{ createBoxItem: { id: string } }>(CREATE_ITEM, {
+        input: { boxItemId: '1450000000999', type: 'FILE', name: 'Loose file.pdf' },
+      });
+      expect(root.errors).toBeUndefined();
+      const forStaff = await staff(`query ($ids: [ID!]!) { boxItems(first: 100) { totalCount } nodes(ids: $ids) { id } }`, {
+        ids: [created[0], root.data!.createBoxItem.id],
+      });
+      expect(forStaff.data!.boxItems.totalCount).toBe(2 + created.length);
+      expect(forStaff.data!.nodes).toEqual([{ id: created[0] }, null]);
+      const forRestricted = await restricted(`query ($id: ID!) { boxItems { totalCount } boxItem(id: $id) { name } }`, { id: created[0] });
+      expect(forRestricted.data?.boxItems.totalCount).toBe(0);
+      expect(errorCodes(forRestricted)).toEqual(['NOT_FOUND']);
+      const forAdmin = await admin(`{ boxItems(first: 100) { totalCount } }`);
+      expect(forAdmin.data!.boxItems.totalCount).toBe(3 + created.length);
+    });
+
+    it('sends as many SQL statements for a page of 1 as for a page of 12, nested relationships included', async () => {
+      const NESTED = `query ($first: Int!) {
+        projectDocuments(first: $first) {
+          totalCount
+          nodes { id title project { name } boxItem { name parent { name } documents { id } } chunks { id document { id } } }
+        }
+      }`;
+      const measure = async (first: number) => {
+        const before = sqlStatements.count;
+        process.stderr.write(`--- first=${first}\n`);
+        const result = await staff(NESTED, { first });
+        expect(result.errors).toBeUndefined();
+        return { statements: sqlStatements.count - before, rows: result.data!.projectDocuments.nodes.length as number };
+      };
+      await measure(1); // warm-up
+      const one = await measure(1);
+      const many = await measure(20);
+      process.stderr.write(`STATEMENTS one=${JSON.stringify(one)} many=${JSON.stringify(many)}\n`);
+      expect(one.rows).toBe(1);
+      expect(many.rows).toBe(12);
+      expect(many.statements).toBe(one.statements);
     });
   });
 });

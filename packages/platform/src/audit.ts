@@ -1,6 +1,7 @@
 import { newExternalId } from './ids.ts';
 import type { RequestContext } from './context.ts';
 import { translateDatabaseError } from './errors.ts';
+import { OUTBOX_CHANNEL } from './outbox.ts';
 
 /** Any Prisma client or interactive-transaction client. */
 export interface RawSqlExecutor {
@@ -55,10 +56,15 @@ export async function recordChange(tx: RawSqlExecutor, ctx: RequestContext, chan
     ctx.sourceSystem,
     ctx.requestId,
   );
+  // The outbox event, and a notification to the relay (outbox.ts) that Postgres sends only if this commits.
   await tx.$executeRawUnsafe(
-    `INSERT INTO "platform"."integration_events"
-       (external_id, direction, event_type, entity_type, entity_id, source, payload, actor, source_system, request_id)
-     VALUES ($1, 'outbound', $2, $3, $4, 'wrk', $5::jsonb, $6, $7, $8)`,
+    `WITH event AS (
+       INSERT INTO "platform"."integration_events"
+         (external_id, direction, event_type, entity_type, entity_id, source, payload, actor, source_system, request_id)
+       VALUES ($1, 'outbound', $2, $3, $4, 'wrk', $5::jsonb, $6, $7, $8)
+       RETURNING 1
+     )
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM event`,
     newExternalId('evt'),
     `${change.entityType}.${change.action}`,
     change.entityType,

@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './loaders.ts';
 export * from './logger.ts';
+export * from './outbox.ts';
 export * from './pagination.ts';
 export * from './scalars.ts';
 export * from './server.ts';

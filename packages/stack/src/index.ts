@@ -20,6 +20,7 @@ import { seedFiles } from '@wrk/subgraph-files/seed';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
+import { startWorker, type RunningWorker } from '@wrk/worker';
 
 export interface StackOptions {
   /** A real Postgres; when absent, an embedded Postgres keeps its data in `dataDir`. */
@@ -29,6 +30,8 @@ export interface StackOptions {
   host?: string;
   /** Seed the demo organisation into empty slices (default true). */
   seed?: boolean;
+  /** Run the background worker (outbox relay and event delivery); default true unless WRK_WORKER=off. */
+  worker?: boolean;
 }
 
 export interface Stack {
@@ -37,6 +40,8 @@ export interface Stack {
   demoToken?: string;
   subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string;
+  /** The background worker, unless disabled. */
+  worker?: RunningWorker;
   stop(): Promise<void>;
 }
 
@@ -65,6 +70,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     agents: createAgentsDb(databaseUrl),
   };
   if (options.seed ?? true) await seedDemo(dbs);
+  // The worker starts (and migrates its queue) while the servers start.
+  const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
+  const starting = workerEnabled ? startWorker({ databaseUrl }) : Promise.resolve(undefined);
+  starting.catch(() => undefined); // awaited below; a failure is thrown there
 
   const host = options.host ?? '127.0.0.1';
   const started: RunningServer[] = [];
@@ -85,14 +94,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const gateway = await start(
     startGateway({ supergraphSdl: composeSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
   );
+  const worker = await starting;
 
   return {
     gatewayUrl: gateway.url,
     demoToken: embedded ? await demoAdminToken(dbs.identity) : undefined,
     subgraphUrls,
     databaseUrl,
+    worker,
     async stop() {
       for (const server of started.reverse()) await server.stop();
+      await worker?.stop();
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
       if (announce) rmSync(RUNNING_DATABASE_FILE, { force: true });
       await embedded?.stop();

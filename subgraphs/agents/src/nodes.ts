@@ -33,13 +33,17 @@ export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRe
 
 /**
  * Checks an ID argument that may name any linkable entity: INVALID_ID when malformed, BAD_USER_INPUT for a
- * type that cannot be referred to, NOT_FOUND for a missing agents entity. Entities of other subgraphs are
- * checked for their type only: their owners resolve them when read.
+ * type that cannot be referred to, NOT_FOUND (naming the field) when it does not exist or the caller may not
+ * see it — agents' own entities here, the others asked of their owner with the caller's claims.
  */
 export async function expectEntityId(field: string, id: string, ctx: Context): Promise<string> {
   const type = typeOfIdOrThrow(id);
   if (!type.linkable) throw badUserInput(field, `${type.typename} entities cannot be referred to`);
   const loader = AGENTS_LOADERS[type.typename];
-  if (type.owner === 'agents' && loader && !(await ctx.loaders[loader].load(id))) throw notFound(id, { field });
+  const exists =
+    type.owner === 'agents' && loader
+      ? (await ctx.loaders[loader].load(id)) !== null
+      : await ctx.loaders.existsAtOwner.load(id);
+  if (!exists) throw notFound(id, { field });
   return id;
 }

@@ -13,5 +13,6 @@ export const AgentApproval: AgentApprovalResolvers = {
 export const AgentApprovalQueries: QueryResolvers = {
   agentApproval: async (_, { id }, ctx) =>
     found(await ctx.loaders.agentApproval.load(expectIdOf('AgentApproval', id)), id),
-  agentApprovals: (_, args, ctx) => listPage(ctx.db.agentApproval, args, args.status ? { status: args.status } : {}),
+  agentApprovals: (_, args, ctx) =>
+    listPage(ctx.db.agentApproval, args, { AND: [ctx.loaders.visible.ofRun, args.status ? { status: args.status } : {}] }),
 };

@@ -16,7 +16,12 @@ export const AgentRun: AgentRunResolvers = {
 export const AgentRunQueries: QueryResolvers = {
   agentRun: async (_, { id }, ctx) => found(await ctx.loaders.agentRun.load(expectIdOf('AgentRun', id)), id),
   agentRuns: (_, args, ctx) =>
-    listPage(ctx.db.agentRun, args, args.agentName ? { agentName: args.agentName } : {}, [{ createdAt: 'desc' }]),
+    listPage(
+      ctx.db.agentRun,
+      args,
+      { AND: [ctx.loaders.visible.run, args.agentName ? { agentName: args.agentName } : {}] },
+      [{ createdAt: 'desc' }],
+    ),
 };
 
 export const AgentRunMutations: MutationResolvers = {

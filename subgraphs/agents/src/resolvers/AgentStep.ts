@@ -17,7 +17,8 @@ export const AgentStep: AgentStepResolvers = {
 
 export const AgentStepQueries: QueryResolvers = {
   agentStep: async (_, { id }, ctx) => found(await ctx.loaders.agentStep.load(expectIdOf('AgentStep', id)), id),
-  agentSteps: (_, args, ctx) => listPage(ctx.db.agentStep, args, {}, [{ runId: 'asc' }, { stepIndex: 'asc' }]),
+  agentSteps: (_, args, ctx) =>
+    listPage(ctx.db.agentStep, args, ctx.loaders.visible.step, [{ runId: 'asc' }, { stepIndex: 'asc' }]),
 };
 
 export const AgentStepMutations: MutationResolvers = {

@@ -1,4 +1,4 @@
-import { found, listPage } from '@wrk/platform';
+import { found } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
@@ -19,7 +19,7 @@ export const KnowledgeFactQueries: QueryResolvers = {
     found(await ctx.loaders.knowledgeFact.load(expectIdOf('KnowledgeFact', id)), id),
   knowledgeFacts: (_, args, ctx) => {
     if (args.subjectId) typeOfIdOrThrow(args.subjectId);
-    return listPage(ctx.db.knowledgeFact, args, args.subjectId ? { subjectId: args.subjectId } : {});
+    return ctx.loaders.knowledgeFacts(args, args.subjectId);
   },
 };
 

@@ -16,7 +16,9 @@ export const KnowledgeInsightQueries: QueryResolvers = {
   knowledgeInsight: async (_, { id }, ctx) =>
     found(await ctx.loaders.knowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
   knowledgeInsights: (_, args, ctx) =>
-    listPage(ctx.db.knowledgeInsight, args, args.reviewState ? { reviewState: args.reviewState } : {}),
+    listPage(ctx.db.knowledgeInsight, args, {
+      AND: [ctx.loaders.visible.ofRun, args.reviewState ? { reviewState: args.reviewState } : {}],
+    }),
 };
 
 export const KnowledgeInsightMutations: MutationResolvers = {

@@ -1,6 +1,9 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, notFound } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { archiveRow, changes, updateRow } from '../entityWrites.ts';
+import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
 import { coreEntityFields, userRef } from '../nodes.ts';
 import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, optionalReferencedRow, requiredText } from '../inputs.ts';
@@ -14,31 +17,67 @@ export const Action: ActionResolvers = {
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.action.load(ref.id), ref.id),
 };
 
+const ORDER = { DUE_ON: 'dueOn?', TITLE: 'title', STATUS: 'status', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
+
 export const ActionQueries: QueryResolvers = {
   action: async (_, { id }, ctx) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id),
-  actions: (_, args, ctx) => listPage(ctx.db.action, args, ctx.loaders.visible.open, [{ dueOn: 'asc' }]),
+  actions: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(
+      ctx.db.action,
+      page,
+      listWhere(ctx, 'open', filter, [
+        searchIn(['title'], filter?.search),
+        oneOf('status', filter?.status),
+        filter?.assigneeId ? { assigneeUserId: filter.assigneeId } : null,
+        byExternalId('meeting', filter?.meetingId),
+        byExternalId('project', filter?.projectId),
+        filter?.dueBefore ? { dueOn: { lte: new Date(filter.dueBefore) } } : null,
+      ]),
+      orderOf(orderBy, ORDER, [{ dueOn: { sort: 'asc', nulls: 'last' } }]),
+    ),
 };
+
+const fields = {
+  title: (value: string | null) => requiredText('title', value ?? ''),
+  status: (value: 'open' | 'in_progress' | 'done' | 'cancelled' | null) => value ?? 'open',
+  dueOn: dateOrNull,
+};
+
+/** The assignee (checked at identity: exists and visible), meeting and project an input names. */
+async function references(
+  ctx: Context,
+  input: { assigneeId?: string | null; meetingId?: string | null; projectId?: string | null },
+): Promise<Record<string, unknown>> {
+  const data: Record<string, unknown> = {};
+  if (input.assigneeId !== undefined) {
+    if (input.assigneeId && !(await ctx.loaders.existsAtOwner.load(expectIdOf('User', input.assigneeId)))) {
+      throw notFound(input.assigneeId, { field: 'assigneeId' });
+    }
+    data.assigneeUserId = input.assigneeId ?? null;
+  }
+  if (input.meetingId !== undefined) {
+    data.meetingId = (await optionalReferencedRow(ctx, 'meetingId', 'Meeting', 'meeting', input.meetingId))?.id ?? null;
+  }
+  if (input.projectId !== undefined) {
+    data.projectId = (await optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId))?.id ?? null;
+  }
+  return data;
+}
+
+const load = async (ctx: Context, id: string) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id);
 
 export const ActionMutations: MutationResolvers = {
   createAction: async (_, { input }, ctx) => {
-    const [meeting, project] = await Promise.all([
-      optionalReferencedRow(ctx, 'meetingId', 'Meeting', 'meeting', input.meetingId),
-      optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId),
-    ]);
-    const assigneeUserId = input.assigneeId ? expectIdOf('User', input.assigneeId) : null;
+    const data = { ...changes(input, fields), ...(await references(ctx, input)) };
     return writeAndRecord(ctx, 'Action', 'create', async (tx) => ({
       after: await tx.action.create({
-        data: {
-          ...newRowColumns(ctx, 'Action'),
-          title: requiredText('title', input.title),
-          status: input.status ?? 'open',
-          dueOn: dateOrNull(input.dueOn),
-          assigneeUserId,
-          creatorUserId: ctx.claims.sub ?? null,
-          meetingId: meeting?.id ?? null,
-          projectId: project?.id ?? null,
-        },
+        data: { ...newRowColumns(ctx, 'Action'), title: fields.title(input.title), ...data, creatorUserId: ctx.claims.sub ?? null },
       }),
     }));
   },
+  updateAction: async (_, { id, input }, ctx) => {
+    const existing = await load(ctx, id);
+    return updateRow(ctx, 'Action', existing, (tx) => tx.action, { ...changes(input, fields), ...(await references(ctx, input)) });
+  },
+  archiveAction: async (_, { id }, ctx) => archiveRow(ctx, 'Action', await load(ctx, id), (tx) => tx.action),
 };

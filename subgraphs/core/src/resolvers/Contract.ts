@@ -1,10 +1,13 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { ContractResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { archiveRow, changes, updateRow } from '../entityWrites.ts';
+import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
 import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, optionalReferencedRow, optionalText, referencedRow, requiredText } from '../inputs.ts';
-import { formatMoney, parseMoney } from '../money.ts';
+import { formatMoney, parseMoney, type MoneyInput } from '../money.ts';
 
 export const Contract: ContractResolvers = {
   ...ownedEntityFields,
@@ -16,43 +19,98 @@ export const Contract: ContractResolvers = {
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.contract.load(ref.id), ref.id),
 };
 
+const ORDER = {
+  TITLE: 'title',
+  START_DATE: 'startDate?',
+  END_DATE: 'endDate?',
+  VALUE: 'valueCents?',
+  CREATED_AT: 'createdAt',
+  UPDATED_AT: 'updatedAt',
+};
+
 export const ContractQueries: QueryResolvers = {
   contract: async (_, { id }, ctx) => found(await ctx.loaders.contract.load(expectIdOf('Contract', id)), id),
-  contracts: (_, args, ctx) => listPage(ctx.db.contract, args, ctx.loaders.visible.restrictable, [{ title: 'asc' }]),
+  contracts: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(
+      ctx.db.contract,
+      page,
+      listWhere(ctx, 'restrictable', filter, [
+        searchIn(['title', 'agreementTerms'], filter?.search),
+        oneOf('status', filter?.status),
+        byExternalId('organization', filter?.organizationId),
+        byExternalId('project', filter?.projectId),
+        byExternalId('grant', filter?.grantId),
+        filter?.endsBefore ? { endDate: { lte: new Date(filter.endsBefore) } } : null,
+      ]),
+      orderOf(orderBy, ORDER, [{ title: 'asc' }]),
+    ),
 };
+
+const fields = {
+  title: (value: string | null) => requiredText('title', value ?? ''),
+  status: (value: 'draft' | 'active' | 'expired' | 'terminated' | null) => value ?? 'draft',
+  startDate: dateOrNull,
+  endDate: dateOrNull,
+  agreementTerms: (value: string | null) => optionalText('agreementTerms', value),
+  billingTerms: (value: string | null) => optionalText('billingTerms', value),
+  reportingTerms: (value: string | null) => optionalText('reportingTerms', value),
+  complianceTerms: (value: string | null) => optionalText('complianceTerms', value),
+  visibility: (value: 'internal' | 'restricted' | null) => value ?? 'internal',
+};
+
+/** Columns of the references and the amount an input names (each checked: exists, visible to the caller). */
+async function referencesAndValue(
+  ctx: Context,
+  input: { organizationId?: string | null; projectId?: string | null; grantId?: string | null; value?: MoneyInput | null },
+) {
+  const data: Record<string, unknown> = {};
+  if (input.organizationId === null) throw badUserInput('organizationId', 'a contract always has an organization');
+  if (input.organizationId !== undefined) {
+    data.organizationId = (await referencedRow(ctx, 'organizationId', 'Organization', 'organization', input.organizationId)).id;
+  }
+  if (input.projectId !== undefined) {
+    data.projectId = (await optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId))?.id ?? null;
+  }
+  if (input.grantId !== undefined) {
+    data.grantId = (await optionalReferencedRow(ctx, 'grantId', 'Grant', 'grant', input.grantId))?.id ?? null;
+  }
+  if (input.value !== undefined) {
+    const value = parseMoney('value', input.value);
+    Object.assign(data, { valueCents: value?.cents ?? null, currency: value?.currency ?? null });
+  }
+  return data;
+}
+
+function checkDates(startDate: Date | null, endDate: Date | null) {
+  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
+}
+
+const load = async (ctx: Context, id: string) => found(await ctx.loaders.contract.load(expectIdOf('Contract', id)), id);
 
 export const ContractMutations: MutationResolvers = {
   createContract: async (_, { input }, ctx) => {
-    const [organization, project, grant] = await Promise.all([
-      referencedRow(ctx, 'organizationId', 'Organization', 'organization', input.organizationId),
-      optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId),
-      optionalReferencedRow(ctx, 'grantId', 'Grant', 'grant', input.grantId),
-    ]);
-    const value = parseMoney('value', input.value);
-    const startDate = dateOrNull(input.startDate);
-    const endDate = dateOrNull(input.endDate);
-    if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
+    const data = { ...changes(input, fields), ...(await referencesAndValue(ctx, input)) };
+    checkDates((data.startDate as Date) ?? null, (data.endDate as Date) ?? null);
     return writeAndRecord(ctx, 'Contract', 'create', async (tx) => ({
       after: await tx.contract.create({
         data: {
           ...newRowColumns(ctx, 'Contract'),
-          title: requiredText('title', input.title),
-          status: input.status ?? 'draft',
-          organizationId: organization.id,
-          projectId: project?.id ?? null,
-          grantId: grant?.id ?? null,
-          startDate,
-          endDate,
-          valueCents: value?.cents ?? null,
-          currency: value?.currency ?? null,
-          agreementTerms: optionalText('agreementTerms', input.agreementTerms),
-          billingTerms: optionalText('billingTerms', input.billingTerms),
-          reportingTerms: optionalText('reportingTerms', input.reportingTerms),
-          complianceTerms: optionalText('complianceTerms', input.complianceTerms),
-          visibility: input.visibility ?? 'internal',
+          title: fields.title(input.title),
+          organizationId: data.organizationId as number,
+          ...data,
           ownerUserId: ctx.claims.sub ?? null,
         },
       }),
     }));
   },
+  updateContract: async (_, { id, input }, ctx) => {
+    const existing = await load(ctx, id);
+    const data = { ...changes(input, fields), ...(await referencesAndValue(ctx, input)) };
+    checkDates(
+      data.startDate === undefined ? existing.startDate : (data.startDate as Date | null),
+      data.endDate === undefined ? existing.endDate : (data.endDate as Date | null),
+    );
+    return updateRow(ctx, 'Contract', existing, (tx) => tx.contract, data);
+  },
+  archiveContract: async (_, { id }, ctx) => archiveRow(ctx, 'Contract', await load(ctx, id), (tx) => tx.contract),
 };

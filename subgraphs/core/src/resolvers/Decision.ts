@@ -1,6 +1,9 @@
 import { found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { DecisionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { archiveRow, changes, updateRow } from '../entityWrites.ts';
+import { byExternalId, listWhere, orderOf, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
 import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
@@ -12,30 +15,55 @@ export const Decision: DecisionResolvers = {
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.decision.load(ref.id), ref.id),
 };
 
+const ORDER = { DECIDED_ON: 'decidedOn?', TITLE: 'title', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
+
 export const DecisionQueries: QueryResolvers = {
   decision: async (_, { id }, ctx) => found(await ctx.loaders.decision.load(expectIdOf('Decision', id)), id),
-  decisions: (_, args, ctx) => listPage(ctx.db.decision, args, ctx.loaders.visible.restrictable, [{ decidedOn: 'desc' }]),
+  decisions: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(
+      ctx.db.decision,
+      page,
+      listWhere(ctx, 'restrictable', filter, [
+        searchIn(['title', 'summary'], filter?.search),
+        byExternalId('meeting', filter?.meetingId),
+        byExternalId('project', filter?.projectId),
+      ]),
+      orderOf(orderBy, ORDER, [{ decidedOn: { sort: 'desc', nulls: 'last' } }]),
+    ),
 };
+
+const fields = {
+  title: (value: string | null) => requiredText('title', value ?? ''),
+  summary: (value: string | null) => optionalText('summary', value),
+  decidedOn: dateOrNull,
+  visibility: (value: 'internal' | 'restricted' | null) => value ?? 'internal',
+};
+
+async function references(ctx: Context, input: { meetingId?: string | null; projectId?: string | null }) {
+  const data: Record<string, unknown> = {};
+  if (input.meetingId !== undefined) {
+    data.meetingId = (await optionalReferencedRow(ctx, 'meetingId', 'Meeting', 'meeting', input.meetingId))?.id ?? null;
+  }
+  if (input.projectId !== undefined) {
+    data.projectId = (await optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId))?.id ?? null;
+  }
+  return data;
+}
+
+const load = async (ctx: Context, id: string) => found(await ctx.loaders.decision.load(expectIdOf('Decision', id)), id);
 
 export const DecisionMutations: MutationResolvers = {
   createDecision: async (_, { input }, ctx) => {
-    const [meeting, project] = await Promise.all([
-      optionalReferencedRow(ctx, 'meetingId', 'Meeting', 'meeting', input.meetingId),
-      optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId),
-    ]);
+    const data = { ...changes(input, fields), ...(await references(ctx, input)) };
     return writeAndRecord(ctx, 'Decision', 'create', async (tx) => ({
       after: await tx.decision.create({
-        data: {
-          ...newRowColumns(ctx, 'Decision'),
-          title: requiredText('title', input.title),
-          summary: optionalText('summary', input.summary),
-          decidedOn: dateOrNull(input.decidedOn),
-          meetingId: meeting?.id ?? null,
-          projectId: project?.id ?? null,
-          visibility: input.visibility ?? 'internal',
-          ownerUserId: ctx.claims.sub ?? null,
-        },
+        data: { ...newRowColumns(ctx, 'Decision'), title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null },
       }),
     }));
   },
+  updateDecision: async (_, { id, input }, ctx) => {
+    const existing = await load(ctx, id);
+    return updateRow(ctx, 'Decision', existing, (tx) => tx.decision, { ...changes(input, fields), ...(await references(ctx, input)) });
+  },
+  archiveDecision: async (_, { id }, ctx) => archiveRow(ctx, 'Decision', await load(ctx, id), (tx) => tx.decision),
 };

@@ -1,39 +1,85 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MeetingResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { archiveRow, changes, updateRow } from '../entityWrites.ts';
+import { listWhere, orderOf, relatedThrough, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
 import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, optionalText, requiredText } from '../inputs.ts';
+import { edgesOf } from './relations.ts';
 
 export const Meeting: MeetingResolvers = {
   ...ownedEntityFields,
+  people: edgesOf('MeetingPerson', 'left'),
+  organizations: edgesOf('MeetingOrganization', 'left'),
+  projects: edgesOf('MeetingProject', 'left'),
+  participants: edgesOf('MeetingUser', 'left'),
+  actions: (meeting, _, ctx) => ctx.loaders.actionsByMeeting.load(meeting.id),
+  decisions: (meeting, _, ctx) => ctx.loaders.decisionsByMeeting.load(meeting.id),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.meeting.load(ref.id), ref.id),
 };
 
+const ORDER = { STARTS_AT: 'startsAt', TITLE: 'title', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
+
 export const MeetingQueries: QueryResolvers = {
   meeting: async (_, { id }, ctx) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id),
-  meetings: (_, args, ctx) => listPage(ctx.db.meeting, args, ctx.loaders.visible.restrictable, [{ startsAt: 'desc' }]),
+  meetings: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(
+      ctx.db.meeting,
+      page,
+      listWhere(ctx, 'restrictable', filter, [
+        searchIn(['title', 'location', 'notes'], filter?.search),
+        filter?.from ? { startsAt: { gte: new Date(filter.from) } } : null,
+        filter?.to ? { startsAt: { lt: new Date(filter.to) } } : null,
+        relatedThrough('projects', 'project', filter?.projectId),
+        relatedThrough('organizations', 'organization', filter?.organizationId),
+        relatedThrough('people', 'person', filter?.personId),
+      ]),
+      orderOf(orderBy, ORDER, [{ startsAt: 'desc' }]),
+    ),
 };
+
+const fields = {
+  title: (value: string | null) => requiredText('title', value ?? ''),
+  startsAt: (value: Date | string | null) => {
+    if (!value) throw badUserInput('startsAt', 'is required');
+    return new Date(value);
+  },
+  endsAt: dateOrNull,
+  location: (value: string | null) => optionalText('location', value, 500),
+  isExternal: (value: boolean | null) => value ?? false,
+  notes: (value: string | null) => optionalText('notes', value),
+  visibility: (value: 'internal' | 'restricted' | null) => value ?? 'internal',
+};
+
+function checkTimes(startsAt: Date, endsAt: Date | null) {
+  if (endsAt && endsAt < startsAt) throw badUserInput('endsAt', 'must not be before startsAt');
+}
+
+const load = async (ctx: Context, id: string) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id);
 
 export const MeetingMutations: MutationResolvers = {
   createMeeting: (_, { input }, ctx) => {
-    const startsAt = new Date(input.startsAt);
-    const endsAt = dateOrNull(input.endsAt);
-    if (endsAt && endsAt < startsAt) throw badUserInput('endsAt', 'must not be before startsAt');
+    const data = changes(input, fields);
+    checkTimes(data.startsAt as Date, (data.endsAt as Date | null) ?? null);
     return writeAndRecord(ctx, 'Meeting', 'create', async (tx) => ({
       after: await tx.meeting.create({
         data: {
           ...newRowColumns(ctx, 'Meeting'),
-          title: requiredText('title', input.title),
-          startsAt,
-          endsAt,
-          location: optionalText('location', input.location, 500),
-          isExternal: input.isExternal ?? false,
-          notes: optionalText('notes', input.notes),
-          visibility: input.visibility ?? 'internal',
+          title: fields.title(input.title),
+          startsAt: data.startsAt as Date,
+          ...data,
           ownerUserId: ctx.claims.sub ?? null,
         },
       }),
     }));
   },
+  updateMeeting: async (_, { id, input }, ctx) => {
+    const existing = await load(ctx, id);
+    const data = changes(input, fields);
+    checkTimes((data.startsAt as Date) ?? existing.startsAt, data.endsAt === undefined ? existing.endsAt : (data.endsAt as Date | null));
+    return updateRow(ctx, 'Meeting', existing, (tx) => tx.meeting, data);
+  },
+  archiveMeeting: async (_, { id }, ctx) => archiveRow(ctx, 'Meeting', await load(ctx, id), (tx) => tx.meeting),
 };

@@ -1,6 +1,7 @@
 import { scalarResolvers } from '@wrk/platform';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Action, ActionMutations, ActionQueries } from './Action.ts';
+import { AuditLogQueries } from './AuditLogEntry.ts';
 import { Contract, ContractMutations, ContractQueries } from './Contract.ts';
 import { Decision, DecisionMutations, DecisionQueries } from './Decision.ts';
 import { EntityLink, EntityLinkMutations, EntityLinkQueries } from './EntityLink.ts';
@@ -13,12 +14,14 @@ import { Organization, OrganizationMutations, OrganizationQueries } from './Orga
 import { Person, PersonMutations, PersonQueries } from './Person.ts';
 import { Project, ProjectMutations, ProjectQueries } from './Project.ts';
 import { NodeQueries } from './Query.ts';
+import { edgeTypes, RelationMutations } from './relations.ts';
 import { Trip, TripMutations, TripQueries } from './Trip.ts';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   ...enumResolvers,
   ...foreignEntities,
+  ...edgeTypes,
   Query: {
     ...NodeQueries,
     ...PersonQueries,
@@ -31,6 +34,7 @@ export const resolvers: Resolvers = {
     ...ActionQueries,
     ...DecisionQueries,
     ...EntityLinkQueries,
+    ...AuditLogQueries,
   },
   Mutation: {
     ...PersonMutations,
@@ -43,6 +47,7 @@ export const resolvers: Resolvers = {
     ...ActionMutations,
     ...DecisionMutations,
     ...EntityLinkMutations,
+    ...RelationMutations,
   },
   Node,
   Person,

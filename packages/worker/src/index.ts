@@ -1,0 +1,164 @@
+import pg from 'pg';
+import { Logger, run, runMigrations, type LogLevel, type Runner, type Task } from 'graphile-worker';
+import {
+  DELIVER_EVENT_TASK,
+  OUTBOX_CHANNEL,
+  deliverEvent,
+  logger,
+  readOutboundEvent,
+  recordDeliveryAttempt,
+  relayOutbox,
+} from '@wrk/platform';
+
+/**
+ * The background worker of WRK: a graphile-worker runner (its queue lives in the `graphile_worker` schema of
+ * the same database, migrated by graphile-worker itself) plus the outbox relay that feeds it.
+ *
+ * The relay runs when a committed write notifies OUTBOX_CHANNEL (LISTEN on a connection of its own) and on
+ * a short poll, which also catches whatever was written while no worker ran or the listening connection was
+ * down. Relay passes never overlap within a process; across processes FOR UPDATE SKIP LOCKED keeps them apart.
+ */
+export interface WorkerOptions {
+  databaseUrl: string;
+  /** Webhook every outbound event is POSTed to; default WRK_EVENT_SINK_URL, none when unset. */
+  sinkUrl?: string;
+  /** Jobs run at once (default 2). */
+  concurrency?: number;
+  /** How often graphile-worker looks for jobs due later, i.e. retries (ms, default 1000). */
+  pollIntervalMs?: number;
+  /** How often the relay runs without a notification (ms, default 5000). */
+  relayIntervalMs?: number;
+}
+
+export interface RunningWorker {
+  /** Runs a relay pass now (and waits for it); returns how many events it handed to the queue. */
+  relayNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const workerLogger = logger.child({ component: 'worker' });
+
+/** graphile-worker's log lines through pino; its chatty `info` lines become `debug`. */
+const graphileLogger = new Logger(() => (level: LogLevel, message: string, meta?: unknown) => {
+  const fields = meta && typeof meta === 'object' ? { meta } : {};
+  if (level === 'error') workerLogger.error(fields, message);
+  else if (level === 'warning') workerLogger.warn(fields, message);
+  else workerLogger.debug(fields, message);
+});
+
+/** Creates or updates graphile-worker's schema (idempotent). */
+export async function migrateQueue(databaseUrl: string): Promise<void> {
+  await runMigrations({ connectionString: databaseUrl, logger: graphileLogger });
+}
+
+/** The delivery task: reads the event, hands it to the sinks, notes the attempt on the event row. */
+export function deliverEventTask(sinkUrl: string | undefined): Task {
+  return async (payload, helpers) => {
+    const { eventId } = payload as { eventId: string };
+    const event = await helpers.withPgClient((client) => readOutboundEvent(client, eventId));
+    if (!event) {
+      helpers.logger.warn(`outbound event ${eventId} not found; nothing to deliver`);
+      return;
+    }
+    try {
+      await deliverEvent(event, { webhookUrl: sinkUrl, signal: helpers.abortSignal });
+    } catch (error) {
+      await helpers.withPgClient((client) => recordDeliveryAttempt(client, eventId, error));
+      throw error;
+    }
+    await helpers.withPgClient((client) => recordDeliveryAttempt(client, eventId, null));
+  };
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const concurrency = options.concurrency ?? 2;
+  const sinkUrl = options.sinkUrl ?? (process.env.WRK_EVENT_SINK_URL || undefined);
+  // graphile-worker's jobs and listener, plus one relay pass at a time.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: concurrency + 2 });
+  // graphile-worker insists on both handlers: an idle client's error, and a checked-out client's.
+  pool.on('error', (error) => workerLogger.warn({ err: error }, 'idle worker connection failed'));
+  pool.on('connect', (client) => client.on('error', (error) => workerLogger.warn({ err: error }, 'worker connection failed')));
+
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: pool,
+      concurrency,
+      pollInterval: options.pollIntervalMs ?? 1000,
+      noHandleSignals: true,
+      logger: graphileLogger,
+      taskList: { [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  let stopping = false;
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  /** One relay at a time: a request during a pass makes one more pass after it. */
+  const relayNow = (): Promise<number> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await relayOutbox(pool);
+      } while (again && !stopping);
+      return total;
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const relaySoon = () => {
+    if (stopping) return;
+    relayNow().catch((error: unknown) => workerLogger.warn({ err: error }, 'outbox relay failed; retrying on the next poll'));
+  };
+
+  // LISTEN on a connection of its own, reconnecting after a failure (the poll covers the gap).
+  let listener: pg.Client | null = null;
+  let reconnect: NodeJS.Timeout | undefined;
+  const listen = async () => {
+    if (stopping) return;
+    const client = new pg.Client({ connectionString: options.databaseUrl });
+    client.on('notification', relaySoon);
+    client.on('error', (error) => {
+      workerLogger.warn({ err: error }, 'outbox listener lost its connection');
+      void client.end().catch(() => undefined);
+      if (listener === client) listener = null;
+      if (!stopping) reconnect = setTimeout(() => void listen(), 1000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      listener = client;
+      relaySoon(); // whatever was committed before we listened
+    } catch (error) {
+      workerLogger.warn({ err: error }, 'outbox listener could not connect');
+      await client.end().catch(() => undefined);
+      if (!stopping) reconnect = setTimeout(() => void listen(), 1000);
+    }
+  };
+  await listen();
+  const poll = setInterval(relaySoon, options.relayIntervalMs ?? 5000);
+  poll.unref();
+
+  return {
+    relayNow,
+    async stop() {
+      stopping = true;
+      clearInterval(poll);
+      clearTimeout(reconnect);
+      await listener?.end().catch(() => undefined);
+      await running?.catch(() => undefined);
+      await runner.stop();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

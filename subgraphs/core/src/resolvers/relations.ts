@@ -1,0 +1,111 @@
+/**
+ * The pivot edge types (OrganizationPerson, MeetingUser, …), the relationship fields that list them on both
+ * sides, and addRelation/removeRelation. One table (../pivots.ts) drives them all, so every pivot behaves alike.
+ */
+import { badUserInput, graphQLError, ErrorCode, notFound } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { optionalText, referencedRow } from '../inputs.ts';
+import { userRef } from '../nodes.ts';
+import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from '../pivots.ts';
+import { assertCanWrite } from '../permissions.ts';
+import { writeAndRecord } from '../writes.ts';
+
+/** This side's entity of a pivot row, or null when the caller may not see it. */
+async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {
+  if (side.loader) return ctx.loaders[side.loader].load(key as number);
+  return (await ctx.loaders.existsAtOwner.load(key as string)) ? userRef(key as string) : null;
+}
+
+/** Resolver of a relationship field: the pivot rows of `parent` whose other side the caller may see. */
+export function edgesOf(name: PivotName, from: 'left' | 'right') {
+  const pivot = PIVOTS[name];
+  const [self, other] = from === 'left' ? [pivot.left, pivot.right] : [pivot.right, pivot.left];
+  // Typed `never[]` so one generic resolver fits every pivot's generated row type.
+  return async (parent: { id: number | string }, _args: unknown, ctx: Context): Promise<never[]> => {
+    const rows = await ctx.loaders.pivots[name][self.column]!.load(parent.id);
+    const visible = await Promise.all(rows.map((row) => sideEntity(other, row[other.column], ctx)));
+    return rows.filter((_, index) => visible[index]) as never[];
+  };
+}
+
+function edgeType(name: PivotName) {
+  const { left, right } = PIVOTS[name];
+  return {
+    [left.field]: (row: PivotRow, _: unknown, ctx: Context) => sideEntity(left, row[left.column], ctx),
+    [right.field]: (row: PivotRow, _: unknown, ctx: Context) => sideEntity(right, row[right.column], ctx),
+  };
+}
+
+export const edgeTypes = Object.fromEntries((Object.keys(PIVOTS) as PivotName[]).map((name) => [name, edgeType(name)]));
+
+interface RelationInput {
+  relation: string;
+  fromId: string;
+  toId: string;
+  role?: string | null;
+}
+
+function roleOf(name: PivotName, role: string | null | undefined): string | null {
+  const allowed = PIVOTS[name].roles;
+  if (allowed === null) return optionalText('role', role, 100);
+  if (!role || !allowed.includes(role)) throw badUserInput('role', `must be one of ${allowed.join(', ')}`);
+  return role;
+}
+
+const LOADER_BY_TYPE = {
+  Person: 'person',
+  Organization: 'organization',
+  Meeting: 'meeting',
+  Project: 'project',
+  Trip: 'trip',
+  Grant: 'grant',
+} as const;
+
+/** The key column value of one side, checked: the entity exists and the caller may see it. */
+async function sideKey(side: PivotSide, field: string, id: string, ctx: Context) {
+  if (!side.loader) {
+    expectIdOf(side.typename, id);
+    if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id, { field });
+    return { key: id, row: null };
+  }
+  const row = await referencedRow(ctx, field, side.typename, LOADER_BY_TYPE[side.typename as keyof typeof LOADER_BY_TYPE], id);
+  return { key: row.id, row };
+}
+
+async function resolveRelation(input: RelationInput, ctx: Context) {
+  const name = pivotOfRelation(input.relation);
+  const pivot = PIVOTS[name];
+  const [from, to] = await Promise.all([
+    sideKey(pivot.left, 'fromId', input.fromId, ctx),
+    sideKey(pivot.right, 'toId', input.toId, ctx),
+  ]);
+  // Relating changes the left entity (a meeting's attendees, a project's team): it needs write access to it.
+  assertCanWrite(ctx, from.row as { externalId: string; visibility?: string; ownerUserId?: string | null });
+  return { name, pivot, keys: { [pivot.left.column]: from.key, [pivot.right.column]: to.key }, fromRow: from.row! };
+}
+
+export const RelationMutations: MutationResolvers = {
+  addRelation: async (_, { input }, ctx) => {
+    const { name, pivot, keys, fromRow } = await resolveRelation(input, ctx);
+    const role = pivot.roles === undefined ? undefined : roleOf(name, input.role);
+    await writeAndRecord(ctx, pivot.left.typename, 'link', async (tx) => {
+      const row = await pivot.delegate(tx).create({
+        data: { ...keys, ...(role === undefined ? {} : { role }), actor: ctx.actor, sourceSystem: ctx.sourceSystem },
+      });
+      return { after: { externalId: input.fromId, relation: input.relation, toId: input.toId, role: row.role ?? null } };
+    });
+    return { __typename: pivot.left.typename, ...fromRow } as never;
+  },
+  removeRelation: async (_, { input }, ctx) => {
+    const { name, pivot, keys, fromRow } = await resolveRelation(input, ctx);
+    const where = { ...keys, ...(input.role && pivot.roles !== undefined ? { role: roleOf(name, input.role) } : {}) };
+    await writeAndRecord(ctx, pivot.left.typename, 'unlink', async (tx) => {
+      const { count } = await pivot.delegate(tx).deleteMany({ where });
+      if (count === 0) throw graphQLError(ErrorCode.NOT_FOUND, `${input.fromId} and ${input.toId} are not related by ${input.relation}`);
+      return { before: { externalId: input.fromId, relation: input.relation, toId: input.toId }, after: { externalId: input.fromId, removed: count } };
+    });
+    return { __typename: pivot.left.typename, ...fromRow } as never;
+  },
+};

@@ -1,0 +1,211 @@
+/**
+ * `pnpm bench`: the whole stack in this process on a fresh database (a scratch database on DATABASE_URL's server,
+ * or an embedded Postgres), the bench fixture seeded (test/bench/fixture.ts), then a closed-model load from a
+ * separate process (test/bench/load.ts) on loopback, every scenario measured side by side in one run:
+ *  (a) a simple single-subgraph query sent straight to core (with correctly signed claims) vs through the gateway;
+ *  (b) the nested cross-subgraph contracts query at list size 10 vs 100;
+ *  (c) SQL statements, Prisma calls, gateway → subgraph fetches and HTTP requests per request of each;
+ *  (d) the gateway's keep-alive subgraph connections vs a new connection per subgraph request.
+ * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 4) seconds, and the scenarios are
+ * run BENCH_ROUNDS (default 3) times interleaved; medians are reported. With 2+ CPUs the stack is pinned to CPU 1
+ * and the load generator to CPU 0 (BENCH_PIN=0 to leave them free); Postgres is not pinned.
+ * Prints a markdown table and writes it to test/bench/results.md.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+
+process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+process.env.LOG_LEVEL ??= 'warn';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PIN = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && hasTaskset();
+const RESULTS_FILE = new URL('./results.md', import.meta.url);
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+
+// Imported after the environment is set: the gateway reads APOLLO_TELEMETRY_DISABLED when it loads.
+const { startTestStack } = await import('../support/stack.ts');
+const { CONTRACTS_QUERY, idle, seedBenchFixture, workOf } = await import('./fixture.ts');
+const { subgraphKeepAlive } = await import('@wrk/gateway/dataSource');
+const { CLAIMS_HEADER, gatewaySecret, signClaims } = await import('@wrk/platform');
+type LoadJob = import('./load.ts').LoadJob;
+type LoadResult = import('./load.ts').LoadResult;
+type Work = import('./fixture.ts').Work;
+
+const started = Date.now();
+const kind = process.env.DATABASE_URL ? 'postgres' : 'embedded';
+console.log(`Starting the stack on ${kind} Postgres…`);
+const stack = await startTestStack(kind);
+const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
+
+try {
+  const fixture = await seedBenchFixture(stack.databaseUrl, 100);
+  const token = await stack.token('admin@wrk.demo');
+
+  // The claims the gateway would forward for this token, from identity's session endpoint (as the gateway asks).
+  const identity = stack.subgraphUrls.identity.replace(/\/graphql$/, '');
+  const secret = gatewaySecret();
+  const systemClaims = { kind: 'system' as const, agent: 'gateway', scopes: [], teams: [], requestId: 'bench' };
+  const session = await fetch(`${identity}/internal/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: await signClaims(systemClaims, secret) },
+    body: JSON.stringify({ token, requestId: 'bench' }),
+  });
+  if (!session.ok) throw new Error(`identity answered ${session.status} to the session lookup`);
+  const claims = await session.json();
+
+  const SIMPLE = `query Simple($id: ID!) { contract(id: $id) { id title status } }`;
+  interface Scenario {
+    key: string;
+    label: string;
+    url: string;
+    /** Headers per job: signed claims expire after 60 s, so they are signed again for each load. */
+    headers(): Promise<Record<string, string>>;
+    body: string;
+    rows(data: Record<string, unknown>): number;
+    expectedRows: number;
+    keepAlive: boolean;
+  }
+  const viaGateway = async () => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+  const directToCore = async () => ({ 'content-type': 'application/json', [CLAIMS_HEADER]: await signClaims(claims, secret) });
+  const simpleBody = JSON.stringify({ query: SIMPLE, variables: { id: fixture.contractIds[0] } });
+  const nested = (n: number) => JSON.stringify({ query: CONTRACTS_QUERY, variables: { n } });
+  const one = (data: Record<string, unknown>) => (data.contract ? 1 : 0);
+  const contracts = (data: Record<string, unknown>) => (data.contracts as { nodes: unknown[] }).nodes.length;
+  const scenarios: Scenario[] = [
+    { key: 'direct', label: 'simple `contract(id:)`, direct to core', url: stack.subgraphUrls.core, headers: directToCore, body: simpleBody, rows: one, expectedRows: 1, keepAlive: true },
+    { key: 'gateway', label: 'simple `contract(id:)`, through the gateway', url: stack.gatewayUrl, headers: viaGateway, body: simpleBody, rows: one, expectedRows: 1, keepAlive: true },
+    { key: 'nested10', label: 'nested contracts, n=10, through the gateway', url: stack.gatewayUrl, headers: viaGateway, body: nested(10), rows: contracts, expectedRows: 10, keepAlive: true },
+    { key: 'nested100', label: 'nested contracts, n=100, through the gateway', url: stack.gatewayUrl, headers: viaGateway, body: nested(100), rows: contracts, expectedRows: 100, keepAlive: true },
+    { key: 'gatewayNoKA', label: 'simple, through the gateway, subgraph keep-alive OFF', url: stack.gatewayUrl, headers: viaGateway, body: simpleBody, rows: one, expectedRows: 1, keepAlive: false },
+    { key: 'nested10NoKA', label: 'nested contracts, n=10, subgraph keep-alive OFF', url: stack.gatewayUrl, headers: viaGateway, body: nested(10), rows: contracts, expectedRows: 10, keepAlive: false },
+  ];
+
+  const send = async (scenario: Scenario) => {
+    const response = await fetch(scenario.url, { method: 'POST', headers: await scenario.headers(), body: scenario.body });
+    return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+  };
+
+  // Correctness, warm-up (query plans, loaders' code paths, connections) and the work of one request.
+  const work: Record<string, Work> = {};
+  for (const scenario of scenarios) {
+    subgraphKeepAlive.enabled = scenario.keepAlive;
+    for (let i = 0; i < 20; i++) await send(scenario);
+    const { result, work: measured } = await workOf(() => send(scenario));
+    if (result.errors || !result.data || scenario.rows(result.data) !== scenario.expectedRows) {
+      throw new Error(`${scenario.label}: unexpected answer ${JSON.stringify(result).slice(0, 500)}`);
+    }
+    work[scenario.key] = measured;
+  }
+  subgraphKeepAlive.enabled = true;
+
+  if (PIN) {
+    pin(process.pid, 1);
+    pin(loader.pid!, 0);
+  }
+  const load = (job: LoadJob) => ask(loader, job);
+
+  interface Sample extends LoadResult {
+    cpuMsPerRequest: number;
+  }
+  const samples: Record<string, { c1: Sample[]; c32: Sample[] }> = Object.fromEntries(scenarios.map((s) => [s.key, { c1: [], c32: [] }]));
+  const total = ROUNDS * scenarios.length * 2;
+  let done = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate the order from round to round, so that drift on a shared machine does not favour one side.
+    const order = round % 2 ? [...scenarios].reverse() : scenarios;
+    for (const scenario of order) {
+      subgraphKeepAlive.enabled = scenario.keepAlive;
+      for (const connections of [1, 32] as const) {
+        const cpu = process.cpuUsage();
+        const result = await load({ url: scenario.url, headers: await scenario.headers(), body: scenario.body, connections, seconds: SECONDS });
+        await idle();
+        const used = process.cpuUsage(cpu);
+        if (process.env.BENCH_DEBUG) console.log(scenario.key, connections, result);
+        if (result.failures) throw new Error(`${scenario.label} at c=${connections}: ${result.failures} failed requests`);
+        samples[scenario.key]![connections === 1 ? 'c1' : 'c32'].push({ ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / result.requests });
+        done += 1;
+        process.stdout.write(`\r${done}/${total} loads done`);
+      }
+    }
+    subgraphKeepAlive.enabled = true;
+  }
+  process.stdout.write('\n');
+
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const stat = (key: string, c: 'c1' | 'c32', field: keyof Sample) => median(samples[key]![c].map((s) => s[field]));
+  const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+  const x = (value: number) => `${value.toFixed(2)}×`;
+
+  const rows = scenarios.map((s) => {
+    const w = work[s.key]!;
+    return `| ${s.label} | ${ms(stat(s.key, 'c1', 'p50'))} | ${ms(stat(s.key, 'c1', 'p99'))} | ${Math.round(stat(s.key, 'c1', 'rps'))} | ${Math.round(stat(s.key, 'c32', 'rps'))} | ${ms(stat(s.key, 'c32', 'p50'))} | ${ms(stat(s.key, 'c32', 'p95'))} | ${ms(stat(s.key, 'c32', 'cpuMsPerRequest'))} | ${w.sql} | ${w.prisma} | ${w.fetches} | ${w.http} |`;
+  });
+  const ratio = (a: string, b: string, c: 'c1' | 'c32', field: keyof Sample) => stat(a, c, field) / stat(b, c, field);
+  const ratios = [
+    `| Gateway overhead, p50 at c=1: gateway ÷ direct | ${x(ratio('gateway', 'direct', 'c1', 'p50'))} |`,
+    `| Gateway overhead, RPS at c=32: gateway ÷ direct | ${x(ratio('gateway', 'direct', 'c32', 'rps'))} |`,
+    `| Nested n=100 ÷ n=10, p50 at c=1 | ${x(ratio('nested100', 'nested10', 'c1', 'p50'))} |`,
+    `| Nested n=100 ÷ n=10, RPS at c=32 | ${x(ratio('nested100', 'nested10', 'c32', 'rps'))} |`,
+    `| Nested n=100 ÷ n=10, stack CPU ms per request | ${x(ratio('nested100', 'nested10', 'c32', 'cpuMsPerRequest'))} |`,
+    `| Keep-alive on ÷ off, simple, RPS at c=32 | ${x(ratio('gateway', 'gatewayNoKA', 'c32', 'rps'))} |`,
+    `| Keep-alive on ÷ off, simple, p50 at c=1 | ${x(ratio('gateway', 'gatewayNoKA', 'c1', 'p50'))} |`,
+    `| Keep-alive on ÷ off, nested n=10, RPS at c=32 | ${x(ratio('nested10', 'nested10NoKA', 'c32', 'rps'))} |`,
+    `| Keep-alive on ÷ off, nested n=10, p50 at c=1 | ${x(ratio('nested10', 'nested10NoKA', 'c1', 'p50'))} |`,
+  ];
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  const report = [
+    `# pnpm bench — ${new Date().toISOString()}`,
+    '',
+    `Node ${process.version}, ${availableParallelism()} × ${cpuModel}; ${kind} Postgres; the whole stack (gateway + 4 subgraphs) in one Node process` +
+      `${PIN ? ' pinned to CPU 1, the load generator (autocannon 9, closed model, loopback) pinned to CPU 0, Postgres unpinned' : ', nothing pinned'}. ` +
+      `Each load ran ${SECONDS} s; ${ROUNDS} interleaved rounds, medians shown. Latencies in ms. ` +
+      'Work per request is one request measured in-process after warm-up: SQL statements (Prisma query events), Prisma calls, ' +
+      'gateway → subgraph fetches, and HTTP requests received by all servers (1 to the gateway + 1 session lookup at identity + the fetches + subgraph → subgraph checks; 1 when direct). ' +
+      'Stack CPU is this process’s user+system time during the c=32 load ÷ requests (Postgres not included).',
+    '',
+    '| Scenario | c=1 p50 | c=1 p99 | c=1 RPS | c=32 RPS | c=32 p50 | c=32 p95 | stack CPU ms/req | SQL/req | Prisma calls/req | subgraph fetches/req | HTTP reqs/req |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '| Ratio | Value |',
+    '|---|---|',
+    ...ratios,
+    '',
+    `Per-round c=32 RPS: ${scenarios.map((s) => `${s.key} ${samples[s.key]!.c32.map((r) => Math.round(r.rps)).join('/')}`).join('; ')}.`,
+    `Per-round c=1 p50 (ms): ${scenarios.map((s) => `${s.key} ${samples[s.key]!.c1.map((r) => ms(r.p50)).join('/')}`).join('; ')}.`,
+    '',
+    `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
+    '',
+  ].join('\n');
+  console.log(`\n${report}`);
+  writeFileSync(RESULTS_FILE, report);
+  console.log(`Written to ${RESULTS_FILE.pathname}`);
+} finally {
+  await idle();
+  loader.disconnect();
+  await stack.stop();
+}
+
+function ask(child: ChildProcess, job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { result?: LoadResult; error?: string }) =>
+      message.result ? resolve(message.result) : reject(new Error(message.error)),
+    );
+    child.send(job);
+  });
+}
