@@ -85,6 +85,8 @@ interface Case {
   refusedFor?: Principal[];
   /** For by-ID reads of a restricted entity: the entity. */
   restrictedId?: string;
+  /** For by-ID reads of an entity only some principals may see (Box ACL, admin-only logs): who. */
+  onlyFor?: Principal[];
 }
 
 interface Setup {
@@ -94,6 +96,8 @@ interface Setup {
 }
 
 const needs = (...scopes: string[]) => scopes.map((scope) => [scope]);
+/** The demo Box items' projected ACL names Box users 1001 (admin) and 1002 (staff, and agents acting for staff). */
+const IN_BOX_ACL: Principal[] = ['admin', 'staff', 'agentRead', 'agentWrite'];
 const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
 
 const list = (field: string, subgraph: Subgraph, scope: string, args = ''): Case => ({
@@ -110,6 +114,32 @@ const byId = (field: string, subgraph: Subgraph, scope: string, id: string, rest
   variables: () => ({ id }),
   ...(restricted ? { restrictedId: id } : {}),
 });
+
+/** Each updatable core type: a public demo entity and a harmless change. */
+const UPDATES: [string, string, string][] = [
+  ['Person', DEMO.people.ada, '{ title: "CTO" }'],
+  ['Organization', DEMO.organizations.acme, '{ website: "https://acme.example" }'],
+  ['Meeting', DEMO.meetings.kickoff, '{ location: "Acme HQ" }'],
+  ['Project', DEMO.projects.platform, '{ status: ACTIVE }'],
+  ['Contract', DEMO.contracts.acmeMsa, '{ billingTerms: "Quarterly in advance, net 30." }'],
+  ['Trip', DEMO.trips.berlin, '{ destination: "Berlin" }'],
+  ['Grant', DEMO.grants.innovation, '{ status: AWARDED }'],
+  ['Action', DEMO.actions.sendDraft, '{ status: OPEN }'],
+  ['Decision', DEMO.decisions.goAhead, '{ summary: "Phase 1: onboarding team; phase 2: everyone." }'],
+];
+
+/** Each archivable core type and how admin creates a fresh one to archive. */
+const ARCHIVES: [string, string][] = [
+  ['Person', 'createPerson(input: { fullName: "Archivable" })'],
+  ['Organization', 'createOrganization(input: { name: "Archivable" })'],
+  ['Meeting', 'createMeeting(input: { title: "Archivable", startsAt: "2027-01-01T10:00:00Z" })'],
+  ['Project', 'createProject(input: { name: "Archivable" })'],
+  ['Contract', `createContract(input: { title: "Archivable", organizationId: "${DEMO.organizations.acme}" })`],
+  ['Trip', 'createTrip(input: { title: "Archivable" })'],
+  ['Grant', 'createGrant(input: { title: "Archivable" })'],
+  ['Action', 'createAction(input: { title: "Archivable" })'],
+  ['Decision', 'createDecision(input: { title: "Archivable" })'],
+];
 
 const CASES: Case[] = [
   // identity
@@ -230,7 +260,8 @@ const CASES: Case[] = [
   list('actions', 'core', 'core:read'),
   byId('decision', 'core', 'core:read', RESTRICTED.decision, true),
   list('decisions', 'core', 'core:read'),
-  byId('entityLink', 'core', 'core:read', 'lnk_demomsafile0001'),
+  // The demo link from the MSA to its signed copy in Box: hidden from whoever the Box ACL hides the file from.
+  { ...byId('entityLink', 'core', 'core:read', 'lnk_demomsafile0001'), onlyFor: IN_BOX_ACL },
   { ...list('entityLinks', 'core', 'core:read'), needs: [['core:read', 'identity:admin']] },
   {
     field: 'createPerson',
@@ -293,14 +324,53 @@ const CASES: Case[] = [
     query: `mutation ($type: String!) { createEntityLink(from: "${DEMO.people.ada}", to: "${DEMO.projects.platform}", linkType: $type) { id } }`,
     variables: ({ unique }) => ({ type: `matrix_${unique()}` }),
   },
+  {
+    field: 'auditLog',
+    subgraph: 'core',
+    needs: needs('core:read'),
+    query: `{ auditLog(entity: "${DEMO.contracts.acmeMsa}") { id } }`,
+  },
+  ...UPDATES.map(([typename, id, input]): Case => ({
+    field: `update${typename}`,
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation ($id: ID!) { update${typename}(id: $id, input: ${input}) { id } }`,
+    variables: () => ({ id }),
+  })),
+  ...ARCHIVES.map(([typename, create]): Case => ({
+    field: `archive${typename}`,
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation ($id: ID!) { archive${typename}(id: $id) { id } }`,
+    // A fresh internal entity made by admin for each principal to archive.
+    variables: async ({ admin }) => ({ id: (await admin(`mutation { ${create} { id } }`)).data![`create${typename}`].id }),
+  })),
+  {
+    field: 'addRelation',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation ($person: ID!) { addRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: $person, role: "advisor" }) { id } }`,
+    variables: async ({ admin }) => ({ person: (await admin('mutation { createPerson(input: { fullName: "Related" }) { id } }')).data!.createPerson.id }),
+  },
+  {
+    field: 'removeRelation',
+    subgraph: 'core',
+    needs: needs('core:write'),
+    query: `mutation ($person: ID!) { removeRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: $person }) { id } }`,
+    variables: async ({ admin }) => {
+      const person = (await admin('mutation { createPerson(input: { fullName: "Unrelated" }) { id } }')).data!.createPerson.id;
+      await admin(`mutation { addRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: "${person}" }) { id } }`);
+      return { person };
+    },
+  },
   // files
-  byId('boxItem', 'files', 'files:read', DEMO.boxItems.contractsFolder),
+  { ...byId('boxItem', 'files', 'files:read', DEMO.boxItems.contractsFolder), onlyFor: IN_BOX_ACL },
   list('boxItems', 'files', 'files:read'),
-  byId('projectDocument', 'files', 'files:read', DEMO.projectDocuments.acmeMsa),
+  { ...byId('projectDocument', 'files', 'files:read', DEMO.projectDocuments.acmeMsa), onlyFor: IN_BOX_ACL },
   list('projectDocuments', 'files', 'files:read'),
-  byId('kbChunk', 'files', 'files:read', DEMO.kbChunks.msa0),
+  { ...byId('kbChunk', 'files', 'files:read', DEMO.kbChunks.msa0), onlyFor: IN_BOX_ACL },
   list('kbChunks', 'files', 'files:read'),
-  byId('boxWebhookEvent', 'files', 'files:read', DEMO.boxWebhookEvents.msaUploaded),
+  { ...byId('boxWebhookEvent', 'files', 'files:read', DEMO.boxWebhookEvents.msaUploaded), onlyFor: ['admin'] },
   list('boxWebhookEvents', 'files', 'files:read'),
   {
     field: 'createBoxItem',
@@ -458,7 +528,10 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
         }
         return;
       }
-      if (testCase.restrictedId && !SEES[principal].includes(testCase.restrictedId)) {
+      const hidden =
+        (testCase.restrictedId && !SEES[principal].includes(testCase.restrictedId)) ||
+        (testCase.onlyFor && !testCase.onlyFor.includes(principal));
+      if (hidden) {
         expect(result.data?.[testCase.field] ?? null).toBeNull();
         expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
         return;

@@ -338,7 +338,6 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
       }`;
       const measure = async (first: number) => {
         const before = sqlStatements.count;
-        process.stderr.write(`--- first=${first}\n`);
         const result = await staff(NESTED, { first });
         expect(result.errors).toBeUndefined();
         return { statements: sqlStatements.count - before, rows: result.data!.projectDocuments.nodes.length as number };
@@ -346,7 +345,6 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
       await measure(1); // warm-up
       const one = await measure(1);
       const many = await measure(20);
-      process.stderr.write(`STATEMENTS one=${JSON.stringify(one)} many=${JSON.stringify(many)}\n`);
       expect(one.rows).toBe(1);
       expect(many.rows).toBe(12);
       expect(many.statements).toBe(one.statements);

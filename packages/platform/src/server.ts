@@ -46,6 +46,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return formatted;
   }
   if (formatted.extensions?.code && formatted.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  // A subgraph already masked (and logged) it; the gateway passes it on.
+  if (formatted.message === 'Internal server error') return formatted;
   logger.error({ err: original }, 'unexpected error');
   return {
     message: 'Internal server error',

@@ -8,7 +8,6 @@ import { resolvers } from './resolvers/index.ts';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
-  (db as any).$on('query', (e: any) => { if (process.env.WRK_DEBUG_SQL) process.stderr.write(`FILES SQL ${e.query.replace(/\s+/g, ' ').slice(0, 110)}\n`); });
   return {
     name: 'files',
     typeDefs,
