@@ -20,7 +20,8 @@ export const anonymousClaims = (requestId: string): Claims => ({ kind: 'anonymou
  */
 export function authenticator(identityGraphqlUrl: string, gatewaySecret: string) {
   const identity = identityGraphqlUrl.replace(/\/graphql$/, '');
-  const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`));
+  // A token signed by a key rotated in since the last fetch (unknown kid) refetches the set, at most once a second.
+  const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`), { cooldownDuration: 1_000 });
 
   return async function claimsFor(authorization: string | undefined): Promise<Claims> {
     const requestId = randomUUID();

@@ -235,22 +235,29 @@ instrumented.PRISMA_INSTRUMENTATION ??= {
 };
 
 /** Every HTTP request any server of this process receives: gateway, session lookups, subgraph calls. */
-const httpRequests = { count: 0, answered: 0 };
-diagnostics.subscribe('http.server.request.start', () => {
+const httpRequests = { count: 0, open: 0 };
+diagnostics.subscribe('http.server.request.start', (message) => {
   httpRequests.count += 1;
-});
-diagnostics.subscribe('http.server.response.finish', () => {
-  httpRequests.answered += 1;
+  httpRequests.open += 1;
+  // 'close' comes once the response is sent, or its client gone.
+  (message as { response: NodeJS.EventEmitter }).response.once('close', () => {
+    httpRequests.open -= 1;
+  });
 });
 
 /**
- * Resolves when every HTTP request received so far has been answered: a load generator that stops leaves the
- * requests it had in flight running in the stack, which would otherwise spill into the next measurement.
+ * Resolves once no HTTP request is open in this process for 50 ms on end: a load generator that stops leaves the
+ * requests it had in flight running in the stack (the gateway goes on with an operation whose client left), which
+ * would otherwise spill into the next measurement.
  */
 export async function idle(timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (httpRequests.answered < httpRequests.count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  let quietSince = 0;
+  while (Date.now() < deadline) {
+    if (httpRequests.open > 0) quietSince = 0;
+    else if (!quietSince) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

@@ -148,7 +148,8 @@ try {
     return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   };
   const stat = (key: string, c: 'c1' | 'c32', field: keyof Sample) => median(samples[key]![c].map((s) => s[field]));
-  const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+  // A load that got no answer at all has no percentiles (NaN, null once through IPC).
+  const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(1));
   const x = (value: number) => `${value.toFixed(2)}×`;
 
   const rows = scenarios.map((s) => {

@@ -98,9 +98,11 @@ export async function writeAndRecord<Tx extends RawSqlExecutor, Row extends { ex
   write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
 ): Promise<Row> {
   try {
-    const { before, after } = await db.$transaction(async (tx) => write(tx));
-    await db.$transaction(async (tx) => recordChange(tx, ctx, { entityType, entityId: after.externalId, action, before, after }));
-    return after;
+    return await db.$transaction(async (tx) => {
+      const { before, after } = await write(tx);
+      await recordChange(tx, ctx, { entityType, entityId: after.externalId, action, before, after });
+      return after;
+    });
   } catch (error) {
     translateDatabaseError(error);
   }

@@ -147,7 +147,7 @@ export async function deliverEvent(event: OutboundEvent, sinks: EventSinks): Pro
     const timeout = AbortSignal.timeout(sinks.timeoutMs ?? 10_000);
     const response = await fetch(sinks.webhookUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': event.id },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(event),
       signal: sinks.signal ? AbortSignal.any([sinks.signal, timeout]) : timeout,
     });

@@ -98,7 +98,7 @@ export function filesVisibility(claims: Claims): FilesVisibility {
     documentBase,
     chunk: all(documentBase, allowlisted(claims, 'k.external_id', 'd.external_id', 'd.project_id')),
     webhookEvent:
-      claims.kind !== 'anonymous'
+      everything && claims.kind !== 'anonymous'
         ? claims.allow?.length
           ? { externalId: { in: claims.allow } }
           : {}

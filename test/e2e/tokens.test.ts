@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { DEMO } from '@wrk/catalog/demo';
+import { databaseKinds } from '../support/databases.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+
+const run = promisify(execFile);
+const [kind] = databaseKinds();
+const repoRoot = new URL('../../', import.meta.url).pathname;
+
+/** `pnpm wrk …` as a user types it, against the test database; returns stdout's last line. */
+async function wrk(databaseUrl: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run('pnpm', ['-s', 'wrk', ...args], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: databaseUrl } });
+  return stdout.trim().split('\n').at(-1)!;
+}
+
+describe(`tokens (${kind} Postgres)`, () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack(kind!);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('pnpm wrk token create prints a staff token, and an agent token with the scopes asked for, on its last line', async () => {
+    const staffToken = await wrk(stack.databaseUrl, 'token', 'create', '--user', 'staff@wrk.demo');
+    const me = await stack.graphql<{ me: { email: string } }>('{ me { email } }', {}, stack.as(staffToken));
+    expect(me.data).toEqual({ me: { email: 'staff@wrk.demo' } });
+
+    const agentToken = await wrk(stack.databaseUrl, 'token', 'create', '--agent', 'contract-reviewer', '--user', 'staff@wrk.demo', '--scopes', 'core:read,files:read');
+    const asAgent = stack.as(agentToken);
+    expect((await stack.graphql('{ contracts { totalCount } }', {}, asAgent)).errors).toBeUndefined();
+    const write = await stack.graphql('mutation { createPerson(input: { fullName: "X" }) { id } }', {}, asAgent);
+    expect(write.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', fields: ['Mutation.createPerson'] });
+  }, 60_000);
+
+  it('refuses to issue an agent token with scopes beyond its user’s', async () => {
+    await expect(wrk(stack.databaseUrl, 'token', 'create', '--agent', 'greedy', '--user', 'restricted@wrk.demo', '--scopes', 'core:write')).rejects.toThrow(
+      /does not hold core:write/,
+    );
+  }, 60_000);
+
+  it('narrows an agent token to its allowlist on every read path', async () => {
+    const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'narrow', scopes: ['core:read'], allow: [DEMO.contracts.acmeMsa] }));
+    const list = await stack.graphql<{ contracts: { totalCount: number; nodes: { id: string }[] } }>('{ contracts { totalCount nodes { id } } }', {}, agent);
+    expect(list.data!.contracts).toEqual({ totalCount: 1, nodes: [{ id: DEMO.contracts.acmeMsa }] });
+    const other = await stack.graphql(`{ project(id: "${DEMO.projects.platform}") { id } }`, {}, agent);
+    expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const viaRelation = await stack.graphql<{ contract: { project: unknown; organization: unknown } }>(
+      `{ contract(id: "${DEMO.contracts.acmeMsa}") { project { id } } }`,
+      {},
+      agent,
+    );
+    expect(viaRelation.data!.contract.project).toBeNull();
+  });
+
+  it('revocation takes effect on the next request', async () => {
+    const token = await stack.token('staff@wrk.demo');
+    expect((await stack.graphql('{ me { id } }', {}, stack.as(token))).status).toBe(200);
+    const id = (await stack.graphql<{ tokens: { id: string }[] }>('{ tokens { id } }', {}, stack.as(token))).data!.tokens[0]!.id;
+    const revoked = await stack.graphql('mutation ($id: ID!) { revokeToken(id: $id) { revokedAt } }', { id }, stack.as(token));
+    expect(revoked.errors).toBeUndefined();
+    const next = await stack.graphql('{ me { id } }', {}, stack.as(token));
+    expect(next.status).toBe(401);
+    expect(next.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rotating the signing key keeps old tokens valid and new ones verifiable (kid in the header)', async () => {
+    const before = await stack.token('staff@wrk.demo');
+    await wrk(stack.databaseUrl, 'keys', 'rotate');
+    const after = await stack.token('staff@wrk.demo');
+    const kid = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
+    expect(kid(after)).not.toBe(kid(before));
+    for (const token of [before, after]) {
+      expect((await stack.graphql<{ me: { email: string } }>('{ me { email } }', {}, stack.as(token))).data).toEqual({ me: { email: 'staff@wrk.demo' } });
+    }
+  }, 60_000);
+});
