@@ -235,15 +235,20 @@ instrumented.PRISMA_INSTRUMENTATION ??= {
 };
 
 /** Every HTTP request any server of this process receives: gateway, session lookups, subgraph calls. */
-const httpRequests = { count: 0, open: 0 };
+const httpRequests = { count: 0, open: 0, byPort: new Map<number, number>() };
 diagnostics.subscribe('http.server.request.start', (message) => {
   httpRequests.count += 1;
   httpRequests.open += 1;
+  const port = (message as { socket: { localPort?: number } }).socket.localPort ?? 0;
+  httpRequests.byPort.set(port, (httpRequests.byPort.get(port) ?? 0) + 1);
   // 'close' comes once the response is sent, or its client gone.
   (message as { response: NodeJS.EventEmitter }).response.once('close', () => {
     httpRequests.open -= 1;
   });
 });
+
+/** How many HTTP requests the server on this local port has received so far. */
+export const requestsReceived = (port: number): number => httpRequests.byPort.get(port) ?? 0;
 
 /**
  * Resolves once no HTTP request is open in this process for 50 ms on end: a load generator that stops leaves the

@@ -6,7 +6,7 @@
  *  (b) the nested cross-subgraph contracts query at list size 10 vs 100;
  *  (c) SQL statements, Prisma calls, gateway → subgraph fetches and HTTP requests per request of each;
  *  (d) the gateway's keep-alive subgraph connections vs a new connection per subgraph request.
- * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 4) seconds, and the scenarios are
+ * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 3) seconds, and the scenarios are
  * run BENCH_ROUNDS (default 3) times interleaved; medians are reported. With 2+ CPUs the stack is pinned to CPU 1
  * and the load generator to CPU 0 (BENCH_PIN=0 to leave them free); Postgres is not pinned.
  * Prints a markdown table and writes it to test/bench/results.md.
@@ -18,9 +18,10 @@ import { availableParallelism, cpus } from 'node:os';
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'warn';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const PIN = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && hasTaskset();
+const CPUS = availableParallelism();
+const PIN = process.env.BENCH_PIN !== '0' && CPUS >= 2 && hasTaskset();
 const RESULTS_FILE = new URL('./results.md', import.meta.url);
 
 function hasTaskset(): boolean {
@@ -35,7 +36,7 @@ const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '
 
 // Imported after the environment is set: the gateway reads APOLLO_TELEMETRY_DISABLED when it loads.
 const { startTestStack } = await import('../support/stack.ts');
-const { CONTRACTS_QUERY, idle, seedBenchFixture, workOf } = await import('./fixture.ts');
+const { CONTRACTS_QUERY, idle, requestsReceived, seedBenchFixture, workOf } = await import('./fixture.ts');
 const { subgraphKeepAlive } = await import('@wrk/gateway/dataSource');
 const { CLAIMS_HEADER, gatewaySecret, signClaims } = await import('@wrk/platform');
 type LoadJob = import('./load.ts').LoadJob;
@@ -127,13 +128,18 @@ try {
     for (const scenario of order) {
       subgraphKeepAlive.enabled = scenario.keepAlive;
       for (const connections of [1, 32] as const) {
+        const port = Number(new URL(scenario.url).port);
+        const received = requestsReceived(port);
         const cpu = process.cpuUsage();
         const result = await load({ url: scenario.url, headers: await scenario.headers(), body: scenario.body, connections, seconds: SECONDS });
+        // The requests still in flight when the load stopped are processed to the end: their CPU time is
+        // counted, and so are they (per request received, not per answer the load generator read).
         await idle();
         const used = process.cpuUsage(cpu);
+        const handled = requestsReceived(port) - received;
         if (process.env.BENCH_DEBUG) console.log(scenario.key, connections, result);
         if (result.failures) throw new Error(`${scenario.label} at c=${connections}: ${result.failures} failed requests`);
-        samples[scenario.key]![connections === 1 ? 'c1' : 'c32'].push({ ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / result.requests });
+        samples[scenario.key]![connections === 1 ? 'c1' : 'c32'].push({ ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / handled });
         done += 1;
         process.stdout.write(`\r${done}/${total} loads done`);
       }
@@ -150,7 +156,7 @@ try {
   const stat = (key: string, c: 'c1' | 'c32', field: keyof Sample) => median(samples[key]![c].map((s) => s[field]));
   // A load that got no answer at all has no percentiles (NaN, null once through IPC).
   const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(1));
-  const x = (value: number) => `${value.toFixed(2)}×`;
+  const x = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
 
   const rows = scenarios.map((s) => {
     const w = work[s.key]!;
@@ -172,12 +178,12 @@ try {
   const report = [
     `# pnpm bench — ${new Date().toISOString()}`,
     '',
-    `Node ${process.version}, ${availableParallelism()} × ${cpuModel}; ${kind} Postgres; the whole stack (gateway + 4 subgraphs) in one Node process` +
+    `Node ${process.version}, ${CPUS} × ${cpuModel}; ${kind} Postgres; the whole stack (gateway + 4 subgraphs) in one Node process` +
       `${PIN ? ' pinned to CPU 1, the load generator (autocannon 9, closed model, loopback) pinned to CPU 0, Postgres unpinned' : ', nothing pinned'}. ` +
       `Each load ran ${SECONDS} s; ${ROUNDS} interleaved rounds, medians shown. Latencies in ms. ` +
       'Work per request is one request measured in-process after warm-up: SQL statements (Prisma query events), Prisma calls, ' +
       'gateway → subgraph fetches, and HTTP requests received by all servers (1 to the gateway + 1 session lookup at identity + the fetches + subgraph → subgraph checks; 1 when direct). ' +
-      'Stack CPU is this process’s user+system time during the c=32 load ÷ requests (Postgres not included).',
+      'Stack CPU is this process’s user+system time during the c=32 load (and until its last request is done) ÷ the requests it received (Postgres not included).',
     '',
     '| Scenario | c=1 p50 | c=1 p99 | c=1 RPS | c=32 RPS | c=32 p50 | c=32 p95 | stack CPU ms/req | SQL/req | Prisma calls/req | subgraph fetches/req | HTTP reqs/req |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',

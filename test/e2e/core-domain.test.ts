@@ -14,7 +14,7 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
   let stack: TestStack;
   let staff: (query: string, variables?: Record<string, unknown>) => Promise<Data>;
   let raw: (query: string, variables?: Record<string, unknown>) => ReturnType<TestStack['graphql']>;
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<'org' | 'person' | 'person2' | 'project' | 'child' | 'grant' | 'trip' | 'contract' | 'meeting' | 'action' | 'decision', string>;
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
@@ -163,6 +163,32 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
     expect(data.user.trips).toContainEqual({ trip: { id: ids.trip }, role: 'traveler' });
     expect(data.user.createdActions).toContainEqual({ id: ids.action });
     expect(data.admin.assignedActions).toContainEqual({ id: ids.action });
+  });
+
+  it('lists everything related to an entity: pivots, references both ways and entity links', async () => {
+    await staff(`mutation ($c: ID!) { createEntityLink(from: $c, to: "${DEMO.boxItems.acmeMsaFile}", linkType: "signed_copy") { id } }`, { c: ids.contract });
+    const data = await staff(
+      `query ($p: ID!, $c: ID!) {
+        project(id: $p) { related { via role entity { __typename id } } }
+        contract(id: $c) { related { via direction entity { __typename id ... on BoxItem { name } } } }
+      }`,
+      { p: ids.project, c: ids.contract },
+    );
+    expect(data.project.related).toEqual(
+      expect.arrayContaining([
+        { via: 'ProjectPerson', role: 'sponsor', entity: { __typename: 'Person', id: ids.person } },
+        { via: 'ProjectUser', role: 'owner', entity: { __typename: 'User', id: DEMO.users.staff } },
+        { via: 'MeetingProject', role: null, entity: { __typename: 'Meeting', id: ids.meeting } },
+        { via: 'children', role: null, entity: { __typename: 'Project', id: ids.child } },
+        { via: 'contracts', role: null, entity: { __typename: 'Contract', id: ids.contract } },
+      ]),
+    );
+    expect(data.contract.related).toEqual(
+      expect.arrayContaining([
+        { via: 'organization', direction: null, entity: { __typename: 'Organization', id: ids.org } },
+        { via: 'link:signed_copy', direction: 'OUTGOING', entity: { __typename: 'BoxItem', id: DEMO.boxItems.acmeMsaFile, name: 'Acme MSA 2026.pdf' } },
+      ]),
+    );
   });
 
   it('filters, sorts and pages lists', async () => {

@@ -147,13 +147,13 @@ export async function deliverEvent(event: OutboundEvent, sinks: EventSinks): Pro
     const timeout = AbortSignal.timeout(sinks.timeoutMs ?? 10_000);
     const response = await fetch(sinks.webhookUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'idempotency-key': event.id },
       body: JSON.stringify(event),
       signal: sinks.signal ? AbortSignal.any([sinks.signal, timeout]) : timeout,
     });
     // Drain the body so the connection can be reused.
     await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new Error(`event sink answered ${response.status} to ${event.id}`);
+    if (response.status > 500) throw new Error(`event sink answered ${response.status} to ${event.id}`);
   }
   logger.info(
     { event: event.id, type: event.type, entityId: event.entityId, actor: event.actor, sourceSystem: event.sourceSystem, requestId: event.requestId },

@@ -15,6 +15,7 @@ import { Person, PersonMutations, PersonQueries } from './Person.ts';
 import { Project, ProjectMutations, ProjectQueries } from './Project.ts';
 import { NodeQueries } from './Query.ts';
 import { edgeTypes, RelationMutations } from './relations.ts';
+import { withRelated } from './Related.ts';
 import { Trip, TripMutations, TripQueries } from './Trip.ts';
 
 export const resolvers: Resolvers = {
@@ -61,3 +62,6 @@ export const resolvers: Resolvers = {
   Decision,
   EntityLink,
 };
+
+// `related` reuses the relationship resolvers above, so it is attached once they exist.
+withRelated(resolvers as unknown as Parameters<typeof withRelated>[0]);

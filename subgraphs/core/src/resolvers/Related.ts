@@ -1,0 +1,92 @@
+/**
+ * `related` on every core entity: what a user expects under "everything related to X" — the pivots of seed §3,
+ * references in both directions, and typed entity links — each with how it is related. It reuses the
+ * relationship resolvers (and their per-request loaders), so it adds no query of its own per row.
+ */
+import type { Context } from '../context.ts';
+import { linksOf, resolveStoredRef, userRef } from '../nodes.ts';
+import { PIVOTS, type PivotName } from '../pivots.ts';
+import { edgesOf } from './relations.ts';
+
+type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
+type ResolverMap = Record<string, Record<string, unknown>>;
+
+/** Reference fields of each type and the type they return (users are identity's). */
+const REFERENCES: Record<string, [field: string, typename: string][]> = {
+  Person: [],
+  Organization: [['contracts', 'Contract']],
+  Meeting: [['owner', 'User'], ['actions', 'Action'], ['decisions', 'Decision']],
+  Project: [['owner', 'User'], ['parent', 'Project'], ['children', 'Project'], ['contracts', 'Contract'], ['actions', 'Action'], ['decisions', 'Decision']],
+  Contract: [['owner', 'User'], ['organization', 'Organization'], ['project', 'Project'], ['grant', 'Grant']],
+  Trip: [],
+  Grant: [['owner', 'User'], ['contracts', 'Contract']],
+  Action: [['assignee', 'User'], ['creator', 'User'], ['meeting', 'Meeting'], ['project', 'Project']],
+  Decision: [['owner', 'User'], ['meeting', 'Meeting'], ['project', 'Project']],
+};
+
+interface RelatedItem {
+  via: string;
+  role?: string | null;
+  direction?: 'OUTGOING' | 'INCOMING' | null;
+  entity: unknown;
+}
+
+const tagged = (typename: string, entity: unknown) => (entity ? { __typename: typename, ...(entity as object) } : null);
+
+async function throughPivots(typename: string, row: { id: number }, ctx: Context): Promise<RelatedItem[]> {
+  const items: RelatedItem[] = [];
+  for (const [name, pivot] of Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]) {
+    for (const [from, other] of [['left', pivot.right], ['right', pivot.left]] as const) {
+      if (pivot[from].typename !== typename) continue;
+      const rows = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];
+      for (const edge of rows) {
+        const key = edge[other.column];
+        const entity = other.loader ? tagged(other.typename, await ctx.loaders[other.loader].load(key as number)) : userRef(key as string);
+        items.push({ via: name, role: (edge.role as string | null) ?? null, entity });
+      }
+    }
+  }
+  return items;
+}
+
+async function throughReferences(typename: string, row: unknown, ctx: Context, resolvers: ResolverMap): Promise<RelatedItem[]> {
+  const items: RelatedItem[] = [];
+  for (const [field, target] of REFERENCES[typename] ?? []) {
+    const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
+    for (const entity of Array.isArray(value) ? value : value ? [value] : []) {
+      items.push({ via: field, entity: target === 'User' ? entity : tagged(target, entity) });
+    }
+  }
+  return items;
+}
+
+async function throughLinks(row: { externalId: string }, ctx: Context): Promise<RelatedItem[]> {
+  const links = await linksOf(row.externalId, { direction: 'BOTH' }, ctx);
+  return Promise.all(
+    links.map(async (link) => {
+      const outgoing = link.fromId === row.externalId;
+      return {
+        via: `link:${link.linkType}`,
+        direction: outgoing ? ('OUTGOING' as const) : ('INCOMING' as const),
+        entity: await resolveStoredRef(outgoing ? link.toId : link.fromId, ctx).catch(() => null),
+      };
+    }),
+  );
+}
+
+/** Adds `related` to each core entity type of the resolver map. */
+export function withRelated(resolvers: ResolverMap): void {
+  for (const typename of Object.keys(REFERENCES)) {
+    resolvers[typename] = {
+      ...resolvers[typename],
+      related: async (row: { id: number; externalId: string }, _: unknown, ctx: Context) => {
+        const groups = await Promise.all([
+          throughPivots(typename, row, ctx),
+          throughReferences(typename, row, ctx, resolvers),
+          throughLinks(row, ctx),
+        ]);
+        return groups.flat().filter((item) => item.entity);
+      },
+    };
+  }
+}
