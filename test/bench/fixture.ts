@@ -3,7 +3,8 @@
  * Prisma client (attributed to 'test'): one organization with `size` contracts, each on its own project and linked
  * to its own Box file (which backs a document of that project, in two chunks) and to its own agent run (with three
  * steps). Titles and names start with "0 bench" so these rows come first in every list (lists sort by title or
- * name; runs newest first), whatever demo data is there too.
+ * name; runs newest first), whatever demo data is there too. Every project has the organization as client and two
+ * staff (owner, contributor); every run also has a fact about its contract.
  */
 import diagnostics from 'node:diagnostics_channel';
 import { sqlStatements } from '@wrk/platform';
@@ -14,6 +15,8 @@ import { createFilesDb } from '../../subgraphs/files/src/db.ts';
 import { createAgentsDb } from '../../subgraphs/agents/src/db.ts';
 
 const by = { actor: 'test', sourceSystem: 'test' };
+const STAFF = 'usr_demostaff0001';
+const ADMIN = 'usr_demoadmin0001';
 const pad = (i: number) => String(i).padStart(3, '0');
 /** The demo Box ACL: the demo admin (Box user 1001) and staff member (1002) may see the items. */
 const acl = [
@@ -55,9 +58,19 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
   try {
     const organization = await core.organization.create({ data: { externalId: ids.organizationId, name: 'Bench Org', kind: 'client', ...by } });
     const projects = await core.project.createManyAndReturn({
-      data: ids.projectIds.map((externalId, i) => ({ externalId, name: `0 bench project ${pad(i)}`, ...by })),
+      data: ids.projectIds.map((externalId, i) => ({ externalId, name: `0 bench project ${pad(i)}`, ownerUserId: STAFF, ...by })),
     });
     const projectId = new Map(projects.map((p) => [p.externalId, p.id]));
+    // Every project alike: the organization as client, the staff member as owner and the admin as contributor.
+    await core.projectOrganization.createMany({
+      data: projects.map((project) => ({ projectId: project.id, organizationId: organization.id, role: 'client', ...by })),
+    });
+    await core.projectUser.createMany({
+      data: projects.flatMap((project) => [
+        { projectId: project.id, userId: STAFF, role: 'owner', ...by },
+        { projectId: project.id, userId: ADMIN, role: 'contributor', ...by },
+      ]),
+    });
     await core.contract.createMany({
       data: ids.contractIds.map((externalId, i) => ({
         externalId,
@@ -65,6 +78,7 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
         status: 'active' as const,
         organizationId: organization.id,
         projectId: projectId.get(ids.projectIds[i]!)!,
+        ownerUserId: STAFF,
         ...by,
       })),
     });
@@ -128,7 +142,7 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
         prompt: `Review bench contract ${pad(i)}`,
         model: 'bench-model',
         status: 'succeeded' as const,
-        initiatedBy: 'usr_demostaff0001',
+        initiatedBy: STAFF,
         startedAt: new Date('2026-09-03T08:00:00Z'),
         finishedAt: new Date('2026-09-03T08:01:00Z'),
         ...by,
@@ -147,6 +161,18 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
           ...by,
         })),
       ),
+    });
+    await agents.knowledgeFact.createMany({
+      data: runs.map((run, i) => ({
+        externalId: `fct_bench${pad(i)}`,
+        runId: run.id,
+        subjectId: ids.contractIds[i]!,
+        predicate: 'billing_terms',
+        value: 'net 30',
+        confidence: 0.9,
+        sourceRefs: [{ type: 'Contract', id: ids.contractIds[i] }],
+        ...by,
+      })),
     });
     return ids;
   } finally {
@@ -176,9 +202,10 @@ export const OPERATIONS: MeasuredOperation[] = [
     rows: (data) => (data.contracts as Nodes).nodes.length,
   },
   {
-    name: 'agentRuns → steps → run, links (core) → from Contract',
+    name: 'agentRuns → steps → run, facts → subject (core), links (core) → from Contract',
     query: `query Runs($n: Int!) { agentRuns(first: $n) { nodes { id agentName status
       steps { id stepIndex tool sourceRefs { type id } run { id } }
+      facts { predicate subject { id ... on Contract { title } } }
       links(direction: INCOMING) { linkType from { id ... on Contract { title } } } } } }`,
     variables: (_, n) => ({ n }),
     rows: (data) => (data.agentRuns as Nodes).nodes.length,
@@ -189,6 +216,15 @@ export const OPERATIONS: MeasuredOperation[] = [
       documents { id title project { id name } chunks { chunkIndex content } } } } }`,
     variables: (_, n) => ({ n }),
     rows: (data) => (data.boxItems as Nodes).nodes.length,
+  },
+  {
+    name: 'projects → owner (identity), contracts, organizations, team → user (identity), documents (files), related',
+    query: `query Projects($n: Int!) { projects(first: $n) { nodes { id name owner { email }
+      contracts { id title } organizations { role organization { name } } team { role user { email } }
+      documents { id title boxItem { name } }
+      related { via role entity { __typename id } } } } }`,
+    variables: (_, n) => ({ n }),
+    rows: (data) => (data.projects as Nodes).nodes.length,
   },
   {
     name: 'nodes(ids:) — n IDs of each of 6 types (6n in all)',

@@ -146,4 +146,20 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       expect(forStaff.data).toEqual({ agentApprovals: { totalCount: 1 }, knowledgeInsights: { totalCount: 1 } });
     });
   });
+  it('redacts a source an output cites when the caller may not see it: neither its ID nor its excerpt leaks', async () => {
+    const query = `query ($id: ID!) { agentStep(id: $id) { sourceRefs { type id excerpt } } }`;
+    const step = await admin<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
+    const cited = step.data!.agentStep.sourceRefs.map((ref) => ref.id);
+    expect(cited).toContain(DEMO.boxItems.acmeMsaFile);
+    // restricted@wrk.demo (Box user 1003) is outside the file's Box ACL.
+    const seen = await restricted<{ agentStep: { sourceRefs: { type: string; id: string; excerpt: string | null }[] } }>(query, {
+      id: DEMO.agentSteps.read,
+    });
+    const refs = seen.data!.agentStep.sourceRefs;
+    expect(refs).toHaveLength(cited.length);
+    expect(refs.map((ref) => ref.id)).not.toContain(DEMO.boxItems.acmeMsaFile);
+    expect(refs).toContainEqual({ type: 'redacted', id: 'redacted', excerpt: null });
+    const shown = await staff<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
+    expect(shown.data!.agentStep.sourceRefs.map((ref) => ref.id)).toEqual(cited);
+  });
 });

@@ -153,7 +153,7 @@ export async function deliverEvent(event: OutboundEvent, sinks: EventSinks): Pro
     });
     // Drain the body so the connection can be reused.
     await response.arrayBuffer().catch(() => undefined);
-    if (response.status > 500) throw new Error(`event sink answered ${response.status} to ${event.id}`);
+    if (!response.ok) throw new Error(`event sink answered ${response.status} to ${event.id}`);
   }
   logger.info(
     { event: event.id, type: event.type, entityId: event.entityId, actor: event.actor, sourceSystem: event.sourceSystem, requestId: event.requestId },

@@ -1,4 +1,4 @@
-import { ENTITY_TYPES } from '@wrk/catalog';
+import { ENTITY_TYPES, entityTypeOfId } from '@wrk/catalog';
 import { expectIdOf } from '@wrk/catalog/ids';
 import { badUserInput, notFound } from '@wrk/platform';
 import type { Context } from './context.ts';
@@ -89,10 +89,23 @@ export function sourceRefs(field: string, refs: readonly SourceRefInput[]): Stor
 }
 
 /** The stored source_refs of a row, as the GraphQL SourceRef type. */
-export function sourceRefsOf(row: { sourceRefs: unknown }) {
+/**
+ * The sources of an agent output as the caller may see them: a source that names an entity hidden from the
+ * caller (restricted, outside their Box ACL or allowlist) is shown redacted — the output still says it had a
+ * source, but neither its ID nor its excerpt leaks.
+ */
+export async function sourceRefsOf(row: { sourceRefs: unknown }, _args: unknown, ctx: Context) {
   const refs = Array.isArray(row.sourceRefs) ? (row.sourceRefs as Partial<StoredSourceRef>[]) : [];
-  return refs.map((ref) => ({ type: String(ref.type ?? ''), id: String(ref.id ?? ''), uri: ref.uri ?? null, excerpt: ref.excerpt ?? null }));
+  return Promise.all(
+    refs.map(async (ref) => {
+      const id = String(ref.id ?? '');
+      if (entityTypeOfId(id) && !(await ctx.loaders.subjectVisible(id))) return REDACTED;
+      return { type: String(ref.type ?? ''), id, uri: ref.uri ?? null, excerpt: ref.excerpt ?? null };
+    }),
+  );
 }
+
+const REDACTED = { type: 'redacted', id: 'redacted', uri: null, excerpt: null };
 
 /** The row an ID argument names: INVALID_ID for a wrong type, NOT_FOUND (naming the field) when absent. */
 export async function referencedRow<Name extends AgentsRowLoaderName>(

@@ -34,30 +34,42 @@ interface RelatedItem {
 const tagged = (typename: string, entity: unknown) => (entity ? { __typename: typename, ...(entity as object) } : null);
 
 async function throughPivots(typename: string, row: { id: number }, ctx: Context): Promise<RelatedItem[]> {
-  const items: RelatedItem[] = [];
-  for (const [name, pivot] of Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]) {
-    for (const [from, other] of [['left', pivot.right], ['right', pivot.left]] as const) {
-      if (pivot[from].typename !== typename) continue;
-      const rows = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];
-      for (const edge of rows) {
-        const key = edge[other.column];
-        const entity = other.loader ? tagged(other.typename, await ctx.loaders[other.loader].load(key as number)) : userRef(key as string);
-        items.push({ via: name, role: (edge.role as string | null) ?? null, entity });
-      }
-    }
-  }
-  return items;
+  // Every pivot and every edge in parallel, so the loaders batch them: constant queries, whatever the fan-out.
+  const sides = (Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]).flatMap(([name, pivot]) =>
+    (
+      [
+        ['left', pivot.right],
+        ['right', pivot.left],
+      ] as const
+    )
+      .filter(([from]) => pivot[from].typename === typename)
+      .map(([from, other]) => ({ name, from, other })),
+  );
+  const groups = await Promise.all(
+    sides.map(async ({ name, from, other }) => {
+      const edges = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];
+      return Promise.all(
+        edges.map(async (edge): Promise<RelatedItem> => {
+          const key = edge[other.column];
+          const entity = other.loader ? tagged(other.typename, await ctx.loaders[other.loader].load(key as number)) : userRef(key as string);
+          return { via: name, role: (edge.role as string | null) ?? null, entity };
+        }),
+      );
+    }),
+  );
+  return groups.flat();
 }
 
 async function throughReferences(typename: string, row: unknown, ctx: Context, resolvers: ResolverMap): Promise<RelatedItem[]> {
-  const items: RelatedItem[] = [];
-  for (const [field, target] of REFERENCES[typename] ?? []) {
-    const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
-    for (const entity of Array.isArray(value) ? value : value ? [value] : []) {
-      items.push({ via: field, entity: target === 'User' ? entity : tagged(target, entity) });
-    }
-  }
-  return items;
+  const groups = await Promise.all(
+    (REFERENCES[typename] ?? []).map(async ([field, target]) => {
+      const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
+      return (Array.isArray(value) ? value : value ? [value] : []).map(
+        (entity): RelatedItem => ({ via: field, entity: target === 'User' ? entity : tagged(target, entity) }),
+      );
+    }),
+  );
+  return groups.flat();
 }
 
 async function throughLinks(row: { externalId: string }, ctx: Context): Promise<RelatedItem[]> {
