@@ -74,11 +74,15 @@ describe.each(databaseKinds())('the outbox on %s Postgres', (kind) => {
 
   beforeAll(async () => {
     sink = await startSink();
+    // The stack's worker delivers to this sink, even where the suite runs with WRK_WORKER=off.
+    const workerSetting = process.env.WRK_WORKER;
     process.env.WRK_EVENT_SINK_URL = sink.url;
+    delete process.env.WRK_WORKER;
     try {
       stack = await startTestStack(kind);
     } finally {
       delete process.env.WRK_EVENT_SINK_URL;
+      if (workerSetting !== undefined) process.env.WRK_WORKER = workerSetting;
     }
     const admin = stack.as(await stack.token('admin@wrk.demo'));
     graphql = (query, variables, headers) => stack.graphql(query, variables, { ...admin, ...headers });

@@ -1,4 +1,4 @@
-import { invalidId } from '@wrk/platform/errors';
+import { invalidId, notFound } from '@wrk/platform/errors';
 import { entityType, entityTypeOfId, type EntityTypeInfo } from './index.ts';
 
 /** The entity type an ID names; INVALID_ID when malformed or of an unknown prefix. */
@@ -12,4 +12,17 @@ export function typeOfIdOrThrow(id: string): EntityTypeInfo {
 export function expectIdOf(typename: string, id: string): string {
   if (entityTypeOfId(id)?.typename !== entityType(typename).typename) throw invalidId(id, typename);
   return id;
+}
+
+/** The row an ID argument names, through a (visibility-filtered) loader: INVALID_ID for a wrong type, NOT_FOUND naming the field when absent. */
+export async function referencedRow<Row>(
+  loader: { load(id: string): Promise<Row | null> },
+  field: string,
+  typename: string,
+  id: string,
+): Promise<Row> {
+  expectIdOf(typename, id);
+  const row = await loader.load(id);
+  if (!row) throw notFound(id, { field });
+  return row;
 }

@@ -11,3 +11,4 @@ export * from './pagination.ts';
 export * from './scalars.ts';
 export * from './server.ts';
 export * from './scopes.ts';
+export * from './validation.ts';

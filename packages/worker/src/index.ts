@@ -75,9 +75,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const sinkUrl = options.sinkUrl ?? (process.env.WRK_EVENT_SINK_URL || undefined);
   // graphile-worker's jobs and listener, plus one relay pass at a time.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: concurrency + 2 });
-  // graphile-worker insists on both handlers: an idle client's error, and a checked-out client's.
-  pool.on('error', (error) => workerLogger.warn({ err: error }, 'idle worker connection failed'));
-  pool.on('connect', (client) => client.on('error', (error) => workerLogger.warn({ err: error }, 'worker connection failed')));
+  let stopping = false;
+  // graphile-worker insists on both handlers: an idle client's error, and a checked-out client's. Once
+  // stopping, a connection cut while it closes (the database stopping right after us) is no news.
+  const connectionFailed = (error: Error) => {
+    if (!stopping) workerLogger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'worker connection failed');
+  };
+  pool.on('error', connectionFailed);
+  pool.on('connect', (client) => client.on('error', connectionFailed));
 
   let runner: Runner;
   try {
@@ -94,7 +99,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
 
-  let stopping = false;
   let running: Promise<number> | null = null;
   let again = false;
 
@@ -129,7 +133,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const client = new pg.Client({ connectionString: options.databaseUrl });
     client.on('notification', relaySoon);
     client.on('error', (error) => {
-      workerLogger.warn({ err: error }, 'outbox listener lost its connection');
+      if (!stopping) workerLogger.warn({ err: { message: error.message } }, 'outbox listener lost its connection');
       void client.end().catch(() => undefined);
       if (listener === client) listener = null;
       if (!stopping) reconnect = setTimeout(() => void listen(), 1000);

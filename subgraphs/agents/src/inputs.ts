@@ -1,25 +1,11 @@
+import { referencedRow as referenced } from '@wrk/catalog/ids';
 import { ENTITY_TYPES, entityTypeOfId } from '@wrk/catalog';
 import { expectIdOf } from '@wrk/catalog/ids';
-import { badUserInput, notFound } from '@wrk/platform';
+import { badUserInput, dateOrNull, notFound, optionalText, requiredText } from '@wrk/platform';
 import type { Context } from './context.ts';
 import { Prisma } from './db.ts';
 import type { AgentsRowLoaderName } from './loaders.ts';
 import type { SourceRefInput } from './__generated__/resolvers-types.ts';
-
-/** A trimmed, non-empty string of at most `max` characters; BAD_USER_INPUT naming the field otherwise. */
-export function requiredText(field: string, value: string, max = 500): string {
-  const text = value.trim();
-  if (!text) throw badUserInput(field, 'must not be empty');
-  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters`);
-  return text;
-}
-
-export function optionalText(field: string, value: string | null | undefined, max = 10_000): string | null {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters`);
-  return text || null;
-}
 
 /** A machine name: lower-case letters, digits, - and _ (agent names, step statuses). */
 export function slug(field: string, value: string): string {
@@ -27,10 +13,6 @@ export function slug(field: string, value: string): string {
     throw badUserInput(field, 'must be lower-case letters, digits, - and _ (at most 64), starting with a letter');
   }
   return value;
-}
-
-export function dateOrNull(value: Date | string | null | undefined): Date | null {
-  return value ? new Date(value) : null;
 }
 
 /** A confidence score: a number between 0 and 1 inclusive. */
@@ -107,18 +89,9 @@ export async function sourceRefsOf(row: { sourceRefs: unknown }, _args: unknown,
 
 const REDACTED = { type: 'redacted', id: 'redacted', uri: null, excerpt: null };
 
-/** The row an ID argument names: INVALID_ID for a wrong type, NOT_FOUND (naming the field) when absent. */
-export async function referencedRow<Name extends AgentsRowLoaderName>(
-  ctx: Context,
-  field: string,
-  typename: string,
-  loader: Name,
-  id: string,
-) {
-  expectIdOf(typename, id);
-  const row = await ctx.loaders[loader].load(id);
-  if (!row) throw notFound(id, { field });
-  return row as NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>>;
+/** The row an ID argument names, through this request's (visibility-filtered) loader. */
+export function referencedRow<Name extends AgentsRowLoaderName>(ctx: Context, field: string, typename: string, loader: Name, id: string) {
+  return referenced(ctx.loaders[loader] as Loader<Name>, field, typename, id);
 }
 
 export async function optionalReferencedRow<Name extends AgentsRowLoaderName>(
@@ -130,3 +103,7 @@ export async function optionalReferencedRow<Name extends AgentsRowLoaderName>(
 ) {
   return id ? referencedRow(ctx, field, typename, loader, id) : null;
 }
+
+type Loader<Name extends AgentsRowLoaderName> = { load(id: string): Promise<NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>> | null> };
+
+export { dateOrNull, optionalText, requiredText };

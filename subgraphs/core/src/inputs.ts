@@ -1,22 +1,7 @@
-import { expectIdOf } from '@wrk/catalog/ids';
-import { badUserInput, notFound } from '@wrk/platform';
+import { expectIdOf, referencedRow as referenced } from '@wrk/catalog/ids';
+import { badUserInput, dateOrNull, notFound, optionalText, requiredText } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreRowLoaderName } from './loaders.ts';
-
-/** A trimmed, non-empty string of at most `max` characters; BAD_USER_INPUT naming the field otherwise. */
-export function requiredText(field: string, value: string, max = 500): string {
-  const text = value.trim();
-  if (!text) throw badUserInput(field, 'must not be empty');
-  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters`);
-  return text;
-}
-
-export function optionalText(field: string, value: string | null | undefined, max = 10_000): string | null {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters`);
-  return text || null;
-}
 
 export function optionalEmail(field: string, value: string | null | undefined): string | null {
   const email = optionalText(field, value, 320)?.toLowerCase() ?? null;
@@ -24,18 +9,9 @@ export function optionalEmail(field: string, value: string | null | undefined): 
   return email;
 }
 
-/** The row an ID argument names: INVALID_ID for a wrong type, NOT_FOUND (naming the field) when absent. */
-export async function referencedRow<Name extends CoreRowLoaderName>(
-  ctx: Context,
-  field: string,
-  typename: string,
-  loader: Name,
-  id: string,
-) {
-  expectIdOf(typename, id);
-  const row = await ctx.loaders[loader].load(id);
-  if (!row) throw notFound(id, { field });
-  return row as NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>>;
+/** The row an ID argument names, through this request's (visibility-filtered) loader. */
+export function referencedRow<Name extends CoreRowLoaderName>(ctx: Context, field: string, typename: string, loader: Name, id: string) {
+  return referenced(ctx.loaders[loader] as Loader<Name>, field, typename, id);
 }
 
 export async function optionalReferencedRow<Name extends CoreRowLoaderName>(
@@ -48,6 +24,6 @@ export async function optionalReferencedRow<Name extends CoreRowLoaderName>(
   return id ? referencedRow(ctx, field, typename, loader, id) : null;
 }
 
-export function dateOrNull(value: Date | string | null | undefined): Date | null {
-  return value ? new Date(value) : null;
-}
+type Loader<Name extends CoreRowLoaderName> = { load(id: string): Promise<NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>> | null> };
+
+export { dateOrNull, optionalText, requiredText };
