@@ -28,6 +28,19 @@ async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
   return (await Promise.all(checks)).every(Boolean);
 }
 
+/** Returns the request ID (also in every audit row and event the request wrote) as `x-request-id`. */
+function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('x-request-id', contextValue.claims.requestId);
+        },
+      };
+    },
+  };
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const secret = gatewaySecret();
   const gateway = new ApolloGateway({
@@ -46,6 +59,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     validationRules: limits.validationRules,
     plugins: [
       offlineExplorer(),
+      requestIdHeader(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),

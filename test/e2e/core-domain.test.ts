@@ -255,6 +255,8 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
   });
 
   it('writes one audit row and one outbox event per change, attributed from the token, in the same transaction', async () => {
+    const renamed = await raw(`mutation ($id: ID!) { updateTrip(id: $id, input: { destination: "Springfield" }) { id } }`, { id: ids.trip });
+    expect(renamed.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const client = new pg.Client({ connectionString: stack.databaseUrl });
     await client.connect();
     try {
@@ -266,6 +268,12 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
         { action: 'create', actor: DEMO.users.staff, source_system: 'web' },
         { action: 'update', actor: DEMO.users.staff, source_system: 'web' },
       ]);
+      const byRequest = await client.query(
+        `SELECT (SELECT count(*) FROM platform.audit_logs WHERE request_id = $1 AND entity_id = $2)::int AS audits,
+                (SELECT count(*) FROM platform.integration_events WHERE request_id = $1 AND entity_id = $2)::int AS events`,
+        [renamed.requestId, ids.trip],
+      );
+      expect(byRequest.rows[0]).toEqual({ audits: 1, events: 1 });
       const events = await client.query(`SELECT event_type FROM platform.integration_events WHERE entity_id = $1 ORDER BY id`, [ids.contract]);
       expect(events.rows.map((row) => row.event_type)).toEqual(['Contract.create', 'Contract.update']);
 

@@ -22,6 +22,8 @@ export interface TestStack extends Stack {
 
 export interface GraphQLResponse<Data> {
   status: number;
+  /** The gateway's `x-request-id`: the request ID stored in the audit rows and events the request wrote. */
+  requestId?: string | null;
   data?: Data | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
@@ -38,7 +40,7 @@ export async function postGraphQL<Data>(
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<Data>, 'status'>;
-  return { status: response.status, ...body };
+  return { status: response.status, requestId: response.headers.get('x-request-id'), ...body };
 }
 
 /** The whole stack over real HTTP on a fresh database of the given kind, seeded with the demo organisation. */
