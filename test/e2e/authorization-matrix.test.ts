@@ -151,7 +151,7 @@ const CASES: Case[] = [
   {
     field: 'entityPermissions',
     subgraph: 'identity',
-    needs: needs('identity:read'),
+    needs: needs('identity:admin'),
     query: `query ($id: ID!) { entityPermissions(entityId: $id) { id } }`,
     variables: () => ({ id: DEMO.contracts.northwindSow }),
   },

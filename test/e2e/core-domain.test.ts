@@ -249,6 +249,24 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
     expect(badRole.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'role' });
   });
 
+  it('reads back the audit trail of every step, each attributed to the staff member through the web', async () => {
+    const expected: [keyof typeof ids, string[]][] = [
+      ['org', ['create', 'link', 'link']],
+      ['project', ['create', 'link', 'link', 'link', 'link', 'link']],
+      ['contract', ['create', 'update']],
+      ['meeting', ['create', 'link', 'link', 'link', 'link', 'link', 'unlink']],
+      ['action', ['create', 'archive']],
+      ['decision', ['create']],
+      ['trip', ['create', 'link']],
+    ];
+    for (const [key, actions] of expected) {
+      const { auditLog } = await staff(`query ($id: ID!) { auditLog(entity: $id, first: 100) { action actor sourceSystem } }`, { id: ids[key] });
+      const trail = [...auditLog].reverse() as { action: string; actor: string; sourceSystem: string }[];
+      expect([key, trail.map((entry) => entry.action)]).toEqual([key, actions]);
+      for (const entry of trail) expect(entry).toMatchObject({ actor: DEMO.users.staff, sourceSystem: 'web' });
+    }
+  });
+
   it('refuses to change a restricted entity the caller may only read', async () => {
     const result = await raw(`mutation { updateContract(id: "${DEMO.contracts.northwindSow}", input: { title: "Mine now" }) { id } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

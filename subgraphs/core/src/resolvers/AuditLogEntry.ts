@@ -3,7 +3,7 @@ import { typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { notFound, pageSize } from '@wrk/platform';
 import type { AuditLogEntry, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { entityExists } from '../nodes.ts';
+import { entityExists, entityVisibleEvenArchived } from '../nodes.ts';
 
 /**
  * `auditLog(entity:)`: the rows of `platform.audit_logs` about one entity, newest first.
@@ -58,7 +58,7 @@ export async function auditLogOf(entity: string, first: number | null | undefine
   typeOfIdOrThrow(entity);
   const take = pageSize(first);
   // The trail of an entity the caller may not see would reveal it: same answer as for one that does not exist.
-  if (!(await entityExists(entity, ctx))) throw notFound(entity);
+  if (!(await entityVisibleEvenArchived(entity, ctx))) throw notFound(entity);
   if (take === 0) return [];
   const rows = await ctx.db.$queryRaw<AuditLogRow[]>`
     SELECT external_id, entity_type, entity_id, action, actor, source_system, request_id, created_at, before, after, diff
