@@ -1,0 +1,102 @@
+/**
+ * The production shape: each subgraph in its own process (PORT, DATABASE_URL), and the gateway in its own,
+ * serving the committed supergraph.graphql — the same code `pnpm start` runs in one process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort } from '@wrk/devdb';
+import { DEMO } from '@wrk/catalog/demo';
+import { startStack } from '@wrk/stack';
+import { createIdentityDb } from '@wrk/subgraph-identity/db';
+import { issueToken } from '@wrk/subgraph-identity/tokens';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { postGraphQL } from '../support/stack.ts';
+
+const repoRoot = new URL('../../', import.meta.url).pathname;
+const [kind] = databaseKinds();
+
+async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not become healthy:\n${output.join('')}`);
+}
+
+describe(`each subgraph and the gateway in their own processes (${kind} Postgres)`, () => {
+  let database: TestDatabase;
+  const children: ChildProcess[] = [];
+  let gatewayUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind!);
+    // Migrations and demo data, as a deployment's release step would apply them.
+    await (await startStack({ databaseUrl: database.url, worker: false })).stop();
+
+    const ports = { identity: await freePort(), core: await freePort(), files: await freePort(), agents: await freePort(), gateway: await freePort() };
+    const urls = Object.fromEntries(
+      (['identity', 'core', 'files', 'agents'] as const).map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
+    );
+    const start = async (script: string, port: number) => {
+      const output: string[] = [];
+      const child = spawn('node', ['--import', 'tsx', script], {
+        cwd: repoRoot,
+        env: { ...process.env, ...urls, PORT: String(port), DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (chunk) => output.push(String(chunk)));
+      child.stderr!.on('data', (chunk) => output.push(String(chunk)));
+      children.push(child);
+      await waitForHealth(`http://127.0.0.1:${port}/health`, child, output);
+    };
+    await Promise.all([
+      start('subgraphs/identity/src/main.ts', ports.identity),
+      start('subgraphs/core/src/main.ts', ports.core),
+      start('subgraphs/files/src/main.ts', ports.files),
+      start('subgraphs/agents/src/main.ts', ports.agents),
+    ]);
+    await start('gateway/src/main.ts', ports.gateway);
+    gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+
+    const identity = createIdentityDb(database.url);
+    const admin = await identity.user.findUniqueOrThrow({ where: { email: 'admin@wrk.demo' } });
+    token = (await identity.$transaction((tx) => issueToken(tx, { user: admin }, { actor: 'test', sourceSystem: 'test' }))).token;
+    await identity.$disconnect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }),
+    );
+    await database?.release();
+  });
+
+  it('answers the cross-subgraph contracts query from separate processes', async () => {
+    const result = await postGraphQL<{ contracts: { nodes: { id: string; links: { to: Record<string, unknown> | null }[] }[] } }>(
+      gatewayUrl,
+      `{ contracts(first: 5) { nodes { id title links { linkType to { __typename id ... on BoxItem { name } ... on AgentRun { status } } } } } }`,
+      {},
+      { authorization: `Bearer ${token}` },
+    );
+    expect(result.errors).toBeUndefined();
+    const msa = result.data!.contracts.nodes.find((contract) => contract.id === DEMO.contracts.acmeMsa)!;
+    expect(msa.links.map((link) => link.to)).toEqual(
+      expect.arrayContaining([
+        { __typename: 'BoxItem', id: DEMO.boxItems.acmeMsaFile, name: 'Acme MSA 2026.pdf' },
+        { __typename: 'AgentRun', id: DEMO.agentRuns.review, status: 'SUCCEEDED' },
+      ]),
+    );
+  });
+
+  it('reports ready once every subgraph is', async () => {
+    const ready = await fetch(gatewayUrl.replace(/\/graphql$/, '/ready'));
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
