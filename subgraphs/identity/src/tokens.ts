@@ -103,11 +103,26 @@ export async function issueToken(
 
 /** Verifies a bearer JWT against the stored public keys; returns its JWT id, or throws. */
 export async function verifyTokenSignature(db: IdentityDb, token: string): Promise<{ jti: string; sub: string }> {
-  const { payload } = await jwtVerify(token, createLocalJWKSet(await publicKeys(db)), {
-    issuer: TOKEN_ISSUER,
-    audience: TOKEN_AUDIENCE,
-    algorithms: [ALGORITHM],
+  const verify = async (keys: { keys: JWK[] }) =>
+    jwtVerify(token, createLocalJWKSet(keys), { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [ALGORITHM] });
+  const cached = await verificationKeys(db);
+  // A key rotated in since the cache was filled: reload once.
+  const { payload } = await verify(cached).catch(async (error: { code?: string }) => {
+    if (error.code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+    return verify(await verificationKeys(db, { reload: true }));
   });
   if (!payload.jti || !payload.sub) throw new Error('token lacks jti or sub');
   return { jti: payload.jti, sub: payload.sub };
+}
+
+const KEY_CACHE_MS = 30_000;
+const keyCache = new WeakMap<IdentityDb, { keys: { keys: JWK[] }; loadedAt: number }>();
+
+/** The verification keys, read at most every 30 s per process (a retired key stops verifying within that time). */
+async function verificationKeys(db: IdentityDb, { reload = false } = {}): Promise<{ keys: JWK[] }> {
+  const cached = keyCache.get(db);
+  if (!reload && cached && Date.now() - cached.loadedAt < KEY_CACHE_MS) return cached.keys;
+  const keys = await publicKeys(db);
+  keyCache.set(db, { keys, loadedAt: Date.now() });
+  return keys;
 }
