@@ -56,6 +56,22 @@ describe(`tokens (${kind} Postgres)`, () => {
     expect(viaRelation.data!.contract.project).toBeNull();
   });
 
+  it('an allowlist naming a project opens what belongs to it, and nothing else', async () => {
+    const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'project-bot', scopes: ['core:read'], allow: [DEMO.projects.platform] }));
+    const result = await stack.graphql<Record<string, { nodes: { id: string }[] }>>(
+      `{ projects { nodes { id } } contracts { nodes { id } } meetings { nodes { id } } actions { nodes { id } } people { nodes { id } } }`,
+      {},
+      agent,
+    );
+    expect(result.errors).toBeUndefined();
+    const ids = (field: string) => result.data![field]!.nodes.map((node) => node.id).sort();
+    expect(ids('projects')).toEqual([DEMO.projects.platform, DEMO.projects.onboarding].sort());
+    expect(ids('contracts')).toEqual([DEMO.contracts.acmeMsa]);
+    expect(ids('meetings')).toEqual([DEMO.meetings.kickoff]);
+    expect(ids('actions')).toEqual([DEMO.actions.sendDraft]);
+    expect(ids('people')).toEqual([DEMO.people.ada]);
+  });
+
   it('revocation takes effect on the next request', async () => {
     const token = await stack.token('staff@wrk.demo');
     expect((await stack.graphql('{ me { id } }', {}, stack.as(token))).status).toBe(200);

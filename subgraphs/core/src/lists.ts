@@ -1,11 +1,12 @@
 import type { Context } from './context.ts';
+import type { CoreModel } from './visibility.ts';
 
 type Direction = 'ASC' | 'DESC';
 
 /** Rows a list may show: visible to the caller, live unless `includeArchived`, narrowed by the filter's clauses. */
 export function listWhere(
   ctx: Context,
-  model: 'open' | 'restrictable',
+  model: CoreModel,
   filter: { includeArchived?: boolean | null } | null | undefined,
   clauses: (object | false | null | undefined)[],
 ): object {

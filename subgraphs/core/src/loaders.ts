@@ -2,7 +2,7 @@ import { groupLoader, rowLoader, type Claims } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb } from './db.ts';
 import { PIVOTS, type PivotName, type PivotRow } from './pivots.ts';
-import { OPEN, RESTRICTABLE, visibleLinkRows, visibleRows } from './visibility.ts';
+import { MODELS, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
@@ -10,9 +10,12 @@ import { OPEN, RESTRICTABLE, visibleLinkRows, visibleRows } from './visibility.t
  */
 export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims) {
   // Live (not archived) rows the caller may see: restricted ones only for their owner, admins and grantees.
-  const withArchived = { open: visibleRows(claims, OPEN), restrictable: visibleRows(claims, RESTRICTABLE) };
-  const open = { archivedAt: null, ...withArchived.open };
-  const restrictable = { archivedAt: null, ...withArchived.restrictable };
+  const withArchived = Object.fromEntries(
+    Object.entries(MODELS).map(([model, rules]) => [model, visibleRows(claims, rules)]),
+  ) as Record<CoreModel, object>;
+  const live = Object.fromEntries(
+    Object.entries(withArchived).map(([model, where]) => [model, { archivedAt: null, ...where }]),
+  ) as Record<CoreModel, object>;
   const links = visibleLinkRows(claims);
 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
@@ -24,65 +27,65 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims) 
 
   return {
     /** The where-clauses of lists and counts, the same ones the loaders apply. */
-    visible: { open, restrictable, links, withArchived },
+    visible: { ...live, links, withArchived },
     existsAtOwner: ownerExistenceLoader(ownerUrls, claims),
 
-    person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...open } })),
-    organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...open } })),
-    meeting: byExternalId((ids) => db.meeting.findMany({ where: { externalId: { in: ids }, ...restrictable } })),
-    project: byExternalId((ids) => db.project.findMany({ where: { externalId: { in: ids }, ...restrictable } })),
-    contract: byExternalId((ids) => db.contract.findMany({ where: { externalId: { in: ids }, ...restrictable } })),
-    trip: byExternalId((ids) => db.trip.findMany({ where: { externalId: { in: ids }, ...open } })),
-    grant: byExternalId((ids) => db.grant.findMany({ where: { externalId: { in: ids }, ...restrictable } })),
-    action: byExternalId((ids) => db.action.findMany({ where: { externalId: { in: ids }, ...open } })),
-    decision: byExternalId((ids) => db.decision.findMany({ where: { externalId: { in: ids }, ...restrictable } })),
+    person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...live.person } })),
+    organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...live.organization } })),
+    meeting: byExternalId((ids) => db.meeting.findMany({ where: { externalId: { in: ids }, ...live.meeting } })),
+    project: byExternalId((ids) => db.project.findMany({ where: { externalId: { in: ids }, ...live.project } })),
+    contract: byExternalId((ids) => db.contract.findMany({ where: { externalId: { in: ids }, ...live.contract } })),
+    trip: byExternalId((ids) => db.trip.findMany({ where: { externalId: { in: ids }, ...live.trip } })),
+    grant: byExternalId((ids) => db.grant.findMany({ where: { externalId: { in: ids }, ...live.grant } })),
+    action: byExternalId((ids) => db.action.findMany({ where: { externalId: { in: ids }, ...live.action } })),
+    decision: byExternalId((ids) => db.decision.findMany({ where: { externalId: { in: ids }, ...live.decision } })),
     entityLink: byExternalId((ids) => db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } })),
 
-    personById: byId((ids) => db.person.findMany({ where: { id: { in: ids }, ...open } })),
-    organizationById: byId((ids) => db.organization.findMany({ where: { id: { in: ids }, ...open } })),
-    meetingById: byId((ids) => db.meeting.findMany({ where: { id: { in: ids }, ...restrictable } })),
-    projectById: byId((ids) => db.project.findMany({ where: { id: { in: ids }, ...restrictable } })),
-    tripById: byId((ids) => db.trip.findMany({ where: { id: { in: ids }, ...open } })),
-    grantById: byId((ids) => db.grant.findMany({ where: { id: { in: ids }, ...restrictable } })),
+    personById: byId((ids) => db.person.findMany({ where: { id: { in: ids }, ...live.person } })),
+    organizationById: byId((ids) => db.organization.findMany({ where: { id: { in: ids }, ...live.organization } })),
+    meetingById: byId((ids) => db.meeting.findMany({ where: { id: { in: ids }, ...live.meeting } })),
+    projectById: byId((ids) => db.project.findMany({ where: { id: { in: ids }, ...live.project } })),
+    tripById: byId((ids) => db.trip.findMany({ where: { id: { in: ids }, ...live.trip } })),
+    grantById: byId((ids) => db.grant.findMany({ where: { id: { in: ids }, ...live.grant } })),
 
     contractsByOrganization: children(
-      (ids) => db.contract.findMany({ where: { organizationId: { in: ids }, ...restrictable }, ...ordered }),
+      (ids) => db.contract.findMany({ where: { organizationId: { in: ids }, ...live.contract }, ...ordered }),
       (row) => row.organizationId,
     ),
     contractsByProject: children(
-      (ids) => db.contract.findMany({ where: { projectId: { in: ids }, ...restrictable }, ...ordered }),
+      (ids) => db.contract.findMany({ where: { projectId: { in: ids }, ...live.contract }, ...ordered }),
       (row) => row.projectId,
     ),
     contractsByGrant: children(
-      (ids) => db.contract.findMany({ where: { grantId: { in: ids }, ...restrictable }, ...ordered }),
+      (ids) => db.contract.findMany({ where: { grantId: { in: ids }, ...live.contract }, ...ordered }),
       (row) => row.grantId,
     ),
     projectsByParent: children(
-      (ids) => db.project.findMany({ where: { parentId: { in: ids }, ...restrictable }, ...ordered }),
+      (ids) => db.project.findMany({ where: { parentId: { in: ids }, ...live.project }, ...ordered }),
       (row) => row.parentId,
     ),
     actionsByMeeting: children(
-      (ids) => db.action.findMany({ where: { meetingId: { in: ids }, ...open }, ...ordered }),
+      (ids) => db.action.findMany({ where: { meetingId: { in: ids }, ...live.action }, ...ordered }),
       (row) => row.meetingId,
     ),
     actionsByProject: children(
-      (ids) => db.action.findMany({ where: { projectId: { in: ids }, ...open }, ...ordered }),
+      (ids) => db.action.findMany({ where: { projectId: { in: ids }, ...live.action }, ...ordered }),
       (row) => row.projectId,
     ),
     decisionsByMeeting: children(
-      (ids) => db.decision.findMany({ where: { meetingId: { in: ids }, ...restrictable }, ...ordered }),
+      (ids) => db.decision.findMany({ where: { meetingId: { in: ids }, ...live.decision }, ...ordered }),
       (row) => row.meetingId,
     ),
     decisionsByProject: children(
-      (ids) => db.decision.findMany({ where: { projectId: { in: ids }, ...restrictable }, ...ordered }),
+      (ids) => db.decision.findMany({ where: { projectId: { in: ids }, ...live.decision }, ...ordered }),
       (row) => row.projectId,
     ),
     actionsByAssignee: groupLoader(
-      (userIds: string[]) => db.action.findMany({ where: { assigneeUserId: { in: userIds }, ...open }, ...ordered }),
+      (userIds: string[]) => db.action.findMany({ where: { assigneeUserId: { in: userIds }, ...live.action }, ...ordered }),
       (row) => row.assigneeUserId!,
     ),
     actionsByCreator: groupLoader(
-      (userIds: string[]) => db.action.findMany({ where: { creatorUserId: { in: userIds }, ...open }, ...ordered }),
+      (userIds: string[]) => db.action.findMany({ where: { creatorUserId: { in: userIds }, ...live.action }, ...ordered }),
       (row) => row.creatorUserId!,
     ),
 

@@ -54,16 +54,13 @@ export async function entityExists(id: string, ctx: Context): Promise<boolean> {
   return ctx.loaders.existsAtOwner.load(id);
 }
 
-const RESTRICTABLE_TYPES = new Set(['Meeting', 'Project', 'Contract', 'Grant', 'Decision']);
-
 /** Like entityExists, but an archived core entity still counts: its history (audit trail) stays readable. */
 export async function entityVisibleEvenArchived(id: string, ctx: Context): Promise<boolean> {
   const type = entityTypeOfId(id);
   const model = type && CORE_LOADERS[type.typename];
   if (!type || !model || model === 'entityLink') return entityExists(id, ctx);
-  const visibility = ctx.loaders.visible.withArchived[RESTRICTABLE_TYPES.has(type.typename) ? 'restrictable' : 'open'];
   const delegate = ctx.db[model] as unknown as { count(args: { where: object }): Promise<number> };
-  return (await delegate.count({ where: { externalId: id, ...visibility } })) > 0;
+  return (await delegate.count({ where: { externalId: id, ...ctx.loaders.visible.withArchived[model] } })) > 0;
 }
 
 export type LinkDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';

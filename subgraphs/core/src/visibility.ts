@@ -3,14 +3,37 @@ import type { Claims } from '@wrk/platform';
 /** Who sees every row: admins, and the platform itself (CLI, jobs). */
 export const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
 
+export interface VisibilityModel {
+  restrictable: boolean;
+  /** Rows of this model that belong to one of the given projects (for allowlists naming projects). */
+  inProjects?: (projectIds: string[]) => object;
+}
+
+const viaPivot = (projectIds: string[]) => ({ projects: { some: { project: { externalId: { in: projectIds } } } } });
+const viaReference = (projectIds: string[]) => ({ project: { is: { externalId: { in: projectIds } } } });
+
+/** Each core model: whether it can be restricted, and how its rows belong to projects. */
+export const MODELS = {
+  person: { restrictable: false, inProjects: viaPivot },
+  organization: { restrictable: false, inProjects: viaPivot },
+  meeting: { restrictable: true, inProjects: viaPivot },
+  project: { restrictable: true, inProjects: (ids: string[]) => ({ parent: { is: { externalId: { in: ids } } } }) },
+  contract: { restrictable: true, inProjects: viaReference },
+  trip: { restrictable: false, inProjects: viaPivot },
+  grant: { restrictable: true, inProjects: viaPivot },
+  action: { restrictable: false, inProjects: viaReference },
+  decision: { restrictable: true, inProjects: viaReference },
+} satisfies Record<string, VisibilityModel>;
+export type CoreModel = keyof typeof MODELS;
+
 /**
  * The Prisma `where` that limits a model to the rows the caller may see. Every read path — lists and their
  * counts, by-ID loaders, relationships, references, links — builds on it, so none can leak.
  * - restricted rows (`visibility = restricted`): their owner, admins and grantees (entity_permissions) only;
- * - agent tokens with an allowlist: only the listed entities;
+ * - agent tokens with an allowlist: only the listed entities, and what belongs to a listed project;
  * - anonymous callers: nothing.
  */
-export function visibleRows(claims: Claims, model: { restrictable: boolean }): object {
+export function visibleRows(claims: Claims, model: VisibilityModel): object {
   if (claims.kind === 'anonymous') return { id: { lt: 0 } };
   const conditions: object[] = [];
   if (model.restrictable && !seesEverything(claims)) {
@@ -22,7 +45,12 @@ export function visibleRows(claims: Claims, model: { restrictable: boolean }): o
       ],
     });
   }
-  if (claims.allow?.length) conditions.push({ externalId: { in: claims.allow } });
+  if (claims.allow?.length) {
+    const projects = claims.allow.filter((id) => id.startsWith('prj_'));
+    conditions.push({
+      OR: [{ externalId: { in: claims.allow } }, ...(projects.length && model.inProjects ? [model.inProjects(projects)] : [])],
+    });
+  }
   return conditions.length ? { AND: conditions } : {};
 }
 
@@ -32,5 +60,3 @@ export function visibleLinkRows(claims: Claims): object {
   return claims.allow?.length ? { OR: [{ fromId: { in: claims.allow } }, { toId: { in: claims.allow } }] } : {};
 }
 
-export const RESTRICTABLE = { restrictable: true };
-export const OPEN = { restrictable: false };

@@ -25,7 +25,7 @@ export const ActionQueries: QueryResolvers = {
     listPage(
       ctx.db.action,
       page,
-      listWhere(ctx, 'open', filter, [
+      listWhere(ctx, 'action', filter, [
         searchIn(['title'], filter?.search),
         oneOf('status', filter?.status),
         filter?.assigneeId ? { assigneeUserId: filter.assigneeId } : null,

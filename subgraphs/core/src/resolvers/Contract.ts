@@ -34,7 +34,7 @@ export const ContractQueries: QueryResolvers = {
     listPage(
       ctx.db.contract,
       page,
-      listWhere(ctx, 'restrictable', filter, [
+      listWhere(ctx, 'contract', filter, [
         searchIn(['title', 'agreementTerms'], filter?.search),
         oneOf('status', filter?.status),
         byExternalId('organization', filter?.organizationId),

@@ -23,7 +23,7 @@ export const DecisionQueries: QueryResolvers = {
     listPage(
       ctx.db.decision,
       page,
-      listWhere(ctx, 'restrictable', filter, [
+      listWhere(ctx, 'decision', filter, [
         searchIn(['title', 'summary'], filter?.search),
         byExternalId('meeting', filter?.meetingId),
         byExternalId('project', filter?.projectId),

@@ -35,7 +35,7 @@ export const GrantQueries: QueryResolvers = {
     listPage(
       ctx.db.grant,
       page,
-      listWhere(ctx, 'restrictable', filter, [
+      listWhere(ctx, 'grant', filter, [
         searchIn(['title'], filter?.search),
         oneOf('status', filter?.status),
         relatedThrough('organizations', 'organization', filter?.organizationId),

@@ -28,7 +28,7 @@ export const MeetingQueries: QueryResolvers = {
     listPage(
       ctx.db.meeting,
       page,
-      listWhere(ctx, 'restrictable', filter, [
+      listWhere(ctx, 'meeting', filter, [
         searchIn(['title', 'location', 'notes'], filter?.search),
         filter?.from ? { startsAt: { gte: new Date(filter.from) } } : null,
         filter?.to ? { startsAt: { lt: new Date(filter.to) } } : null,

@@ -27,7 +27,7 @@ export const OrganizationQueries: QueryResolvers = {
     listPage(
       ctx.db.organization,
       page,
-      listWhere(ctx, 'open', filter, [searchIn(['name'], filter?.search), filter?.kind ? { kind: filter.kind } : null]),
+      listWhere(ctx, 'organization', filter, [searchIn(['name'], filter?.search), filter?.kind ? { kind: filter.kind } : null]),
       orderOf(orderBy, ORDER, [{ name: 'asc' }]),
     ),
 };

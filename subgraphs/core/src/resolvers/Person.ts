@@ -25,7 +25,7 @@ export const PersonQueries: QueryResolvers = {
     listPage(
       ctx.db.person,
       page,
-      listWhere(ctx, 'open', filter, [
+      listWhere(ctx, 'person', filter, [
         searchIn(['fullName', 'email'], filter?.search),
         relatedThrough('organizations', 'organization', filter?.organizationId),
       ]),

@@ -33,7 +33,7 @@ export const ProjectQueries: QueryResolvers = {
     listPage(
       ctx.db.project,
       page,
-      listWhere(ctx, 'restrictable', filter, [
+      listWhere(ctx, 'project', filter, [
         searchIn(['name', 'description'], filter?.search),
         oneOf('kind', filter?.kind),
         oneOf('status', filter?.status),

@@ -24,7 +24,7 @@ export const TripQueries: QueryResolvers = {
     listPage(
       ctx.db.trip,
       page,
-      listWhere(ctx, 'open', filter, [
+      listWhere(ctx, 'trip', filter, [
         searchIn(['title', 'destination'], filter?.search),
         oneOf('status', filter?.status),
         relatedThrough('projects', 'project', filter?.projectId),
