@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
+import { DEFAULT_SUBGRAPH_URLS } from '@wrk/catalog/owners';
 import { parse } from 'graphql';
 
 const repoRoot = new URL('../../', import.meta.url);
 
-/** Where each subgraph answers by default (its standalone PORT); the running gateway overrides these. */
-export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
-  identity: 'http://127.0.0.1:4001/graphql',
-  core: 'http://127.0.0.1:4002/graphql',
-  files: 'http://127.0.0.1:4003/graphql',
-  agents: 'http://127.0.0.1:4004/graphql',
-};
+export { DEFAULT_SUBGRAPH_URLS };
 
 export const SUPERGRAPH_FILE = new URL('supergraph.graphql', repoRoot);
 

@@ -4,13 +4,21 @@ import { entityTypeOfId, type SubgraphName } from './index.ts';
 
 export type OwnerUrls = Partial<Record<SubgraphName, string>>;
 
-/** Subgraph URLs from the environment (IDENTITY_URL, CORE_URL, FILES_URL, AGENTS_URL) when a subgraph runs on its own. */
-export function ownerUrlsFromEnv(): OwnerUrls {
+/** Where each subgraph answers when run on its own with its default PORT. */
+export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
+  identity: 'http://127.0.0.1:4001/graphql',
+  core: 'http://127.0.0.1:4002/graphql',
+  files: 'http://127.0.0.1:4003/graphql',
+  agents: 'http://127.0.0.1:4004/graphql',
+};
+
+/** Subgraph URLs from the environment (IDENTITY_URL, CORE_URL, FILES_URL, AGENTS_URL), else the defaults. */
+export function ownerUrlsFromEnv(): Record<SubgraphName, string> {
   return {
-    identity: process.env.IDENTITY_URL,
-    core: process.env.CORE_URL,
-    files: process.env.FILES_URL,
-    agents: process.env.AGENTS_URL,
+    identity: process.env.IDENTITY_URL ?? DEFAULT_SUBGRAPH_URLS.identity,
+    core: process.env.CORE_URL ?? DEFAULT_SUBGRAPH_URLS.core,
+    files: process.env.FILES_URL ?? DEFAULT_SUBGRAPH_URLS.files,
+    agents: process.env.AGENTS_URL ?? DEFAULT_SUBGRAPH_URLS.agents,
   };
 }
 
