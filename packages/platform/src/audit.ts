@@ -88,17 +88,17 @@ export interface TransactionRunner<Tx> {
 
 /**
  * Runs a write and records it: the row, its audit_logs row and its integration_events row commit together
- * or not at all. Database refusals become client errors with stable codes.
+ * or not at all. Database refusals become client errors with stable codes. `ctx.db` is the subgraph's
+ * Prisma client; the write gets its transaction client.
  */
 export async function writeAndRecord<Tx extends RawSqlExecutor, Row extends { externalId: string }>(
-  db: TransactionRunner<Tx>,
-  ctx: RequestContext,
+  ctx: RequestContext & { db: TransactionRunner<Tx> },
   entityType: string,
   action: ChangeAction,
   write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
 ): Promise<Row> {
   try {
-    return await db.$transaction(async (tx) => {
+    return await ctx.db.$transaction(async (tx) => {
       const { before, after } = await write(tx);
       await recordChange(tx, ctx, { entityType, entityId: after.externalId, action, before, after });
       return after;

@@ -1,8 +1,7 @@
-import { attribution } from '@wrk/platform';
+import { attribution, writeAndRecord } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { Tx } from './db.ts';
 import { assertCanWrite } from './permissions.ts';
-import { writeAndRecord } from './writes.ts';
 
 interface Row {
   id: number;

@@ -2,7 +2,6 @@ import { createPrismaClient } from '@wrk/platform';
 import { PrismaClient } from './__generated__/prisma/client.ts';
 
 export type FilesDb = PrismaClient;
-export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 export const createFilesDb = (databaseUrl: string): FilesDb => createPrismaClient(PrismaClient, databaseUrl);
 

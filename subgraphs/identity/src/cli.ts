@@ -7,12 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { requestContextFromClaims } from '@wrk/platform';
+import { requestContextFromClaims, writeAndRecord } from '@wrk/platform';
 import { createLoaders } from './loaders.ts';
 import { openCliDatabase } from './cliDatabase.ts';
 import { createIdentityDb } from './db.ts';
 import { issueToken, rotateSigningKey } from './tokens.ts';
-import { writeAndRecord } from './writes.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -1,8 +1,8 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { jsonObject, requiredText, slug } from '../inputs.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const AgentRun: AgentRunResolvers = {
   id: (run) => run.externalId,

@@ -1,9 +1,9 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { AgentStepResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { Prisma } from '../db.ts';
 import { dateOrNull, jsonValue, referencedRow, requiredText, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 /** A run in one of these states takes no more steps. */
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);

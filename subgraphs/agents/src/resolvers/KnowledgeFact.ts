@@ -1,10 +1,10 @@
-import { found } from '@wrk/platform';
+import { found, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
 import { confidence, optionalReferencedRow, requiredText, sourceRefs, sourceRefsOf } from '../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../nodes.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const KnowledgeFact: KnowledgeFactResolvers = {
   id: (fact) => fact.externalId,

@@ -1,9 +1,9 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
 import { confidence, optionalReferencedRow, requiredText, sourceRefs, sourceRefsOf } from '../inputs.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const KnowledgeInsight: KnowledgeInsightResolvers = {
   id: (insight) => insight.externalId,

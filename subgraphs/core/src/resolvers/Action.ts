@@ -1,12 +1,12 @@
-import { found, listPage, notFound } from '@wrk/platform';
+import { found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
 import { coreEntityFields, userRef } from '../nodes.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, optionalReferencedRow, requiredText } from '../inputs.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Action: ActionResolvers = {
   ...coreEntityFields,

@@ -1,12 +1,12 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { DecisionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, orderOf, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Decision: DecisionResolvers = {
   ...ownedEntityFields,

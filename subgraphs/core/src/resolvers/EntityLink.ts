@@ -1,9 +1,9 @@
-import { badUserInput, found, listPage, notFound } from '@wrk/platform';
+import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { entityExists, resolveStoredRef, visibleLinks } from '../nodes.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 

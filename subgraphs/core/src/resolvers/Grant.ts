@@ -1,14 +1,14 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { GrantResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
 import { dateOrNull, requiredText } from '../inputs.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../money.ts';
 import { edgesOf } from './relations.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Grant: GrantResolvers = {
   ...ownedEntityFields,

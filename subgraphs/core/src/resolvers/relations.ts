@@ -2,7 +2,7 @@
  * The pivot edge types (OrganizationPerson, MeetingUser, …), the relationship fields that list them on both
  * sides, and addRelation/removeRelation. One table (../pivots.ts) drives them all, so every pivot behaves alike.
  */
-import { badUserInput, graphQLError, ErrorCode, notFound } from '@wrk/platform';
+import { ErrorCode, badUserInput, graphQLError, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
@@ -10,7 +10,6 @@ import { optionalText, referencedRow } from '../inputs.ts';
 import { userRef } from '../nodes.ts';
 import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from '../pivots.ts';
 import { assertCanWrite } from '../permissions.ts';
-import { writeAndRecord } from '../writes.ts';
 
 /** This side's entity of a pivot row, or null when the caller may not see it. */
 async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {

@@ -1,8 +1,8 @@
-import { badUserInput, found } from '@wrk/platform';
+import { badUserInput, found, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { boxId, conflict, dateOrNull, optionalBoxId, optionalByteCount, requiredText } from '../inputs.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const BoxItem: BoxItemResolvers = {
   id: (item) => item.externalId,

@@ -1,8 +1,8 @@
-import { badUserInput, found, notFound } from '@wrk/platform';
+import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const ProjectDocument: ProjectDocumentResolvers = {
   id: (document) => document.externalId,

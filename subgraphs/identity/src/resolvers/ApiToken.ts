@@ -1,9 +1,8 @@
-import { badUserInput, ErrorCode, found, graphQLError, notFound } from '@wrk/platform';
+import { ErrorCode, badUserInput, found, graphQLError, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { ApiTokenResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { issueToken } from '../tokens.ts';
-import { writeAndRecord } from '../writes.ts';
 
 const isAdmin = (ctx: Context) => ctx.claims.scopes.includes('identity:admin');
 

@@ -1,7 +1,7 @@
-import { badUserInput, found, listPage, notFound } from '@wrk/platform';
+import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, TeamResolvers } from '../__generated__/resolvers-types.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Team: TeamResolvers = {
   id: (team) => team.externalId,

@@ -1,7 +1,7 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
-import { newRowColumns, writeAndRecord } from '../writes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
 
 export const User: UserResolvers = {
   id: (user) => user.externalId,
