@@ -162,4 +162,25 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     const shown = await staff<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
     expect(shown.data!.agentStep.sourceRefs.map((ref) => ref.id)).toEqual(cited);
   });
+  it('stores an approval request pending with its sources; refuses one without sources or on a target the agent cannot see', async () => {
+    const request = `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { status action requestedBy targetId sourceRefs { id } } }`;
+    const input = { action: 'update_contract', payload: { status: 'ACTIVE' }, targetId: DEMO.contracts.acmeMsa, sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }] };
+    const ok = await staff<{ requestApproval: Record<string, unknown> }>(request, { input });
+    expect(ok.data!.requestApproval).toEqual({
+      status: 'PENDING',
+      action: 'update_contract',
+      requestedBy: DEMO.users.staff,
+      targetId: DEMO.contracts.acmeMsa,
+      sourceRefs: [{ id: DEMO.contracts.acmeMsa }],
+    });
+    expect((await staff(request, { input: { ...input, sourceRefs: [] } })).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'sourceRefs',
+    });
+    const hidden = await restricted(request, { input: { ...input, targetId: DEMO.contracts.northwindSow } });
+    expect(hidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN'); // restricted users hold no agents:write
+    const agent = caller(await stack.token('staff@wrk.demo', { agent: 'proposer', scopes: ['agents:read', 'agents:write', 'core:read'] }));
+    const outside = await agent(request, { input: { ...input, targetId: DEMO.grants.confidential } });
+    expect(outside.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetId' });
+  });
 });

@@ -385,6 +385,12 @@ const CASES: Case[] = [
     needs: needs('files:write'),
     query: `mutation { createProjectDocument(input: { title: "Matrix doc", projectId: "${DEMO.projects.platform}" }) { id } }`,
   },
+  {
+    field: 'createKbChunk',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation { createKbChunk(input: { documentId: "${DEMO.projectDocuments.acmeMsa}", content: "More text." }) { id } }`,
+  },
   // agents
   byId('agentRun', 'agents', 'agents:read', DEMO.agentRuns.review),
   list('agentRuns', 'agents', 'agents:read'),
@@ -428,6 +434,15 @@ const CASES: Case[] = [
     variables: () => ({ refs: sourceRefs }),
   },
 ];
+
+CASES.push({
+  field: 'requestApproval',
+  subgraph: 'agents',
+  needs: needs('agents:write'),
+  query: `mutation ($refs: [SourceRefInput!]!) { requestApproval(input: { action: "update_contract", targetId: "${DEMO.contracts.acmeMsa}",
+    payload: { status: "ACTIVE" }, sourceRefs: $refs }) { id status } }`,
+  variables: () => ({ refs: sourceRefs }),
+});
 
 function rootFieldsOfSchema(): string[] {
   const fields: string[] = [];

@@ -350,4 +350,16 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
       expect(many.statements).toBe(one.statements);
     });
   });
+  it('appends chunks to a visible document with the next index, and refuses a document the caller cannot see', async () => {
+    const add = `mutation ($doc: ID!, $text: String!) { createKbChunk(input: { documentId: $doc, content: $text }) { chunkIndex document { id } } }`;
+    const first = await staff<{ createKbChunk: { chunkIndex: number } }>(add, { doc: DEMO.projectDocuments.acmeMsa, text: 'Appendix A.' });
+    const second = await staff<{ createKbChunk: { chunkIndex: number } }>(add, { doc: DEMO.projectDocuments.acmeMsa, text: 'Appendix B.' });
+    expect(first.errors).toBeUndefined();
+    expect(second.data!.createKbChunk.chunkIndex).toBe(first.data!.createKbChunk.chunkIndex + 1);
+    const secret = await admin<{ createProjectDocument: { id: string } }>(
+      `mutation { createProjectDocument(input: { title: "Skunkworks plan", projectId: "${DEMO.projects.skunkworks}" }) { id } }`,
+    );
+    const refused = await staff(add, { doc: secret.data!.createProjectDocument.id, text: 'Sneaky.' });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'documentId' });
+  });
 });

@@ -1,7 +1,9 @@
-import { found, listPage } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
-import type { AgentApprovalResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { sourceRefsOf } from '../inputs.ts';
+import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { newRowColumns } from '@wrk/catalog/rows';
+import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { Prisma } from '../db.ts';
+import { jsonValue, optionalReferencedRow, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
 
 export const AgentApproval: AgentApprovalResolvers = {
   id: (approval) => approval.externalId,
@@ -15,4 +17,32 @@ export const AgentApprovalQueries: QueryResolvers = {
     found(await ctx.loaders.agentApproval.load(expectIdOf('AgentApproval', id)), id),
   agentApprovals: (_, args, ctx) =>
     listPage(ctx.db.agentApproval, args, { AND: [ctx.loaders.visible.ofRun, args.status ? { status: args.status } : {}] }),
+};
+
+export const AgentApprovalMutations: MutationResolvers = {
+  requestApproval: async (_, { input }, ctx) => {
+    const action = slug('action', input.action);
+    const payload = jsonValue('payload', input.payload);
+    if (payload === undefined) throw badUserInput('payload', 'is required');
+    const refs = sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray;
+    if (input.targetId) {
+      typeOfIdOrThrow(input.targetId);
+      if (!(await ctx.loaders.subjectVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
+    }
+    const run = await optionalReferencedRow(ctx, 'runId', 'AgentRun', 'agentRun', input.runId);
+    return writeAndRecord(ctx, 'AgentApproval', 'create', async (tx) => ({
+      after: await tx.agentApproval.create({
+        data: {
+          ...newRowColumns(ctx, 'AgentApproval'),
+          runId: run?.id ?? null,
+          action,
+          payload,
+          targetId: input.targetId ?? null,
+          status: 'pending',
+          requestedBy: ctx.actor,
+          sourceRefs: refs,
+        },
+      }),
+    }));
+  },
 };

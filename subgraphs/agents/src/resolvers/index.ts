@@ -1,6 +1,6 @@
 import { scalarResolvers } from '@wrk/platform';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { AgentApproval, AgentApprovalQueries } from './AgentApproval.ts';
+import { AgentApproval, AgentApprovalMutations, AgentApprovalQueries } from './AgentApproval.ts';
 import { AgentRun, AgentRunMutations, AgentRunQueries } from './AgentRun.ts';
 import { AgentStep, AgentStepMutations, AgentStepQueries } from './AgentStep.ts';
 import { enumResolvers } from './enums.ts';
@@ -23,6 +23,7 @@ export const resolvers: Resolvers = {
     ...AgentStepMutations,
     ...KnowledgeFactMutations,
     ...KnowledgeInsightMutations,
+    ...AgentApprovalMutations,
   },
   Node,
   AgentRun,

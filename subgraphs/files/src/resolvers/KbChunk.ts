@@ -1,6 +1,8 @@
-import { found } from '@wrk/platform';
+import { found, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { KbChunkResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
+import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { referencedRow } from '../inputs.ts';
 
 export const KbChunk: KbChunkResolvers = {
   id: (chunk) => chunk.externalId,
@@ -12,4 +14,21 @@ export const KbChunk: KbChunkResolvers = {
 export const KbChunkQueries: QueryResolvers = {
   kbChunk: async (_, { id }, ctx) => found(await ctx.loaders.kbChunk.load(expectIdOf('KbChunk', id)), id),
   kbChunks: (_, args, ctx) => ctx.loaders.lists.kbChunks(args),
+};
+
+export const KbChunkMutations: MutationResolvers = {
+  createKbChunk: async (_, { input }, ctx) => {
+    const content = requiredText('content', input.content, 100_000);
+    const document = await referencedRow(ctx, 'documentId', 'ProjectDocument', 'projectDocument', input.documentId);
+    return writeAndRecord(ctx, 'KbChunk', 'create', async (tx) => {
+      // Lock the document so concurrent appends take distinct chunk indexes.
+      await tx.$queryRaw`SELECT id FROM files.project_documents WHERE id = ${document.id} FOR UPDATE`;
+      const last = await tx.kbChunk.findFirst({ where: { documentId: document.id }, orderBy: { chunkIndex: 'desc' } });
+      return {
+        after: await tx.kbChunk.create({
+          data: { ...newRowColumns(ctx, 'KbChunk'), documentId: document.id, chunkIndex: (last?.chunkIndex ?? -1) + 1, content },
+        }),
+      };
+    });
+  },
 };

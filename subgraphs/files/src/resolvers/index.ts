@@ -3,7 +3,7 @@ import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { BoxItem, BoxItemMutations, BoxItemQueries } from './BoxItem.ts';
 import { BoxWebhookEvent, BoxWebhookEventQueries } from './BoxWebhookEvent.ts';
 import { enumResolvers } from './enums.ts';
-import { KbChunk, KbChunkQueries } from './KbChunk.ts';
+import { KbChunk, KbChunkMutations, KbChunkQueries } from './KbChunk.ts';
 import { Project } from './Project.ts';
 import { ProjectDocument, ProjectDocumentMutations, ProjectDocumentQueries } from './ProjectDocument.ts';
 
@@ -19,6 +19,7 @@ export const resolvers: Resolvers = {
   Mutation: {
     ...BoxItemMutations,
     ...ProjectDocumentMutations,
+    ...KbChunkMutations,
   },
   BoxItem,
   ProjectDocument,
