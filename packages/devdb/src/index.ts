@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,4 +138,35 @@ export function testDatabaseServer(): Promise<RunningDatabase> {
   })();
   testServer.catch(() => (testServer = undefined));
   return testServer;
+}
+
+/** The dev database of this checkout: `.data/postgres`, and the URL a running `pnpm start` announces. */
+export const DEV_DATA_DIR = resolve(new URL('../../../.data/postgres', import.meta.url).pathname);
+export const RUNNING_DATABASE_FILE = resolve(DEV_DATA_DIR, '../database-url');
+
+/**
+ * The database a developer command should use: DATABASE_URL; else the embedded database a running
+ * `pnpm start` announced (if it still answers: the file outlives a killed process); else the embedded dev
+ * database, started here (`startedHere`: the caller may need to migrate it; `close` stops it).
+ */
+export async function openDevDatabase(): Promise<{ url: string; startedHere: boolean; close(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, startedHere: false, close: async () => {} };
+  if (existsSync(RUNNING_DATABASE_FILE)) {
+    const url = readFileSync(RUNNING_DATABASE_FILE, 'utf8').trim();
+    if (await answers(url)) return { url, startedHere: false, close: async () => {} };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: DEV_DATA_DIR });
+  return { url: embedded.url, startedHere: true, close: embedded.stop };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

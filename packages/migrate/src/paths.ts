@@ -17,7 +17,5 @@ export const sliceDir = (slice: Slice, root = REPO_ROOT) => join(root, 'prisma',
 export const schemaPath = (slice: Slice, root = REPO_ROOT) => join(sliceDir(slice, root), 'schema.prisma');
 export const migrationsDir = (slice: Slice, root = REPO_ROOT) => join(sliceDir(slice, root), 'migrations');
 export const constraintsPath = (slice: Slice, root = REPO_ROOT) => join(sliceDir(slice, root), 'constraints.sql');
-/** The embedded dev database that `pnpm db:migrate` and `pnpm start` share. */
-export const devDataDir = (root = REPO_ROOT) => join(root, '.data', 'postgres');
 
 export const MIGRATIONS_TABLE = '_wrk_migrations';

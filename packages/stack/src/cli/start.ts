@@ -11,9 +11,13 @@ if (stack.demoToken) {
 }
 console.log('  More tokens: pnpm wrk token create --user staff@wrk.demo\n');
 
+// Ctrl-C reaches this process twice (from the terminal and relayed by tsx): shut down once, ignore the rest.
+let stopping = false;
 const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
   await stack.stop();
   process.exit(0);
 };
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
