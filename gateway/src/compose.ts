@@ -6,8 +6,6 @@ import { parse } from 'graphql';
 
 const repoRoot = new URL('../../', import.meta.url);
 
-export { DEFAULT_SUBGRAPH_URLS };
-
 export const SUPERGRAPH_FILE = new URL('supergraph.graphql', repoRoot);
 
 export function subgraphSdl(name: SubgraphName): string {

@@ -31,11 +31,13 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     subgraphFetches.count += 1;
     const headers = options.request.http?.headers;
     if (!headers) return;
-    // Health checks and schema loading have no incoming request; they are signed as the gateway itself.
-    const claims = 'incomingRequestContext' in options ? options.incomingRequestContext.context.claims : undefined;
-    headers.set(
-      CLAIMS_HEADER,
-      await signClaims(claims ?? { kind: 'system', agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' }, this.secret),
-    );
+    if ('incomingRequestContext' in options) {
+      // One signature per operation, shared by all its subgraph fetches.
+      const context = options.incomingRequestContext.context;
+      headers.set(CLAIMS_HEADER, await (context.signedClaims ??= signClaims(context.claims, this.secret)));
+    } else {
+      // Health checks and schema loading have no incoming request: signed as the gateway itself.
+      headers.set(CLAIMS_HEADER, await signClaims({ kind: 'system', agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' }, this.secret));
+    }
   }
 }

@@ -26,3 +26,13 @@ export async function referencedRow<Row>(
   if (!row) throw notFound(id, { field });
   return row;
 }
+
+/** Like referencedRow, for an optional argument: null when it is absent. */
+export async function optionalReferencedRow<Row>(
+  loader: { load(id: string): Promise<Row | null> },
+  field: string,
+  typename: string,
+  id: string | null | undefined,
+): Promise<Row | null> {
+  return id ? referencedRow(loader, field, typename, id) : null;
+}

@@ -24,10 +24,10 @@ export function ownerUrlsFromEnv(): Record<SubgraphName, string> {
 
 const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
 
-async function askOwner(url: string, ids: string[], claims: Claims): Promise<boolean[]> {
+async function askOwner(url: string, ids: string[], signedClaims: string): Promise<boolean[]> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()) },
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signedClaims },
     body: JSON.stringify({
       query: ENTITIES_QUERY,
       variables: { representations: ids.map((id) => ({ __typename: entityTypeOfId(id)!.typename, id })) },
@@ -44,7 +44,9 @@ async function askOwner(url: string, ids: string[], claims: Claims): Promise<boo
  * batched: one request per owner per tick, whatever the number of IDs.
  */
 export function ownerExistenceLoader(urls: OwnerUrls, claims: Claims): DataLoader<string, boolean> {
+  let signedClaims: Promise<string> | undefined; // signed once, when first needed
   return new DataLoader<string, boolean>(async (ids) => {
+    signedClaims ??= signClaims(claims, gatewaySecret());
     const byOwner = new Map<SubgraphName, string[]>();
     for (const id of ids) {
       const owner = entityTypeOfId(id)!.owner;
@@ -55,7 +57,7 @@ export function ownerExistenceLoader(urls: OwnerUrls, claims: Claims): DataLoade
       [...byOwner].map(async ([owner, ownerIds]) => {
         const url = urls[owner];
         if (!url) throw new Error(`No URL configured for the ${owner} subgraph`);
-        const exists = await askOwner(url, ownerIds, claims);
+        const exists = await askOwner(url, ownerIds, await signedClaims!);
         ownerIds.forEach((id, index) => answers.set(id, exists[index]!));
       }),
     );

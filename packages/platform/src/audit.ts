@@ -8,7 +8,7 @@ export interface RawSqlExecutor {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
-export type ChangeAction = 'create' | 'update' | 'archive' | 'link' | 'unlink' | 'grant' | 'revoke' | 'approve' | 'reject';
+export type ChangeAction = 'create' | 'update' | 'archive' | 'link' | 'unlink' | 'grant' | 'revoke';
 
 export interface Change {
   entityType: string;
@@ -23,9 +23,10 @@ export function toJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v)));
 }
 
-export function diffOf(before: object | null | undefined, after: object | null | undefined): Record<string, unknown> {
-  const a = (toJson(before ?? {}) ?? {}) as Record<string, unknown>;
-  const b = (toJson(after ?? {}) ?? {}) as Record<string, unknown>;
+/** The fields that changed between two JSON snapshots (see toJson), as { field: { from, to } }. */
+export function diffOf(before: unknown, after: unknown): Record<string, unknown> {
+  const a = (before ?? {}) as Record<string, unknown>;
+  const b = (after ?? {}) as Record<string, unknown>;
   const diff: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (key === 'updatedAt') continue;
@@ -51,7 +52,7 @@ export async function recordChange(tx: RawSqlExecutor, ctx: RequestContext, chan
     change.action,
     JSON.stringify(before),
     JSON.stringify(after),
-    JSON.stringify(diffOf(change.before, change.after)),
+    JSON.stringify(diffOf(before, after)),
     ctx.actor,
     ctx.sourceSystem,
     ctx.requestId,

@@ -5,12 +5,12 @@ import { migrate } from '@wrk/migrate';
 import { logger, startSubgraph, type RunningServer } from '@wrk/platform';
 import type { SubgraphName } from '@wrk/catalog';
 import type { OwnerUrls } from '@wrk/catalog/owners';
-import { composeSupergraph } from '@wrk/gateway/compose';
+import { committedSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
 import { seedIdentity } from '@wrk/subgraph-identity/seed';
-import { issueToken } from '@wrk/subgraph-identity/tokens';
+import { issueRecordedToken, systemContext } from '@wrk/subgraph-identity/tokens';
 import { createCoreDb } from '@wrk/subgraph-core/db';
 import { coreSubgraph } from '@wrk/subgraph-core/subgraph';
 import { seedCore } from '@wrk/subgraph-core/seed';
@@ -92,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
   const gateway = await start(
-    startGateway({ supergraphSdl: composeSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
+    startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
   );
   const worker = await starting;
 
@@ -125,8 +125,5 @@ async function seedDemo(dbs: {
 async function demoAdminToken(db: ReturnType<typeof createIdentityDb>): Promise<string | undefined> {
   const admin = await db.user.findUnique({ where: { email: 'admin@wrk.demo' } });
   if (!admin) return undefined;
-  const issued = await db.$transaction((tx) =>
-    issueToken(tx, { user: admin, ttlSeconds: 12 * 3600 }, { actor: 'stack', sourceSystem: 'cli' }),
-  );
-  return issued.token;
+  return (await issueRecordedToken(systemContext(db, 'stack'), { user: admin, ttlSeconds: 12 * 3600 })).token;
 }

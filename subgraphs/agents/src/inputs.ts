@@ -1,10 +1,8 @@
-import { referencedRow as referenced } from '@wrk/catalog/ids';
 import { ENTITY_TYPES, entityTypeOfId } from '@wrk/catalog';
 import { expectIdOf } from '@wrk/catalog/ids';
-import { badUserInput, dateOrNull, notFound, optionalText, requiredText } from '@wrk/platform';
+import { badUserInput, optionalText, requiredText } from '@wrk/platform';
 import type { Context } from './context.ts';
 import { Prisma } from './db.ts';
-import type { AgentsRowLoaderName } from './loaders.ts';
 import type { SourceRefInput } from './__generated__/resolvers-types.ts';
 
 /** A machine name: lower-case letters, digits, - and _ (agent names, step statuses). */
@@ -88,22 +86,3 @@ export async function sourceRefsOf(row: { sourceRefs: unknown }, _args: unknown,
 }
 
 const REDACTED = { type: 'redacted', id: 'redacted', uri: null, excerpt: null };
-
-/** The row an ID argument names, through this request's (visibility-filtered) loader. */
-export function referencedRow<Name extends AgentsRowLoaderName>(ctx: Context, field: string, typename: string, loader: Name, id: string) {
-  return referenced(ctx.loaders[loader] as Loader<Name>, field, typename, id);
-}
-
-export async function optionalReferencedRow<Name extends AgentsRowLoaderName>(
-  ctx: Context,
-  field: string,
-  typename: string,
-  loader: Name,
-  id: string | null | undefined,
-) {
-  return id ? referencedRow(ctx, field, typename, loader, id) : null;
-}
-
-type Loader<Name extends AgentsRowLoaderName> = { load(id: string): Promise<NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>> | null> };
-
-export { dateOrNull, optionalText, requiredText };

@@ -15,35 +15,35 @@ interface UpdatableDelegate<R> {
 }
 
 /**
- * Updates a row the caller can see and may change, recording before/after in the audit log and an event in
+ * Changes a row the caller can see and may change, recording before/after in the audit log and an event in
  * the outbox, in one transaction. The row's actor/source_system become the latest writer's.
  */
-export function updateRow<R extends Row>(
+function changeRow<R extends Row>(
   ctx: Context,
   entityType: string,
+  action: 'update' | 'archive',
   existing: R,
   delegate: (tx: Tx) => UpdatableDelegate<R>,
   data: object,
 ): Promise<R> {
   assertCanWrite(ctx, existing);
-  return writeAndRecord(ctx, entityType, 'update', async (tx) => ({
+  return writeAndRecord(ctx, entityType, action, async (tx) => ({
     before: existing,
     after: await delegate(tx).update({ where: { id: existing.id }, data: { ...data, ...attribution(ctx) } }),
   }));
 }
 
-export function archiveRow<R extends Row>(
+export const updateRow = <R extends Row>(
   ctx: Context,
   entityType: string,
   existing: R,
   delegate: (tx: Tx) => UpdatableDelegate<R>,
-): Promise<R> {
-  assertCanWrite(ctx, existing);
-  return writeAndRecord(ctx, entityType, 'archive', async (tx) => ({
-    before: existing,
-    after: await delegate(tx).update({ where: { id: existing.id }, data: { archivedAt: new Date(), ...attribution(ctx) } }),
-  }));
-}
+  data: object,
+) => changeRow(ctx, entityType, 'update', existing, delegate, data);
+
+/** Archives (soft-deletes) a row: it leaves lists and lookups. */
+export const archiveRow = <R extends Row>(ctx: Context, entityType: string, existing: R, delegate: (tx: Tx) => UpdatableDelegate<R>) =>
+  changeRow(ctx, entityType, 'archive', existing, delegate, { archivedAt: new Date() });
 
 /** Only the keys the client sent: `undefined` (omitted) keeps the stored value, `null` clears it. */
 export function changes<Input extends object>(

@@ -84,8 +84,9 @@ export async function linksOf(
  * Ends are checked through the per-request loaders (core rows) and owners (batched), so it stays constant work.
  */
 export async function visibleLinks(links: EntityLink[], ctx: Context): Promise<EntityLink[]> {
+  // Both ends of every link in the same tick, so each owner is asked once.
   const visible = await Promise.all(
-    links.map(async (link) => (await entityExists(link.fromId, ctx)) && (await entityExists(link.toId, ctx))),
+    links.map(async (link) => (await Promise.all([entityExists(link.fromId, ctx), entityExists(link.toId, ctx)])).every(Boolean)),
   );
   return links.filter((_, index) => visible[index]);
 }

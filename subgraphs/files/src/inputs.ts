@@ -1,7 +1,4 @@
-import { expectIdOf, referencedRow as referenced } from '@wrk/catalog/ids';
-import { ErrorCode, badUserInput, dateOrNull, graphQLError, notFound, optionalText, requiredText } from '@wrk/platform';
-import type { Context } from './context.ts';
-import type { FilesRowLoaderName } from './loaders.ts';
+import { ErrorCode, badUserInput, graphQLError } from '@wrk/platform';
 
 const BOX_ID = /^[0-9]{1,32}$/;
 
@@ -28,22 +25,3 @@ export function optionalByteCount(field: string, value: string | null | undefine
 
 /** CONFLICT naming the field whose value already exists. */
 export const conflict = (field: string, message: string) => graphQLError(ErrorCode.CONFLICT, `${field}: ${message}`, { field });
-
-/** The row an ID argument names, through this request's (visibility-filtered) loader. */
-export function referencedRow<Name extends FilesRowLoaderName>(ctx: Context, field: string, typename: string, loader: Name, id: string) {
-  return referenced(ctx.loaders[loader] as Loader<Name>, field, typename, id);
-}
-
-export async function optionalReferencedRow<Name extends FilesRowLoaderName>(
-  ctx: Context,
-  field: string,
-  typename: string,
-  loader: Name,
-  id: string | null | undefined,
-) {
-  return id ? referencedRow(ctx, field, typename, loader, id) : null;
-}
-
-type Loader<Name extends FilesRowLoaderName> = { load(id: string): Promise<NonNullable<Awaited<ReturnType<Context['loaders'][Name]['load']>>> | null> };
-
-export { dateOrNull, optionalText, requiredText };

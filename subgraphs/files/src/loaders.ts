@@ -81,4 +81,3 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims)
 }
 
 export type FilesLoaders = ReturnType<typeof createLoaders>;
-export type FilesRowLoaderName = 'boxItem' | 'projectDocument' | 'kbChunk' | 'boxWebhookEvent';

@@ -6,12 +6,9 @@
  * The token is printed alone on the last line of stdout.
  */
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
-import { requestContextFromClaims, writeAndRecord } from '@wrk/platform';
-import { createLoaders } from './loaders.ts';
 import { openCliDatabase } from './cliDatabase.ts';
 import { createIdentityDb } from './db.ts';
-import { issueToken, rotateSigningKey } from './tokens.ts';
+import { issueRecordedToken, revokeRecordedToken, rotateSigningKey, systemContext } from './tokens.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,35 +24,24 @@ const list = (value: string | undefined) => value?.split(',').map((s) => s.trim(
 
 const database = await openCliDatabase();
 const db = createIdentityDb(database.url);
-const ctx = {
-  ...requestContextFromClaims({ kind: 'system', agent: 'cli', scopes: [], teams: [], requestId: randomUUID() }),
-  db,
-  loaders: createLoaders(db),
-};
+const ctx = systemContext(db, 'cli');
 try {
   const [noun, verb, arg] = positionals;
   if (noun === 'token' && verb === 'create') {
     if (!values.user) throw new Error('--user <email> is required');
     const user = await db.user.findUnique({ where: { email: values.user.toLowerCase() } });
     if (!user) throw new Error(`no user ${values.user}`);
-    let token = '';
-    const record = await writeAndRecord(ctx, 'ApiToken', 'create', async (tx) => {
-      const issued = await issueToken(
-        tx,
-        { user, agentName: values.agent, scopes: list(values.scopes), allow: list(values.allow), ttlSeconds: values.ttl ? Number(values.ttl) : null },
-        { actor: ctx.actor, sourceSystem: ctx.sourceSystem },
-      );
-      token = issued.token;
-      return { after: issued.record };
+    const { token, record } = await issueRecordedToken(ctx, {
+      user,
+      agentName: values.agent,
+      scopes: list(values.scopes),
+      allow: list(values.allow),
+      ttlSeconds: values.ttl ? Number(values.ttl) : null,
     });
     console.log(`${record.kind} token ${record.externalId} for ${user.email}, scopes ${record.scopes.join(' ')}, expires ${record.expiresAt.toISOString()}`);
     console.log(token);
   } else if (noun === 'token' && verb === 'revoke' && arg) {
-    const existing = await db.apiToken.findUniqueOrThrow({ where: { externalId: arg } });
-    await writeAndRecord(ctx, 'ApiToken', 'revoke', async (tx) => ({
-      before: existing,
-      after: await tx.apiToken.update({ where: { id: existing.id }, data: { revokedAt: new Date(), revokedBy: ctx.actor } }),
-    }));
+    await revokeRecordedToken(ctx, await db.apiToken.findUniqueOrThrow({ where: { externalId: arg } }));
     console.log(`revoked ${arg}`);
   } else if (noun === 'keys' && verb === 'rotate') {
     console.log(`new signing key ${await rotateSigningKey(db)}; older keys still verify until retired`);

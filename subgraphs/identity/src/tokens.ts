@@ -1,6 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
-import { badUserInput, newExternalId, TOKEN_ALGORITHM as ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
+import {
+  attribution,
+  badUserInput,
+  newExternalId,
+  requestContextFromClaims,
+  TOKEN_ALGORITHM as ALGORITHM,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  writeAndRecord,
+  type RequestContext,
+} from '@wrk/platform';
+import { randomUUID } from 'node:crypto';
 import type { IdentityDb, Tx } from './db.ts';
 import type { ApiToken, User } from './__generated__/prisma/client.ts';
 import { ROLE_SCOPES, isScope, type Scope } from './scopes.ts';
@@ -126,3 +137,31 @@ async function verificationKeys(db: IdentityDb, { reload = false } = {}): Promis
   keyCache.set(db, { keys, loadedAt: Date.now() });
   return keys;
 }
+
+type WritingContext = RequestContext & { db: IdentityDb };
+
+/** Issues a token and records it (audit row and outbox event) in one transaction; the JWT is returned once. */
+export async function issueRecordedToken(ctx: WritingContext, request: TokenRequest): Promise<{ token: string; record: ApiToken }> {
+  let token = '';
+  const record = await writeAndRecord(ctx, 'ApiToken', 'create', async (tx) => {
+    const issued = await issueToken(tx, request, attribution(ctx));
+    token = issued.token;
+    return { after: issued.record };
+  });
+  return { token, record };
+}
+
+/** Revokes a token (refused from the next request on), recorded; revoking it again changes nothing. */
+export async function revokeRecordedToken(ctx: WritingContext, existing: ApiToken): Promise<ApiToken> {
+  if (existing.revokedAt) return existing;
+  return writeAndRecord(ctx, 'ApiToken', 'revoke', async (tx) => ({
+    before: existing,
+    after: await tx.apiToken.update({ where: { id: existing.id }, data: { revokedAt: new Date(), revokedBy: ctx.actor } }),
+  }));
+}
+
+/** The context of writes the platform makes itself (the CLI, the demo stack): actor `system`, source `source`. */
+export const systemContext = (db: IdentityDb, source: string): WritingContext => ({
+  ...requestContextFromClaims({ kind: 'system', agent: source, scopes: [], teams: [], requestId: randomUUID() }),
+  db,
+});

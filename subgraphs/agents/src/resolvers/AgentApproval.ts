@@ -1,9 +1,9 @@
 import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
-import { jsonValue, optionalReferencedRow, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { jsonValue, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
 
 export const AgentApproval: AgentApprovalResolvers = {
   id: (approval) => approval.externalId,
@@ -29,7 +29,7 @@ export const AgentApprovalMutations: MutationResolvers = {
       typeOfIdOrThrow(input.targetId);
       if (!(await ctx.loaders.subjectVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
     }
-    const run = await optionalReferencedRow(ctx, 'runId', 'AgentRun', 'agentRun', input.runId);
+    const run = await optionalReferencedRow(ctx.loaders.agentRun, 'runId', 'AgentRun', input.runId);
     return writeAndRecord(ctx, 'AgentApproval', 'create', async (tx) => ({
       after: await tx.agentApproval.create({
         data: {

@@ -1,7 +1,7 @@
-import { found, listPage, writeAndRecord } from '@wrk/platform';
+import { found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { jsonObject, requiredText, slug } from '../inputs.ts';
+import { jsonObject, slug } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const AgentRun: AgentRunResolvers = {

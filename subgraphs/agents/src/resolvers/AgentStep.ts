@@ -1,8 +1,8 @@
-import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, dateOrNull, found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import type { AgentStepResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { Prisma } from '../db.ts';
-import { dateOrNull, jsonValue, referencedRow, requiredText, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { jsonValue, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 /** A run in one of these states takes no more steps. */
@@ -23,7 +23,7 @@ export const AgentStepQueries: QueryResolvers = {
 
 export const AgentStepMutations: MutationResolvers = {
   recordAgentStep: async (_, { input }, ctx) => {
-    const run = await referencedRow(ctx, 'runId', 'AgentRun', 'agentRun', input.runId);
+    const run = await referencedRow(ctx.loaders.agentRun, 'runId', 'AgentRun', input.runId);
     const data = {
       tool: requiredText('tool', input.tool, 200),
       input: jsonValue('input', input.input),

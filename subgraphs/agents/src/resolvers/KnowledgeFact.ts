@@ -1,8 +1,8 @@
-import { found, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { found, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
-import { confidence, optionalReferencedRow, requiredText, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { confidence, sourceRefs, sourceRefsOf } from '../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -32,7 +32,7 @@ export const KnowledgeFactMutations: MutationResolvers = {
       sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
     };
     const [run, subjectId] = await Promise.all([
-      optionalReferencedRow(ctx, 'runId', 'AgentRun', 'agentRun', input.runId),
+      optionalReferencedRow(ctx.loaders.agentRun, 'runId', 'AgentRun', input.runId),
       expectEntityId('subjectId', input.subjectId, ctx),
     ]);
     return writeAndRecord(ctx, 'KnowledgeFact', 'create', async (tx) => ({

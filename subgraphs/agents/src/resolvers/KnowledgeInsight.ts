@@ -1,8 +1,8 @@
-import { found, listPage, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
-import { confidence, optionalReferencedRow, requiredText, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { confidence, sourceRefs, sourceRefsOf } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const KnowledgeInsight: KnowledgeInsightResolvers = {
@@ -29,7 +29,7 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       confidence: confidence('confidence', input.confidence),
       sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
     };
-    const run = await optionalReferencedRow(ctx, 'runId', 'AgentRun', 'agentRun', input.runId);
+    const run = await optionalReferencedRow(ctx.loaders.agentRun, 'runId', 'AgentRun', input.runId);
     return writeAndRecord(ctx, 'KnowledgeInsight', 'create', async (tx) => ({
       after: await tx.knowledgeInsight.create({
         data: { ...newRowColumns(ctx, 'KnowledgeInsight'), runId: run?.id ?? null, ...data },

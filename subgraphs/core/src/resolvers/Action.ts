@@ -1,11 +1,10 @@
-import { found, listPage, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { dateOrNull, found, listPage, notFound, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
 import { coreEntityFields, userRef } from '../nodes.ts';
-import { dateOrNull, optionalReferencedRow, requiredText } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Action: ActionResolvers = {
@@ -56,10 +55,10 @@ async function references(
     data.assigneeUserId = input.assigneeId ?? null;
   }
   if (input.meetingId !== undefined) {
-    data.meetingId = (await optionalReferencedRow(ctx, 'meetingId', 'Meeting', 'meeting', input.meetingId))?.id ?? null;
+    data.meetingId = (await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId))?.id ?? null;
   }
   if (input.projectId !== undefined) {
-    data.projectId = (await optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId))?.id ?? null;
+    data.projectId = (await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId))?.id ?? null;
   }
   return data;
 }

@@ -1,11 +1,10 @@
-import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import type { ContractResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
-import { dateOrNull, optionalReferencedRow, optionalText, referencedRow, requiredText } from '../inputs.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../money.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -66,13 +65,13 @@ async function referencesAndValue(
   const data: Record<string, unknown> = {};
   if (input.organizationId === null) throw badUserInput('organizationId', 'a contract always has an organization');
   if (input.organizationId !== undefined) {
-    data.organizationId = (await referencedRow(ctx, 'organizationId', 'Organization', 'organization', input.organizationId)).id;
+    data.organizationId = (await referencedRow(ctx.loaders.organization, 'organizationId', 'Organization', input.organizationId)).id;
   }
   if (input.projectId !== undefined) {
-    data.projectId = (await optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId))?.id ?? null;
+    data.projectId = (await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId))?.id ?? null;
   }
   if (input.grantId !== undefined) {
-    data.grantId = (await optionalReferencedRow(ctx, 'grantId', 'Grant', 'grant', input.grantId))?.id ?? null;
+    data.grantId = (await optionalReferencedRow(ctx.loaders.grant, 'grantId', 'Grant', input.grantId))?.id ?? null;
   }
   if (input.value !== undefined) {
     const value = parseMoney('value', input.value);

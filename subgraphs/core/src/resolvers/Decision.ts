@@ -1,11 +1,10 @@
-import { found, listPage, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { DecisionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, orderOf, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
-import { dateOrNull, optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Decision: DecisionResolvers = {
@@ -42,10 +41,10 @@ const fields = {
 async function references(ctx: Context, input: { meetingId?: string | null; projectId?: string | null }) {
   const data: Record<string, unknown> = {};
   if (input.meetingId !== undefined) {
-    data.meetingId = (await optionalReferencedRow(ctx, 'meetingId', 'Meeting', 'meeting', input.meetingId))?.id ?? null;
+    data.meetingId = (await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId))?.id ?? null;
   }
   if (input.projectId !== undefined) {
-    data.projectId = (await optionalReferencedRow(ctx, 'projectId', 'Project', 'project', input.projectId))?.id ?? null;
+    data.projectId = (await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId))?.id ?? null;
   }
   return data;
 }

@@ -1,11 +1,10 @@
-import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
+import { badUserInput, dateOrNull, found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { GrantResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
-import { dateOrNull, requiredText } from '../inputs.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../money.ts';
 import { edgesOf } from './relations.ts';
 import { newRowColumns } from '@wrk/catalog/rows';

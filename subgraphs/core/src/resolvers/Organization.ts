@@ -1,11 +1,10 @@
-import { found, listPage, writeAndRecord } from '@wrk/platform';
+import { found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { listWhere, orderOf, searchIn } from '../lists.ts';
 import { coreEntityFields } from '../nodes.ts';
-import { optionalText, requiredText } from '../inputs.ts';
 import { edgesOf } from './relations.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 

@@ -1,11 +1,10 @@
-import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../lists.ts';
 import { ownedEntityFields } from '../nodes.ts';
-import { dateOrNull, optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
 import { edgesOf } from './relations.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -61,7 +60,7 @@ function checkDates(startDate: Date | null, endDate: Date | null) {
 
 /** The new parent, refusing one that would make the tree a cycle (the project itself or a descendant). */
 async function parentFor(ctx: Context, parentId: string | null | undefined, self?: { id: number }) {
-  const parent = await optionalReferencedRow(ctx, 'parentId', 'Project', 'project', parentId);
+  const parent = await optionalReferencedRow(ctx.loaders.project, 'parentId', 'Project', parentId);
   if (parent && self) {
     const cycle = await ctx.db.$queryRaw<{ id: number }[]>`
       WITH RECURSIVE ancestors AS (

@@ -4,9 +4,9 @@
  * relationship resolvers (and their per-request loaders), so it adds no query of its own per row.
  */
 import type { Context } from '../context.ts';
-import { linksOf, resolveStoredRef, userRef } from '../nodes.ts';
+import { linksOf, resolveStoredRef } from '../nodes.ts';
 import { PIVOTS, type PivotName } from '../pivots.ts';
-import { edgesOf } from './relations.ts';
+import { edgesOf, sideEntity } from './relations.ts';
 
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
@@ -50,9 +50,8 @@ async function throughPivots(typename: string, row: { id: number }, ctx: Context
       const edges = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];
       return Promise.all(
         edges.map(async (edge): Promise<RelatedItem> => {
-          const key = edge[other.column];
-          const entity = other.loader ? tagged(other.typename, await ctx.loaders[other.loader].load(key as number)) : userRef(key as string);
-          return { via: name, role: (edge.role as string | null) ?? null, entity };
+          const entity = await sideEntity(other, edge[other.column], ctx);
+          return { via: name, role: (edge.role as string | null) ?? null, entity: other.loader ? tagged(other.typename, entity) : entity };
         }),
       );
     }),

@@ -2,17 +2,16 @@
  * The pivot edge types (OrganizationPerson, MeetingUser, …), the relationship fields that list them on both
  * sides, and addRelation/removeRelation. One table (../pivots.ts) drives them all, so every pivot behaves alike.
  */
-import { ErrorCode, badUserInput, graphQLError, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, ErrorCode, graphQLError, notFound, optionalText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { optionalText, referencedRow } from '../inputs.ts';
 import { userRef } from '../nodes.ts';
 import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from '../pivots.ts';
 import { assertCanWrite } from '../permissions.ts';
 
 /** This side's entity of a pivot row, or null when the caller may not see it. */
-async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {
+export async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {
   if (side.loader) return ctx.loaders[side.loader].load(key as number);
   return (await ctx.loaders.existsAtOwner.load(key as string)) ? userRef(key as string) : null;
 }
@@ -69,7 +68,11 @@ async function sideKey(side: PivotSide, field: string, id: string, ctx: Context)
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id, { field });
     return { key: id, row: null };
   }
-  const row = await referencedRow(ctx, field, side.typename, LOADER_BY_TYPE[side.typename as keyof typeof LOADER_BY_TYPE], id);
+  // The by-external-ID loader of this side's type (all core rows have an id, and maybe visibility and owner).
+  const loader = ctx.loaders[LOADER_BY_TYPE[side.typename as keyof typeof LOADER_BY_TYPE]] as {
+    load(id: string): Promise<{ id: number; externalId: string; visibility?: string; ownerUserId?: string | null } | null>;
+  };
+  const row = await referencedRow(loader, field, side.typename, id);
   return { key: row.id, row };
 }
 
@@ -81,7 +84,7 @@ async function resolveRelation(input: RelationInput, ctx: Context) {
     sideKey(pivot.right, 'toId', input.toId, ctx),
   ]);
   // Relating changes the left entity (a meeting's attendees, a project's team): it needs write access to it.
-  assertCanWrite(ctx, from.row as { externalId: string; visibility?: string; ownerUserId?: string | null });
+  assertCanWrite(ctx, from.row!);
   return { name, pivot, keys: { [pivot.left.column]: from.key, [pivot.right.column]: to.key }, fromRow: from.row! };
 }
 

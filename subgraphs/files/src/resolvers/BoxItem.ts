@@ -1,7 +1,7 @@
-import { badUserInput, found, writeAndRecord } from '@wrk/platform';
+import { badUserInput, dateOrNull, found, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { boxId, conflict, dateOrNull, optionalBoxId, optionalByteCount, requiredText } from '../inputs.ts';
+import { boxId, conflict, optionalBoxId, optionalByteCount } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const BoxItem: BoxItemResolvers = {

@@ -1,8 +1,7 @@
 import { found, requiredText, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
 import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { referencedRow } from '../inputs.ts';
 
 export const KbChunk: KbChunkResolvers = {
   id: (chunk) => chunk.externalId,
@@ -19,7 +18,7 @@ export const KbChunkQueries: QueryResolvers = {
 export const KbChunkMutations: MutationResolvers = {
   createKbChunk: async (_, { input }, ctx) => {
     const content = requiredText('content', input.content, 100_000);
-    const document = await referencedRow(ctx, 'documentId', 'ProjectDocument', 'projectDocument', input.documentId);
+    const document = await referencedRow(ctx.loaders.projectDocument, 'documentId', 'ProjectDocument', input.documentId);
     return writeAndRecord(ctx, 'KbChunk', 'create', async (tx) => {
       // Lock the document so concurrent appends take distinct chunk indexes.
       await tx.$queryRaw`SELECT id FROM files.project_documents WHERE id = ${document.id} FOR UPDATE`;

@@ -1,7 +1,6 @@
-import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, found, notFound, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { optionalReferencedRow, optionalText, requiredText } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const ProjectDocument: ProjectDocumentResolvers = {
@@ -27,7 +26,7 @@ export const ProjectDocumentMutations: MutationResolvers = {
     const projectId = input.projectId ? expectIdOf('Project', input.projectId) : null;
     const [projectShown, boxItem] = await Promise.all([
       projectId ? ctx.loaders.existsAtOwner.load(projectId) : true,
-      optionalReferencedRow(ctx, 'boxItemId', 'BoxItem', 'boxItem', input.boxItemId),
+      optionalReferencedRow(ctx.loaders.boxItem, 'boxItemId', 'BoxItem', input.boxItemId),
     ]);
     if (!projectShown) throw notFound(projectId!, { field: 'projectId' });
     if (boxItem?.boxItemType === 'folder') throw badUserInput('boxItemId', `${boxItem.externalId} is a folder, not a file or web link`);

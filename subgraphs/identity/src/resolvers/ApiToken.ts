@@ -1,8 +1,8 @@
-import { ErrorCode, badUserInput, found, graphQLError, notFound, writeAndRecord } from '@wrk/platform';
+import { ErrorCode, badUserInput, found, graphQLError, notFound } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { ApiTokenResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { issueToken } from '../tokens.ts';
+import { issueRecordedToken, revokeRecordedToken } from '../tokens.ts';
 
 const isAdmin = (ctx: Context) => ctx.claims.scopes.includes('identity:admin');
 
@@ -39,22 +39,12 @@ export const ApiTokenMutations: MutationResolvers = {
       throw graphQLError(ErrorCode.FORBIDDEN, 'Only admins issue staff tokens or tokens for other users');
     }
     const user = found(await ctx.loaders.user.load(userId), userId);
-    let token = '';
-    const record = await writeAndRecord(ctx, 'ApiToken', 'create', async (tx) => {
-      const issued = await issueToken(tx, { ...input, user }, { actor: ctx.actor, sourceSystem: ctx.sourceSystem });
-      token = issued.token;
-      return { after: issued.record };
-    });
-    return { token, record };
+    return issueRecordedToken(ctx, { ...input, user });
   },
   revokeToken: async (_, { id }, ctx) => {
     requireStaff(ctx);
     const existing = await ctx.db.apiToken.findUnique({ where: { externalId: expectIdOf('ApiToken', id) }, include: { user: true } });
     if (!existing || (!isAdmin(ctx) && existing.user.externalId !== ctx.claims.sub)) throw notFound(id);
-    if (existing.revokedAt) return existing;
-    return writeAndRecord(ctx, 'ApiToken', 'revoke', async (tx) => ({
-      before: existing,
-      after: await tx.apiToken.update({ where: { id: existing.id }, data: { revokedAt: new Date(), revokedBy: ctx.actor } }),
-    }));
+    return revokeRecordedToken(ctx, existing);
   },
 };
