@@ -8,6 +8,7 @@ import {
   TOKEN_ISSUER,
   unauthenticated,
   type Claims,
+  type ServiceKeyring,
 } from '@wrk/platform';
 
 export const anonymousClaims = (requestId: string): Claims => ({ kind: 'anonymous', scopes: [], teams: [], requestId });
@@ -18,7 +19,7 @@ export const anonymousClaims = (requestId: string): Claims => ({ kind: 'anonymou
  * the token's current claims, so a revoked token or a disabled user is refused from the very next request.
  * No token: anonymous, which holds no scope and so sees nothing.
  */
-export function authenticator(identityGraphqlUrl: string, gatewaySecret: string) {
+export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyring) {
   const identity = identityGraphqlUrl.replace(/\/graphql$/, '');
   // A token signed by a key rotated in since the last fetch (unknown kid) refetches the set, at most once a second.
   const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`), { cooldownDuration: 1_000 });
@@ -31,13 +32,14 @@ export function authenticator(identityGraphqlUrl: string, gatewaySecret: string)
     await jwtVerify(token, keys, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [TOKEN_ALGORITHM] }).catch(() => {
       throw unauthenticated('Invalid or expired token');
     });
+    const body = { token, requestId };
     const response = await fetch(`${identity}/internal/session`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [CLAIMS_HEADER]: await signClaims({ ...anonymousClaims(requestId), kind: 'system', agent: 'gateway' }, gatewaySecret),
+        [CLAIMS_HEADER]: signClaims(keyring, 'identity', body, { ...anonymousClaims(requestId), kind: 'system', agent: 'gateway' }),
       },
-      body: JSON.stringify({ token, requestId }),
+      body: JSON.stringify(body),
     });
     if (response.status === 401) throw unauthenticated(`Token refused: ${((await response.json()) as { error: string }).error}`);
     if (!response.ok) throw new Error(`identity answered ${response.status} to a session lookup`);

@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { CLAIMS_HEADER, signClaims } from '@wrk/platform';
+import { CLAIMS_HEADER, signClaims, type ServiceKeyring } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -21,23 +21,29 @@ const keepAliveFetch = ((url: string, init: RequestInit) =>
 /** Counts subgraph requests per operation (benchmarks read it). */
 export const subgraphFetches = { count: 0 };
 
-/** Sends each subgraph request with the caller's claims, signed: subgraphs trust nothing else. */
+/**
+ * Sends each subgraph request with the caller's claims, signed for that subgraph and that operation only (claims.ts):
+ * subgraphs trust nothing else, and a captured header is good for nothing but the request it came with.
+ */
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string) {
+  constructor(
+    url: string,
+    private readonly subgraph: string,
+    private readonly keyring: ServiceKeyring,
+  ) {
     super({ url, fetcher: keepAliveFetch as never });
   }
 
-  override async willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
+  override willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
     subgraphFetches.count += 1;
-    const headers = options.request.http?.headers;
-    if (!headers) return;
-    if ('incomingRequestContext' in options) {
-      // One signature per operation, shared by all its subgraph fetches.
-      const context = options.incomingRequestContext.context;
-      headers.set(CLAIMS_HEADER, await (context.signedClaims ??= signClaims(context.claims, this.secret)));
-    } else {
-      // Health checks and schema loading have no incoming request: signed as the gateway itself.
-      headers.set(CLAIMS_HEADER, await signClaims({ kind: 'system', agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' }, this.secret));
-    }
+    const { request } = options;
+    if (!request.http) return;
+    // Health checks and schema loading have no incoming request: signed as the gateway itself.
+    const claims =
+      'incomingRequestContext' in options
+        ? options.incomingRequestContext.context.claims
+        : { kind: 'system' as const, agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' };
+    const body = { query: request.query, operationName: request.operationName, variables: request.variables };
+    request.http.headers.set(CLAIMS_HEADER, signClaims(this.keyring, this.subgraph, body, claims));
   }
 }

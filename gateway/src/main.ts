@@ -1,4 +1,5 @@
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
+import { serviceKeyring } from '@wrk/catalog/keys';
 import { committedSupergraph } from './compose.ts';
 import { startGateway } from './server.ts';
 
@@ -6,6 +7,7 @@ import { startGateway } from './server.ts';
 const gateway = await startGateway({
   supergraphSdl: committedSupergraph(),
   subgraphUrls: ownerUrlsFromEnv(),
+  keyring: serviceKeyring('gateway'),
   port: Number(process.env.PORT ?? 4000),
   host: process.env.HOST ?? '127.0.0.1',
 });

@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, gatewaySecret, listen, logger, type RunningServer } from '@wrk/platform';
+import { formatError, listen, logger, type RunningServer, type ServiceKeyring } from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy, operationLimits } from './limits.ts';
@@ -16,6 +16,8 @@ export interface GatewayOptions {
   supergraphSdl: string;
   /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
+  /** The gateway's private key (it signs the claims of every subgraph request) and the services' public keys. */
+  keyring: ServiceKeyring;
   port?: number;
   host?: string;
 }
@@ -42,11 +44,9 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
-  const secret = gatewaySecret();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, secret),
+    buildService: ({ name, url }) => new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name, options.keyring),
   });
   const limits = operationLimits();
   const server = new ApolloServer<GatewayContext>({
@@ -66,7 +66,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   await server.start();
-  const claimsFor = authenticator(options.subgraphUrls.identity, secret);
+  const claimsFor = authenticator(options.subgraphUrls.identity, options.keyring);
 
   const app = express();
   app.disable('x-powered-by');

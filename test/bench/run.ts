@@ -38,7 +38,7 @@ const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '
 const { startTestStack } = await import('../support/stack.ts');
 const { CONTRACTS_QUERY, idle, requestsReceived, seedBenchFixture, workOf } = await import('./fixture.ts');
 const { subgraphKeepAlive } = await import('@wrk/gateway/dataSource');
-const { CLAIMS_HEADER, gatewaySecret, signClaims } = await import('@wrk/platform');
+const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
 type LoadJob = import('./load.ts').LoadJob;
 type LoadResult = import('./load.ts').LoadResult;
 type Work = import('./fixture.ts').Work;
@@ -55,11 +55,10 @@ try {
 
   // The claims the gateway would forward for this token, from identity's session endpoint (as the gateway asks).
   const identity = stack.subgraphUrls.identity.replace(/\/graphql$/, '');
-  const secret = gatewaySecret();
   const systemClaims = { kind: 'system' as const, agent: 'gateway', scopes: [], teams: [], requestId: 'bench' };
   const session = await fetch(`${identity}/internal/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: await signClaims(systemClaims, secret) },
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'identity', { token, requestId: 'bench' }, systemClaims) },
     body: JSON.stringify({ token, requestId: 'bench' }),
   });
   if (!session.ok) throw new Error(`identity answered ${session.status} to the session lookup`);
@@ -70,7 +69,7 @@ try {
     key: string;
     label: string;
     url: string;
-    /** Headers per job: signed claims expire after 60 s, so they are signed again for each load. */
+    /** Headers per job: signed claims expire after seconds, so they are signed again for each load. */
     headers(): Promise<Record<string, string>>;
     body: string;
     rows(data: Record<string, unknown>): number;
@@ -78,8 +77,8 @@ try {
     keepAlive: boolean;
   }
   const viaGateway = async () => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
-  const directToCore = async () => ({ 'content-type': 'application/json', [CLAIMS_HEADER]: await signClaims(claims, secret) });
   const simpleBody = JSON.stringify({ query: SIMPLE, variables: { id: fixture.contractIds[0] } });
+  const directToCore = async () => ({ 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'core', JSON.parse(simpleBody), claims) });
   const nested = (n: number) => JSON.stringify({ query: CONTRACTS_QUERY, variables: { n } });
   const one = (data: Record<string, unknown>) => (data.contract ? 1 : 0);
   const contracts = (data: Record<string, unknown>) => (data.contracts as { nodes: unknown[] }).nodes.length;

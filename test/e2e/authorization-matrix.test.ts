@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
 import { generateKeyPair, SignJWT } from 'jose';
 import { DEMO } from '@wrk/catalog/demo';
-import { CLAIMS_HEADER, signClaims, gatewaySecret, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';
 import { databaseKinds } from '../support/databases.ts';
@@ -570,9 +570,7 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
 
   it('subgraphs check scopes again: a signed request whose claims lack the scope is refused by the subgraph', async () => {
     const claims = { kind: 'agent' as const, agent: 'reader', sub: DEMO.users.staff, role: 'staff', scopes: ['files:read'], teams: [], requestId: 'matrix' };
-    const result = await postGraphQL<{ contracts: unknown }>(stack.subgraphUrls.core, '{ contracts { totalCount } }', {}, {
-      [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()),
-    });
+    const result = await stack.direct<{ contracts: unknown }>('core', '{ contracts { totalCount } }', {}, claims);
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(result.data?.contracts ?? null).toBeNull();
   });
@@ -617,11 +615,11 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       try {
         const token = headers[principal].authorization!.replace('Bearer ', '');
         const claims = await sessionClaims(identityDb, token, 'matrix');
-        const result = await postGraphQL<{ _entities: ({ id: string; title: string } | null)[] }>(
-          stack.subgraphUrls.core,
+        const result = await stack.direct<{ _entities: ({ id: string; title: string } | null)[] }>(
+          'core',
           'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Contract { id title } } }',
           { r: [{ __typename: 'Contract', id: RESTRICTED.contract }, { __typename: 'Contract', id: DEMO.contracts.acmeMsa }] },
-          { [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()) },
+          claims,
         );
         const [restricted, open] = result.data!._entities;
         expect(restricted ?? null).toEqual(SEES[principal].includes(RESTRICTED.contract) ? expect.objectContaining({ id: RESTRICTED.contract }) : null);

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { DEMO } from '@wrk/catalog/demo';
 import { createScratchDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
-import { recordChange, recordInboundEvent, relayOutbox, type RawSqlExecutor, type RequestContext } from '@wrk/platform';
+import { recordChange, recordInboundEvent, relayOutbox, type RawSqlExecutor, type RequestContext, requestContextFromClaims } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { migrateQueue } from '@wrk/worker';
 import { databaseKinds } from '../support/databases.ts';
@@ -175,8 +175,7 @@ describe.each(databaseKinds())('the outbox on %s Postgres', (kind) => {
     let scratch: { url: string; drop(): Promise<void> };
     let scratchDb: pg.Pool;
     const ctx: RequestContext = {
-      claims: { kind: 'system', scopes: [], teams: [], requestId: 'outbox-test' },
-      requestId: 'outbox-test',
+      ...requestContextFromClaims({ kind: 'system', scopes: [], teams: [], requestId: 'outbox-test' }),
       actor: 'test',
       sourceSystem: 'test',
     };

@@ -1,9 +1,13 @@
 /**
- * The production shape: each subgraph in its own process (PORT, DATABASE_URL), and the gateway in its own,
- * serving the committed supergraph.graphql — the same code `pnpm start` runs in one process.
+ * The production shape: each subgraph in its own process (PORT, DATABASE_URL, NODE_ENV=production, its own keys
+ * directory holding only its own private key), and the gateway in its own, serving the committed
+ * supergraph.graphql — the same code `pnpm start` runs in one process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '@wrk/devdb';
 import { DEMO } from '@wrk/catalog/demo';
 import { startStack } from '@wrk/stack';
@@ -14,6 +18,32 @@ import { postGraphQL } from '../support/stack.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const [kind] = databaseKinds();
+const SERVICES = ['gateway', 'identity', 'core', 'files', 'agents'] as const;
+
+/** What an operator does: `pnpm keys generate`, then each process gets its own private key and every public key. */
+function keysDirPerService(): Record<(typeof SERVICES)[number], string> {
+  const root = mkdtempSync(join(tmpdir(), 'wrk-prod-keys-'));
+  const all = join(root, 'all');
+  const generated = spawnSync('node', ['--import', 'tsx', 'packages/catalog/src/cli/keys.ts', 'generate', all], { cwd: repoRoot, encoding: 'utf8' });
+  if (generated.status !== 0) throw new Error(`pnpm keys generate failed: ${generated.stderr}`);
+  const dirs = Object.fromEntries(SERVICES.map((service) => [service, join(root, service)])) as Record<(typeof SERVICES)[number], string>;
+  for (const service of SERVICES) {
+    mkdirSync(dirs[service], { mode: 0o700 });
+    for (const file of readdirSync(all).filter((name) => name.endsWith('.pub.pem') || name === `${service}.key.pem`)) {
+      copyFileSync(join(all, file), join(dirs[service], file));
+    }
+  }
+  return dirs;
+}
+
+function runAlone(script: string, env: Record<string, string | undefined>) {
+  return spawnSync('node', ['--import', 'tsx', script], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
 
 async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
@@ -40,11 +70,13 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
     const urls = Object.fromEntries(
       (['identity', 'core', 'files', 'agents'] as const).map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
     );
+    const keys = keysDirPerService();
     const start = async (script: string, port: number) => {
       const output: string[] = [];
+      const service = SERVICES.find((name) => script.startsWith(`${name}/`) || script.startsWith(`subgraphs/${name}/`))!;
       const child = spawn('node', ['--import', 'tsx', script], {
         cwd: repoRoot,
-        env: { ...process.env, ...urls, PORT: String(port), DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+        env: { ...process.env, ...urls, PORT: String(port), DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'production', WRK_KEYS_DIR: keys[service] },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout!.on('data', (chunk) => output.push(String(chunk)));
@@ -98,5 +130,15 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
   it('reports ready once every subgraph is', async () => {
     const ready = await fetch(gatewayUrl.replace(/\/graphql$/, '/ready'));
     expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it.each(['gateway/src/main.ts', 'subgraphs/core/src/main.ts'])('%s refuses to start in production without its key, saying what to set', (script) => {
+    const withoutKeys = runAlone(script, { NODE_ENV: 'production', WRK_KEYS_DIR: undefined });
+    expect(withoutKeys.status).not.toBe(0);
+    expect(withoutKeys.stderr).toContain('WRK_KEYS_DIR is required in production');
+    const emptyDir = mkdtempSync(join(tmpdir(), 'wrk-no-keys-'));
+    const withEmptyDir = runAlone(script, { NODE_ENV: 'production', WRK_KEYS_DIR: emptyDir });
+    expect(withEmptyDir.status).not.toBe(0);
+    expect(withEmptyDir.stderr).toMatch(/key\.pem is missing/);
   });
 });

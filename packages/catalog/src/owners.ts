@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { CLAIMS_HEADER, gatewaySecret, signClaims, type Claims } from '@wrk/platform';
+import { CLAIMS_HEADER, type Delegate } from '@wrk/platform';
 import { entityTypeOfId, type SubgraphName } from './index.ts';
 
 export type OwnerUrls = Partial<Record<SubgraphName, string>>;
@@ -24,29 +24,31 @@ export function ownerUrlsFromEnv(): Record<SubgraphName, string> {
 
 const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
 
-async function askOwner(url: string, ids: string[], signedClaims: string): Promise<boolean[]> {
+async function askOwner(owner: SubgraphName, url: string, ids: string[], sign: (owner: SubgraphName, body: unknown) => string): Promise<boolean[]> {
+  const body = {
+    query: ENTITIES_QUERY,
+    variables: { representations: ids.map((id) => ({ __typename: entityTypeOfId(id)!.typename, id })) },
+  };
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signedClaims },
-    body: JSON.stringify({
-      query: ENTITIES_QUERY,
-      variables: { representations: ids.map((id) => ({ __typename: entityTypeOfId(id)!.typename, id })) },
-    }),
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: sign(owner, body) },
+    body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${url} answered ${response.status} to an entity check`);
-  const body = (await response.json()) as { data?: { _entities?: unknown[] } };
-  return ids.map((_, index) => Boolean(body.data?._entities?.[index]));
+  if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
+  const answer = (await response.json()) as { data?: { _entities?: unknown[] } };
+  return ids.map((_, index) => Boolean(answer.data?._entities?.[index]));
 }
 
 /**
  * Per request: does an entity of another subgraph exist, and may the caller see it? Asked of its owner through
- * `_entities` with the caller's own claims — ownership and the permission check stay with the owner — and
- * batched: one request per owner per tick, whatever the number of IDs.
+ * `_entities`, in a request this subgraph signs on the caller's behalf (`delegate`, carrying the gateway's header as
+ * evidence): ownership and the permission check stay with the owner, which applies the caller's claims and nothing
+ * more. `withoutAllowlist`: the asking subgraph applies the caller's allowlist itself. Batched: one request per
+ * owner per tick, whatever the number of IDs.
  */
-export function ownerExistenceLoader(urls: OwnerUrls, claims: Claims): DataLoader<string, boolean> {
-  let signedClaims: Promise<string> | undefined; // signed once, when first needed
+export function ownerExistenceLoader(urls: OwnerUrls, delegate: Delegate, options: { withoutAllowlist?: boolean } = {}): DataLoader<string, boolean> {
+  const sign = (owner: SubgraphName, body: unknown) => delegate(owner, body, options);
   return new DataLoader<string, boolean>(async (ids) => {
-    signedClaims ??= signClaims(claims, gatewaySecret());
     const byOwner = new Map<SubgraphName, string[]>();
     for (const id of ids) {
       const owner = entityTypeOfId(id)!.owner;
@@ -57,7 +59,7 @@ export function ownerExistenceLoader(urls: OwnerUrls, claims: Claims): DataLoade
       [...byOwner].map(async ([owner, ownerIds]) => {
         const url = urls[owner];
         if (!url) throw new Error(`No URL configured for the ${owner} subgraph`);
-        const exists = await askOwner(url, ownerIds, await signedClaims!);
+        const exists = await askOwner(owner, url, ownerIds, sign);
         ownerIds.forEach((id, index) => answers.set(id, exists[index]!));
       }),
     );

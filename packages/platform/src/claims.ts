@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { createHash, randomBytes, sign, verify } from 'node:crypto';
+import type { ServiceKeyring } from './serviceKeys.ts';
 
 /** What the gateway tells a subgraph about the caller, signed so subgraphs trust only the gateway. */
 export interface Claims {
@@ -22,40 +23,140 @@ export interface Claims {
 }
 
 export const CLAIMS_HEADER = 'x-wrk-claims';
-const ISSUER = 'wrk-gateway';
-const AUDIENCE = 'wrk-subgraphs';
-const LIFETIME_SECONDS = 60;
+/** The service whose signature makes claims true; every other service may only pass them on (delegation). */
+export const GATEWAY_SERVICE = 'gateway';
+const LIFETIME_SECONDS = 15;
+/** How long after its expiry the gateway's header still proves who the caller is, to calls made on its behalf. */
+const EVIDENCE_GRACE_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 5;
 
-function key(secret: string): Uint8Array {
-  if (secret.length < 32) throw new Error('WRK_GATEWAY_SECRET must be at least 32 characters');
-  return new TextEncoder().encode(secret);
+/** The part of a request a signature is bound to: a GraphQL operation, or any JSON body (identity's session route). */
+export type SignedBody = unknown;
+
+/** sha256 of the operation: its text, name and variables (a GraphQL body) or the whole JSON body. */
+export function operationHash(body: SignedBody): string {
+  const graphql = body as { query?: unknown; operationName?: unknown; variables?: unknown } | null;
+  const canonical =
+    graphql && typeof graphql === 'object' && typeof graphql.query === 'string'
+      ? [graphql.query, graphql.operationName ?? null, graphql.variables ?? null]
+      : body;
+  return createHash('sha256').update(JSON.stringify(canonical ?? null)).digest('base64url');
 }
 
-export async function signClaims(claims: Claims, secret: string): Promise<string> {
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(key(secret));
+interface Payload {
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  /** operationHash of the one request this header may carry. */
+  op: string;
+  /** Signed by the gateway: the caller's claims. */
+  claims?: Claims;
+  /** Signed by a subgraph on behalf of a caller: the gateway's header it received, as evidence. */
+  via?: string;
+  /** The delegating service applies the caller's allowlist itself and asks for the WRK rules alone. */
+  withoutAllowlist?: boolean;
 }
 
-/** Verified claims, or throws when the header is forged, expired or missing fields. */
-export async function verifyClaims(token: string, secret: string): Promise<Claims> {
-  const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-  const claims = payload as unknown as Claims;
-  if (!claims.kind || !Array.isArray(claims.scopes) || !Array.isArray(claims.teams) || !claims.requestId) {
-    throw new Error('claims are incomplete');
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+function signPayload(keyring: ServiceKeyring, payload: Omit<Payload, 'iss' | 'iat' | 'exp' | 'jti'>): string {
+  if (!keyring.privateKey || !keyring.kid) throw new Error(`the ${keyring.service} service has no private key to sign with`);
+  const issuedAt = now();
+  const header = base64url(JSON.stringify({ alg: 'EdDSA', typ: 'wrk-claims+jws', kid: keyring.kid }));
+  const body = base64url(
+    JSON.stringify({ iss: keyring.service, iat: issuedAt, exp: issuedAt + LIFETIME_SECONDS, jti: randomBytes(16).toString('base64url'), ...payload }),
+  );
+  const signature = sign(null, Buffer.from(`${header}.${body}`), keyring.privateKey);
+  return `${header}.${body}.${base64url(signature)}`;
+}
+
+/** The gateway's header for one subgraph request: the caller's claims, for that subgraph and that operation only. */
+export function signClaims(keyring: ServiceKeyring, audience: string, body: SignedBody, claims: Claims): string {
+  return signPayload(keyring, { aud: audience, op: operationHash(body), claims });
+}
+
+/**
+ * A subgraph's header for its own request to another owner, on behalf of the caller whose gateway header it received
+ * (`evidence`): the owner applies that caller's claims (with the allowlist dropped when asked) and nothing more.
+ */
+export function signDelegated(
+  keyring: ServiceKeyring,
+  audience: string,
+  body: SignedBody,
+  evidence: string,
+  options: { withoutAllowlist?: boolean } = {},
+): string {
+  return signPayload(keyring, { aud: audience, op: operationHash(body), via: evidence, ...(options.withoutAllowlist ? { withoutAllowlist: true } : {}) });
+}
+
+export class SignatureError extends Error {}
+
+function decode(header: string, keyring: ServiceKeyring): Payload {
+  const [encodedHeader, encodedPayload, signature, extra] = header.split('.');
+  if (!encodedHeader || !encodedPayload || !signature || extra !== undefined) throw new SignatureError('malformed header');
+  const { alg, kid } = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString()) as { alg?: string; kid?: string };
+  const payload = JSON.parse(Buffer.from(encodedPayload, 'base64url').toString()) as Payload;
+  const key = typeof kid === 'string' ? keyring.trusted.get(String(payload.iss))?.get(kid) : undefined;
+  if (alg !== 'EdDSA' || !key) throw new SignatureError('unknown signer or key');
+  if (!verify(null, Buffer.from(`${encodedHeader}.${encodedPayload}`), key, Buffer.from(signature, 'base64url'))) {
+    throw new SignatureError('bad signature');
   }
-  return claims;
+  return payload;
 }
 
-export function gatewaySecret(): string {
-  const secret = process.env.WRK_GATEWAY_SECRET;
-  if (secret) return secret;
-  if (process.env.NODE_ENV === 'production') throw new Error('WRK_GATEWAY_SECRET is required in production');
-  return 'wrk-dev-gateway-secret-change-me-in-production';
+export interface VerifiedRequest {
+  claims: Claims;
+  /** The gateway's own header that vouches for these claims: what this service passes on when it asks another. */
+  evidence: string;
+  /** Who signed this request: the gateway, or a subgraph asking on the caller's behalf. */
+  issuer: string;
+  delegated: boolean;
+  jti: string;
+  expiresAt: Date;
+}
+
+/**
+ * Verifies a request's claims header: signed by a trusted service's current key, for this service, for exactly this
+ * operation, within its few seconds of life. A header a subgraph signed on someone's behalf must carry the gateway's
+ * header for that subgraph as evidence. Throws SignatureError otherwise.
+ */
+export function verifySignedRequest(header: string | undefined, keyring: ServiceKeyring, body: SignedBody): VerifiedRequest {
+  if (!header) throw new SignatureError('no claims header');
+  const payload = decodeOrThrow(header, keyring);
+  const time = now();
+  if (payload.aud !== keyring.service) throw new SignatureError('header is for another service');
+  if (typeof payload.exp !== 'number' || payload.exp < time || payload.iat > time + CLOCK_SKEW_SECONDS) throw new SignatureError('header expired');
+  if (payload.op !== operationHash(body)) throw new SignatureError('header is for another operation');
+  const base = { jti: payload.jti, expiresAt: new Date(payload.exp * 1000), issuer: payload.iss };
+  if (payload.iss === GATEWAY_SERVICE) {
+    if (!payload.claims) throw new SignatureError('no claims');
+    return { ...base, claims: checked(payload.claims), evidence: header, delegated: false };
+  }
+  if (typeof payload.via !== 'string') throw new SignatureError('a delegated request needs the gateway header as evidence');
+  const evidence = decodeOrThrow(payload.via, keyring);
+  if (evidence.iss !== GATEWAY_SERVICE || evidence.aud !== payload.iss || !evidence.claims) throw new SignatureError('evidence is not for the delegating service');
+  if (evidence.exp + EVIDENCE_GRACE_SECONDS < time) throw new SignatureError('evidence expired');
+  const claims = checked(evidence.claims);
+  if (payload.withoutAllowlist) delete claims.allow;
+  return { ...base, claims, evidence: payload.via, delegated: true };
+}
+
+function decodeOrThrow(header: string, keyring: ServiceKeyring): Payload {
+  try {
+    return decode(header, keyring);
+  } catch (error) {
+    throw error instanceof SignatureError ? error : new SignatureError('malformed header');
+  }
+}
+
+function checked(claims: Claims): Claims {
+  if (!claims.kind || !Array.isArray(claims.scopes) || !Array.isArray(claims.teams) || !claims.requestId) {
+    throw new SignatureError('claims are incomplete');
+  }
+  return { ...claims };
 }
 
 /** Bearer tokens (issued by identity, verified by the gateway). */

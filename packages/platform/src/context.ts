@@ -1,4 +1,11 @@
-import type { Claims } from './claims.ts';
+import type { Claims, SignedBody, VerifiedRequest } from './claims.ts';
+
+/** Signs this service's own request to another owner, on behalf of the caller (see signDelegated). */
+export type Delegate = (audience: string, body: SignedBody, options?: { withoutAllowlist?: boolean }) => string;
+
+const noDelegation: Delegate = () => {
+  throw new Error('this context was not created from a signed request and cannot ask other services');
+};
 
 /** What every resolver of every subgraph knows about the request: verified claims and write attribution. */
 export interface RequestContext {
@@ -8,11 +15,16 @@ export interface RequestContext {
   actor: string;
   /** Through what: web, agent:<name>, cli, seed, box-sync, … */
   sourceSystem: string;
+  /** How this request asks other subgraphs (an entity's owner) on the caller's behalf. */
+  delegate: Delegate;
+  /** The signed header the request arrived with (absent for the platform's own writes: CLI, seed). */
+  signature?: VerifiedRequest;
 }
 
-export function requestContextFromClaims(claims: Claims): RequestContext {
+export function requestContextFromClaims(claims: Claims, delegate: Delegate = noDelegation): RequestContext {
   return {
     claims,
+    delegate,
     requestId: claims.requestId,
     actor: actorOf(claims),
     sourceSystem: sourceSystemOf(claims),

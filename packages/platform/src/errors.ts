@@ -76,3 +76,5 @@ export function found<Row>(row: Row | null | undefined, id: string): Row {
   if (row === null || row === undefined) throw notFound(id);
   return row;
 }
+
+export const forbiddenError = (message: string) => graphQLError(ErrorCode.FORBIDDEN, message, { http: { status: 403 } });

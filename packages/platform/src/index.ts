@@ -11,4 +11,6 @@ export * from './pagination.ts';
 export * from './scalars.ts';
 export * from './server.ts';
 export * from './scopes.ts';
+export * from './serviceKeys.ts';
+export * from './replayGuard.ts';
 export * from './validation.ts';

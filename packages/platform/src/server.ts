@@ -9,9 +9,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import { CLAIMS_HEADER, gatewaySecret, verifyClaims } from './claims.ts';
+import { CLAIMS_HEADER, signDelegated, SignatureError, verifySignedRequest, type SignedBody, type VerifiedRequest } from './claims.ts';
 import { requestContextFromClaims, type RequestContext } from './context.ts';
-import { ErrorCode, unauthenticated } from './errors.ts';
+import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
+import type { ReplayGuard } from './replayGuard.ts';
+import type { ServiceKeyring } from './serviceKeys.ts';
 import { enforceScopes } from './scopes.ts';
 import { logger } from './logger.ts';
 
@@ -25,8 +27,10 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
   /** Readiness probe, e.g. a `SELECT 1` on the subgraph's database. */
   isReady?(): Promise<boolean>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Extra HTTP routes next to /graphql (e.g. identity's JWKS and session endpoints). */
-  routes?(app: express.Express): void;
+  /** Extra HTTP routes next to /graphql (e.g. identity's JWKS and session endpoints); `verify` checks a signed request. */
+  routes?(app: express.Express, verify: (req: express.Request) => VerifiedRequest): void;
+  /** Remembers the signed headers of mutations, which may be used once. */
+  replayGuard: ReplayGuard;
 }
 
 export interface RunningServer {
@@ -61,24 +65,54 @@ export function buildSchema(def: SubgraphDefinition) {
   return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) as typeof def.resolvers }]);
 }
 
-/** The claims the gateway signed for this request; UNAUTHENTICATED (401) when missing, forged or expired. */
-export async function gatewayClaims(headers: Record<string, string | string[] | undefined>, secret = gatewaySecret()) {
+/**
+ * The caller's claims from a request's signed header (see claims.ts); UNAUTHENTICATED (401) when it is missing, forged,
+ * expired, meant for another service or for another operation.
+ */
+export function signedClaims(keyring: ServiceKeyring, headers: Record<string, string | string[] | undefined>, body: SignedBody): VerifiedRequest {
   const header = headers[CLAIMS_HEADER];
-  if (typeof header !== 'string') throw unauthenticated('Subgraphs accept only requests signed by the gateway');
-  return verifyClaims(header, secret).catch(() => {
-    throw unauthenticated('Invalid or expired gateway signature');
-  });
+  try {
+    return verifySignedRequest(typeof header === 'string' ? header : undefined, keyring, body);
+  } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
+    throw unauthenticated(`Subgraphs accept only requests signed for them by the gateway (${error.message})`);
+  }
 }
 
-/** An express app serving the subgraph at /graphql, accepting only requests signed by the gateway. */
-export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>) {
-  const secret = gatewaySecret();
+/**
+ * A header bound to a mutation works once (across replicas: the guard is in Postgres); a request signed by another
+ * subgraph on the caller's behalf may only read.
+ */
+function signedOperationPolicy<TContext extends RequestContext>(guard: ReplayGuard): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          const request = contextValue.signature;
+          if (!request || operation?.operation === 'query') return;
+          if (request.delegated) throw forbiddenError('A request made on behalf of a caller by another service may only read');
+          if (!(await guard.useOnce(request.jti, request.expiresAt))) throw unauthenticated('This signed header was already used');
+        },
+      };
+    },
+  };
+}
+
+function contextOf<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring, request: VerifiedRequest): TContext {
+  const delegate = (audience: string, body: SignedBody, options?: { withoutAllowlist?: boolean }) =>
+    signDelegated(keyring, audience, body, request.evidence, options);
+  return def.createContext({ ...requestContextFromClaims(request.claims, delegate), signature: request });
+}
+
+/** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
+export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
+  if (keyring.service !== def.name) throw new Error(`the ${def.name} subgraph was given the keys of ${keyring.service}`);
   const server = new ApolloServer<TContext>({
     schema: buildSchema(def as unknown as SubgraphDefinition),
     formatError,
     includeStacktraceInErrorResponses: false,
     // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(def.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), signedOperationPolicy<TContext>(def.replayGuard), ...(def.plugins ?? [])],
   });
   await server.start();
   const app = express();
@@ -90,12 +124,12 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     const ready = def.isReady ? await def.isReady().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
-  def.routes?.(app);
+  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body as SignedBody));
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => def.createContext(requestContextFromClaims(await gatewayClaims(req.headers, secret))),
+      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body as SignedBody)),
     }),
   );
   return { app, server };
@@ -113,9 +147,9 @@ export async function listen(app: express.Express, port: number, host = '127.0.0
 
 export async function startSubgraph<TContext extends RequestContext>(
   def: SubgraphDefinition<TContext>,
-  options: { port?: number; host?: string; onStop?: () => Promise<void> } = {},
+  options: { keyring: ServiceKeyring; port?: number; host?: string; onStop?: () => Promise<void> },
 ): Promise<RunningServer> {
-  const { app, server } = await createSubgraphApp(def);
+  const { app, server } = await createSubgraphApp(def, options.keyring);
   const host = options.host ?? '127.0.0.1';
   const { httpServer, port } = await listen(app, options.port ?? 0, host);
   logger.info({ subgraph: def.name, port }, 'subgraph listening');

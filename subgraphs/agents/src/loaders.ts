@@ -1,8 +1,8 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
-import { groupLoader, listPage, rowLoader, type Claims, type ConnectionArgs } from '@wrk/platform';
+import { groupLoader, listPage, rowLoader, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
 import type { AgentsDb, KnowledgeFact } from './db.ts';
-import { agentsVisibility, withoutAllowlist } from './visibility.ts';
+import { agentsVisibility } from './visibility.ts';
 
 /** Who sees every row: admins, and the platform itself (CLI, jobs). */
 const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
@@ -15,7 +15,7 @@ const MAX_SUBJECT_DEPTH = 8;
  * rows the caller may see (visibility.ts). Facts are then kept only when their subject is visible to the caller:
  * asked of the subject's owner, one request per owner per tick whatever the number of facts.
  */
-export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims) {
+export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   const visible = agentsVisibility(claims);
   const everything = seesEverything(claims) && claims.kind !== 'anonymous';
 
@@ -26,7 +26,7 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
 
   // Whether a subject is visible, by the WRK rules alone (the allowlist is applied to facts by `visible.fact`):
   // at its owner for entities of other subgraphs; here, where agents' own entities are internal, by existence.
-  const subjectAtOwner = ownerExistenceLoader(ownerUrls, withoutAllowlist(claims));
+  const subjectAtOwner = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
   const existing = {
     AgentRun: byExternalId((ids) => db.agentRun.findMany({ where: { externalId: { in: ids } } })),
     AgentStep: byExternalId((ids) => db.agentStep.findMany({ where: { externalId: { in: ids } } })),
@@ -54,7 +54,7 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
-    existsAtOwner: ownerExistenceLoader(ownerUrls, claims),
+    existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
     /** Whether a fact about this entity would be visible to the caller. */
     subjectVisible,
 

@@ -1,4 +1,4 @@
-import { groupLoader, rowLoader, type Claims } from '@wrk/platform';
+import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb } from './db.ts';
 import { PIVOTS, type PivotName, type PivotRow } from './pivots.ts';
@@ -8,7 +8,7 @@ import { MODELS, visibleLinkRows, visibleRows, type CoreModel } from './visibili
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
  * whatever the list size, and every one of them applies the caller's row visibility.
  */
-export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims) {
+export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   // Live (not archived) rows the caller may see: restricted ones only for their owner, admins and grantees.
   const withArchived = Object.fromEntries(
     Object.entries(MODELS).map(([model, rules]) => [model, visibleRows(claims, rules)]),
@@ -28,7 +28,7 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims) 
   return {
     /** The where-clauses of lists and counts, the same ones the loaders apply. */
     visible: { ...live, links, withArchived },
-    existsAtOwner: ownerExistenceLoader(ownerUrls, claims),
+    existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
 
     person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...live.person } })),
     organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...live.organization } })),

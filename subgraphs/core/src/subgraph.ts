@@ -1,4 +1,4 @@
-import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
+import { loadTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -12,7 +12,8 @@ export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefiniti
     name: 'core',
     typeDefs,
     resolvers: resolvers as SubgraphDefinition['resolvers'],
-    createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims) }),
+    createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
+    replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -1,19 +1,19 @@
-import { groupLoader, rowLoader, type Claims, type ConnectionArgs } from '@wrk/platform';
+import { groupLoader, rowLoader, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { Prisma } from './__generated__/prisma/client.ts';
 import type { FilesDb } from './db.ts';
 import { BOX_ITEMS, CHUNKS, DOCUMENTS, rawPage, selectRows } from './reads.ts';
-import { filesVisibility, inList, withoutAllowlist } from './visibility.ts';
+import { filesVisibility, inList } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every relationship and reference loads in one batched statement per tick, limited to
  * the rows the caller may see (see visibility.ts). Documents and chunks are then kept only when core shows their
  * project to the caller: one request to core per tick, whatever the number of rows.
  */
-export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims) {
+export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   const visible = filesVisibility(claims);
   /** Does core show the project to the caller? By the WRK rules alone: files applies the allowlist itself. */
-  const projectVisible = ownerExistenceLoader(ownerUrls, withoutAllowlist(claims));
+  const projectVisible = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
 
   /** The rows whose project (if any) the caller may see. */
   async function withVisibleProject<Row>(rows: Row[], projectOf: (row: Row) => string | null): Promise<Row[]> {
@@ -43,7 +43,7 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims)
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
-    existsAtOwner: ownerExistenceLoader(ownerUrls, claims),
+    existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
 
     boxItem: rowLoader((ids: string[]) => boxItems(textIn('b.external_id', ids)), (row) => row.externalId),
     projectDocument: rowLoader((ids: string[]) => documents(textIn('d.external_id', ids)), (row) => row.externalId),

@@ -1,5 +1,5 @@
 import express from 'express';
-import { gatewayClaims, logger } from '@wrk/platform';
+import { GATEWAY_SERVICE, logger, type VerifiedRequest } from '@wrk/platform';
 import type { IdentityDb } from './db.ts';
 import { InvalidTokenError, sessionClaims } from './sessions.ts';
 import { publicKeys } from './tokens.ts';
@@ -11,14 +11,20 @@ import { publicKeys } from './tokens.ts';
  *   (revocation, role, teams and grants read fresh). Only the gateway may ask.
  */
 export function identityRoutes(db: IdentityDb) {
-  return (app: express.Express) => {
+  return (app: express.Express, verify: (req: express.Request) => VerifiedRequest) => {
     app.get('/.well-known/jwks.json', async (_req, res) => {
       res.json(await publicKeys(db));
     });
     app.post('/internal/session', express.json(), async (req, res) => {
-      try {
-        await gatewayClaims(req.headers);
-      } catch {
+      const signedByGateway = (() => {
+        try {
+          const signed = verify(req);
+          return signed.issuer === GATEWAY_SERVICE && !signed.delegated;
+        } catch {
+          return false;
+        }
+      })();
+      if (!signedByGateway) {
         res.status(401).json({ error: 'gateway signature required' });
         return;
       }

@@ -1,4 +1,4 @@
-import { loadTypeDefs, type SubgraphDefinition } from '@wrk/platform';
+import { loadTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { IdentityDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -13,6 +13,7 @@ export function identitySubgraph(db: IdentityDb): SubgraphDefinition<Context> {
     typeDefs,
     resolvers: resolvers as SubgraphDefinition['resolvers'],
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
+    replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
     routes: identityRoutes(db),
   };
