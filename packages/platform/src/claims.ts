@@ -79,8 +79,9 @@ export function signClaims(keyring: ServiceKeyring, audience: string, body: Sign
 }
 
 /**
- * A subgraph's header for its own request to another owner, on behalf of the caller whose gateway header it received
- * (`evidence`): the owner applies that caller's claims (with the allowlist dropped when asked) and nothing more.
+ * A subgraph's header for its own request to another owner, on behalf of the caller whose header it received
+ * (`evidence`: the gateway's, or another subgraph's delegated one): the owner applies that caller's claims (with the
+ * allowlist dropped when asked) and nothing more.
  */
 export function signDelegated(
   keyring: ServiceKeyring,
@@ -109,7 +110,7 @@ function decode(header: string, keyring: ServiceKeyring): Payload {
 
 export interface VerifiedRequest {
   claims: Claims;
-  /** The gateway's own header that vouches for these claims: what this service passes on when it asks another. */
+  /** The header this request came with: what this service passes on as evidence when it asks another on the caller's behalf. */
   evidence: string;
   /** Who signed this request: the gateway, or a subgraph asking on the caller's behalf. */
   issuer: string;
@@ -118,10 +119,14 @@ export interface VerifiedRequest {
   expiresAt: Date;
 }
 
+/** A request made on someone's behalf may itself ask another owner (core → files → core), this many hops at most. */
+const MAX_HOPS = 3;
+
 /**
  * Verifies a request's claims header: signed by a trusted service's current key, for this service, for exactly this
- * operation, within its few seconds of life. A header a subgraph signed on someone's behalf must carry the gateway's
- * header for that subgraph as evidence. Throws SignatureError otherwise.
+ * operation, within its few seconds of life. A header a subgraph signed on someone's behalf carries the header it
+ * received as evidence, down to the gateway's (each made out to the service that passed it on). Throws SignatureError
+ * otherwise.
  */
 export function verifySignedRequest(header: string | undefined, keyring: ServiceKeyring, body: SignedBody): VerifiedRequest {
   if (!header) throw new SignatureError('no claims header');
@@ -130,18 +135,31 @@ export function verifySignedRequest(header: string | undefined, keyring: Service
   if (payload.aud !== keyring.service) throw new SignatureError('header is for another service');
   if (typeof payload.exp !== 'number' || payload.exp < time || payload.iat > time + CLOCK_SKEW_SECONDS) throw new SignatureError('header expired');
   if (payload.op !== operationHash(body)) throw new SignatureError('header is for another operation');
-  const base = { jti: payload.jti, expiresAt: new Date(payload.exp * 1000), issuer: payload.iss };
+  const { claims, withoutAllowlist } = claimsOf(payload, keyring, 0);
+  if (withoutAllowlist) delete claims.allow;
+  return {
+    claims,
+    evidence: header,
+    issuer: payload.iss,
+    delegated: payload.iss !== GATEWAY_SERVICE,
+    jti: payload.jti,
+    expiresAt: new Date(payload.exp * 1000),
+  };
+}
+
+/** The gateway's claims at the root of a (possibly delegated) header, and whether some hop dropped the allowlist. */
+function claimsOf(payload: Payload, keyring: ServiceKeyring, hops: number): { claims: Claims; withoutAllowlist: boolean } {
   if (payload.iss === GATEWAY_SERVICE) {
     if (!payload.claims) throw new SignatureError('no claims');
-    return { ...base, claims: checked(payload.claims), evidence: header, delegated: false };
+    return { claims: checked(payload.claims), withoutAllowlist: false };
   }
-  if (typeof payload.via !== 'string') throw new SignatureError('a delegated request needs the gateway header as evidence');
+  if (typeof payload.via !== 'string') throw new SignatureError('a delegated request needs the header it was made for as evidence');
+  if (hops >= MAX_HOPS) throw new SignatureError('evidence chain too long');
   const evidence = decodeOrThrow(payload.via, keyring);
-  if (evidence.iss !== GATEWAY_SERVICE || evidence.aud !== payload.iss || !evidence.claims) throw new SignatureError('evidence is not for the delegating service');
-  if (evidence.exp + EVIDENCE_GRACE_SECONDS < time) throw new SignatureError('evidence expired');
-  const claims = checked(evidence.claims);
-  if (payload.withoutAllowlist) delete claims.allow;
-  return { ...base, claims, evidence: payload.via, delegated: true };
+  if (evidence.aud !== payload.iss) throw new SignatureError('evidence is not for the delegating service');
+  if (evidence.exp + EVIDENCE_GRACE_SECONDS < now()) throw new SignatureError('evidence expired');
+  const inner = claimsOf(evidence, keyring, hops + 1);
+  return { claims: inner.claims, withoutAllowlist: inner.withoutAllowlist || Boolean(payload.withoutAllowlist) };
 }
 
 function decodeOrThrow(header: string, keyring: ServiceKeyring): Payload {

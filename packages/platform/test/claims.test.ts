@@ -70,11 +70,26 @@ describe('request-bound claims headers', () => {
   it('delegation: a subgraph passes on the gateway header it received, and the owner applies exactly those claims', () => {
     const evidence = signClaims(gateway, 'core', body, claims);
     const ask = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [] } };
-    const verified = verifySignedRequest(signDelegated(core, 'files', ask, evidence), files, ask);
-    expect(verified).toMatchObject({ claims, delegated: true, issuer: 'core', evidence });
+    const delegated = signDelegated(core, 'files', ask, evidence);
+    const verified = verifySignedRequest(delegated, files, ask);
+    expect(verified).toMatchObject({ claims, delegated: true, issuer: 'core', evidence: delegated });
     const withoutAllowlist = verifySignedRequest(signDelegated(core, 'files', ask, evidence, { withoutAllowlist: true }), files, ask);
     expect(withoutAllowlist.claims.allow).toBeUndefined();
     expect(withoutAllowlist.claims.scopes).toEqual(claims.scopes);
+  });
+
+  it('delegation chains: files asked by core may ask core in turn; a dropped allowlist stays dropped; at most three hops', () => {
+    const ask = { query: '{ __typename }' };
+    const fromGateway = signClaims(gateway, 'core', body, claims);
+    const coreToFiles = signDelegated(core, 'files', ask, fromGateway, { withoutAllowlist: true });
+    const filesToCore = signDelegated(files, 'core', ask, verifySignedRequest(coreToFiles, files, ask).evidence);
+    const atCore = verifySignedRequest(filesToCore, core, ask);
+    expect(atCore.claims.sub).toEqual(claims.sub);
+    expect(atCore.claims.allow).toBeUndefined();
+    const hop3 = signDelegated(core, 'files', ask, atCore.evidence);
+    expect(verifySignedRequest(hop3, files, ask).claims.sub).toEqual(claims.sub);
+    const hop4 = signDelegated(files, 'core', ask, hop3);
+    expect(() => verifySignedRequest(hop4, core, ask)).toThrow('too long');
   });
 
   it('delegation: refused without gateway evidence made out to the delegating subgraph', () => {
