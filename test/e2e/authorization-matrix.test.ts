@@ -180,6 +180,27 @@ const CASES: Case[] = [
     }),
   },
   {
+    field: 'removeTeamMember',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation ($team: ID!) { removeTeamMember(teamId: $team, userId: "${DEMO.users.restricted}") { id } }`,
+    variables: async ({ admin, unique }) => {
+      const team = (await admin(`mutation { createTeam(input: { name: "R", slug: "r-${unique()}" }) { id } }`)).data!.createTeam.id;
+      await admin(`mutation { addTeamMember(teamId: "${team}", userId: "${DEMO.users.restricted}") { id } }`);
+      return { team };
+    },
+  },
+  {
+    field: 'updateUser',
+    subgraph: 'identity',
+    needs: needs('identity:admin'),
+    query: `mutation ($id: ID!) { updateUser(id: $id, input: { name: "Renamed Person" }) { id } }`,
+    // A fresh user made by admin for each principal to rename.
+    variables: async ({ admin, unique }) => ({
+      id: (await admin(`mutation { createUser(input: { email: "upd-${unique()}@wrk.demo", name: "P" }) { id } }`)).data!.createUser.id,
+    }),
+  },
+  {
     field: 'createToken',
     subgraph: 'identity',
     needs: needs('identity:write'),

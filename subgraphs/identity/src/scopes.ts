@@ -24,3 +24,9 @@ export const ROLE_SCOPES: Record<UserRole, readonly Scope[]> = {
 export function isScope(value: string): value is Scope {
   return (ALL_SCOPES as readonly string[]).includes(value);
 }
+
+/** What a token may do now: the scopes stored on it, within those of its user's current role. */
+export function effectiveScopes(stored: readonly string[], role: UserRole): Scope[] {
+  const allowed = ROLE_SCOPES[role];
+  return allowed.filter((scope) => stored.includes(scope));
+}

@@ -1,12 +1,14 @@
 import type { Claims } from '@wrk/platform';
 import type { IdentityDb } from './db.ts';
+import { effectiveScopes } from './scopes.ts';
 import { hashTokenId, verifyTokenSignature } from './tokens.ts';
 
 export class InvalidTokenError extends Error {}
 
 /**
  * The claims of a bearer token, read fresh on every request: a revoked or expired token, or a disabled user,
- * is refused at once. Grants (entity_permissions for the user, their teams and their role) ride along so
+ * is refused at once, and the scopes are cut to what the user's current role allows (a demoted admin's tokens
+ * lose `identity:admin` on the next request; a promotion widens no existing token). Grants (entity_permissions for the user, their teams and their role) ride along so
  * every subgraph can apply row-level visibility without asking identity again.
  */
 export async function sessionClaims(db: IdentityDb, token: string, requestId: string): Promise<Claims> {
@@ -39,7 +41,7 @@ export async function sessionClaims(db: IdentityDb, token: string, requestId: st
     sub: user.externalId,
     role: user.role,
     teams,
-    scopes: record.scopes,
+    scopes: effectiveScopes(record.scopes, user.role),
     ...(record.agentName ? { agent: record.agentName } : {}),
     ...(record.allow.length ? { allow: record.allow } : {}),
     tokenId: record.externalId,

@@ -4,10 +4,12 @@ import type { IdentityDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { identityRoutes } from './routes.ts';
+import { checkTokenLifetimes } from './tokens.ts';
 
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export function identitySubgraph(db: IdentityDb): SubgraphDefinition<Context> {
+  checkTokenLifetimes();
   return {
     name: 'identity',
     typeDefs,

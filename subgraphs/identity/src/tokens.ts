@@ -14,10 +14,38 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { IdentityDb, Tx } from './db.ts';
 import type { ApiToken, User } from './__generated__/prisma/client.ts';
+import type { TokenKind } from './__generated__/prisma/enums.ts';
 import { ROLE_SCOPES, isScope, type Scope } from './scopes.ts';
 
-const STAFF_TOKEN_TTL_SECONDS = 12 * 3600;
-const AGENT_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+const MAX_LIFETIME: Record<TokenKind, { variable: string; fallback: number }> = {
+  staff: { variable: 'WRK_MAX_STAFF_TOKEN_TTL', fallback: 12 * 3600 },
+  agent: { variable: 'WRK_MAX_AGENT_TOKEN_TTL', fallback: 30 * 24 * 3600 },
+};
+
+/** The longest a token of this kind may live, in seconds: its variable, else 12 h (staff) or 30 days (agent). */
+export function maxTokenLifetime(kind: TokenKind): number {
+  const { variable, fallback } = MAX_LIFETIME[kind];
+  const raw = process.env[variable]?.trim();
+  if (!raw) return fallback;
+  const seconds = Number(raw);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new Error(`${variable} must be a whole number of seconds above 0, not "${raw}"`);
+  return seconds;
+}
+
+/** Refuses a misconfigured maximum when the subgraph starts rather than on the first token issued. */
+export function checkTokenLifetimes(): void {
+  for (const kind of Object.keys(MAX_LIFETIME) as TokenKind[]) maxTokenLifetime(kind);
+}
+
+/** The lifetime asked for, or the kind's maximum when none is; above the maximum is refused. */
+function tokenLifetime(kind: TokenKind, requested: number | null | undefined): number {
+  const max = maxTokenLifetime(kind);
+  const ttl = requested ?? max;
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > max) {
+    throw badUserInput('ttlSeconds', `a ${kind} token lives 1 to ${max} seconds`);
+  }
+  return ttl;
+}
 
 export const hashTokenId = (jti: string) => createHash('sha256').update(jti).digest('hex');
 
@@ -81,8 +109,7 @@ export async function issueToken(
     throw badUserInput('agentName', 'must be lowercase letters, digits and dashes');
   }
   const scopes = isAgent ? agentScopes(user, request.scopes) : [...ROLE_SCOPES[user.role]];
-  const ttl = request.ttlSeconds ?? (isAgent ? AGENT_TOKEN_TTL_SECONDS : STAFF_TOKEN_TTL_SECONDS);
-  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 365 * 24 * 3600) throw badUserInput('ttlSeconds', 'must be 1 s to 1 year');
+  const ttl = tokenLifetime(isAgent ? 'agent' : 'staff', request.ttlSeconds);
   const jti = randomBytes(24).toString('base64url');
   const key = await currentSigningKey(tx);
   const expiresAt = new Date(Date.now() + ttl * 1000);

@@ -1,10 +1,14 @@
-import { badUserInput, found, listPage, writeAndRecord } from '@wrk/platform';
+import { attribution, badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers, UpdateUserInput, UserResolvers } from '../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
+import { requireAdministrator, userToChange, type UserChanges } from '../admins.ts';
+import { userDataAccess } from '../userData.ts';
 
 export const User: UserResolvers = {
   id: (user) => user.externalId,
+  email: (user, _, ctx) => (userDataAccess(ctx.claims, user).email ? user.email : null),
+  boxUserId: (user, _, ctx) => (userDataAccess(ctx.claims, user).boxUserId ? user.boxUserId : null),
   teams: async (user, _, ctx) => (await ctx.loaders.teamsOfUser.load(user.id)).map((membership) => membership.team),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.user.load(ref.id), ref.id),
 };
@@ -27,6 +31,15 @@ function name(value: string): string {
   return text;
 }
 
+/** The columns an update sets: omitted (or null) fields keep their value. */
+function userChanges(input: UpdateUserInput): UserChanges {
+  return {
+    ...(input.role != null ? { role: input.role } : {}),
+    ...(input.name != null ? { name: name(input.name) } : {}),
+    ...(input.disabled != null ? { authState: input.disabled ? 'disabled' : 'active' } : {}),
+  };
+}
+
 export const UserMutations: MutationResolvers = {
   createUser: (_, { input }, ctx) =>
     writeAndRecord(ctx, 'User', 'create', async (tx) => ({
@@ -40,4 +53,14 @@ export const UserMutations: MutationResolvers = {
         },
       }),
     })),
+  updateUser: (_, { id, input }, ctx) => {
+    requireAdministrator(ctx.claims);
+    const externalId = expectIdOf('User', id);
+    const changes = userChanges(input);
+    return writeAndRecord(ctx, 'User', 'update', async (tx) => {
+      const before = await userToChange(tx, externalId, changes);
+      if (!before) throw notFound(id);
+      return { before, after: await tx.user.update({ where: { id: before.id }, data: { ...changes, ...attribution(ctx) } }) };
+    });
+  },
 };
