@@ -7,12 +7,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { DEMO } from '@wrk/catalog/demo';
-import { CLAIMS_HEADER, signClaims, gatewaySecret } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';
 import { userToChange } from '@wrk/subgraph-identity/admins';
 import { databaseKinds } from '../support/databases.ts';
-import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
+import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
 const run = promisify(execFile);
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -316,11 +315,11 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
       const identityDb = createIdentityDb(stack.databaseUrl);
       try {
         const claims = await sessionClaims(identityDb, token, 'user-data');
-        const entities = await postGraphQL<{ _entities: Row[] }>(
-          stack.subgraphUrls.identity,
+        const entities = await stack.direct<{ _entities: Row[] }>(
+          'identity',
           'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email boxUserId } } }',
           { r: Object.keys(seeded).map((id) => ({ __typename: 'User', id })) },
-          { [CLAIMS_HEADER]: await signClaims(claims, gatewaySecret()) },
+          claims,
         );
         expect(byId(entities.data!._entities)).toEqual(expected);
       } finally {
