@@ -167,7 +167,7 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
     // Staff hold a read grant on the Northwind SOW: they see the source in the live step and in its trail.
     const forStaff = await auditLog('staff', stepId);
     expect(forStaff.errors).toBeUndefined();
-    expect(forStaff.data!.auditLog[0]!.after!.sourceRefs).toEqual(sourceRefs.map((ref) => ({ ...ref, uri: null })));
+    expect(forStaff.data!.auditLog[0]!.after!.sourceRefs).toMatchObject(sourceRefs);
 
     // The restricted user sees the step with that source redacted, and its trail the same way, diff included.
     const live = await stack.graphql<{ agentStep: { sourceRefs: unknown[] } }>(
