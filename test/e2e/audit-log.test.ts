@@ -145,6 +145,57 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
     expect(JSON.stringify(asRestricted.data)).not.toContain(DEMO.grants.confidential);
   });
 
+  it('redacts snapshots as the live object is redacted, and hides the trail of an output the caller may not see', async () => {
+    const run = await stack.graphql<{ createAgentRun: { id: string } }>(
+      `mutation { createAgentRun(input: { agentName: "auditor", prompt: "Compare", model: "m" }) { id } }`,
+      {},
+      as.staff,
+    );
+    expect(run.errors).toBeUndefined();
+    const sourceRefs = [
+      { type: 'Contract', id: DEMO.contracts.acmeMsa, excerpt: 'public clause' },
+      { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'secret rate card' },
+    ];
+    const step = await stack.graphql<{ recordAgentStep: { id: string } }>(
+      `mutation ($input: RecordAgentStepInput!) { recordAgentStep(input: $input) { id } }`,
+      { input: { runId: run.data!.createAgentRun.id, tool: 'compare', sourceRefs } },
+      as.staff,
+    );
+    expect(step.errors).toBeUndefined();
+    const stepId = step.data!.recordAgentStep.id;
+
+    // Staff hold a read grant on the Northwind SOW: they see the source in the live step and in its trail.
+    const forStaff = await auditLog('staff', stepId);
+    expect(forStaff.errors).toBeUndefined();
+    expect(forStaff.data!.auditLog[0]!.after!.sourceRefs).toMatchObject(sourceRefs);
+
+    // The restricted user sees the step with that source redacted, and its trail the same way, diff included.
+    const live = await stack.graphql<{ agentStep: { sourceRefs: unknown[] } }>(
+      `query ($id: ID!) { agentStep(id: $id) { sourceRefs { type id uri excerpt } } }`,
+      { id: stepId },
+      as.restricted,
+    );
+    expect(live.errors).toBeUndefined();
+    const trail = await auditLog('restricted', stepId);
+    expect(trail.errors).toBeUndefined();
+    const [created] = trail.data!.auditLog;
+    expect(created!.after!.sourceRefs).toEqual(live.data!.agentStep.sourceRefs);
+    expect(created!.diff!.sourceRefs.to).toEqual(live.data!.agentStep.sourceRefs);
+    expect(JSON.stringify(trail.data)).not.toMatch(new RegExp(`secret rate card|${DEMO.contracts.northwindSow}`));
+    expect(JSON.stringify(trail.data)).toContain('public clause');
+
+    // An approval on the restricted contract is not the restricted user's to see, nor is its trail.
+    const approval = await stack.graphql<{ requestApproval: { id: string } }>(
+      `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`,
+      { input: { action: 'update_contract', payload: { rate: 'secret' }, targetId: DEMO.contracts.northwindSow, sourceRefs: sourceRefs.slice(0, 1) } },
+      as.staff,
+    );
+    expect(approval.errors).toBeUndefined();
+    expect((await auditLog('staff', approval.data!.requestApproval.id)).data!.auditLog).toHaveLength(1);
+    const hidden = await auditLog('restricted', approval.data!.requestApproval.id);
+    expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('records nothing for a write that fails', async () => {
     const before = await counts();
     const missingOrg = await stack.graphql(

@@ -419,9 +419,11 @@ const CASES: Case[] = [
   list('agentSteps', 'agents', 'agents:read'),
   byId('agentApproval', 'agents', 'agents:read', DEMO.agentApprovals.renewal),
   list('agentApprovals', 'agents', 'agents:read'),
-  byId('knowledgeFact', 'agents', 'agents:read', DEMO.knowledgeFacts.billing),
+  // Cites the Acme MSA file: shown only to those who may see all of its sources (issue 8).
+  { ...byId('knowledgeFact', 'agents', 'agents:read', DEMO.knowledgeFacts.billing), onlyFor: IN_BOX_ACL },
   list('knowledgeFacts', 'agents', 'agents:read'),
-  byId('knowledgeInsight', 'agents', 'agents:read', DEMO.knowledgeInsights.renewal),
+  // Cites the Acme MSA file: shown only to those who may see all of its sources (issue 8).
+  { ...byId('knowledgeInsight', 'agents', 'agents:read', DEMO.knowledgeInsights.renewal), onlyFor: IN_BOX_ACL },
   list('knowledgeInsights', 'agents', 'agents:read'),
   {
     field: 'createAgentRun',

@@ -272,6 +272,34 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it.each([
+    ['Project', 'name: "Admin-owned project"'],
+    ['Contract', `title: "Admin-owned contract", organizationId: "${DEMO.organizations.acme}"`],
+    ['Meeting', 'title: "Admin-owned meeting", startsAt: "2027-01-01T10:00:00Z"'],
+    ['Grant', 'title: "Admin-owned grant"'],
+    ['Decision', 'title: "Admin-owned decision"'],
+  ])('lets only the owner or an admin change the visibility of a %s', async (type, fields) => {
+    const admin = stack.as(await stack.token('admin@wrk.demo'));
+    const created = await stack.graphql<Data>(`mutation { create${type}(input: { ${fields} }) { id } }`, {}, admin);
+    expect(created.errors).toBeUndefined();
+    const id = created.data![`create${type}`].id as string;
+    const setVisibility = (value: string) => `mutation { update${type}(id: "${id}", input: { visibility: ${value} }) { id visibility } }`;
+
+    // Staff may edit the internal row, but not lock its owner (and themselves) out of it.
+    const locked = await raw(setVisibility('RESTRICTED'));
+    expect(locked.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'visibility' });
+    const after = await raw(`query { ${type.toLowerCase()}(id: "${id}") { visibility } }`);
+    expect(after.data).toEqual({ [type.toLowerCase()]: { visibility: 'INTERNAL' } });
+    // Sending the unchanged value is no change.
+    expect((await raw(setVisibility('INTERNAL'))).errors).toBeUndefined();
+    // The admin may; the owner may on their own row.
+    expect((await stack.graphql(setVisibility('RESTRICTED'), {}, admin)).errors).toBeUndefined();
+    const own = await staff(`mutation { create${type}(input: { ${fields} }) { id } }`);
+    const ownId = own[`create${type}`].id as string;
+    const restrictedByOwner = await raw(`mutation { update${type}(id: "${ownId}", input: { visibility: RESTRICTED }) { visibility } }`);
+    expect(restrictedByOwner.data).toEqual({ [`update${type}`]: { visibility: 'RESTRICTED' } });
+  });
+
   it('writes one audit row and one outbox event per change, attributed from the token, in the same transaction', async () => {
     const renamed = await raw(`mutation ($id: ID!) { updateTrip(id: $id, input: { destination: "Springfield" }) { id } }`, { id: ids.trip });
     expect(renamed.requestId).toMatch(/^[0-9a-f-]{36}$/);

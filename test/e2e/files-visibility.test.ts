@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DEMO } from '@wrk/catalog/demo';
 import { sqlStatements } from '@wrk/platform';
 import { databaseKinds } from '../support/databases.ts';
@@ -361,5 +362,87 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
     );
     const refused = await staff(add, { doc: secret.data!.createProjectDocument.id, text: 'Sneaky.' });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'documentId' });
+  });
+
+  it('shows a document with neither a Box item nor a project to nobody but admins, and creates none', async () => {
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      // Such a document arises when its Box item is deleted (box_item_id is set null) or from older data.
+      const { rows } = await db.query<{ id: number }>(
+        `INSERT INTO files.project_documents (external_id, title, actor, source_system) VALUES ('doc_orphan00000001', 'Orphan memo', 'test', 'test') RETURNING id`,
+      );
+      await db.query(
+        `INSERT INTO files.kb_index (external_id, document_id, chunk_index, content, actor, source_system) VALUES ('kb_orphan00000001', $1, 0, 'orphan secret', 'test', 'test')`,
+        [rows[0]!.id],
+      );
+    } finally {
+      await db.end();
+    }
+    const READS = `{
+      projectDocument(id: "doc_orphan00000001") { title }
+      kbChunk(id: "kb_orphan00000001") { content }
+      projectDocuments(first: 100) { nodes { id } }
+      kbChunks(first: 100) { nodes { id } }
+    }`;
+    for (const principal of [staff, restricted]) {
+      const result = await principal(READS);
+      expect(errorCodes(result)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+      expect(JSON.stringify(result.data)).not.toMatch(/orphan/i);
+      const node = await principal(`{ node(id: "doc_orphan00000001") { id } }`);
+      expect(errorCodes(node)).toEqual(['NOT_FOUND']);
+    }
+    const forAdmin = await admin(READS);
+    expect(forAdmin.errors).toBeUndefined();
+    expect(forAdmin.data!.projectDocument).toEqual({ title: 'Orphan memo' });
+
+    const refused = await staff(`mutation { createProjectDocument(input: { title: "Nobody's" }) { id } }`);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'projectId' });
+  });
+
+  describe('mirroring a Box item', () => {
+    const CREATE = `mutation ($input: CreateBoxItemInput!) { createBoxItem(input: $input) { id parent { name } } }`;
+    const CONTRACTS_FOLDER_BOX_ID = '318000000001';
+    const HIDDEN_FOLDER_BOX_ID = '1460000000001';
+    const HIDDEN_FILE_BOX_ID = '1460000000002';
+    const VISIBLE_FILE_BOX_ID = '1460000000003';
+    const shape = (result: GraphQLResponse<unknown>, id: string) =>
+      result.errors?.map((error) => [error.extensions?.code, error.extensions?.field, error.message.replaceAll(id, '<id>')]);
+
+    beforeAll(async () => {
+      // A folder outside staff's Box ACL, with a file in it, and a file staff can see.
+      for (const input of [
+        { boxItemId: HIDDEN_FOLDER_BOX_ID, type: 'FOLDER', name: 'Board folder' },
+        { boxItemId: HIDDEN_FILE_BOX_ID, type: 'FILE', name: 'Board minutes.pdf', parentBoxFolderId: HIDDEN_FOLDER_BOX_ID },
+        { boxItemId: VISIBLE_FILE_BOX_ID, type: 'FILE', name: 'Shared.pdf', parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID },
+      ]) {
+        expect((await admin(CREATE, { input })).errors).toBeUndefined();
+      }
+    });
+
+    it('needs access to the parent folder: a hidden folder answers like a missing one', async () => {
+      const file = (parentBoxFolderId: string) => ({ input: { boxItemId: '1460000000010', type: 'FILE', name: 'Planted.pdf', parentBoxFolderId } });
+      const hidden = await staff(CREATE, file(HIDDEN_FOLDER_BOX_ID));
+      const missing = await staff(CREATE, file('1469999999999'));
+      expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'parentBoxFolderId' });
+      expect(shape(hidden, HIDDEN_FOLDER_BOX_ID)).toEqual(shape(missing, '1469999999999'));
+      const topLevel = await staff(CREATE, { input: { boxItemId: '1460000000011', type: 'FILE', name: 'Loose.pdf' } });
+      expect(topLevel.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'parentBoxFolderId' });
+      const placed = await staff(CREATE, file(CONTRACTS_FOLDER_BOX_ID));
+      expect(placed.errors).toBeUndefined();
+      expect(placed.data!.createBoxItem.parent).toEqual({ name: FOLDER_NAME });
+      const forAdmin = await admin(`{ boxItems(first: 100) { nodes { name parent { name } } } }`);
+      expect(forAdmin.data!.boxItems.nodes).not.toContainEqual({ name: 'Planted.pdf', parent: { name: 'Board folder' } });
+    });
+
+    it('answers a Box ID already mirrored the same way whether or not the caller may see the mirror, naming none', async () => {
+      const again = (boxItemId: string) =>
+        staff(CREATE, { input: { boxItemId, type: 'FILE', name: 'Again.pdf', parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID } });
+      const hidden = await again(HIDDEN_FILE_BOX_ID);
+      const visible = await again(VISIBLE_FILE_BOX_ID);
+      expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'boxItemId' });
+      expect(shape(hidden, HIDDEN_FILE_BOX_ID)).toEqual(shape(visible, VISIBLE_FILE_BOX_ID));
+      expect(JSON.stringify(hidden)).not.toContain('box_');
+    });
   });
 });

@@ -81,6 +81,46 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
     expect(after.data!.entityLinks.totalCount).toBe(before.data!.entityLinks.totalCount);
   });
 
+  it('applies one rule to a link on every path: hidden when either end is hidden, exactly like a missing link', async () => {
+    // Staff hold a read grant on the restricted Northwind SOW; the restricted user does not.
+    const created = await graphql<{ createEntityLink: { id: string } }>(
+      `mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "secret_party") { id } }`,
+      { from: DEMO.people.grace, to: DEMO.contracts.northwindSow },
+    );
+    expect(created.errors).toBeUndefined();
+    const link = created.data!.createEntityLink.id;
+    const missing = 'lnk_missing0000000';
+    const READS = `query ($id: ID!) {
+      node(id: $id) { id ... on EntityLink { linkType } }
+      nodes(ids: [$id]) { id }
+      entityLink(id: $id) { id }
+    }`;
+    const as = async (email: string) => {
+      const headers = stack.as(await stack.token(email));
+      return (query: string, variables?: Record<string, unknown>) => stack.graphql<Record<string, any>>(query, variables, headers);
+    };
+    const staff = await as('staff@wrk.demo');
+    const seen = await staff(READS, { id: link });
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data).toEqual({ node: { id: link, linkType: 'secret_party' }, nodes: [{ id: link }], entityLink: { id: link } });
+
+    const restricted = await as('restricted@wrk.demo');
+    const shape = (result: Awaited<ReturnType<typeof restricted>>, id: string) => ({
+      data: result.data,
+      errors: result.errors?.map((error) => [error.path, error.extensions?.code, error.message.replaceAll(id, '<id>')]),
+    });
+    const hidden = await restricted(READS, { id: link });
+    expect(JSON.stringify(hidden)).not.toContain('secret_party');
+    expect(shape(hidden, link)).toEqual(shape(await restricted(READS, { id: missing }), missing));
+    expect(hidden.data).toEqual({ node: null, nodes: [null], entityLink: null });
+    // And the ends' own links.
+    const ends = await restricted(`query ($id: ID!) { person(id: $id) { links(linkType: "secret_party") { id } } }`, { id: DEMO.people.grace });
+    expect(ends.data).toEqual({ person: { links: [] } });
+    // Its audit trail too.
+    const trail = await restricted(`query ($id: ID!) { auditLog(entity: $id) { id } }`, { id: link });
+    expect(trail.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it.each(ENTITY_TYPES.map((type) => [type.typename, type.prefix] as const))(
     'node(id:) routes %s IDs (%s_) to their owner: an unknown one gives NOT_FOUND naming the ID',
     async (_typename, prefix) => {

@@ -1,5 +1,6 @@
-import { ENTITY_TYPES, entityTypeOfId } from '@wrk/catalog';
+import { ENTITY_TYPES } from '@wrk/catalog';
 import { expectIdOf } from '@wrk/catalog/ids';
+import { redactSources } from '@wrk/catalog/sources';
 import { badUserInput, optionalText, requiredText } from '@wrk/platform';
 import type { Context } from './context.ts';
 import { Prisma } from './db.ts';
@@ -68,21 +69,10 @@ export function sourceRefs(field: string, refs: readonly SourceRefInput[]): Stor
   });
 }
 
-/** The stored source_refs of a row, as the GraphQL SourceRef type. */
 /**
  * The sources of an agent output as the caller may see them: a source that names an entity hidden from the
  * caller (restricted, outside their Box ACL or allowlist) is shown redacted — the output still says it had a
- * source, but neither its ID nor its excerpt leaks.
+ * source, but neither its ID nor its excerpt leaks. The rule is shared with the audit trail (catalog/sources).
  */
-export async function sourceRefsOf(row: { sourceRefs: unknown }, _args: unknown, ctx: Context) {
-  const refs = Array.isArray(row.sourceRefs) ? (row.sourceRefs as Partial<StoredSourceRef>[]) : [];
-  return Promise.all(
-    refs.map(async (ref) => {
-      const id = String(ref.id ?? '');
-      if (entityTypeOfId(id) && !(await ctx.loaders.subjectVisible(id))) return REDACTED;
-      return { type: String(ref.type ?? ''), id, uri: ref.uri ?? null, excerpt: ref.excerpt ?? null };
-    }),
-  );
-}
-
-const REDACTED = { type: 'redacted', id: 'redacted', uri: null, excerpt: null };
+export const sourceRefsOf = (row: { sourceRefs: unknown }, _args: unknown, ctx: Context) =>
+  redactSources(row.sourceRefs, (id) => ctx.loaders.entityVisible(id));

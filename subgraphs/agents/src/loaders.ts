@@ -1,19 +1,35 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
+import { sourceEntityIds } from '@wrk/catalog/sources';
 import { groupLoader, listPage, rowLoader, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
-import type { AgentsDb, KnowledgeFact } from './db.ts';
+import type { AgentsDb } from './db.ts';
 import { agentsVisibility } from './visibility.ts';
 
 /** Who sees every row: admins, and the platform itself (CLI, jobs). */
 const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
 
-/** A fact about a fact about a fact…: the chain of subjects is followed this far, then treated as hidden. */
-const MAX_SUBJECT_DEPTH = 8;
+/** An output about an output about an output…: references are followed this far, then treated as hidden. */
+const MAX_REFERENCE_DEPTH = 8;
+
+type OwnTypename = 'AgentRun' | 'AgentStep' | 'AgentApproval' | 'KnowledgeFact' | 'KnowledgeInsight';
+
+/**
+ * The entities an agents row must let the caller see before it is shown: a fact its subject and every source,
+ * an insight every source, an approval its target. Runs and steps are internal (their sources are redacted).
+ */
+function requiredEntities(typename: OwnTypename, row: object): string[] {
+  const sources = 'sourceRefs' in row ? sourceEntityIds(row.sourceRefs) : [];
+  if (typename === 'KnowledgeFact' && 'subjectId' in row) return [String(row.subjectId), ...sources];
+  if (typename === 'KnowledgeInsight') return sources;
+  if (typename === 'AgentApproval' && 'targetId' in row && typeof row.targetId === 'string') return [row.targetId];
+  return [];
+}
 
 /**
  * Per-request DataLoaders: every relationship and reference loads in one batched query per tick, limited to the
- * rows the caller may see (visibility.ts). Facts are then kept only when their subject is visible to the caller:
- * asked of the subject's owner, one request per owner per tick whatever the number of facts.
+ * rows the caller may see (visibility.ts). Facts, insights and approvals are then kept only when the entities they
+ * are about or derived from are visible to the caller (requiredEntities): asked of each entity's owner, one
+ * request per owner per tick whatever the number of rows.
  */
 export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   const visible = agentsVisibility(claims);
@@ -24,9 +40,9 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.id);
 
-  // Whether a subject is visible, by the WRK rules alone (the allowlist is applied to facts by `visible.fact`):
-  // at its owner for entities of other subgraphs; here, where agents' own entities are internal, by existence.
-  const subjectAtOwner = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
+  // Whether an entity is visible, by the WRK rules alone (the allowlist is applied to rows by `visible`):
+  // at its owner for entities of other subgraphs; here, for agents' own, by this subgraph's rule.
+  const atOwner = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
   const existing = {
     AgentRun: byExternalId((ids) => db.agentRun.findMany({ where: { externalId: { in: ids } } })),
     AgentStep: byExternalId((ids) => db.agentStep.findMany({ where: { externalId: { in: ids } } })),
@@ -34,39 +50,64 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     KnowledgeFact: byExternalId((ids) => db.knowledgeFact.findMany({ where: { externalId: { in: ids } } })),
     KnowledgeInsight: byExternalId((ids) => db.knowledgeInsight.findMany({ where: { externalId: { in: ids } } })),
   };
-  async function subjectVisible(id: string, depth = 0): Promise<boolean> {
+  /** The one rule for any entity ID an agents row refers to. Deny by default: a type no rule places is hidden. */
+  async function entityVisible(id: string, depth = 0): Promise<boolean> {
     if (everything) return true;
     const type = entityTypeOfId(id);
     if (!type?.linkable || claims.kind === 'anonymous') return false;
-    if (type.owner !== 'agents') return subjectAtOwner.load(id);
-    const row = await existing[type.typename as keyof typeof existing]?.load(id);
-    if (!row) return false;
-    // A fact about a fact is visible only if that fact is: follow its subject.
-    if ('subjectId' in row) return depth < MAX_SUBJECT_DEPTH && subjectVisible(row.subjectId, depth + 1);
-    return true;
+    if (type.owner !== 'agents') return atOwner.load(id);
+    const typename = type.typename as OwnTypename;
+    const row = await existing[typename]?.load(id);
+    return row ? rowShown(typename, row, depth) : false;
   }
-  async function withVisibleSubject(facts: KnowledgeFact[]): Promise<KnowledgeFact[]> {
-    const keep = await Promise.all(facts.map((fact) => subjectVisible(fact.subjectId)));
-    return facts.filter((_, index) => keep[index]);
+  async function rowShown(typename: OwnTypename, row: object, depth: number): Promise<boolean> {
+    if (everything) return true;
+    if (depth >= MAX_REFERENCE_DEPTH) return false;
+    const shown = await Promise.all(requiredEntities(typename, row).map((id) => entityVisible(id, depth + 1)));
+    return shown.every(Boolean);
   }
+  /** The rows whose required entities the caller may see; all checked in the same tick, so batched. */
+  async function shownOnly<Row extends object>(typename: OwnTypename, rows: Row[]): Promise<Row[]> {
+    const keep = await Promise.all(rows.map((row) => rowShown(typename, row, 0)));
+    return rows.filter((_, index) => keep[index]);
+  }
+  /** Of the given entity IDs, those the caller may not see (checked in one round). */
+  async function hiddenAmong(ids: string[]): Promise<string[]> {
+    const shown = await Promise.all(ids.map((id) => entityVisible(id)));
+    return ids.filter((_, index) => !shown[index]);
+  }
+  /**
+   * For lists and their counts: rows citing no source the caller may not see. The distinct sources of the table
+   * are read in one statement and checked in one round; a row citing any hidden one is left out.
+   */
+  async function withoutHiddenSources(table: 'knowledge_facts' | 'knowledge_insights'): Promise<object> {
+    if (everything) return {};
+    const cited = await db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT DISTINCT ref->>'id' AS id FROM "agents"."${table}" CROSS JOIN LATERAL jsonb_array_elements(source_refs) AS ref
+        WHERE jsonb_typeof(ref) = 'object' AND ref->>'id' IS NOT NULL`,
+    );
+    const hidden = await hiddenAmong(sourceEntityIds(cited));
+    return hidden.length ? { NOT: { OR: hidden.map((id) => ({ sourceRefs: { array_contains: [{ id }] } })) } } : {};
+  }
+
   const facts = async (where: object) =>
-    withVisibleSubject(await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }));
+    shownOnly('KnowledgeFact', await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }));
+  const insights = async (where: object) =>
+    shownOnly('KnowledgeInsight', await db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
+  const approvals = async (where: object) =>
+    shownOnly('AgentApproval', await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
     existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
-    /** Whether a fact about this entity would be visible to the caller. */
-    subjectVisible,
+    /** Whether the caller may see an entity an output refers to (its subject, target or a source). */
+    entityVisible: (id: string) => entityVisible(id),
 
     agentRun: byExternalId((ids) => db.agentRun.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.run] } })),
     agentStep: byExternalId((ids) => db.agentStep.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.step] } })),
-    agentApproval: byExternalId((ids) =>
-      db.agentApproval.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.ofRun] } }),
-    ),
+    agentApproval: byExternalId((ids) => approvals({ externalId: { in: ids } })),
     knowledgeFact: byExternalId((ids) => facts({ externalId: { in: ids } })),
-    knowledgeInsight: byExternalId((ids) =>
-      db.knowledgeInsight.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.ofRun] } }),
-    ),
+    knowledgeInsight: byExternalId((ids) => insights({ externalId: { in: ids } })),
 
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
@@ -75,24 +116,16 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
         db.agentStep.findMany({ where: { AND: [{ runId: { in: ids } }, visible.step] }, orderBy: { stepIndex: 'asc' } }),
       (row) => row.runId,
     ),
-    approvalsByRun: groupLoader(
-      (ids: number[]) =>
-        db.agentApproval.findMany({ where: { AND: [{ runId: { in: ids } }, visible.ofRun] }, orderBy: { id: 'asc' } }),
-      (row) => row.runId!,
-    ),
+    approvalsByRun: groupLoader((ids: number[]) => approvals({ runId: { in: ids } }), (row) => row.runId!),
     factsByRun: groupLoader((ids: number[]) => facts({ runId: { in: ids } }), (row) => row.runId!),
-    insightsByRun: groupLoader(
-      (ids: number[]) =>
-        db.knowledgeInsight.findMany({ where: { AND: [{ runId: { in: ids } }, visible.ofRun] }, orderBy: { id: 'asc' } }),
-      (row) => row.runId!,
-    ),
+    insightsByRun: groupLoader((ids: number[]) => insights({ runId: { in: ids } }), (row) => row.runId!),
 
     /** The `where` of each list and its count, the same the loaders apply. */
     visible,
     /**
-     * Facts, optionally about one subject. Their visibility depends on the subjects' owners, so the visible
-     * subjects are found first (one query, one request per owner) and the page and its count are taken over
-     * them: totalCount never counts a fact the caller cannot see.
+     * Facts, optionally about one subject. Their visibility depends on the subjects' and sources' owners, so the
+     * visible subjects and hidden sources are found first (one query each, one request per owner) and the page and
+     * its count are taken over them: totalCount never counts a fact the caller cannot see.
      */
     async knowledgeFacts(args: ConnectionArgs, subjectId?: string | null) {
       const where = { AND: [visible.fact, subjectId ? { subjectId } : {}] };
@@ -100,9 +133,23 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       const subjects = subjectId
         ? [subjectId]
         : (await db.knowledgeFact.groupBy({ by: ['subjectId'], where })).map((group) => group.subjectId);
-      const shown = await Promise.all(subjects.map((subject) => subjectVisible(subject)));
-      const visibleSubjects = subjects.filter((_, index) => shown[index]);
-      return listPage(db.knowledgeFact, args, { AND: [where, { subjectId: { in: visibleSubjects } }] });
+      const [hiddenSubjects, sources] = await Promise.all([hiddenAmong(subjects), withoutHiddenSources('knowledge_facts')]);
+      const visibleSubjects = subjects.filter((subject) => !hiddenSubjects.includes(subject));
+      return listPage(db.knowledgeFact, args, { AND: [where, { subjectId: { in: visibleSubjects } }, sources] });
+    },
+    /** Insights citing only sources the caller may see (and their count). */
+    async knowledgeInsights(args: ConnectionArgs, filter: object) {
+      return listPage(db.knowledgeInsight, args, { AND: [visible.ofRun, filter, await withoutHiddenSources('knowledge_insights')] });
+    },
+    /** Approvals whose target (if any) the caller may see (and their count): the distinct targets are checked first. */
+    async agentApprovals(args: ConnectionArgs, filter: object) {
+      const where = { AND: [visible.ofRun, filter] };
+      if (everything) return listPage(db.agentApproval, args, where);
+      const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } }))
+        .map((group) => group.targetId!);
+      const hidden = await hiddenAmong(targets);
+      const shownTargets = targets.filter((target) => !hidden.includes(target));
+      return listPage(db.agentApproval, args, { AND: [where, { OR: [{ targetId: null }, { targetId: { in: shownTargets } }] }] });
     },
   };
 }

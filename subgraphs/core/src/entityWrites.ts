@@ -1,7 +1,7 @@
 import { attribution, writeAndRecord } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { Tx } from './db.ts';
-import { assertCanWrite } from './permissions.ts';
+import { assertCanChangeAccess, assertCanWrite } from './permissions.ts';
 
 interface Row {
   id: number;
@@ -24,9 +24,10 @@ function changeRow<R extends Row>(
   action: 'update' | 'archive',
   existing: R,
   delegate: (tx: Tx) => UpdatableDelegate<R>,
-  data: object,
+  data: Record<string, unknown>,
 ): Promise<R> {
   assertCanWrite(ctx, existing);
+  assertCanChangeAccess(ctx, existing, data);
   return writeAndRecord(ctx, entityType, action, async (tx) => ({
     before: existing,
     after: await delegate(tx).update({ where: { id: existing.id }, data: { ...data, ...attribution(ctx) } }),
@@ -38,7 +39,7 @@ export const updateRow = <R extends Row>(
   entityType: string,
   existing: R,
   delegate: (tx: Tx) => UpdatableDelegate<R>,
-  data: object,
+  data: Record<string, unknown>,
 ) => changeRow(ctx, entityType, 'update', existing, delegate, data);
 
 /** Archives (soft-deletes) a row: it leaves lists and lookups. */

@@ -1,8 +1,9 @@
+import { entityTypeOfId } from '@wrk/catalog';
 import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
-import type { CoreDb } from './db.ts';
+import type { CoreDb, EntityLink } from './db.ts';
 import { PIVOTS, type PivotName, type PivotRow } from './pivots.ts';
-import { MODELS, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
+import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
@@ -24,12 +25,9 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
   const children = <Row>(find: (ids: number[]) => Promise<Row[]>, keyOf: (row: Row) => number | null) =>
     groupLoader(find, (row: Row) => keyOf(row)!);
   const ordered = { orderBy: { id: 'asc' as const } };
+  const existsAtOwner = ownerExistenceLoader(ownerUrls, delegate);
 
-  return {
-    /** The where-clauses of lists and counts, the same ones the loaders apply. */
-    visible: { ...live, links, withArchived },
-    existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
-
+  const rows = {
     person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...live.person } })),
     organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...live.organization } })),
     meeting: byExternalId((ids) => db.meeting.findMany({ where: { externalId: { in: ids }, ...live.meeting } })),
@@ -39,7 +37,46 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     grant: byExternalId((ids) => db.grant.findMany({ where: { externalId: { in: ids }, ...live.grant } })),
     action: byExternalId((ids) => db.action.findMany({ where: { externalId: { in: ids }, ...live.action } })),
     decision: byExternalId((ids) => db.decision.findMany({ where: { externalId: { in: ids }, ...live.decision } })),
-    entityLink: byExternalId((ids) => db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } })),
+  };
+
+  /**
+   * The one rule for a link end: core's own rows through the loaders above, other subgraphs' entities at their
+   * owner (batched). Anything else — a malformed ID, a type no rule places — is invisible.
+   */
+  async function endVisible(id: string): Promise<boolean> {
+    const type = entityTypeOfId(id);
+    if (!type?.linkable) return false;
+    if (type.owner !== 'core') return existsAtOwner.load(id);
+    const loader = CORE_ROW_LOADERS[type.typename];
+    return loader ? (await rows[loader].load(id)) !== null : false;
+  }
+  /** The one rule for links: a link is visible only when both its ends are; every read of links goes through it. */
+  async function withVisibleEnds(found: EntityLink[]): Promise<EntityLink[]> {
+    // Both ends of every link in the same tick, so each owner is asked once.
+    const shown = await Promise.all(found.map(async (link) => (await Promise.all([endVisible(link.fromId), endVisible(link.toId)])).every(Boolean)));
+    return found.filter((_, index) => shown[index]);
+  }
+
+  return {
+    /** The where-clauses of lists and counts, the same ones the loaders apply. */
+    visible: { ...live, links, withArchived },
+    existsAtOwner,
+    endVisible,
+    /**
+     * The `where` of the links list and its count: links whose ends are all visible. The distinct ends are read
+     * once and checked in one round (one query per core type, one request per owner), whatever the page size.
+     */
+    async visibleLinksWhere(): Promise<object> {
+      if (seesEverything(claims) && !claims.allow?.length) return links;
+      const ends = await db.$queryRaw<{ id: string }[]>`
+        SELECT from_id AS id FROM "core"."entity_links" UNION SELECT to_id FROM "core"."entity_links"`;
+      const shown = await Promise.all(ends.map((end) => endVisible(end.id)));
+      const visibleEnds = ends.filter((_, index) => shown[index]).map((end) => end.id);
+      return { AND: [links, { fromId: { in: visibleEnds } }, { toId: { in: visibleEnds } }] };
+    },
+
+    ...rows,
+    entityLink: byExternalId(async (ids) => withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } }))),
 
     personById: byId((ids) => db.person.findMany({ where: { id: { in: ids }, ...live.person } })),
     organizationById: byId((ids) => db.organization.findMany({ where: { id: { in: ids }, ...live.organization } })),
@@ -90,11 +127,11 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     ),
 
     linksFrom: groupLoader(
-      (ids: string[]) => db.entityLink.findMany({ where: { fromId: { in: ids }, ...links }, ...ordered }),
+      async (ids: string[]) => withVisibleEnds(await db.entityLink.findMany({ where: { fromId: { in: ids }, ...links }, ...ordered })),
       (row) => row.fromId,
     ),
     linksTo: groupLoader(
-      (ids: string[]) => db.entityLink.findMany({ where: { toId: { in: ids }, ...links }, ...ordered }),
+      async (ids: string[]) => withVisibleEnds(await db.entityLink.findMany({ where: { toId: { in: ids }, ...links }, ...ordered })),
       (row) => row.toId,
     ),
 
@@ -102,6 +139,19 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     pivots: pivotLoaders(db),
   };
 }
+
+/** Core's own linkable types and the loader that reads each by external ID (with the caller's visibility). */
+export const CORE_ROW_LOADERS: Record<string, Exclude<CoreRowLoaderName, 'entityLink'>> = {
+  Person: 'person',
+  Organization: 'organization',
+  Meeting: 'meeting',
+  Project: 'project',
+  Contract: 'contract',
+  Trip: 'trip',
+  Grant: 'grant',
+  Action: 'action',
+  Decision: 'decision',
+};
 
 type PivotLoaders = {
   [Name in PivotName]: Record<string, ReturnType<typeof groupLoader<number | string, PivotRow>>>;

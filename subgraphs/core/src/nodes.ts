@@ -2,23 +2,12 @@ import { entityTypeOfId } from '@wrk/catalog';
 import { typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { notFound } from '@wrk/platform';
 import type { Context } from './context.ts';
-import type { CoreRowLoaderName } from './loaders.ts';
+import { CORE_ROW_LOADERS, type CoreRowLoaderName } from './loaders.ts';
 import type { EntityLink } from './db.ts';
 import type { ResolversParentTypes } from './__generated__/resolvers-types.ts';
 
 /** Core's own entity types and the loader that reads each by external ID. */
-const CORE_LOADERS: Record<string, CoreRowLoaderName> = {
-  Person: 'person',
-  Organization: 'organization',
-  Meeting: 'meeting',
-  Project: 'project',
-  Contract: 'contract',
-  Trip: 'trip',
-  Grant: 'grant',
-  Action: 'action',
-  Decision: 'decision',
-  EntityLink: 'entityLink',
-};
+const CORE_LOADERS: Record<string, CoreRowLoaderName> = { ...CORE_ROW_LOADERS, EntityLink: 'entityLink' };
 
 /** A core row or another subgraph's entity reference, tagged with its GraphQL type for Node.__resolveType. */
 export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
@@ -75,20 +64,8 @@ export async function linksOf(
     direction === 'INCOMING' ? [] : ctx.loaders.linksFrom.load(entityId),
     direction === 'OUTGOING' ? [] : ctx.loaders.linksTo.load(entityId),
   ]);
-  const links = [...outgoing, ...incoming].filter((link) => !args.linkType || link.linkType === args.linkType);
-  return visibleLinks(links, ctx);
-}
-
-/**
- * Only links whose two ends the caller may see: a link never reveals, even by ID, an entity hidden from them.
- * Ends are checked through the per-request loaders (core rows) and owners (batched), so it stays constant work.
- */
-export async function visibleLinks(links: EntityLink[], ctx: Context): Promise<EntityLink[]> {
-  // Both ends of every link in the same tick, so each owner is asked once.
-  const visible = await Promise.all(
-    links.map(async (link) => (await Promise.all([entityExists(link.fromId, ctx), entityExists(link.toId, ctx)])).every(Boolean)),
-  );
-  return links.filter((_, index) => visible[index]);
+  // The link loaders keep only links whose two ends the caller may see (loaders.ts).
+  return [...outgoing, ...incoming].filter((link) => !args.linkType || link.linkType === args.linkType);
 }
 
 /** A reference to a user, resolved by the identity subgraph. */

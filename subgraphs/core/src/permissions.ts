@@ -18,3 +18,20 @@ export function assertCanWrite(ctx: Context, row: WritableRow): void {
   if (ctx.claims.writeGrants?.includes(row.externalId)) return;
   throw graphQLError(ErrorCode.FORBIDDEN, `You may read ${row.externalId} but not change it`, { id: row.externalId });
 }
+
+/** The columns that decide who may see a row: only its owner or an admin may change them. */
+const ACCESS_COLUMNS = ['visibility', 'ownerUserId'] as const;
+
+/**
+ * Changing who may see an entity (its visibility or owner) takes its owner or an admin: a writer or grantee
+ * could otherwise lock the owner and everyone else out, or open a restricted row to all.
+ */
+export function assertCanChangeAccess(ctx: Context, row: WritableRow, data: Record<string, unknown>): void {
+  const changed = ACCESS_COLUMNS.filter((column) => column in data && data[column] !== row[column]);
+  if (!changed.length || seesEverything(ctx.claims)) return;
+  if (row.ownerUserId && row.ownerUserId === ctx.claims.sub) return;
+  throw graphQLError(ErrorCode.FORBIDDEN, `Only the owner of ${row.externalId} or an admin may change its ${changed.join(' and ')}`, {
+    id: row.externalId,
+    field: changed[0],
+  });
+}

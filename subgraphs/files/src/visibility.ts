@@ -12,6 +12,7 @@ import { Prisma } from './__generated__/prisma/client.ts';
  *   user's boxUserId; a caller without one sees no Box item.
  * - WRK: a document of a project is visible only when core shows the project to the caller (asked per request,
  *   batched, by the owner loader) — checked after the SQL for by-ID reads, folded into the SQL for lists.
+ * A document with neither a Box item nor a project is shown to nobody but admins (deny by default).
  * Chunks follow their document. Admins and the platform itself see every row; anonymous callers none; agent
  * allowlists narrow everything to the allowed entities (a document or chunk also through its project's ID).
  */
@@ -89,7 +90,8 @@ export function filesVisibility(claims: Claims): FilesVisibility {
       ? FALSE
       : everything
         ? Prisma.sql`d.archived_at IS NULL`
-        : Prisma.sql`(d.archived_at IS NULL AND (d.box_item_id IS NULL OR EXISTS (
+        : // Deny by default: a document with neither a Box item nor a project has no rule that could show it.
+          Prisma.sql`(d.archived_at IS NULL AND (d.box_item_id IS NOT NULL OR d.project_id IS NOT NULL) AND (d.box_item_id IS NULL OR EXISTS (
             SELECT 1 FROM "files"."box_items" doc_item WHERE doc_item.id = d.box_item_id AND ${boxAclAllows(claims, 'doc_item')})))`;
   return {
     everything,

@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
@@ -15,8 +15,7 @@ export const AgentApproval: AgentApprovalResolvers = {
 export const AgentApprovalQueries: QueryResolvers = {
   agentApproval: async (_, { id }, ctx) =>
     found(await ctx.loaders.agentApproval.load(expectIdOf('AgentApproval', id)), id),
-  agentApprovals: (_, args, ctx) =>
-    listPage(ctx.db.agentApproval, args, { AND: [ctx.loaders.visible.ofRun, args.status ? { status: args.status } : {}] }),
+  agentApprovals: (_, args, ctx) => ctx.loaders.agentApprovals(args, args.status ? { status: args.status } : {}),
 };
 
 export const AgentApprovalMutations: MutationResolvers = {
@@ -27,7 +26,7 @@ export const AgentApprovalMutations: MutationResolvers = {
     const refs = sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray;
     if (input.targetId) {
       typeOfIdOrThrow(input.targetId);
-      if (!(await ctx.loaders.subjectVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
+      if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
     }
     const run = await optionalReferencedRow(ctx.loaders.agentRun, 'runId', 'AgentRun', input.runId);
     return writeAndRecord(ctx, 'AgentApproval', 'create', async (tx) => ({

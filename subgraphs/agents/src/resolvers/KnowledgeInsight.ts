@@ -1,4 +1,4 @@
-import { found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
@@ -15,10 +15,7 @@ export const KnowledgeInsight: KnowledgeInsightResolvers = {
 export const KnowledgeInsightQueries: QueryResolvers = {
   knowledgeInsight: async (_, { id }, ctx) =>
     found(await ctx.loaders.knowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
-  knowledgeInsights: (_, args, ctx) =>
-    listPage(ctx.db.knowledgeInsight, args, {
-      AND: [ctx.loaders.visible.ofRun, args.reviewState ? { reviewState: args.reviewState } : {}],
-    }),
+  knowledgeInsights: (_, args, ctx) => ctx.loaders.knowledgeInsights(args, args.reviewState ? { reviewState: args.reviewState } : {}),
 };
 
 export const KnowledgeInsightMutations: MutationResolvers = {

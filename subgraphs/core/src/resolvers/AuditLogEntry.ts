@@ -1,6 +1,7 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { typeOfIdOrThrow } from '@wrk/catalog/ids';
-import { notFound, pageSize } from '@wrk/platform';
+import { diffOf, notFound, pageSize } from '@wrk/platform';
+import { redactSources } from '@wrk/catalog/sources';
 import type { AuditLogEntry, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { entityExists, entityVisibleEvenArchived } from '../nodes.ts';
@@ -40,19 +41,40 @@ function otherEntities(row: AuditLogRow): string[] {
   return [...ids];
 }
 
-const toEntry = (row: AuditLogRow): AuditLogEntry => ({
-  id: row.external_id,
-  entityType: row.entity_type,
-  entityId: row.entity_id,
-  action: row.action,
-  actor: row.actor,
-  sourceSystem: row.source_system,
-  requestId: row.request_id,
-  createdAt: row.created_at,
-  before: row.before ?? null,
-  after: row.after ?? null,
-  diff: row.diff ?? null,
-});
+/**
+ * A snapshot as the live object would show it to the caller: cited sources through the one source rule
+ * (catalog/sources), and a reference to an entity they may not see cleared, as the live reference resolves to null.
+ */
+async function redactSnapshot(snapshot: unknown, self: string, ctx: Context): Promise<unknown> {
+  if (!snapshot || typeof snapshot !== 'object' || Array.isArray(snapshot)) return snapshot ?? null;
+  const visible = (id: string) => entityExists(id, ctx);
+  const fields = await Promise.all(
+    Object.entries(snapshot).map(async ([key, value]): Promise<[string, unknown]> => {
+      if (key === 'sourceRefs') return [key, await redactSources(value, visible)];
+      if (typeof value === 'string' && value !== self && entityTypeOfId(value) && !(await visible(value))) return [key, null];
+      return [key, value];
+    }),
+  );
+  return Object.fromEntries(fields);
+}
+
+/** An entry as the caller may see it: both snapshots redacted, and the diff taken between the redacted ones. */
+async function toEntry(row: AuditLogRow, ctx: Context): Promise<AuditLogEntry> {
+  const [before, after] = await Promise.all([redactSnapshot(row.before, row.entity_id, ctx), redactSnapshot(row.after, row.entity_id, ctx)]);
+  return {
+    id: row.external_id,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    action: row.action,
+    actor: row.actor,
+    sourceSystem: row.source_system,
+    requestId: row.request_id,
+    createdAt: row.created_at,
+    before,
+    after,
+    diff: row.diff === null ? null : diffOf(before, after),
+  };
+}
 
 export async function auditLogOf(entity: string, first: number | null | undefined, ctx: Context): Promise<AuditLogEntry[]> {
   typeOfIdOrThrow(entity);
@@ -69,7 +91,7 @@ export async function auditLogOf(entity: string, first: number | null | undefine
   // An entry about a relation or link names its other end: leave it out when the caller may not see that end.
   const others = [...new Set(rows.flatMap(otherEntities))];
   const visible = new Map(await Promise.all(others.map(async (id) => [id, await entityExists(id, ctx)] as const)));
-  return rows.filter((row) => otherEntities(row).every((id) => visible.get(id))).map(toEntry);
+  return Promise.all(rows.filter((row) => otherEntities(row).every((id) => visible.get(id))).map((row) => toEntry(row, ctx)));
 }
 
 export const AuditLogQueries: QueryResolvers = {

@@ -2,7 +2,7 @@ import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/pl
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { entityExists, resolveStoredRef, visibleLinks } from '../nodes.ts';
+import { entityExists, resolveStoredRef } from '../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -11,19 +11,14 @@ export const EntityLink: EntityLinkResolvers = {
   id: (link) => link.externalId,
   from: (link, _, ctx) => resolveStoredRef(link.fromId, ctx),
   to: (link, _, ctx) => resolveStoredRef(link.toId, ctx),
-  __resolveReference: async (ref, ctx) => {
-    const link = await ctx.loaders.entityLink.load(ref.id);
-    return found(link && (await visibleLinks([link], ctx))[0], ref.id);
-  },
+  // The link loaders apply the one rule for links (both ends visible) on every path: here, node, nodes, lists.
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.entityLink.load(ref.id), ref.id),
 };
 
 export const EntityLinkQueries: QueryResolvers = {
-  entityLink: async (_, { id }, ctx) => {
-    const link = await ctx.loaders.entityLink.load(expectIdOf('EntityLink', id));
-    return found(link && (await visibleLinks([link], ctx))[0], id);
-  },
-  entityLinks: (_, args, ctx) =>
-    listPage(ctx.db.entityLink, args, { ...ctx.loaders.visible.links, ...(args.linkType ? { linkType: args.linkType } : {}) }),
+  entityLink: async (_, { id }, ctx) => found(await ctx.loaders.entityLink.load(expectIdOf('EntityLink', id)), id),
+  entityLinks: async (_, args, ctx) =>
+    listPage(ctx.db.entityLink, args, { AND: [await ctx.loaders.visibleLinksWhere(), args.linkType ? { linkType: args.linkType } : {}] }),
 };
 
 /** The linkable entity an argument names, checked to exist (at its owner) before a link may point at it. */

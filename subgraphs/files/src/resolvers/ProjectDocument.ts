@@ -24,6 +24,8 @@ export const ProjectDocumentMutations: MutationResolvers = {
     const kind = optionalText('kind', input.kind, 100);
     // Projects are core's: core is asked whether it exists and the caller may see it (NOT_FOUND otherwise).
     const projectId = input.projectId ? expectIdOf('Project', input.projectId) : null;
+    // Visibility comes from the project or the Box item: a document with neither would be nobody's to see.
+    if (!projectId && !input.boxItemId) throw badUserInput('projectId', 'a document belongs to a project, a Box item or both');
     const [projectShown, boxItem] = await Promise.all([
       projectId ? ctx.loaders.existsAtOwner.load(projectId) : true,
       optionalReferencedRow(ctx.loaders.boxItem, 'boxItemId', 'BoxItem', input.boxItemId),
