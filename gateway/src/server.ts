@@ -3,10 +3,12 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, gatewaySecret, listen, logger, type RunningServer } from '@wrk/platform';
+import { formatError, gatewaySecret, hideSchemaSuggestions, httpErrors, listen, logger, operationLimits, type RunningServer } from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
-import { introspectionPolicy, operationLimits } from './limits.ts';
+import { introspectionPolicy } from './limits.ts';
+import { requestGuard } from './guard.ts';
+import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { SignedClaimsDataSource } from './dataSource.ts';
@@ -18,6 +20,10 @@ export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   port?: number;
   host?: string;
+  /** Where the rate limiter keeps its counters, shared by every gateway process. */
+  databaseUrl: string;
+  /** Overrides the rate limits read from the environment. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -60,13 +66,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       offlineExplorer(),
       requestIdHeader(),
+      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
-      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
     ],
   });
   await server.start();
-  const claimsFor = authenticator(options.subgraphUrls.identity, secret);
+  const rateLimiters = postgresRateLimiters(options.databaseUrl, { ...rateLimitsFromEnv(), ...options.rateLimits });
+  const claimsOf = requestGuard(authenticator(options.subgraphUrls.identity, secret), rateLimiters);
 
   const app = express();
   app.disable('x-powered-by');
@@ -80,8 +88,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(server, { context: async ({ req }) => ({ claims: await claimsFor(req.headers.authorization) }) }),
+    expressMiddleware(server, { context: async ({ req }) => ({ claims: await claimsOf(req) }) }),
   );
+  app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
   const { httpServer, port } = await listen(app, options.port ?? 0, host);
@@ -93,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await server.stop();
+      await rateLimiters.close();
     },
   };
 }

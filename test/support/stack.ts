@@ -1,4 +1,4 @@
-import { startStack, type Stack } from '@wrk/stack';
+import { startStack, type Stack, type StackOptions } from '@wrk/stack';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';
@@ -44,9 +44,9 @@ export async function postGraphQL<Data>(
 }
 
 /** The whole stack over real HTTP on a fresh database of the given kind, seeded with the demo organisation. */
-export async function startTestStack(kind: TestDatabase['kind']): Promise<TestStack> {
+export async function startTestStack(kind: TestDatabase['kind'], options: Pick<StackOptions, 'rateLimits'> = {}): Promise<TestStack> {
   const database = await freshDatabase(kind);
-  const stack = await startStack({ databaseUrl: database.url });
+  const stack = await startStack({ ...options, databaseUrl: database.url });
   const identityDb = createIdentityDb(database.url);
   return {
     ...stack,

@@ -12,3 +12,7 @@ export * from './scalars.ts';
 export * from './server.ts';
 export * from './scopes.ts';
 export * from './validation.ts';
+export * from './cost.ts';
+export * from './http.ts';
+export * from './limits.ts';
+export * from './suggestions.ts';

@@ -14,6 +14,9 @@ import { requestContextFromClaims, type RequestContext } from './context.ts';
 import { ErrorCode, unauthenticated } from './errors.ts';
 import { enforceScopes } from './scopes.ts';
 import { logger } from './logger.ts';
+import { httpErrors } from './http.ts';
+import { operationLimits } from './limits.ts';
+import { hideSchemaSuggestions } from './suggestions.ts';
 
 export interface SubgraphDefinition<TContext extends RequestContext = RequestContext> {
   name: string;
@@ -73,12 +76,20 @@ export async function gatewayClaims(headers: Record<string, string | string[] | 
 /** An express app serving the subgraph at /graphql, accepting only requests signed by the gateway. */
 export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>) {
   const secret = gatewaySecret();
+  // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
+  const limits = operationLimits();
   const server = new ApolloServer<TContext>({
     schema: buildSchema(def as unknown as SubgraphDefinition),
     formatError,
     includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
     // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(def.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(limits.plugins as ApolloServerPlugin<TContext>[]),
+      hideSchemaSuggestions<TContext>(),
+      ...(def.plugins ?? []),
+    ],
   });
   await server.start();
   const app = express();
@@ -98,6 +109,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
       context: async ({ req }) => def.createContext(requestContextFromClaims(await gatewayClaims(req.headers, secret))),
     }),
   );
+  app.use(httpErrors);
   return { app, server };
 }
 

@@ -7,6 +7,7 @@ import type { SubgraphName } from '@wrk/catalog';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import { committedSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
+import type { RateLimits } from '@wrk/gateway/rateLimit';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
 import { seedIdentity } from '@wrk/subgraph-identity/seed';
@@ -32,6 +33,8 @@ export interface StackOptions {
   seed?: boolean;
   /** Run the background worker (outbox relay and event delivery); default true unless WRK_WORKER=off. */
   worker?: boolean;
+  /** Overrides the gateway's rate limits (WRK_RATE_LIMIT_*). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface Stack {
@@ -92,7 +95,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
   const gateway = await start(
-    startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls, port: options.gatewayPort ?? 0, host }),
+    startGateway({
+      supergraphSdl: committedSupergraph(),
+      subgraphUrls,
+      port: options.gatewayPort ?? 0,
+      host,
+      databaseUrl,
+      rateLimits: options.rateLimits,
+    }),
   );
   const worker = await starting;
 
