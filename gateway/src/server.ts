@@ -62,6 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     allowBatchedHttpRequests: false,
     // Introspection is enabled here and restricted per caller by introspectionPolicy.
     introspection: true,
+    parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     plugins: [
       offlineExplorer(),

@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql';
-import { ErrorCode, httpError } from './errors.ts';
+import type { ParseOptions, ValidationRule } from 'graphql';
 import { MAX_PAGE_SIZE } from './pagination.ts';
 import { measureOperation } from './cost.ts';
 
@@ -12,7 +11,7 @@ import { measureOperation } from './cost.ts';
 export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
-  /** Lexical tokens of the query text, checked before it is parsed. */
+  /** Lexical tokens of the query text: the parser stops at the limit. */
   maxTokens: number;
   /** Estimated cost: one per field, times the page size or list length the field is asked for (see cost.ts). */
   maxCost: number;
@@ -46,31 +45,6 @@ export function operationLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Op
   };
 }
 
-/** Counts the tokens of the query text, stopping at the limit: a huge query is refused without being parsed. */
-function tokenLimit(maxTokens: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async parsingDidStart({ source }) {
-          if (tokenCountExceeds(source, maxTokens)) {
-            throw httpError(ErrorCode.GRAPHQL_VALIDATION_FAILED, `Syntax Error: Token limit of ${maxTokens} exceeded.`, { status: 400 });
-          }
-        },
-      };
-    },
-  };
-}
-
-function tokenCountExceeds(source: string, maxTokens: number): boolean {
-  const lexer = new Lexer(new Source(source));
-  try {
-    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; count++) if (count >= maxTokens) return true;
-  } catch {
-    // A syntax error: the parser reports it.
-  }
-  return false;
-}
-
 /** Page sizes, list lengths and cost, measured on the operation with its variables coerced, before execution. */
 function workLimit(limits: OperationLimits): ApolloServerPlugin {
   return {
@@ -85,11 +59,13 @@ function workLimit(limits: OperationLimits): ApolloServerPlugin {
 }
 
 /**
- * Validation rules and plugins for an Apollo Server (gateway or subgraph). Depth, aliases and directives are
- * graphql-armor validation rules (GRAPHQL_VALIDATION_FAILED); tokens are counted before parsing; list sizes and cost
- * need the variables and are measured once the operation is resolved (BAD_USER_INPUT). All answer HTTP 400.
+ * Parse options, validation rules and plugins for an Apollo Server (gateway or subgraph). Tokens are counted by
+ * graphql-js' parser (GRAPHQL_PARSE_FAILED); depth, aliases and directives are graphql-armor validation rules
+ * (GRAPHQL_VALIDATION_FAILED); list sizes and cost need the variables and are measured once the operation is resolved
+ * (BAD_USER_INPUT). All answer HTTP 400, before any resolver or subgraph fetch runs.
  */
 export function operationLimits(limits: OperationLimits = operationLimitsFromEnv()): {
+  parseOptions: ParseOptions;
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
 } {
@@ -97,14 +73,15 @@ export function operationLimits(limits: OperationLimits = operationLimitsFromEnv
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: 50 },
-    // Replaced by tokenLimit (armor's answers HTTP 500) and by the cost measured with variables (cost.ts).
+    // Replaced by the parser's own limit (armor's answers HTTP 500) and by the cost measured with variables (cost.ts).
     maxTokens: { enabled: false },
     costLimit: { enabled: false },
     // Suggestions are hidden per caller (suggestions.ts): callers allowed to introspect keep them.
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
+    parseOptions: { maxTokens: limits.maxTokens },
     validationRules: armor.validationRules,
-    plugins: [tokenLimit(limits.maxTokens), workLimit(limits), ...(armor.plugins as ApolloServerPlugin[])],
+    plugins: [workLimit(limits), ...(armor.plugins as ApolloServerPlugin[])],
   };
 }

@@ -82,6 +82,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     schema: buildSchema(def as unknown as SubgraphDefinition),
     formatError,
     includeStacktraceInErrorResponses: false,
+    parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud.
     plugins: [
