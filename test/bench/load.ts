@@ -12,8 +12,8 @@ export interface LoadJob {
   body: string;
   connections: number;
   seconds: number;
-  /** Stop after this many requests, even before `seconds` (a bounded count). */
-  amount?: number;
+  /** Send at most this many requests in all, even if `seconds` have not passed (a bounded count). */
+  maxRequests?: number;
   /** The status every answer must have (default: any 2xx); any other counts as a failure. */
   expectedStatus?: number;
 }
@@ -59,7 +59,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
       connections: job.connections,
       pipelining: 1,
       duration: job.seconds,
-      ...(job.amount ? { amount: job.amount } : {}),
+      ...(job.maxRequests ? { maxOverallRequests: job.maxRequests } : {}),
       timeout: 10,
     });
     instance.on('response', (_client, status, _bytes, ms) => {

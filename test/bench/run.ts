@@ -191,8 +191,8 @@ try {
     variables: { ids: Array.from({ length: OVERSIZED_IDS }, (_, i) => `ctr_${String(i).padStart(20, '0')}`) },
   });
   const meJob = async (): Promise<LoadJob> => ({ url: stack.gatewayUrl, headers: await viaGateway(), body: JSON.stringify({ query: '{ me { id } }' }), connections: 1, seconds: SECONDS });
-  const oversizedJob = async (connections: number, amount: number): Promise<LoadJob> => ({
-    url: stack.gatewayUrl, headers: await viaGateway(), body: oversized, connections, seconds: SECONDS, amount, expectedStatus: 400,
+  const oversizedJob = async (connections: number, maxRequests: number): Promise<LoadJob> => ({
+    url: stack.gatewayUrl, headers: await viaGateway(), body: oversized, connections, seconds: SECONDS, maxRequests, expectedStatus: 400,
   });
   const refusals: LoadResult[] = [];
   for (let round = 0; round < ROUNDS; round++) refusals.push(await load(await oversizedJob(1, 2_000)));
@@ -202,7 +202,7 @@ try {
   for (let round = 0; round < ME_ROUNDS; round++) {
     alone.push(await load(await meJob()));
     await idle();
-    const [measured, attack] = await Promise.all([load(await meJob()), ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 20_000))]);
+    const [measured, attack] = await Promise.all([load(await meJob()), ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 2_000))]);
     underAttack.push(measured);
     attacks.push(attack);
     await idle();
@@ -221,7 +221,7 @@ try {
       `p99 ${ms(median(refusals.map((r) => r.p99)))} ms (per round p50 ${refusals.map((r) => ms(r.p50)).join('/')}).`,
     '',
     `\`{ me { id } }\` through the gateway at c=1, ${ME_ROUNDS} interleaved rounds (A B A B …) of ${SECONDS} s; B with a second load ` +
-      `process sending the oversized request on ${OVERSIZED_CONNECTIONS} connections at the same time (at most 20,000 per round, loopback).`,
+      `process sending the oversized request on ${OVERSIZED_CONNECTIONS} connections at the same time (at most 2,000 per round, loopback).`,
     '',
     '| `{ me { id } }` | p50 (median of rounds) | p50 min–max | p99 (median) | RPS (median) | oversized requests refused meanwhile (median) | their p50 |',
     '|---|---|---|---|---|---|---|',
