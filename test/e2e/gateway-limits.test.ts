@@ -66,20 +66,20 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
       expect(result.status).toBe(400);
       expect(result.data ?? null).toBeNull();
       expect(result.errors).toHaveLength(1);
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)', limit: 100, size: 20_000 });
-      expect(result.errors?.[0]?.message).toBe('nodes(ids): at most 100 items, got 20000');
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)', limit: 1000, size: 20_000 });
+      expect(result.errors?.[0]?.message).toBe('nodes(ids): at most 1000 items, got 20000');
     });
 
     it('holds every list argument to the limit, literal or variable, at any depth of an input, and lets the limit itself through', async () => {
-      const literal = `{ nodes(ids: [${manyIds(101).map((id) => `"${id}"`).join(', ')}]) { id } }`;
+      const literal = `{ nodes(ids: [${manyIds(1001).map((id) => `"${id}"`).join(', ')}]) { id } }`;
       expect((await stack.graphql(literal, {}, admin)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)' });
-      const statuses = Array.from({ length: 101 }, () => 'ACTIVE');
+      const statuses = Array.from({ length: 1001 }, () => 'ACTIVE');
       const filtered = await stack.graphql('query ($s: [ContractStatus!]) { contracts(filter: { status: $s }) { totalCount } }', { s: statuses }, admin);
       expect(filtered.status).toBe(400);
       expect(filtered.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contracts(filter).status' });
-      const atLimit = await stack.graphql(NODES, { ids: manyIds(100) }, admin);
+      const atLimit = await stack.graphql(NODES, { ids: manyIds(1000) }, admin);
       expect(atLimit.errors?.some((e) => e.extensions?.code === 'BAD_USER_INPUT') ?? false).toBe(false);
-      expect(atLimit.data?.nodes).toHaveLength(100);
+      expect(atLimit.data?.nodes).toHaveLength(1000);
     });
 
     it('refuses a page larger than the maximum before any work', async () => {
@@ -90,7 +90,7 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
     });
 
     it('counts list lengths and page sizes in the cost', async () => {
-      // 20 aliases × 100 IDs × (1 + 10 fields): each list within the limit, together over the cost of 20,000.
+      // 20 aliases × 100 IDs × (1 + 10 fields): each list well within the limit, together over the cost of 20,000.
       const fields = 'id ... on Contract { title status startDate endDate agreementTerms billingTerms reportingTerms complianceTerms visibility createdAt }';
       const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: nodes(ids: $ids) { ${fields} }`).join(' ');
       const result = await stack.graphql(`query ($ids: [ID!]!) { ${aliases} }`, { ids: manyIds(100) }, admin);
@@ -112,7 +112,7 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
       const core = stack.subgraphUrls.core;
       const ids = await postGraphQL(core, NODES, { ids: manyIds(20_000) }, await signedForCore());
       expect(ids.status).toBe(400);
-      expect(ids.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)', limit: 100 });
+      expect(ids.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)', limit: 1000 });
       const page = await postGraphQL(core, '{ contracts(first: 1000) { totalCount } }', {}, await signedForCore());
       expect(page.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contracts(first)' });
       const deep = `{ project(id: "${DEMO.projects.platform}") { ${'children { '.repeat(12)}id${' }'.repeat(12)} } }`;

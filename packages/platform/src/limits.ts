@@ -21,7 +21,7 @@ export interface OperationLimits {
   maxPageSize: number;
   /**
    * `_entities(representations:)`, which only the gateway builds: one representation per entity of a fetched list,
-   * so up to a page of pages of list items.
+   * so up to a page of pages.
    */
   maxRepresentations: number;
 }
@@ -33,15 +33,14 @@ const numberFromEnv = (env: NodeJS.ProcessEnv, name: string, fallback: number) =
 };
 
 export function operationLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): OperationLimits {
-  const maxListSize = numberFromEnv(env, 'WRK_MAX_LIST_SIZE', 100);
   return {
     maxDepth: numberFromEnv(env, 'WRK_MAX_DEPTH', 12),
     maxAliases: numberFromEnv(env, 'WRK_MAX_ALIASES', 20),
     maxTokens: numberFromEnv(env, 'WRK_MAX_TOKENS', 4000),
     maxCost: numberFromEnv(env, 'WRK_MAX_COST', 20_000),
-    maxListSize,
+    maxListSize: numberFromEnv(env, 'WRK_MAX_LIST_SIZE', 1000),
     maxPageSize: MAX_PAGE_SIZE,
-    maxRepresentations: numberFromEnv(env, 'WRK_MAX_REPRESENTATIONS', MAX_PAGE_SIZE * maxListSize),
+    maxRepresentations: numberFromEnv(env, 'WRK_MAX_REPRESENTATIONS', 100 * MAX_PAGE_SIZE),
   };
 }
 
