@@ -4,10 +4,13 @@ import { committedSupergraph } from './compose.ts';
 import { startGateway } from './server.ts';
 
 // Production shape: the gateway alone, in front of subgraphs running as their own processes.
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error('DATABASE_URL must be set: the gateway keeps its rate-limit counters in Postgres');
 const gateway = await startGateway({
   supergraphSdl: committedSupergraph(),
   subgraphUrls: ownerUrlsFromEnv(),
   keyring: serviceKeyring('gateway'),
+  databaseUrl,
   port: Number(process.env.PORT ?? 4000),
   host: process.env.HOST ?? '127.0.0.1',
 });

@@ -9,7 +9,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import { describeRequirement, forbidden, missingScopes, requirementsOf, scopeIndex, type ScopeIndex } from '@wrk/platform';
+import { forbidden, missingScopes, requirementsOf, scopeIndex, type ScopeIndex, type ScopeViolation } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -31,9 +31,9 @@ export function scopesPlugin(supergraphSdl: string): ApolloServerPlugin<GatewayC
   };
 }
 
-export function violationsIn(document: DocumentNode, schema: GraphQLSchema, index: ScopeIndex, scopes: string[]) {
+export function violationsIn(document: DocumentNode, schema: GraphQLSchema, index: ScopeIndex, scopes: string[]): ScopeViolation[] {
   const typeInfo = new TypeInfo(schema);
-  const violations = new Map<string, string>();
+  const violations = new Map<string, ScopeViolation>();
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -46,9 +46,9 @@ export function violationsIn(document: DocumentNode, schema: GraphQLSchema, inde
         const returned = typeInfo.getType() && getNamedType(typeInfo.getType()!);
         if (returned && isObjectType(returned)) requirements.push(...(index.get(returned.name) ?? []));
         const missing = missingScopes({ scopes }, requirements);
-        if (missing.length) violations.set(field, missing.map(describeRequirement).join('; '));
+        if (missing.length) violations.set(field, { field, missing });
       },
     }),
   );
-  return [...violations].map(([field, requires]) => ({ field, requires }));
+  return [...violations.values()];
 }

@@ -3,10 +3,12 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, listen, logger, type RunningServer, type ServiceKeyring } from '@wrk/platform';
+import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, operationLimits, type RunningServer, type ServiceKeyring } from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
-import { introspectionPolicy, operationLimits } from './limits.ts';
+import { introspectionPolicy } from './limits.ts';
+import { requestGuard } from './guard.ts';
+import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { SignedClaimsDataSource } from './dataSource.ts';
@@ -20,6 +22,10 @@ export interface GatewayOptions {
   keyring: ServiceKeyring;
   port?: number;
   host?: string;
+  /** Where the rate limiter keeps its counters, shared by every gateway process. */
+  databaseUrl: string;
+  /** Overrides the rate limits read from the environment. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -56,17 +62,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     allowBatchedHttpRequests: false,
     // Introspection is enabled here and restricted per caller by introspectionPolicy.
     introspection: true,
+    parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     plugins: [
       offlineExplorer(),
       requestIdHeader(),
+      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
-      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
     ],
   });
   await server.start();
-  const claimsFor = authenticator(options.subgraphUrls.identity, options.keyring);
+  const rateLimiters = postgresRateLimiters(options.databaseUrl, { ...rateLimitsFromEnv(), ...options.rateLimits });
+  const claimsOf = requestGuard(authenticator(options.subgraphUrls.identity, options.keyring), rateLimiters);
 
   const app = express();
   app.disable('x-powered-by');
@@ -80,8 +89,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(server, { context: async ({ req }) => ({ claims: await claimsFor(req.headers.authorization) }) }),
+    expressMiddleware(server, { context: async ({ req }) => ({ claims: await claimsOf(req) }) }),
   );
+  app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
   const { httpServer, port } = await listen(app, options.port ?? 0, host);
@@ -93,6 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await server.stop();
+      await rateLimiters.close();
     },
   };
 }

@@ -12,6 +12,10 @@ export interface LoadJob {
   body: string;
   connections: number;
   seconds: number;
+  /** Send at most this many requests in all, even if `seconds` have not passed (a bounded count). */
+  maxRequests?: number;
+  /** The status every answer must have (default: any 2xx); any other counts as a failure. */
+  expectedStatus?: number;
 }
 
 export interface LoadResult {
@@ -46,6 +50,7 @@ const percentile = (sorted: number[], p: number) =>
 export function runLoad(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
+    let unexpected = 0;
     const instance = autocannon({
       url: job.url,
       method: 'POST',
@@ -54,9 +59,13 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
       connections: job.connections,
       pipelining: 1,
       duration: job.seconds,
+      ...(job.maxRequests ? { maxOverallRequests: job.maxRequests } : {}),
       timeout: 10,
     });
-    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+    instance.on('response', (_client, status, _bytes, ms) => {
+      latencies.push(ms);
+      if (job.expectedStatus !== undefined && status !== job.expectedStatus) unexpected += 1;
+    });
     instance.on('error', reject);
     instance.on('done', (result) => {
       latencies.sort((a, b) => a - b);
@@ -66,7 +75,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
         p50: percentile(latencies, 50),
         p95: percentile(latencies, 95),
         p99: percentile(latencies, 99),
-        failures: result.errors + result.timeouts + result.non2xx,
+        failures: result.errors + result.timeouts + (job.expectedStatus === undefined ? result.non2xx : unexpected),
       });
     });
   });

@@ -5,7 +5,10 @@
  *  (a) a simple single-subgraph query sent straight to core (with correctly signed claims) vs through the gateway;
  *  (b) the nested cross-subgraph contracts query at list size 10 vs 100;
  *  (c) SQL statements, Prisma calls, gateway → subgraph fetches and HTTP requests per request of each;
- *  (d) the gateway's keep-alive subgraph connections vs a new connection per subgraph request.
+ *  (d) the gateway's keep-alive subgraph connections vs a new connection per subgraph request;
+ *  (e) the time to refuse `nodes(ids:)` with 20,000 IDs (over the list limit), and `{ me { id } }` latency at c=1 alone
+ *      vs while a second load process sends such oversized requests (6 connections, bounded count), in ME_ROUNDS
+ *      (default 4) interleaved rounds A B A B.
  * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 3) seconds, and the scenarios are
  * run BENCH_ROUNDS (default 3) times interleaved; medians are reported. With 2+ CPUs the stack is pinned to CPU 1
  * and the load generator to CPU 0 (BENCH_PIN=0 to leave them free); Postgres is not pinned.
@@ -17,9 +20,14 @@ import { availableParallelism, cpus } from 'node:os';
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'warn';
+// The bench is one token sending thousands of requests a second: rate limits would measure themselves.
+process.env.WRK_RATE_LIMIT_TOKEN ??= String(1_000_000_000);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ME_ROUNDS = Number(process.env.ME_ROUNDS ?? 4);
+const OVERSIZED_IDS = 20_000;
+const OVERSIZED_CONNECTIONS = 6;
 const CPUS = availableParallelism();
 const PIN = process.env.BENCH_PIN !== '0' && CPUS >= 2 && hasTaskset();
 const RESULTS_FILE = new URL('./results.md', import.meta.url);
@@ -48,6 +56,8 @@ const kind = process.env.DATABASE_URL ? 'postgres' : 'embedded';
 console.log(`Starting the stack on ${kind} Postgres…`);
 const stack = await startTestStack(kind);
 const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
+// A second load generator: the oversized requests sent while `{ me { id } }` is measured.
+const attacker = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
 
 try {
   const fixture = await seedBenchFixture(stack.databaseUrl, 100);
@@ -112,6 +122,7 @@ try {
   if (PIN) {
     pin(process.pid, 1);
     pin(loader.pid!, 0);
+    pin(attacker.pid!, 0);
   }
   const load = (job: LoadJob) => ask(loader, job);
 
@@ -173,6 +184,52 @@ try {
     `| Keep-alive on ÷ off, nested n=10, RPS at c=32 | ${x(ratio('nested10', 'nested10NoKA', 'c32', 'rps'))} |`,
     `| Keep-alive on ÷ off, nested n=10, p50 at c=1 | ${x(ratio('nested10', 'nested10NoKA', 'c1', 'p50'))} |`,
   ];
+  // (e) Oversized requests: refused before any work, and no slower for everyone else while they arrive.
+  const oversized = JSON.stringify({
+    query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+    variables: { ids: Array.from({ length: OVERSIZED_IDS }, (_, i) => `ctr_${String(i).padStart(20, '0')}`) },
+  });
+  const meJob = async (): Promise<LoadJob> => ({ url: stack.gatewayUrl, headers: await viaGateway(), body: JSON.stringify({ query: '{ me { id } }' }), connections: 1, seconds: SECONDS });
+  const oversizedJob = async (connections: number, maxRequests: number): Promise<LoadJob> => ({
+    url: stack.gatewayUrl, headers: await viaGateway(), body: oversized, connections, seconds: SECONDS, maxRequests, expectedStatus: 400,
+  });
+  const refusals: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) refusals.push(await load(await oversizedJob(1, 2_000)));
+  const alone: LoadResult[] = [];
+  const underAttack: LoadResult[] = [];
+  const attacks: LoadResult[] = [];
+  for (let round = 0; round < ME_ROUNDS; round++) {
+    alone.push(await load(await meJob()));
+    await idle();
+    const [measured, attack] = await Promise.all([load(await meJob()), ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 2_000))]);
+    underAttack.push(measured);
+    attacks.push(attack);
+    await idle();
+    process.stdout.write(`\r${round + 1}/${ME_ROUNDS} me rounds done`);
+  }
+  process.stdout.write('\n');
+  for (const result of [...refusals, ...alone, ...underAttack, ...attacks]) {
+    if (result.failures) throw new Error(`oversized scenario: ${result.failures} unexpected answers`);
+  }
+  const p50s = (results: LoadResult[]) => results.map((r) => r.p50);
+  const range = (values: number[]) => `${ms(Math.min(...values))}–${ms(Math.max(...values))}`;
+  const oversizedReport = [
+    `## Oversized requests: \`nodes(ids:)\` with ${OVERSIZED_IDS.toLocaleString('en')} IDs`,
+    '',
+    `Refusal (400 BAD_USER_INPUT, list limit), c=1, ${ROUNDS} rounds of ${SECONDS} s: p50 ${ms(median(refusals.map((r) => r.p50)))} ms, ` +
+      `p99 ${ms(median(refusals.map((r) => r.p99)))} ms (per round p50 ${refusals.map((r) => ms(r.p50)).join('/')}).`,
+    '',
+    `\`{ me { id } }\` through the gateway at c=1, ${ME_ROUNDS} interleaved rounds (A B A B …) of ${SECONDS} s; B with a second load ` +
+      `process sending the oversized request on ${OVERSIZED_CONNECTIONS} connections at the same time (at most 2,000 per round, loopback).`,
+    '',
+    '| `{ me { id } }` | p50 (median of rounds) | p50 min–max | p99 (median) | RPS (median) | oversized requests refused meanwhile (median) | their p50 |',
+    '|---|---|---|---|---|---|---|',
+    `| A: alone | ${ms(median(p50s(alone)))} | ${range(p50s(alone))} | ${ms(median(alone.map((r) => r.p99)))} | ${Math.round(median(alone.map((r) => r.rps)))} | — | — |`,
+    `| B: with oversized requests | ${ms(median(p50s(underAttack)))} | ${range(p50s(underAttack))} | ${ms(median(underAttack.map((r) => r.p99)))} | ${Math.round(median(underAttack.map((r) => r.rps)))} | ${Math.round(median(attacks.map((r) => r.requests)))} | ${ms(median(p50s(attacks)))} |`,
+    '',
+    `Per-round p50 (ms): A ${p50s(alone).map(ms).join('/')}; B ${p50s(underAttack).map(ms).join('/')}.`,
+  ];
+
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const report = [
     `# pnpm bench — ${new Date().toISOString()}`,
@@ -195,6 +252,8 @@ try {
     `Per-round c=32 RPS: ${scenarios.map((s) => `${s.key} ${samples[s.key]!.c32.map((r) => Math.round(r.rps)).join('/')}`).join('; ')}.`,
     `Per-round c=1 p50 (ms): ${scenarios.map((s) => `${s.key} ${samples[s.key]!.c1.map((r) => ms(r.p50)).join('/')}`).join('; ')}.`,
     '',
+    ...oversizedReport,
+    '',
     `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
   ].join('\n');
@@ -204,6 +263,7 @@ try {
 } finally {
   await idle();
   loader.disconnect();
+  attacker.disconnect();
   await stack.stop();
 }
 

@@ -28,8 +28,9 @@ type Principal =
   | 'direct';
 
 const AUTHENTICATED: Principal[] = ['admin', 'staff', 'restricted', 'agentRead', 'agentWrite'];
-const REFUSED: Principal[] = ['expired', 'revoked', 'forged', 'direct'];
-const PRINCIPALS: Principal[] = ['anonymous', ...AUTHENTICATED, ...REFUSED];
+/** Refused with 401 before any operation runs: no token, a token that is no longer (or never was) valid, no gateway. */
+const REFUSED: Principal[] = ['anonymous', 'expired', 'revoked', 'forged', 'direct'];
+const PRINCIPALS: Principal[] = [...AUTHENTICATED, ...REFUSED];
 
 const AGENT_READ_SCOPES = ['identity:read', 'core:read', 'files:read', 'agents:read'];
 const AGENT_WRITE_SCOPES = ['core:read', 'core:write', 'files:read', 'files:write', 'agents:read', 'agents:write'];

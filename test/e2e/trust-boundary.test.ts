@@ -131,7 +131,7 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
       });
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
       const tapped: Record<SubgraphName, string> = { ...stack.subgraphUrls, core: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql` };
-      gateway = await startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls: tapped, keyring: stack.keyrings.gateway });
+      gateway = await startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls: tapped, keyring: stack.keyrings.gateway, databaseUrl: stack.databaseUrl });
     });
     afterAll(async () => {
       await gateway?.stop();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLAIMS_HEADER, signClaims, type Claims } from '@wrk/platform';
 import type { SubgraphName } from '@wrk/catalog';
-import { startStack, type Stack } from '@wrk/stack';
+import { startStack, type Stack, type StackOptions } from '@wrk/stack';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';
@@ -51,10 +51,10 @@ export async function postGraphQL<Data>(
 }
 
 /** The whole stack over real HTTP on a fresh database of the given kind, seeded with the demo organisation. */
-export async function startTestStack(kind: TestDatabase['kind']): Promise<TestStack> {
+export async function startTestStack(kind: TestDatabase['kind'], options: Pick<StackOptions, 'rateLimits'> = {}): Promise<TestStack> {
   const database = await freshDatabase(kind);
   // Each stack generates its own keys, as a fresh checkout does on its first start.
-  const stack = await startStack({ databaseUrl: database.url, keysDir: await mkdtemp(join(tmpdir(), 'wrk-e2e-keys-')) });
+  const stack = await startStack({ ...options, databaseUrl: database.url, keysDir: await mkdtemp(join(tmpdir(), 'wrk-e2e-keys-')) });
   const identityDb = createIdentityDb(database.url);
   return {
     ...stack,

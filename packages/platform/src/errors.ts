@@ -10,6 +10,10 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The HTTP request itself is malformed (e.g. its body is not JSON). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -29,6 +33,28 @@ export const invalidId = (id: string, expected?: string) =>
 
 export const notFound = (id: string, extensions: Record<string, unknown> = {}) =>
   graphQLError(ErrorCode.NOT_FOUND, `No entity with ID "${id}"`, { id, ...extensions });
+
+/**
+ * An error answered with this HTTP status and headers. Apollo Server reads `extensions.http.headers` as a Map (and
+ * drops `http` from the response); graphql-yoga's typings, loaded with the explorer, declare it a record.
+ */
+export function httpError(
+  code: ErrorCode,
+  message: string,
+  http: { status: number; headers?: Record<string, string> },
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  const all: Record<string, unknown> = {
+    code,
+    ...extensions,
+    http: { status: http.status, headers: new Map(Object.entries(http.headers ?? {})) },
+  };
+  return new GraphQLError(message, { extensions: all });
+}
+
+/** An operation asking for more work than the limits allow: refused with 400 before any work. */
+export const limitExceeded = (message: string, extensions: Record<string, unknown> = {}) =>
+  httpError(ErrorCode.BAD_USER_INPUT, message, { status: 400 }, extensions);
 
 export const unauthenticated = (message: string) =>
   graphQLError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });

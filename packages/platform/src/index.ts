@@ -14,3 +14,7 @@ export * from './scopes.ts';
 export * from './serviceKeys.ts';
 export * from './replayGuard.ts';
 export * from './validation.ts';
+export * from './cost.ts';
+export * from './http.ts';
+export * from './limits.ts';
+export * from './suggestions.ts';

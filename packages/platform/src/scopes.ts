@@ -7,7 +7,7 @@ import {
   type GraphQLFieldResolver,
 } from 'graphql';
 import type { Claims } from './claims.ts';
-import { ErrorCode } from './errors.ts';
+import { ErrorCode, httpError } from './errors.ts';
 
 /** `@scopes(anyOf: [["core:read"], ["admin"]])`: satisfied when the caller holds every scope of one inner list. */
 export type ScopeRequirement = string[][];
@@ -63,10 +63,24 @@ export function missingScopes(claims: Pick<Claims, 'scopes'>, requirements: Scop
 export const describeRequirement = (requirement: ScopeRequirement) =>
   requirement.map((all) => all.join(' + ')).join(' or ');
 
-export function forbidden(fields: { field: string; requires: string }[]): GraphQLError {
-  return new GraphQLError(
-    `Not allowed: ${fields.map((f) => `${f.field} (requires ${f.requires})`).join(', ')}`,
-    { extensions: { code: ErrorCode.FORBIDDEN, fields: fields.map((f) => f.field), http: { status: 403 } } },
+export interface ScopeViolation {
+  field: string;
+  missing: ScopeRequirement[];
+}
+
+/**
+ * FORBIDDEN (403) for a caller whose token lacks scopes: names each missing scope once (`extensions.scopes`, and the
+ * RFC 6750 `insufficient_scope` challenge) and each field that needs one (`extensions.fields`).
+ */
+export function forbidden(violations: ScopeViolation[]): GraphQLError {
+  const scopes = [...new Set(violations.flatMap((v) => v.missing.map(describeRequirement)))];
+  const fields = [...new Set(violations.map((v) => v.field))];
+  const named = [...new Set(violations.flatMap((v) => v.missing.flat(2)))];
+  return httpError(
+    ErrorCode.FORBIDDEN,
+    `Not allowed: requires ${scopes.join(', ')} (for ${fields.join(', ')})`,
+    { status: 403, headers: { 'www-authenticate': `Bearer realm="wrk", error="insufficient_scope", scope="${named.join(' ')}"` } },
+    { fields, scopes },
   );
 }
 
@@ -81,7 +95,7 @@ export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, r
   const wrapped: ResolverMap = { ...resolvers };
   const check = (typeName: string, fieldName: string, context: { claims: Claims }) => {
     const missing = missingScopes(context.claims, requirementsOf(index, typeName, fieldName));
-    if (missing.length) throw forbidden([{ field: `${typeName}.${fieldName}`, requires: missing.map(describeRequirement).join('; ') }]);
+    if (missing.length) throw forbidden([{ field: `${typeName}.${fieldName}`, missing }]);
   };
   for (const definition of typeDefs.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;

@@ -16,6 +16,9 @@ import type { ReplayGuard } from './replayGuard.ts';
 import type { ServiceKeyring } from './serviceKeys.ts';
 import { enforceScopes } from './scopes.ts';
 import { logger } from './logger.ts';
+import { httpErrors } from './http.ts';
+import { operationLimits } from './limits.ts';
+import { hideSchemaSuggestions } from './suggestions.ts';
 
 export interface SubgraphDefinition<TContext extends RequestContext = RequestContext> {
   name: string;
@@ -107,12 +110,22 @@ function contextOf<TContext extends RequestContext>(def: SubgraphDefinition<TCon
 /** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
 export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
   if (keyring.service !== def.name) throw new Error(`the ${def.name} subgraph was given the keys of ${keyring.service}`);
+  // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
+  const limits = operationLimits();
   const server = new ApolloServer<TContext>({
     schema: buildSchema(def as unknown as SubgraphDefinition),
     formatError,
     includeStacktraceInErrorResponses: false,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), signedOperationPolicy<TContext>(def.replayGuard), ...(def.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      signedOperationPolicy<TContext>(def.replayGuard),
+      ...(limits.plugins as ApolloServerPlugin<TContext>[]),
+      hideSchemaSuggestions<TContext>(),
+      ...(def.plugins ?? []),
+    ],
   });
   await server.start();
   const app = express();
@@ -132,6 +145,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
       context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body as SignedBody)),
     }),
   );
+  app.use(httpErrors);
   return { app, server };
 }
 

@@ -8,6 +8,7 @@ import type { OwnerUrls } from '@wrk/catalog/owners';
 import { serviceKeyring, type ServiceName } from '@wrk/catalog/keys';
 import { committedSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
+import type { RateLimits } from '@wrk/gateway/rateLimit';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
 import { seedIdentity } from '@wrk/subgraph-identity/seed';
@@ -35,6 +36,8 @@ export interface StackOptions {
   worker?: boolean;
   /** The services' keys (see README, "Who may see and do what"); default WRK_KEYS_DIR, else `.data/keys`. */
   keysDir?: string;
+  /** Overrides the gateway's rate limits (WRK_RATE_LIMIT_*). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface Stack {
@@ -99,7 +102,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
   const gateway = await start(
-    startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls, keyring: keyrings.gateway, port: options.gatewayPort ?? 0, host }),
+    startGateway({
+      supergraphSdl: committedSupergraph(),
+      subgraphUrls,
+      keyring: keyrings.gateway,
+      port: options.gatewayPort ?? 0,
+      host,
+      databaseUrl,
+      rateLimits: options.rateLimits,
+    }),
   );
   const worker = await starting;
 

@@ -1,0 +1,34 @@
+import type { ErrorRequestHandler } from 'express';
+import { ErrorCode } from './errors.ts';
+import { logger } from './logger.ts';
+
+/** The body of a refusal made before GraphQL runs: shaped as a GraphQL response, so clients read one format. */
+export const graphQLErrorBody = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+interface HttpErrorLike {
+  status?: unknown;
+  type?: unknown;
+}
+
+const statusOf = (error: HttpErrorLike) =>
+  typeof error.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+
+function describe(error: HttpErrorLike, status: number): { code: ErrorCode; message: string } {
+  if (status === 413) return { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is larger than allowed' };
+  if (error.type === 'entity.parse.failed') return { code: ErrorCode.BAD_REQUEST, message: 'The request body is not valid JSON' };
+  if (status < 500) return { code: ErrorCode.BAD_REQUEST, message: 'The request body could not be read' };
+  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+}
+
+/**
+ * The last error handler of every app (gateway and subgraphs): body-parser's refusals (malformed JSON, too large,
+ * unsupported encoding) and anything else that reaches Express answer GraphQL-shaped JSON with a stable code,
+ * never Express's HTML page with its stack trace and file paths.
+ */
+export const httpErrors: ErrorRequestHandler = (error: HttpErrorLike, _request, response, next) => {
+  if (response.headersSent) return next(error);
+  const status = statusOf(error);
+  const { code, message } = describe(error, status);
+  if (status >= 500) logger.error({ err: error }, 'unexpected error');
+  response.status(status).json(graphQLErrorBody(code, message));
+};
