@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, httpError, type Claims } from '@wrk/platform';
 import type { GatewayRateLimiters } from './rateLimit.ts';
+import type { Authenticator } from './auth.ts';
 
 const REALM = 'wrk';
 
@@ -23,28 +25,50 @@ const isUnauthenticated = (error: unknown): error is GraphQLError =>
   error instanceof GraphQLError && error.extensions.code === ErrorCode.UNAUTHENTICATED;
 
 /**
- * Who is calling, for every GraphQL request (the explorer page is served before this runs): a caller without a
- * valid token is refused with 401 and a Bearer challenge, counted against their address; a valid token is counted
- * against itself. Over either limit: 429 with Retry-After.
+ * Who is calling, for every GraphQL request: a caller without a valid token is refused with 401 and a Bearer challenge,
+ * counted against their address; a valid token is counted against itself — after its signature is checked, before its
+ * session is looked up, so a flood from one token costs a signature check each. Over either limit: 429 with Retry-After.
  */
-export function requestGuard(claimsFor: (authorization: string | undefined) => Promise<Claims>, limiters: GatewayRateLimiters) {
+export function requestGuard(authenticator: Authenticator, limiters: GatewayRateLimiters) {
   const refuse = async (request: IncomingMessage, error: GraphQLError): Promise<never> => {
     const wait = await limiters.address.consume(request.socket.remoteAddress ?? 'unknown');
     throw wait ? rateLimited(wait) : error;
+  };
+  const invalid = (request: IncomingMessage) => (error: unknown) => {
+    if (!isUnauthenticated(error)) throw error;
+    return refuse(request, unauthorized(error.message, `Bearer realm="${REALM}", error="invalid_token", error_description="${quotable(error.message)}"`));
   };
 
   return async function claimsOf(request: IncomingMessage): Promise<Claims> {
     const authorization = request.headers.authorization;
     if (!authorization) return refuse(request, unauthorized('A bearer token is required', `Bearer realm="${REALM}"`));
-    const claims = await claimsFor(authorization).catch((error: unknown) => {
-      if (!isUnauthenticated(error)) throw error;
-      return refuse(
-        request,
-        unauthorized(error.message, `Bearer realm="${REALM}", error="invalid_token", error_description="${quotable(error.message)}"`),
-      );
-    });
-    const wait = await limiters.token.consume(claims.tokenId ?? claims.sub ?? claims.requestId);
+    const bearer = await authenticator.verify(authorization).catch(invalid(request));
+    const wait = await limiters.token.consume(bearer.tokenId);
     if (wait) throw rateLimited(wait);
-    return claims;
+    return authenticator.session(bearer).catch(invalid(request));
+  };
+}
+
+/** The refusal of a request as a GraphQL-shaped answer, with the status and headers the error carries. */
+function sendRefusal(response: Response, error: GraphQLError): void {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+  for (const [name, value] of http?.headers ?? []) response.setHeader(name, value);
+  response.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
+}
+
+/**
+ * Runs the guard before the body is read and parsed: a request refused for its token or its rate costs no JSON
+ * parsing, however large its body. The explorer page (a GET without a query) is served to anyone.
+ */
+export function guardRequests(claimsOf: (request: IncomingMessage) => Promise<Claims>): RequestHandler {
+  return (request, response, next) => {
+    if (request.method === 'GET' && !new URL(request.url, 'http://gateway').searchParams.has('query')) return next();
+    claimsOf(request).then(
+      (claims) => {
+        response.locals.claims = claims;
+        next();
+      },
+      (error: unknown) => (error instanceof GraphQLError && error.extensions.http ? sendRefusal(response, error) : next(error)),
+    );
   };
 }

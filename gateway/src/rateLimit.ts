@@ -79,6 +79,8 @@ export function postgresRateLimiters(databaseUrl: string, limits: RateLimits): G
         keyPrefix,
         points,
         duration,
+        // A key over its limit is refused from memory until its window ends: a flood costs no database round trip.
+        inMemoryBlockOnConsumed: points,
         insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
       }),
       points,

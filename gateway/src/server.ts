@@ -3,16 +3,22 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, operationLimits, type RunningServer, type ServiceKeyring } from '@wrk/platform';
+import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, operationLimits, type Claims, type RunningServer, type ServiceKeyring } from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
-import { requestGuard } from './guard.ts';
+import { guardRequests, requestGuard } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { SignedClaimsDataSource } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
+
+/**
+ * The largest request body: ample for any operation a client writes (the largest list argument, 1000 IDs, is ~25 kB),
+ * and a body beyond it is refused (413) from its Content-Length, before it is read or parsed.
+ */
+const MAX_BODY = process.env.WRK_MAX_BODY ?? '256kb';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -88,8 +94,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(server, { context: async ({ req }) => ({ claims: await claimsOf(req) }) }),
+    guardRequests(claimsOf),
+    express.json({ limit: MAX_BODY }),
+    expressMiddleware(server, { context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }) }),
   );
   app.use(httpErrors);
 

@@ -47,6 +47,9 @@ const { startTestStack } = await import('../support/stack.ts');
 const { CONTRACTS_QUERY, idle, requestsReceived, seedBenchFixture, workOf } = await import('./fixture.ts');
 const { subgraphKeepAlive } = await import('@wrk/gateway/dataSource');
 const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
+const { startGateway } = await import('@wrk/gateway/server');
+const { committedSupergraph } = await import('@wrk/gateway/compose');
+const { rateLimitsFromEnv } = await import('@wrk/gateway/rateLimit');
 type LoadJob = import('./load.ts').LoadJob;
 type LoadResult = import('./load.ts').LoadResult;
 type Work = import('./fixture.ts').Work;
@@ -189,25 +192,43 @@ try {
     query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }',
     variables: { ids: Array.from({ length: OVERSIZED_IDS }, (_, i) => `ctr_${String(i).padStart(20, '0')}`) },
   });
-  const meJob = async (): Promise<LoadJob> => ({ url: stack.gatewayUrl, headers: await viaGateway(), body: JSON.stringify({ query: '{ me { id } }' }), connections: 1, seconds: SECONDS });
-  const oversizedJob = async (connections: number, maxRequests: number): Promise<LoadJob> => ({
-    url: stack.gatewayUrl, headers: await viaGateway(), body: oversized, connections, seconds: SECONDS, maxRequests, expectedStatus: 400,
+  // A gateway with the default rate limits (the stack's own has them off for the scenarios above), and two callers:
+  // one asking `me` at a steady rate within its token's limit, one flooding with its own token.
+  const guarded = await startGateway({
+    supergraphSdl: committedSupergraph(),
+    subgraphUrls: stack.subgraphUrls,
+    keyring: stack.keyrings.gateway,
+    databaseUrl: stack.databaseUrl,
+    rateLimits: rateLimitsFromEnv({}),
+  });
+  const ME_RATE = 15;
+  const meToken = await stack.token('staff@wrk.demo');
+  const meJob = async (): Promise<LoadJob> => ({
+    url: guarded.url, headers: { 'content-type': 'application/json', ...stack.as(meToken) }, body: JSON.stringify({ query: '{ me { id } }' }),
+    connections: 1, seconds: SECONDS, rate: ME_RATE,
+  });
+  // Refused whatever it reaches first: the body limit (413), the list limit (400), the flooding token's rate (429).
+  const oversizedJob = async (connections: number, maxRequests: number, token: string): Promise<LoadJob> => ({
+    url: guarded.url, headers: { 'content-type': 'application/json', ...stack.as(token) }, body: oversized, connections, seconds: SECONDS, maxRequests,
+    expectedStatuses: [400, 413, 429],
   });
   const refusals: LoadResult[] = [];
-  for (let round = 0; round < ROUNDS; round++) refusals.push(await load(await oversizedJob(1, 2_000)));
+  for (let round = 0; round < ROUNDS; round++) refusals.push(await load(await oversizedJob(1, 2_000, await stack.token('admin@wrk.demo'))));
+  const flooder = await stack.token('admin@wrk.demo');
   const alone: LoadResult[] = [];
   const underAttack: LoadResult[] = [];
   const attacks: LoadResult[] = [];
   for (let round = 0; round < ME_ROUNDS; round++) {
     alone.push(await load(await meJob()));
     await idle();
-    const [measured, attack] = await Promise.all([load(await meJob()), ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 2_000))]);
+    const [measured, attack] = await Promise.all([load(await meJob()), ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 2_000, flooder))]);
     underAttack.push(measured);
     attacks.push(attack);
     await idle();
     process.stdout.write(`\r${round + 1}/${ME_ROUNDS} me rounds done`);
   }
   process.stdout.write('\n');
+  await guarded.stop();
   for (const result of [...refusals, ...alone, ...underAttack, ...attacks]) {
     if (result.failures) throw new Error(`oversized scenario: ${result.failures} unexpected answers`);
   }
@@ -216,11 +237,12 @@ try {
   const oversizedReport = [
     `## Oversized requests: \`nodes(ids:)\` with ${OVERSIZED_IDS.toLocaleString('en')} IDs`,
     '',
-    `Refusal (400 BAD_USER_INPUT, list limit), c=1, ${ROUNDS} rounds of ${SECONDS} s: p50 ${ms(median(refusals.map((r) => r.p50)))} ms, ` +
+    `Refusal (413: the body is over the gateway's limit, refused from its Content-Length; 429 once the token's rate is spent), c=1, ${ROUNDS} rounds of ${SECONDS} s: p50 ${ms(median(refusals.map((r) => r.p50)))} ms, ` +
       `p99 ${ms(median(refusals.map((r) => r.p99)))} ms (per round p50 ${refusals.map((r) => ms(r.p50)).join('/')}).`,
     '',
-    `\`{ me { id } }\` through the gateway at c=1, ${ME_ROUNDS} interleaved rounds (A B A B …) of ${SECONDS} s; B with a second load ` +
-      `process sending the oversized request on ${OVERSIZED_CONNECTIONS} connections at the same time (at most 2,000 per round, loopback).`,
+    `\`{ me { id } }\` through a gateway with the default rate limits, ${ME_RATE} requests a second (one token, within its limit), ` +
+      `${ME_ROUNDS} interleaved rounds (A B A B …) of ${SECONDS} s; B with a second load process sending the oversized request with another ` +
+      `token on ${OVERSIZED_CONNECTIONS} connections at the same time (at most 2,000 per round, loopback).`,
     '',
     '| `{ me { id } }` | p50 (median of rounds) | p50 min–max | p99 (median) | RPS (median) | oversized requests refused meanwhile (median) | their p50 |',
     '|---|---|---|---|---|---|---|',

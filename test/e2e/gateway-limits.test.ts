@@ -60,13 +60,16 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
       expect(result.errors?.[0]?.message).toMatch(/more th\w+ 4000 tokens/);
     });
 
-    it('refuses nodes(ids:) with 20,000 IDs in variables, before any work, as BAD_USER_INPUT', async () => {
+    it('refuses nodes(ids:) with 20,000 IDs in variables, before any work: over the body limit (413), else over the list limit (400)', async () => {
       const result = await stack.graphql(NODES, { ids: manyIds(20_000) }, admin);
-      expect(result.status).toBe(400);
+      expect(result.status).toBe(413);
       expect(result.data ?? null).toBeNull();
-      expect(result.errors).toHaveLength(1);
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)', limit: 1000, size: 20_000 });
-      expect(result.errors?.[0]?.message).toBe('nodes(ids): at most 1000 items, got 20000');
+      expect(result.errors).toEqual([{ message: 'The request body is larger than allowed', extensions: { code: 'PAYLOAD_TOO_LARGE' } }]);
+      const fits = await stack.graphql(NODES, { ids: manyIds(5_000) }, admin);
+      expect(fits.status).toBe(400);
+      expect(fits.errors).toHaveLength(1);
+      expect(fits.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)', limit: 1000, size: 5_000 });
+      expect(fits.errors?.[0]?.message).toBe('nodes(ids): at most 1000 items, got 5000');
     });
 
     it('holds every list argument to the limit, literal or variable, at any depth of an input, and lets the limit itself through', async () => {
@@ -245,6 +248,13 @@ describe(`rate limits (${kind} Postgres)`, () => {
     expect(body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(body.data ?? null).toBeNull();
     expect((await me(stack.as(await stack.token('admin@wrk.demo')))).status).toBe(200);
+  });
+
+  it('refuses a token over its limit before reading its body: no parsing, however large or malformed', async () => {
+    const token = stack.as(await stack.token('staff@wrk.demo', { agent: 'flooder', scopes: ['identity:read'] }));
+    for (let i = 0; i < PER_TOKEN; i++) expect((await me(token)).status).toBe(200);
+    expect((await post(stack.gatewayUrl, '{ not json', token)).status).toBe(429);
+    expect((await post(stack.gatewayUrl, JSON.stringify({ query: NODES, variables: { ids: manyIds(20_000) } }), token)).status).toBe(429);
   });
 
   it('counts requests without a valid token against the address, not valid tokens from the same address', async () => {
