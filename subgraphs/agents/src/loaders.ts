@@ -96,13 +96,14 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
      */
     async knowledgeFacts(args: ConnectionArgs, subjectId?: string | null) {
       const where = { AND: [visible.fact, subjectId ? { subjectId } : {}] };
-      if (everything) return listPage(db.knowledgeFact, args, where);
+      const list = { list: 'Query.knowledgeFacts', args: { ...args, subjectId } };
+      if (everything) return listPage(db.knowledgeFact, { ...list, where });
       const subjects = subjectId
         ? [subjectId]
         : (await db.knowledgeFact.groupBy({ by: ['subjectId'], where })).map((group) => group.subjectId);
       const shown = await Promise.all(subjects.map((subject) => subjectVisible(subject)));
       const visibleSubjects = subjects.filter((_, index) => shown[index]);
-      return listPage(db.knowledgeFact, args, { AND: [where, { subjectId: { in: visibleSubjects } }] });
+      return listPage(db.knowledgeFact, { ...list, where: { AND: [where, { subjectId: { in: visibleSubjects } }] } });
     },
   };
 }

@@ -16,7 +16,11 @@ export const AgentApprovalQueries: QueryResolvers = {
   agentApproval: async (_, { id }, ctx) =>
     found(await ctx.loaders.agentApproval.load(expectIdOf('AgentApproval', id)), id),
   agentApprovals: (_, args, ctx) =>
-    listPage(ctx.db.agentApproval, args, { AND: [ctx.loaders.visible.ofRun, args.status ? { status: args.status } : {}] }),
+    listPage(ctx.db.agentApproval, {
+      list: 'Query.agentApprovals',
+      args,
+      where: { AND: [ctx.loaders.visible.ofRun, args.status ? { status: args.status } : {}] },
+    }),
 };
 
 export const AgentApprovalMutations: MutationResolvers = {

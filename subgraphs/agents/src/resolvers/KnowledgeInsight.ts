@@ -16,8 +16,10 @@ export const KnowledgeInsightQueries: QueryResolvers = {
   knowledgeInsight: async (_, { id }, ctx) =>
     found(await ctx.loaders.knowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
   knowledgeInsights: (_, args, ctx) =>
-    listPage(ctx.db.knowledgeInsight, args, {
-      AND: [ctx.loaders.visible.ofRun, args.reviewState ? { reviewState: args.reviewState } : {}],
+    listPage(ctx.db.knowledgeInsight, {
+      list: 'Query.knowledgeInsights',
+      args,
+      where: { AND: [ctx.loaders.visible.ofRun, args.reviewState ? { reviewState: args.reviewState } : {}] },
     }),
 };
 

@@ -23,7 +23,11 @@ export const EntityLinkQueries: QueryResolvers = {
     return found(link && (await visibleLinks([link], ctx))[0], id);
   },
   entityLinks: (_, args, ctx) =>
-    listPage(ctx.db.entityLink, args, { ...ctx.loaders.visible.links, ...(args.linkType ? { linkType: args.linkType } : {}) }),
+    listPage(ctx.db.entityLink, {
+      list: 'Query.entityLinks',
+      args,
+      where: { ...ctx.loaders.visible.links, ...(args.linkType ? { linkType: args.linkType } : {}) },
+    }),
 };
 
 /** The linkable entity an argument names, checked to exist (at its owner) before a link may point at it. */

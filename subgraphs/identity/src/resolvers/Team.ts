@@ -11,7 +11,8 @@ export const Team: TeamResolvers = {
 
 export const TeamQueries: QueryResolvers = {
   team: async (_, { id }, ctx) => found(await ctx.loaders.team.load(expectIdOf('Team', id)), id),
-  teams: (_, args, ctx) => listPage(ctx.db.team, args, {}, [{ name: 'asc' }]),
+  teams: (_, args, ctx) =>
+    listPage(ctx.db.team, { list: 'Query.teams', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 
 function slug(value: string): string {
