@@ -39,8 +39,18 @@ export function loadTypeDefs(schemaFile: URL | string): DocumentNode {
   return parse(readFileSync(schemaFile, 'utf8'));
 }
 
-/** Masks unexpected errors: clients see stable codes, never stack traces or SQL. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+/** Extensions that describe the inside: the gateway's report of a failed subgraph fetch (URL, status, body), stacks. */
+const INTERNAL_EXTENSIONS = new Set(['response', 'exception', 'stacktrace']);
+
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions;
+  if (!extensions || !Object.keys(extensions).some((key) => INTERNAL_EXTENSIONS.has(key))) return formatted;
+  return { ...formatted, extensions: Object.fromEntries(Object.entries(extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key))) };
+}
+
+/** Masks unexpected errors: clients see stable codes, never stack traces, SQL or internal URLs. */
+export function formatError(received: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const formatted = withoutInternals(received);
   const original = unwrapResolverError(error);
   if (original instanceof GraphQLError && original.extensions?.code && original.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return formatted;
