@@ -32,11 +32,12 @@ const relate = (admin: Caller, relation: string, fromId: string, toId: string, r
 const link = (admin: Caller, from: string, to: string) =>
   create(admin, `mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "hidden_end") { id } }`, { from, to });
 
-async function auditEntries(admin: Caller, ids: string[]): Promise<string[]> {
-  const entries: string[] = [];
-  for (const entity of ids) {
+/** The audit entries of each entity, named `auditOf:<name>:<n>`. */
+async function auditEntries(admin: Caller, entities: Record<string, string>): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {};
+  for (const [name, entity] of Object.entries(entities)) {
     const result = await admin<{ auditLog: { id: string }[] }>(`query ($entity: ID!) { auditLog(entity: $entity, first: 100) { id } }`, { entity });
-    entries.push(...(result.data?.auditLog ?? []).map((entry) => entry.id));
+    (result.data?.auditLog ?? []).forEach((entry, index) => (entries[`auditOf:${name}:${index}`] = entry.id));
   }
   return entries;
 }
@@ -136,8 +137,7 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
     insight,
     ...links,
   };
-  const entries = await auditEntries(admin, Object.values(hiddenFromStaff).filter((id) => !id.startsWith('lnk_')));
-  entries.forEach((entry, index) => (hiddenFromStaff[`auditEntry${index}`] = entry));
+  Object.assign(hiddenFromStaff, await auditEntries(admin, Object.fromEntries(Object.entries(hiddenFromStaff).filter(([, id]) => !id.startsWith('lnk_')))));
   return {
     hidden: { ...hiddenFromStaff, demoContract: contracts.northwindSow, demoMeeting: meetings.board },
     hiddenFromStaff,
