@@ -1,6 +1,7 @@
 export * from './audit.ts';
 export * from './claims.ts';
 export * from './context.ts';
+export * from './cursorKey.ts';
 export * from './db.ts';
 export * from './errors.ts';
 export * from './ids.ts';

@@ -60,6 +60,10 @@ export function missingScopes(claims: Pick<Claims, 'scopes'>, requirements: Scop
   return requirements.filter((requirement) => !satisfies(claims.scopes, requirement));
 }
 
+/** Whether the caller may read entities of a type at all (the type's own `@scopes`). */
+export const mayReadType = (index: ScopeIndex, claims: Pick<Claims, 'scopes'>, typeName: string): boolean =>
+  missingScopes(claims, index.get(typeName) ?? []).length === 0;
+
 export const describeRequirement = (requirement: ScopeRequirement) =>
   requirement.map((all) => all.join(' + ')).join(' or ');
 
@@ -84,6 +88,14 @@ export function forbidden(violations: ScopeViolation[]): GraphQLError {
   );
 }
 
+/**
+ * FORBIDDEN for one field inside a subgraph: an error of that field in a normal (200) response. An HTTP 403 from a
+ * subgraph would make the gateway fail the whole fetch and report it with the subgraph's URL.
+ */
+function forbiddenField(field: string, requires: string): GraphQLError {
+  return new GraphQLError(`Not allowed: ${field} (requires ${requires})`, { extensions: { code: ErrorCode.FORBIDDEN, fields: [field] } });
+}
+
 type ResolverMap = Record<string, Record<string, unknown> | unknown>;
 
 /**
@@ -95,7 +107,7 @@ export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, r
   const wrapped: ResolverMap = { ...resolvers };
   const check = (typeName: string, fieldName: string, context: { claims: Claims }) => {
     const missing = missingScopes(context.claims, requirementsOf(index, typeName, fieldName));
-    if (missing.length) throw forbidden([{ field: `${typeName}.${fieldName}`, missing }]);
+    if (missing.length) throw forbiddenField(`${typeName}.${fieldName}`, missing.map(describeRequirement).join('; '));
   };
   for (const definition of typeDefs.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;

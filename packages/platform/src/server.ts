@@ -13,7 +13,8 @@ import { CLAIMS_HEADER, signDelegated, SignatureError, verifySignedRequest, type
 import { requestContextFromClaims, type RequestContext } from './context.ts';
 import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
 import type { ReplayGuard } from './replayGuard.ts';
-import type { ServiceKeyring } from './serviceKeys.ts';
+import { derivedSecret, type ServiceKeyring } from './serviceKeys.ts';
+import { setCursorKey } from './cursorKey.ts';
 import { enforceScopes } from './scopes.ts';
 import { logger } from './logger.ts';
 import { httpErrors } from './http.ts';
@@ -46,8 +47,18 @@ export function loadTypeDefs(schemaFile: URL | string): DocumentNode {
   return parse(readFileSync(schemaFile, 'utf8'));
 }
 
-/** Masks unexpected errors: clients see stable codes, never stack traces or SQL. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+/** Extensions that describe the inside: the gateway's report of a failed subgraph fetch (URL, status, body), stacks. */
+const INTERNAL_EXTENSIONS = new Set(['response', 'exception', 'stacktrace']);
+
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions;
+  if (!extensions || !Object.keys(extensions).some((key) => INTERNAL_EXTENSIONS.has(key))) return formatted;
+  return { ...formatted, extensions: Object.fromEntries(Object.entries(extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key))) };
+}
+
+/** Masks unexpected errors: clients see stable codes, never stack traces, SQL or internal URLs. */
+export function formatError(received: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const formatted = withoutInternals(received);
   const original = unwrapResolverError(error);
   if (original instanceof GraphQLError && original.extensions?.code && original.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return formatted;
@@ -110,6 +121,7 @@ function contextOf<TContext extends RequestContext>(def: SubgraphDefinition<TCon
 /** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
 export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
   if (keyring.service !== def.name) throw new Error(`the ${def.name} subgraph was given the keys of ${keyring.service}`);
+  setCursorKey(derivedSecret(keyring, 'cursors'));
   // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
   const limits = operationLimits();
   const server = new ApolloServer<TContext>({

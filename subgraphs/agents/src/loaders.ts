@@ -129,27 +129,33 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
      */
     async knowledgeFacts(args: ConnectionArgs, subjectId?: string | null) {
       const where = { AND: [visible.fact, subjectId ? { subjectId } : {}] };
-      if (everything) return listPage(db.knowledgeFact, args, where);
+      const list = { list: 'Query.knowledgeFacts', args: { ...args, subjectId } };
+      if (everything) return listPage(db.knowledgeFact, { ...list, where });
       const subjects = subjectId
         ? [subjectId]
         : (await db.knowledgeFact.groupBy({ by: ['subjectId'], where })).map((group) => group.subjectId);
       const [hiddenSubjects, sources] = await Promise.all([hiddenAmong(subjects), withoutHiddenSources('knowledge_facts')]);
       const visibleSubjects = subjects.filter((subject) => !hiddenSubjects.includes(subject));
-      return listPage(db.knowledgeFact, args, { AND: [where, { subjectId: { in: visibleSubjects } }, sources] });
+      return listPage(db.knowledgeFact, { ...list, where: { AND: [where, { subjectId: { in: visibleSubjects } }, sources] } });
     },
     /** Insights citing only sources the caller may see (and their count). */
     async knowledgeInsights(args: ConnectionArgs, filter: object) {
-      return listPage(db.knowledgeInsight, args, { AND: [visible.ofRun, filter, await withoutHiddenSources('knowledge_insights')] });
+      return listPage(db.knowledgeInsight, {
+        list: 'Query.knowledgeInsights',
+        args: { ...args, ...filter },
+        where: { AND: [visible.ofRun, filter, await withoutHiddenSources('knowledge_insights')] },
+      });
     },
     /** Approvals whose target (if any) the caller may see (and their count): the distinct targets are checked first. */
     async agentApprovals(args: ConnectionArgs, filter: object) {
       const where = { AND: [visible.ofRun, filter] };
-      if (everything) return listPage(db.agentApproval, args, where);
+      const list = { list: 'Query.agentApprovals', args: { ...args, ...filter } };
+      if (everything) return listPage(db.agentApproval, { ...list, where });
       const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } }))
         .map((group) => group.targetId!);
       const hidden = await hiddenAmong(targets);
       const shownTargets = targets.filter((target) => !hidden.includes(target));
-      return listPage(db.agentApproval, args, { AND: [where, { OR: [{ targetId: null }, { targetId: { in: shownTargets } }] }] });
+      return listPage(db.agentApproval, { ...list, where: { AND: [where, { OR: [{ targetId: null }, { targetId: { in: shownTargets } }] }] } });
     },
   };
 }

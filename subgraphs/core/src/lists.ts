@@ -1,3 +1,4 @@
+import type { SortKey } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreModel } from './visibility.ts';
 
@@ -21,24 +22,39 @@ export const searchIn = (columns: string[], text: string | null | undefined) =>
 export const oneOf = (column: string, values: readonly string[] | null | undefined) =>
   values?.length ? { [column]: { in: values } } : null;
 
-export const byExternalId = (relation: string, id: string | null | undefined) =>
-  id ? { [relation]: { externalId: id } } : null;
+/**
+ * A filter by a referenced entity (`projectId`, `grantId`…) matches only through an entity the caller may see:
+ * naming a hidden one filters exactly like naming one that does not exist (no count of what is attached to it).
+ * Archived entities still filter, as before, when the caller may see them.
+ */
+const visibleWithId = (ctx: Context, model: CoreModel, id: string) => ({ externalId: id, ...ctx.loaders.visible.withArchived[model] });
 
-/** Through a pivot: rows related to the entity with this external ID. */
-export const relatedThrough = (pivot: string, side: string, id: string | null | undefined) =>
-  id ? { [pivot]: { some: { [side]: { externalId: id } } } } : null;
+/** Rows whose `relation` is the (visible) entity with this external ID. */
+export const byExternalId = (ctx: Context, relation: string, model: CoreModel, id: string | null | undefined) =>
+  id ? { [relation]: { is: visibleWithId(ctx, model, id) } } : null;
+
+/** Through a pivot: rows related to the (visible) entity with this external ID, `model` being the pivot's other side. */
+export const relatedThrough = (ctx: Context, pivot: string, model: CoreModel, id: string | null | undefined) =>
+  id ? { [pivot]: { some: { [model]: visibleWithId(ctx, model, id) } } } : null;
+
+/** A column a list can be ordered by: its name, with `?` when nullable, or the key itself (e.g. an enum's). */
+export type OrderColumn = string | Omit<SortKey, 'direction'>;
+
+function sortColumn(column: OrderColumn): Omit<SortKey, 'direction'> {
+  if (typeof column !== 'string') return column;
+  return column.endsWith('?') ? { field: column.slice(0, -1), nullable: true } : { field: column };
+}
 
 /**
- * `orderBy` of a list: the chosen column, then (by listPage) the id. Columns marked `?` are nullable and
- * sort their nulls last in both directions.
+ * The sort keys of a list: the chosen column, then (by listPage) the id. Nullable columns sort their nulls last
+ * in both directions; the cursors of listPage follow the same order.
  */
 export function orderOf(
   orderBy: { field: string; direction?: Direction | null } | null | undefined,
-  columns: Record<string, string>,
-  fallback: object[],
-): object[] {
+  columns: Record<string, OrderColumn>,
+  fallback: SortKey[],
+): SortKey[] {
   if (!orderBy) return fallback;
-  const sort = (orderBy.direction ?? 'ASC') === 'ASC' ? 'asc' : 'desc';
-  const column = columns[orderBy.field]!;
-  return column.endsWith('?') ? [{ [column.slice(0, -1)]: { sort, nulls: 'last' } }] : [{ [column]: sort }];
+  const direction = (orderBy.direction ?? 'ASC') === 'ASC' ? 'asc' : 'desc';
+  return [{ ...sortColumn(columns[orderBy.field]!), direction }];
 }

@@ -1,6 +1,7 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { typeOfIdOrThrow } from '@wrk/catalog/ids';
-import { notFound } from '@wrk/platform';
+import { mayReadType, notFound } from '@wrk/platform';
+import { scopes } from './schema.ts';
 import type { Context } from './context.ts';
 import { CORE_ROW_LOADERS, type CoreRowLoaderName } from './loaders.ts';
 import type { EntityLink } from './db.ts';
@@ -19,6 +20,8 @@ export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
 export async function resolveNode(id: string, ctx: Context): Promise<NodeRef> {
   const type = typeOfIdOrThrow(id);
   const loader = CORE_LOADERS[type.typename];
+  // A type the caller may not read at all: its entities do not exist for them, same answer as for a missing ID.
+  if (!mayReadType(scopes, ctx.claims, type.typename)) throw notFound(id);
   if (type.owner !== 'core' || !loader) {
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id);
     return { __typename: type.typename, id };

@@ -1,11 +1,12 @@
-import { loadTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import { resolvers } from './resolvers/index.ts';
+import { typeDefs } from './schema.ts';
 
-export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+export { typeDefs };
 
 export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {

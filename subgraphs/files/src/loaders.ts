@@ -70,11 +70,24 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
 
     /** The lists, with counts that agree with their pages. */
     lists: {
-      boxItems: (args: ConnectionArgs) => rawPage(db, BOX_ITEMS, [visible.boxItem], ['name'], args),
+      boxItems: (args: ConnectionArgs) =>
+        rawPage(db, BOX_ITEMS, [visible.boxItem], [{ column: 'name', field: 'name' }], { list: 'Query.boxItems', args }),
       projectDocuments: async (args: ConnectionArgs) =>
-        rawPage(db, DOCUMENTS, [visible.document, visible.projectIn(await visibleProjectIds())], ['title'], args),
+        rawPage(db, DOCUMENTS, [visible.document, visible.projectIn(await visibleProjectIds())], [{ column: 'title', field: 'title' }], {
+          list: 'Query.projectDocuments',
+          args,
+        }),
       kbChunks: async (args: ConnectionArgs) =>
-        rawPage(db, CHUNKS, [visible.chunk, visible.projectIn(await visibleProjectIds())], ['document_id', 'chunk_index'], args),
+        rawPage(
+          db,
+          CHUNKS,
+          [visible.chunk, visible.projectIn(await visibleProjectIds())],
+          [
+            { column: 'document_id', field: 'documentId' },
+            { column: 'chunk_index', field: 'chunkIndex' },
+          ],
+          { list: 'Query.kbChunks', args },
+        ),
       boxWebhookEventsWhere: visible.webhookEvent,
     },
   };

@@ -1,4 +1,14 @@
-import { decodeCursor, pageSize, toConnection, type Connection, type ConnectionArgs } from '@wrk/platform';
+import {
+  decodeCursor,
+  encodeCursor,
+  keyValues,
+  listBinding,
+  pageSize,
+  toConnection,
+  type Connection,
+  type ListIdentity,
+  type SortKey,
+} from '@wrk/platform';
 import { Prisma } from './__generated__/prisma/client.ts';
 import type { BoxItem, FilesDb, KbChunk, ProjectDocument } from './db.ts';
 import { all } from './visibility.ts';
@@ -63,27 +73,32 @@ function lazy<T>(run: () => Promise<T>): PromiseLike<T> {
   };
 }
 
+/** A column a raw list is ordered by — ascending, never null: its SQL name and the row's field. */
+export interface RawSortKey<Row> {
+  column: string;
+  field: keyof Row & string;
+}
+
 /**
  * One page of a table as a Relay connection, ordered by the given columns (ascending) then id, like the
- * platform's listPage: the cursor row's sort key bounds the page, one extra row tells hasNextPage. The count
- * uses the same conditions, so it never counts a row the page would not show.
+ * platform's listPage: the signed cursor's sort key values bound the page (`(keys, id) > (cursor values)`, never
+ * a lookup of the cursor's row), one extra row tells hasNextPage. The count uses the same conditions, so it
+ * never counts a row the page would not show.
  */
 export async function rawPage<Row extends { id: number }>(
   db: FilesDb,
   table: Table<Row>,
   conditions: Prisma.Sql[],
-  orderBy: string[],
-  args: ConnectionArgs,
+  orderBy: RawSortKey<Row>[],
+  list: ListIdentity,
 ): Promise<Connection<Row>> {
-  const take = pageSize(args.first);
-  const cursorId = args.after ? decodeCursor(args.after) : undefined;
-  const keys = [...orderBy, 'id'];
-  const ours = Prisma.raw(keys.map((column) => `${table.alias}.${column}`).join(', '));
-  const theirs = Prisma.raw(keys.map((column) => `page_cursor.${column}`).join(', '));
-  const after =
-    cursorId === undefined
-      ? []
-      : [Prisma.sql`(${ours}) > (SELECT ${theirs} FROM ${Prisma.raw(table.table)} page_cursor WHERE page_cursor.id = ${cursorId})`];
+  const take = pageSize(list.args.first);
+  const sortKeys: SortKey[] = orderBy.map(({ field }) => ({ field, direction: 'asc' }));
+  const binding = listBinding(list, sortKeys);
+  const ours = Prisma.raw([...orderBy.map((key) => key.column), 'id'].map((column) => `${table.alias}.${column}`).join(', '));
+  const after = list.args.after
+    ? [Prisma.sql`(${ours}) > (${Prisma.join(decodeCursor(list.args.after, binding, orderBy.length))})`]
+    : [];
   const rows = await db.$queryRaw<Row[]>`
     SELECT ${table.columns} FROM ${table.from} WHERE ${all(...conditions, ...after)} ORDER BY ${ours} LIMIT ${take + 1}`;
   const totalCount = lazy(async () => {
@@ -91,5 +106,6 @@ export async function rawPage<Row extends { id: number }>(
       SELECT count(*)::int AS count FROM ${table.from} WHERE ${all(...conditions)}`;
     return counted?.count ?? 0;
   });
-  return toConnection(rows, args, totalCount);
+  const fields = orderBy.map((key) => key.field);
+  return toConnection(rows, list.args, totalCount, (row) => encodeCursor(binding, keyValues(row, fields)));
 }

@@ -16,12 +16,12 @@ export const AgentRun: AgentRunResolvers = {
 export const AgentRunQueries: QueryResolvers = {
   agentRun: async (_, { id }, ctx) => found(await ctx.loaders.agentRun.load(expectIdOf('AgentRun', id)), id),
   agentRuns: (_, args, ctx) =>
-    listPage(
-      ctx.db.agentRun,
+    listPage(ctx.db.agentRun, {
+      list: 'Query.agentRuns',
       args,
-      { AND: [ctx.loaders.visible.run, args.agentName ? { agentName: args.agentName } : {}] },
-      [{ createdAt: 'desc' }],
-    ),
+      where: { AND: [ctx.loaders.visible.run, args.agentName ? { agentName: args.agentName } : {}] },
+      orderBy: [{ field: 'createdAt', direction: 'desc' }],
+    }),
 };
 
 export const AgentRunMutations: MutationResolvers = {

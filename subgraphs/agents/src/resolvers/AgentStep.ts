@@ -18,7 +18,15 @@ export const AgentStep: AgentStepResolvers = {
 export const AgentStepQueries: QueryResolvers = {
   agentStep: async (_, { id }, ctx) => found(await ctx.loaders.agentStep.load(expectIdOf('AgentStep', id)), id),
   agentSteps: (_, args, ctx) =>
-    listPage(ctx.db.agentStep, args, ctx.loaders.visible.step, [{ runId: 'asc' }, { stepIndex: 'asc' }]),
+    listPage(ctx.db.agentStep, {
+      list: 'Query.agentSteps',
+      args,
+      where: ctx.loaders.visible.step,
+      orderBy: [
+        { field: 'runId', direction: 'asc' },
+        { field: 'stepIndex', direction: 'asc' },
+      ],
+    }),
 };
 
 export const AgentStepMutations: MutationResolvers = {

@@ -6,6 +6,7 @@ import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
 import { coreEntityFields, userRef } from '../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
+import { ActionStatus } from '../__generated__/prisma/enums.ts';
 
 export const Action: ActionResolvers = {
   ...coreEntityFields,
@@ -16,24 +17,30 @@ export const Action: ActionResolvers = {
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.action.load(ref.id), ref.id),
 };
 
-const ORDER = { DUE_ON: 'dueOn?', TITLE: 'title', STATUS: 'status', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
+const ORDER = {
+  DUE_ON: 'dueOn?',
+  TITLE: 'title',
+  STATUS: { field: 'status', enumValues: Object.values(ActionStatus) },
+  CREATED_AT: 'createdAt',
+  UPDATED_AT: 'updatedAt',
+};
 
 export const ActionQueries: QueryResolvers = {
   action: async (_, { id }, ctx) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id),
   actions: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.action,
-      page,
-      listWhere(ctx, 'action', filter, [
+    listPage(ctx.db.action, {
+      list: 'Query.actions',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'action', filter, [
         searchIn(['title'], filter?.search),
         oneOf('status', filter?.status),
         filter?.assigneeId ? { assigneeUserId: filter.assigneeId } : null,
-        byExternalId('meeting', filter?.meetingId),
-        byExternalId('project', filter?.projectId),
+        byExternalId(ctx, 'meeting', 'meeting', filter?.meetingId),
+        byExternalId(ctx, 'project', 'project', filter?.projectId),
         filter?.dueBefore ? { dueOn: { lte: new Date(filter.dueBefore) } } : null,
       ]),
-      orderOf(orderBy, ORDER, [{ dueOn: { sort: 'asc', nulls: 'last' } }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'dueOn', direction: 'asc', nullable: true }]),
+    }),
 };
 
 const fields = {

@@ -30,19 +30,19 @@ const ORDER = {
 export const ContractQueries: QueryResolvers = {
   contract: async (_, { id }, ctx) => found(await ctx.loaders.contract.load(expectIdOf('Contract', id)), id),
   contracts: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.contract,
-      page,
-      listWhere(ctx, 'contract', filter, [
+    listPage(ctx.db.contract, {
+      list: 'Query.contracts',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'contract', filter, [
         searchIn(['title', 'agreementTerms'], filter?.search),
         oneOf('status', filter?.status),
-        byExternalId('organization', filter?.organizationId),
-        byExternalId('project', filter?.projectId),
-        byExternalId('grant', filter?.grantId),
+        byExternalId(ctx, 'organization', 'organization', filter?.organizationId),
+        byExternalId(ctx, 'project', 'project', filter?.projectId),
+        byExternalId(ctx, 'grant', 'grant', filter?.grantId),
         filter?.endsBefore ? { endDate: { lte: new Date(filter.endsBefore) } } : null,
       ]),
-      orderOf(orderBy, ORDER, [{ title: 'asc' }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'title', direction: 'asc' }]),
+    }),
 };
 
 const fields = {

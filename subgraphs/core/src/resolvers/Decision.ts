@@ -19,16 +19,16 @@ const ORDER = { DECIDED_ON: 'decidedOn?', TITLE: 'title', CREATED_AT: 'createdAt
 export const DecisionQueries: QueryResolvers = {
   decision: async (_, { id }, ctx) => found(await ctx.loaders.decision.load(expectIdOf('Decision', id)), id),
   decisions: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.decision,
-      page,
-      listWhere(ctx, 'decision', filter, [
+    listPage(ctx.db.decision, {
+      list: 'Query.decisions',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'decision', filter, [
         searchIn(['title', 'summary'], filter?.search),
-        byExternalId('meeting', filter?.meetingId),
-        byExternalId('project', filter?.projectId),
+        byExternalId(ctx, 'meeting', 'meeting', filter?.meetingId),
+        byExternalId(ctx, 'project', 'project', filter?.projectId),
       ]),
-      orderOf(orderBy, ORDER, [{ decidedOn: { sort: 'desc', nulls: 'last' } }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'decidedOn', direction: 'desc', nullable: true }]),
+    }),
 };
 
 const fields = {

@@ -18,7 +18,11 @@ export const EntityLink: EntityLinkResolvers = {
 export const EntityLinkQueries: QueryResolvers = {
   entityLink: async (_, { id }, ctx) => found(await ctx.loaders.entityLink.load(expectIdOf('EntityLink', id)), id),
   entityLinks: async (_, args, ctx) =>
-    listPage(ctx.db.entityLink, args, { AND: [await ctx.loaders.visibleLinksWhere(), args.linkType ? { linkType: args.linkType } : {}] }),
+    listPage(ctx.db.entityLink, {
+      list: 'Query.entityLinks',
+      args,
+      where: { AND: [await ctx.loaders.visibleLinksWhere(), args.linkType ? { linkType: args.linkType } : {}] },
+    }),
 };
 
 /** The linkable entity an argument names, checked to exist (at its owner) before a link may point at it. */

@@ -31,17 +31,17 @@ const ORDER = {
 export const GrantQueries: QueryResolvers = {
   grant: async (_, { id }, ctx) => found(await ctx.loaders.grant.load(expectIdOf('Grant', id)), id),
   grants: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.grant,
-      page,
-      listWhere(ctx, 'grant', filter, [
+    listPage(ctx.db.grant, {
+      list: 'Query.grants',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'grant', filter, [
         searchIn(['title'], filter?.search),
         oneOf('status', filter?.status),
-        relatedThrough('organizations', 'organization', filter?.organizationId),
-        relatedThrough('projects', 'project', filter?.projectId),
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
+        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
       ]),
-      orderOf(orderBy, ORDER, [{ title: 'asc' }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'title', direction: 'asc' }]),
+    }),
 };
 
 const fields = {

@@ -24,19 +24,19 @@ const ORDER = { STARTS_AT: 'startsAt', TITLE: 'title', CREATED_AT: 'createdAt', 
 export const MeetingQueries: QueryResolvers = {
   meeting: async (_, { id }, ctx) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id),
   meetings: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.meeting,
-      page,
-      listWhere(ctx, 'meeting', filter, [
+    listPage(ctx.db.meeting, {
+      list: 'Query.meetings',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'meeting', filter, [
         searchIn(['title', 'location', 'notes'], filter?.search),
         filter?.from ? { startsAt: { gte: new Date(filter.from) } } : null,
         filter?.to ? { startsAt: { lt: new Date(filter.to) } } : null,
-        relatedThrough('projects', 'project', filter?.projectId),
-        relatedThrough('organizations', 'organization', filter?.organizationId),
-        relatedThrough('people', 'person', filter?.personId),
+        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
+        relatedThrough(ctx, 'people', 'person', filter?.personId),
       ]),
-      orderOf(orderBy, ORDER, [{ startsAt: 'desc' }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'startsAt', direction: 'desc' }]),
+    }),
 };
 
 const fields = {

@@ -23,12 +23,12 @@ const ORDER = { NAME: 'name', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }
 export const OrganizationQueries: QueryResolvers = {
   organization: async (_, { id }, ctx) => found(await ctx.loaders.organization.load(expectIdOf('Organization', id)), id),
   organizations: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.organization,
-      page,
-      listWhere(ctx, 'organization', filter, [searchIn(['name'], filter?.search), filter?.kind ? { kind: filter.kind } : null]),
-      orderOf(orderBy, ORDER, [{ name: 'asc' }]),
-    ),
+    listPage(ctx.db.organization, {
+      list: 'Query.organizations',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'organization', filter, [searchIn(['name'], filter?.search), filter?.kind ? { kind: filter.kind } : null]),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'name', direction: 'asc' }]),
+    }),
 };
 
 const fields = {

@@ -22,15 +22,15 @@ const ORDER = { FULL_NAME: 'fullName', EMAIL: 'email?', CREATED_AT: 'createdAt',
 export const PersonQueries: QueryResolvers = {
   person: async (_, { id }, ctx) => found(await ctx.loaders.person.load(expectIdOf('Person', id)), id),
   people: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.person,
-      page,
-      listWhere(ctx, 'person', filter, [
+    listPage(ctx.db.person, {
+      list: 'Query.people',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'person', filter, [
         searchIn(['fullName', 'email'], filter?.search),
-        relatedThrough('organizations', 'organization', filter?.organizationId),
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
       ]),
-      orderOf(orderBy, ORDER, [{ fullName: 'asc' }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'fullName', direction: 'asc' }]),
+    }),
 };
 
 const fields = {

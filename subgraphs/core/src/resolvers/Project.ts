@@ -29,19 +29,19 @@ const ORDER = { NAME: 'name', START_DATE: 'startDate?', END_DATE: 'endDate?', CR
 export const ProjectQueries: QueryResolvers = {
   project: async (_, { id }, ctx) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id),
   projects: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.project,
-      page,
-      listWhere(ctx, 'project', filter, [
+    listPage(ctx.db.project, {
+      list: 'Query.projects',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'project', filter, [
         searchIn(['name', 'description'], filter?.search),
         oneOf('kind', filter?.kind),
         oneOf('status', filter?.status),
-        byExternalId('parent', filter?.parentId),
+        byExternalId(ctx, 'parent', 'project', filter?.parentId),
         filter?.topLevel ? { parentId: null } : null,
-        relatedThrough('organizations', 'organization', filter?.organizationId),
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
       ]),
-      orderOf(orderBy, ORDER, [{ name: 'asc' }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'name', direction: 'asc' }]),
+    }),
 };
 
 const fields = {

@@ -20,16 +20,16 @@ const ORDER = { STARTS_ON: 'startsOn?', TITLE: 'title', CREATED_AT: 'createdAt',
 export const TripQueries: QueryResolvers = {
   trip: async (_, { id }, ctx) => found(await ctx.loaders.trip.load(expectIdOf('Trip', id)), id),
   trips: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(
-      ctx.db.trip,
-      page,
-      listWhere(ctx, 'trip', filter, [
+    listPage(ctx.db.trip, {
+      list: 'Query.trips',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'trip', filter, [
         searchIn(['title', 'destination'], filter?.search),
         oneOf('status', filter?.status),
-        relatedThrough('projects', 'project', filter?.projectId),
+        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
       ]),
-      orderOf(orderBy, ORDER, [{ startsOn: { sort: 'desc', nulls: 'last' } }]),
-    ),
+      orderBy: orderOf(orderBy, ORDER, [{ field: 'startsOn', direction: 'desc', nullable: true }]),
+    }),
 };
 
 const fields = {

@@ -12,5 +12,10 @@ export const BoxWebhookEventQueries: QueryResolvers = {
     found(await ctx.loaders.boxWebhookEvent.load(expectIdOf('BoxWebhookEvent', id)), id),
   /** Newest deliveries first; the raw integration log is for admins (and the platform) only. */
   boxWebhookEvents: (_, args, ctx) =>
-    listPage(ctx.db.boxWebhookEvent, args, ctx.loaders.lists.boxWebhookEventsWhere, [{ receivedAt: 'desc' }]),
+    listPage(ctx.db.boxWebhookEvent, {
+      list: 'Query.boxWebhookEvents',
+      args,
+      where: ctx.loaders.lists.boxWebhookEventsWhere,
+      orderBy: [{ field: 'receivedAt', direction: 'desc' }],
+    }),
 };

@@ -13,7 +13,8 @@ export const Team: TeamResolvers = {
 
 export const TeamQueries: QueryResolvers = {
   team: async (_, { id }, ctx) => found(await ctx.loaders.team.load(expectIdOf('Team', id)), id),
-  teams: (_, args, ctx) => listPage(ctx.db.team, args, {}, [{ name: 'asc' }]),
+  teams: (_, args, ctx) =>
+    listPage(ctx.db.team, { list: 'Query.teams', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 
 async function teamAndUser(ctx: Context, teamId: string, userId: string) {
