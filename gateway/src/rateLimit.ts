@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { numberFromEnv } from '@wrk/platform';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /**
@@ -14,18 +15,12 @@ export interface RateLimits {
   addressWindowSeconds: number;
 }
 
-const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number) => {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${env[name]}"`);
-  return value;
-};
-
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
   return {
-    perToken: positiveInteger(env, 'WRK_RATE_LIMIT_TOKEN', 1200),
-    tokenWindowSeconds: positiveInteger(env, 'WRK_RATE_LIMIT_TOKEN_WINDOW', 60),
-    perAddress: positiveInteger(env, 'WRK_RATE_LIMIT_ADDRESS', 600),
-    addressWindowSeconds: positiveInteger(env, 'WRK_RATE_LIMIT_ADDRESS_WINDOW', 600),
+    perToken: numberFromEnv(env, 'WRK_RATE_LIMIT_TOKEN', 1200),
+    tokenWindowSeconds: numberFromEnv(env, 'WRK_RATE_LIMIT_TOKEN_WINDOW', 60),
+    perAddress: numberFromEnv(env, 'WRK_RATE_LIMIT_ADDRESS', 600),
+    addressWindowSeconds: numberFromEnv(env, 'WRK_RATE_LIMIT_ADDRESS_WINDOW', 600),
   };
 }
 

@@ -26,7 +26,8 @@ export interface OperationLimits {
   maxRepresentations: number;
 }
 
-const numberFromEnv = (env: NodeJS.ProcessEnv, name: string, fallback: number) => {
+/** A whole number above 0 from the environment, else the fallback; a process refuses to start on anything else. */
+export const numberFromEnv = (env: NodeJS.ProcessEnv, name: string, fallback: number) => {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${env[name]}"`);
   return value;

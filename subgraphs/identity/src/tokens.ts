@@ -4,6 +4,7 @@ import {
   attribution,
   badUserInput,
   newExternalId,
+  numberFromEnv,
   requestContextFromClaims,
   TOKEN_ALGORITHM as ALGORITHM,
   TOKEN_AUDIENCE,
@@ -25,11 +26,7 @@ const MAX_LIFETIME: Record<TokenKind, { variable: string; fallback: number }> = 
 /** The longest a token of this kind may live, in seconds: its variable, else 12 h (staff) or 30 days (agent). */
 export function maxTokenLifetime(kind: TokenKind): number {
   const { variable, fallback } = MAX_LIFETIME[kind];
-  const raw = process.env[variable]?.trim();
-  if (!raw) return fallback;
-  const seconds = Number(raw);
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new Error(`${variable} must be a whole number of seconds above 0, not "${raw}"`);
-  return seconds;
+  return numberFromEnv(process.env, variable, fallback);
 }
 
 /** Refuses a misconfigured maximum when the subgraph starts rather than on the first token issued. */
