@@ -56,12 +56,16 @@ function sendRefusal(response: Response, error: GraphQLError): void {
   response.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
 }
 
+const payloadTooLarge = () => httpError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is larger than allowed', { status: 413 });
+
 /**
- * Runs the guard before the body is read and parsed: a request refused for its token or its rate costs no JSON
- * parsing, however large its body. The explorer page (a GET without a query) is served to anyone.
+ * Runs before the body is read and parsed: a body announced larger than the limit is refused at once (no signature
+ * check, no counter), and a request refused for its token or its rate costs no JSON parsing, however large its
+ * body. The explorer page (a GET without a query) is served to anyone.
  */
-export function guardRequests(claimsOf: (request: IncomingMessage) => Promise<Claims>): RequestHandler {
+export function guardRequests(claimsOf: (request: IncomingMessage) => Promise<Claims>, maxBodyBytes: number): RequestHandler {
   return (request, response, next) => {
+    if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) return sendRefusal(response, payloadTooLarge());
     if (request.method === 'GET' && !new URL(request.url, 'http://gateway').searchParams.has('query')) return next();
     claimsOf(request).then(
       (claims) => {

@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, operationLimits, type Claims, type RunningServer, type ServiceKeyring } from '@wrk/platform';
+import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, numberFromEnv, operationLimits, type Claims, type RunningServer, type ServiceKeyring } from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
@@ -15,10 +15,10 @@ import { SignedClaimsDataSource } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
 
 /**
- * The largest request body: ample for any operation a client writes (the largest list argument, 1000 IDs, is ~25 kB),
- * and a body beyond it is refused (413) from its Content-Length, before it is read or parsed.
+ * The largest request body, in bytes: ample for any operation a client writes (the largest list argument, 1000 IDs,
+ * is ~25 kB); a body beyond it is refused (413) from its Content-Length, before anything else is done for it.
  */
-const MAX_BODY = process.env.WRK_MAX_BODY ?? '256kb';
+const MAX_BODY_BYTES = numberFromEnv(process.env, 'WRK_MAX_BODY_BYTES', 256 * 1024);
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -94,8 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   app.use(
     '/graphql',
-    guardRequests(claimsOf),
-    express.json({ limit: MAX_BODY }),
+    guardRequests(claimsOf, MAX_BODY_BYTES),
+    express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(server, { context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }) }),
   );
   app.use(httpErrors);

@@ -207,7 +207,7 @@ try {
     url: guarded.url, headers: { 'content-type': 'application/json', ...stack.as(meToken) }, body: JSON.stringify({ query: '{ me { id } }' }),
     connections: 1, seconds: SECONDS, rate: ME_RATE,
   });
-  // Refused whatever it reaches first: the body limit (413), the list limit (400), the flooding token's rate (429).
+  // Refused whatever it reaches first: the body limit (413) here; the list limit (400) or the token's rate (429) for smaller ones.
   const oversizedJob = async (connections: number, maxRequests: number, token: string): Promise<LoadJob> => ({
     url: guarded.url, headers: { 'content-type': 'application/json', ...stack.as(token) }, body: oversized, connections, seconds: SECONDS, maxRequests,
     expectedStatuses: [400, 413, 429],
@@ -237,7 +237,7 @@ try {
   const oversizedReport = [
     `## Oversized requests: \`nodes(ids:)\` with ${OVERSIZED_IDS.toLocaleString('en')} IDs`,
     '',
-    `Refusal (413: the body is over the gateway's limit, refused from its Content-Length; 429 once the token's rate is spent), c=1, ${ROUNDS} rounds of ${SECONDS} s: p50 ${ms(median(refusals.map((r) => r.p50)))} ms, ` +
+    `Refusal (413: the body is over the gateway's limit, refused from its Content-Length before the token is checked), c=1, ${ROUNDS} rounds of ${SECONDS} s: p50 ${ms(median(refusals.map((r) => r.p50)))} ms, ` +
       `p99 ${ms(median(refusals.map((r) => r.p99)))} ms (per round p50 ${refusals.map((r) => ms(r.p50)).join('/')}).`,
     '',
     `\`{ me { id } }\` through a gateway with the default rate limits, ${ME_RATE} requests a second (one token, within its limit), ` +
