@@ -2,7 +2,7 @@ import { entityTypeOfId } from '@wrk/catalog';
 import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
-import { PIVOTS, type PivotName, type PivotRow } from './pivots.ts';
+import { PIVOTS, type PivotName, type PivotRow } from './relations/pivots.ts';
 import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
 
 /**

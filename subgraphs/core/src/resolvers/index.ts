@@ -1,22 +1,22 @@
 import { scalarResolvers } from '@wrk/platform';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { Action, ActionMutations, ActionQueries } from './Action.ts';
-import { AuditLogQueries } from './AuditLogEntry.ts';
-import { Contract, ContractMutations, ContractQueries } from './Contract.ts';
-import { Decision, DecisionMutations, DecisionQueries } from './Decision.ts';
-import { EntityLink, EntityLinkMutations, EntityLinkQueries } from './EntityLink.ts';
+import { Action, ActionMutations, ActionQueries } from '../entities/action/resolvers.ts';
+import { AuditLogQueries } from '../auditLog/resolvers.ts';
+import { Contract, ContractMutations, ContractQueries } from '../entities/contract/resolvers.ts';
+import { Decision, DecisionMutations, DecisionQueries } from '../entities/decision/resolvers.ts';
+import { EntityLink, EntityLinkMutations, EntityLinkQueries } from '../entities/entityLink/resolvers.ts';
 import { enumResolvers } from './enums.ts';
 import * as foreignEntities from './foreignEntities.ts';
-import { Grant, GrantMutations, GrantQueries } from './Grant.ts';
-import { Meeting, MeetingMutations, MeetingQueries } from './Meeting.ts';
+import { Grant, GrantMutations, GrantQueries } from '../entities/grant/resolvers.ts';
+import { Meeting, MeetingMutations, MeetingQueries } from '../entities/meeting/resolvers.ts';
 import { Node } from './Node.ts';
-import { Organization, OrganizationMutations, OrganizationQueries } from './Organization.ts';
-import { Person, PersonMutations, PersonQueries } from './Person.ts';
-import { Project, ProjectMutations, ProjectQueries } from './Project.ts';
+import { Organization, OrganizationMutations, OrganizationQueries } from '../entities/organization/resolvers.ts';
+import { Person, PersonMutations, PersonQueries } from '../entities/person/resolvers.ts';
+import { Project, ProjectMutations, ProjectQueries } from '../entities/project/resolvers.ts';
 import { NodeQueries } from './Query.ts';
-import { edgeTypes, RelationMutations } from './relations.ts';
-import { withRelated } from './Related.ts';
-import { Trip, TripMutations, TripQueries } from './Trip.ts';
+import { edgeTypes, RelationMutations } from '../relations/resolvers.ts';
+import { withRelated } from '../relations/related.ts';
+import { Trip, TripMutations, TripQueries } from '../entities/trip/resolvers.ts';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,

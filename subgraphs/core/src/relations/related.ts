@@ -5,8 +5,8 @@
  */
 import type { Context } from '../context.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
-import { PIVOTS, type PivotName } from '../pivots.ts';
-import { edgesOf, sideEntity } from './relations.ts';
+import { PIVOTS, type PivotName } from './pivots.ts';
+import { edgesOf, sideEntity } from './resolvers.ts';
 
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;

@@ -1,12 +1,12 @@
 import { badUserInput, dateOrNull, found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { GrantResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../lists.ts';
-import { ownedEntityFields } from '../nodes.ts';
-import { formatMoney, parseMoney, type MoneyInput } from '../money.ts';
-import { edgesOf } from './relations.ts';
+import type { GrantResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { ownedEntityFields } from '../../nodes.ts';
+import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Grant: GrantResolvers = {

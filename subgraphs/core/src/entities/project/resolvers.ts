@@ -1,11 +1,11 @@
 import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { MutationResolvers, ProjectResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../lists.ts';
-import { ownedEntityFields } from '../nodes.ts';
-import { edgesOf } from './relations.ts';
+import type { MutationResolvers, ProjectResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { ownedEntityFields } from '../../nodes.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Project: ProjectResolvers = {

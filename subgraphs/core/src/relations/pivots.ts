@@ -1,4 +1,4 @@
-import type { CoreDb } from './db.ts';
+import type { CoreDb } from '../db.ts';
 
 /**
  * The pivot tables of seed §3: each relates a `left` and a `right` entity, optionally with a role. One table

@@ -1,11 +1,11 @@
 import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
-import type { ContractResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
-import { ownedEntityFields } from '../nodes.ts';
-import { formatMoney, parseMoney, type MoneyInput } from '../money.ts';
+import type { ContractResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
+import { ownedEntityFields } from '../../nodes.ts';
+import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Contract: ContractResolvers = {

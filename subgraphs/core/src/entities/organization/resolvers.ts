@@ -1,11 +1,11 @@
 import { found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { listWhere, orderOf, searchIn } from '../lists.ts';
-import { coreEntityFields } from '../nodes.ts';
-import { edgesOf } from './relations.ts';
+import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { listWhere, orderOf, searchIn } from '../../lists.ts';
+import { coreEntityFields } from '../../nodes.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Organization: OrganizationResolvers = {

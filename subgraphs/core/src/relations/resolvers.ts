@@ -7,7 +7,7 @@ import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { userRef } from '../nodes.ts';
-import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from '../pivots.ts';
+import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from './pivots.ts';
 import { assertCanWrite } from '../permissions.ts';
 
 /** This side's entity of a pivot row, or null when the caller may not see it. */

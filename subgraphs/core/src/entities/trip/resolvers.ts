@@ -1,11 +1,11 @@
 import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, TripResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../lists.ts';
-import { coreEntityFields } from '../nodes.ts';
-import { edgesOf } from './relations.ts';
+import type { MutationResolvers, QueryResolvers, TripResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { coreEntityFields } from '../../nodes.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Trip: TripResolvers = {

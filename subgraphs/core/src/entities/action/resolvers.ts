@@ -1,12 +1,12 @@
 import { dateOrNull, found, listPage, notFound, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../lists.ts';
-import { coreEntityFields, userRef } from '../nodes.ts';
+import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
+import { coreEntityFields, userRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
-import { ActionStatus } from '../__generated__/prisma/enums.ts';
+import { ActionStatus } from '../../__generated__/prisma/enums.ts';
 
 export const Action: ActionResolvers = {
   ...coreEntityFields,

@@ -1,10 +1,10 @@
 import { dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { DecisionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { archiveRow, changes, updateRow } from '../entityWrites.ts';
-import { byExternalId, listWhere, orderOf, searchIn } from '../lists.ts';
-import { ownedEntityFields } from '../nodes.ts';
+import type { DecisionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
+import { byExternalId, listWhere, orderOf, searchIn } from '../../lists.ts';
+import { ownedEntityFields } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const Decision: DecisionResolvers = {
