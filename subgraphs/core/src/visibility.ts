@@ -9,8 +9,8 @@ export interface VisibilityModel {
   inProjects?: (projectIds: string[]) => object;
 }
 
-const viaPivot = (projectIds: string[]) => ({ projects: { some: { project: { externalId: { in: projectIds } } } } });
-const viaReference = (projectIds: string[]) => ({ project: { is: { externalId: { in: projectIds } } } });
+export const viaPivot = (projectIds: string[]) => ({ projects: { some: { project: { externalId: { in: projectIds } } } } });
+export const viaReference = (projectIds: string[]) => ({ project: { is: { externalId: { in: projectIds } } } });
 
 /** Each core model: whether it can be restricted, and how its rows belong to projects. */
 export const MODELS = {

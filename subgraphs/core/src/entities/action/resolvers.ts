@@ -1,28 +1,22 @@
-import { dateOrNull, found, listPage, notFound, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, listPage, notFound } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
 import { coreEntityFields, userRef } from '../../nodes.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
-import { ActionStatus } from '../../__generated__/prisma/enums.ts';
+import { changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { action, fields } from './spec.ts';
+
+const actions = entityService(action, (ctx) => ctx.loaders.action);
 
 export const Action: ActionResolvers = {
   ...coreEntityFields,
-  assignee: (action) => userRef(action.assigneeUserId),
-  creator: (action) => userRef(action.creatorUserId),
-  meeting: (action, _, ctx) => (action.meetingId ? ctx.loaders.meetingById.load(action.meetingId) : null),
-  project: (action, _, ctx) => (action.projectId ? ctx.loaders.projectById.load(action.projectId) : null),
+  assignee: (row) => userRef(row.assigneeUserId),
+  creator: (row) => userRef(row.creatorUserId),
+  meeting: (row, _, ctx) => (row.meetingId ? ctx.loaders.meetingById.load(row.meetingId) : null),
+  project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.action.load(ref.id), ref.id),
-};
-
-const ORDER = {
-  DUE_ON: 'dueOn?',
-  TITLE: 'title',
-  STATUS: { field: 'status', enumValues: Object.values(ActionStatus) },
-  CREATED_AT: 'createdAt',
-  UPDATED_AT: 'updatedAt',
 };
 
 export const ActionQueries: QueryResolvers = {
@@ -39,51 +33,32 @@ export const ActionQueries: QueryResolvers = {
         byExternalId(ctx, 'project', 'project', filter?.projectId),
         filter?.dueBefore ? { dueOn: { lte: new Date(filter.dueBefore) } } : null,
       ]),
-      orderBy: orderOf(orderBy, ORDER, [{ field: 'dueOn', direction: 'asc', nullable: true }]),
+      orderBy: orderOf(orderBy, action.order),
     }),
 };
 
-const fields = {
-  title: (value: string | null) => requiredText('title', value ?? ''),
-  status: (value: 'open' | 'in_progress' | 'done' | 'cancelled' | null) => value ?? 'open',
-  dueOn: dateOrNull,
-};
-
 /** The assignee (checked at identity: exists and visible), meeting and project an input names. */
-async function references(
-  ctx: Context,
-  input: { assigneeId?: string | null; meetingId?: string | null; projectId?: string | null },
-): Promise<Record<string, unknown>> {
-  const data: Record<string, unknown> = {};
-  if (input.assigneeId !== undefined) {
-    if (input.assigneeId && !(await ctx.loaders.existsAtOwner.load(expectIdOf('User', input.assigneeId)))) {
-      throw notFound(input.assigneeId, { field: 'assigneeId' });
-    }
-    data.assigneeUserId = input.assigneeId ?? null;
+async function references(ctx: Context, input: { assigneeId?: string | null; meetingId?: string | null; projectId?: string | null }) {
+  if (input.assigneeId && !(await ctx.loaders.existsAtOwner.load(expectIdOf('User', input.assigneeId)))) {
+    throw notFound(input.assigneeId, { field: 'assigneeId' });
   }
-  if (input.meetingId !== undefined) {
-    data.meetingId = (await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId))?.id ?? null;
-  }
-  if (input.projectId !== undefined) {
-    data.projectId = (await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId))?.id ?? null;
-  }
-  return data;
+  const meeting = input.meetingId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId);
+  const project = input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
+  return {
+    ...(input.assigneeId !== undefined && { assigneeUserId: input.assigneeId ?? null }),
+    ...(meeting !== undefined && { meetingId: meeting?.id ?? null }),
+    ...(project !== undefined && { projectId: project?.id ?? null }),
+  };
 }
-
-const load = async (ctx: Context, id: string) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id);
 
 export const ActionMutations: MutationResolvers = {
   createAction: async (_, { input }, ctx) => {
     const data = { ...changes(input, fields), ...(await references(ctx, input)) };
-    return writeAndRecord(ctx, 'Action', 'create', async (tx) => ({
-      after: await tx.action.create({
-        data: { ...newRowColumns(ctx, 'Action'), title: fields.title(input.title), ...data, creatorUserId: ctx.claims.sub ?? null },
-      }),
-    }));
+    return actions.create(ctx, { title: fields.title(input.title), ...data, creatorUserId: ctx.claims.sub ?? null });
   },
   updateAction: async (_, { id, input }, ctx) => {
-    const existing = await load(ctx, id);
-    return updateRow(ctx, 'Action', existing, (tx) => tx.action, { ...changes(input, fields), ...(await references(ctx, input)) });
+    const existing = await actions.load(ctx, id);
+    return actions.update(ctx, existing, { ...changes(input, fields), ...(await references(ctx, input)) });
   },
-  archiveAction: async (_, { id }, ctx) => archiveRow(ctx, 'Action', await load(ctx, id), (tx) => tx.action),
+  archiveAction: (_, { id }, ctx) => actions.archive(ctx, id),
 };

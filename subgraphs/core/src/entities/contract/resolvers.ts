@@ -1,30 +1,23 @@
-import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import type { ContractResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
-import { ownedEntityFields } from '../../nodes.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { ownedEntityFields } from '../../nodes.ts';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { contract, fields } from './spec.ts';
+
+const contracts = entityService(contract, (ctx) => ctx.loaders.contract);
 
 export const Contract: ContractResolvers = {
   ...ownedEntityFields,
-  organization: async (contract, _, ctx) =>
-    found(await ctx.loaders.organizationById.load(contract.organizationId), `organization of ${contract.externalId}`),
-  project: (contract, _, ctx) => (contract.projectId ? ctx.loaders.projectById.load(contract.projectId) : null),
-  grant: (contract, _, ctx) => (contract.grantId ? ctx.loaders.grantById.load(contract.grantId) : null),
-  value: (contract) => formatMoney(contract.valueCents, contract.currency),
+  organization: async (row, _, ctx) => found(await ctx.loaders.organizationById.load(row.organizationId), `organization of ${row.externalId}`),
+  project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
+  grant: (row, _, ctx) => (row.grantId ? ctx.loaders.grantById.load(row.grantId) : null),
+  value: (row) => formatMoney(row.valueCents, row.currency),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.contract.load(ref.id), ref.id),
-};
-
-const ORDER = {
-  TITLE: 'title',
-  START_DATE: 'startDate?',
-  END_DATE: 'endDate?',
-  VALUE: 'valueCents?',
-  CREATED_AT: 'createdAt',
-  UPDATED_AT: 'updatedAt',
 };
 
 export const ContractQueries: QueryResolvers = {
@@ -41,75 +34,50 @@ export const ContractQueries: QueryResolvers = {
         byExternalId(ctx, 'grant', 'grant', filter?.grantId),
         filter?.endsBefore ? { endDate: { lte: new Date(filter.endsBefore) } } : null,
       ]),
-      orderBy: orderOf(orderBy, ORDER, [{ field: 'title', direction: 'asc' }]),
+      orderBy: orderOf(orderBy, contract.order),
     }),
 };
 
-const fields = {
-  title: (value: string | null) => requiredText('title', value ?? ''),
-  status: (value: 'draft' | 'active' | 'expired' | 'terminated' | null) => value ?? 'draft',
-  startDate: dateOrNull,
-  endDate: dateOrNull,
-  agreementTerms: (value: string | null) => optionalText('agreementTerms', value),
-  billingTerms: (value: string | null) => optionalText('billingTerms', value),
-  reportingTerms: (value: string | null) => optionalText('reportingTerms', value),
-  complianceTerms: (value: string | null) => optionalText('complianceTerms', value),
-  visibility: (value: 'internal' | 'restricted' | null) => value ?? 'internal',
-};
+interface ReferenceInput {
+  organizationId?: string | null;
+  projectId?: string | null;
+  grantId?: string | null;
+  value?: MoneyInput | null;
+}
 
 /** Columns of the references and the amount an input names (each checked: exists, visible to the caller). */
-async function referencesAndValue(
-  ctx: Context,
-  input: { organizationId?: string | null; projectId?: string | null; grantId?: string | null; value?: MoneyInput | null },
-) {
-  const data: Record<string, unknown> = {};
+async function referencesAndValue(ctx: Context, input: ReferenceInput) {
   if (input.organizationId === null) throw badUserInput('organizationId', 'a contract always has an organization');
-  if (input.organizationId !== undefined) {
-    data.organizationId = (await referencedRow(ctx.loaders.organization, 'organizationId', 'Organization', input.organizationId)).id;
-  }
-  if (input.projectId !== undefined) {
-    data.projectId = (await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId))?.id ?? null;
-  }
-  if (input.grantId !== undefined) {
-    data.grantId = (await optionalReferencedRow(ctx.loaders.grant, 'grantId', 'Grant', input.grantId))?.id ?? null;
-  }
-  if (input.value !== undefined) {
-    const value = parseMoney('value', input.value);
-    Object.assign(data, { valueCents: value?.cents ?? null, currency: value?.currency ?? null });
-  }
-  return data;
+  const organization =
+    input.organizationId === undefined ? undefined : await referencedRow(ctx.loaders.organization, 'organizationId', 'Organization', input.organizationId);
+  const project = input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
+  const grant = input.grantId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.grant, 'grantId', 'Grant', input.grantId);
+  const value = input.value === undefined ? undefined : parseMoney('value', input.value);
+  return {
+    ...(organization && { organizationId: organization.id }),
+    ...(project !== undefined && { projectId: project?.id ?? null }),
+    ...(grant !== undefined && { grantId: grant?.id ?? null }),
+    ...(value !== undefined && { valueCents: value?.cents ?? null, currency: value?.currency ?? null }),
+  };
 }
 
 function checkDates(startDate: Date | null, endDate: Date | null) {
   if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
 }
 
-const load = async (ctx: Context, id: string) => found(await ctx.loaders.contract.load(expectIdOf('Contract', id)), id);
-
 export const ContractMutations: MutationResolvers = {
   createContract: async (_, { input }, ctx) => {
-    const data = { ...changes(input, fields), ...(await referencesAndValue(ctx, input)) };
-    checkDates((data.startDate as Date) ?? null, (data.endDate as Date) ?? null);
-    return writeAndRecord(ctx, 'Contract', 'create', async (tx) => ({
-      after: await tx.contract.create({
-        data: {
-          ...newRowColumns(ctx, 'Contract'),
-          title: fields.title(input.title),
-          organizationId: data.organizationId as number,
-          ...data,
-          ownerUserId: ctx.claims.sub ?? null,
-        },
-      }),
-    }));
+    const data = changes(input, fields);
+    const { organizationId, ...references } = await referencesAndValue(ctx, input);
+    if (organizationId === undefined) throw badUserInput('organizationId', 'a contract always has an organization');
+    checkDates(data.startDate ?? null, data.endDate ?? null);
+    return contracts.create(ctx, { title: fields.title(input.title), organizationId, ...data, ...references, ownerUserId: ctx.claims.sub ?? null });
   },
   updateContract: async (_, { id, input }, ctx) => {
-    const existing = await load(ctx, id);
+    const existing = await contracts.load(ctx, id);
     const data = { ...changes(input, fields), ...(await referencesAndValue(ctx, input)) };
-    checkDates(
-      data.startDate === undefined ? existing.startDate : (data.startDate as Date | null),
-      data.endDate === undefined ? existing.endDate : (data.endDate as Date | null),
-    );
-    return updateRow(ctx, 'Contract', existing, (tx) => tx.contract, data);
+    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return contracts.update(ctx, existing, data);
   },
-  archiveContract: async (_, { id }, ctx) => archiveRow(ctx, 'Contract', await load(ctx, id), (tx) => tx.contract),
+  archiveContract: (_, { id }, ctx) => contracts.archive(ctx, id),
 };

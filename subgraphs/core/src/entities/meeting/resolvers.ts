@@ -1,12 +1,14 @@
-import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MeetingResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
-import type { Context } from '../../context.ts';
-import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
 import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, meeting } from './spec.ts';
+
+const meetings = entityService(meeting, (ctx) => ctx.loaders.meeting);
 
 export const Meeting: MeetingResolvers = {
   ...ownedEntityFields,
@@ -14,12 +16,10 @@ export const Meeting: MeetingResolvers = {
   organizations: edgesOf('MeetingOrganization', 'left'),
   projects: edgesOf('MeetingProject', 'left'),
   participants: edgesOf('MeetingUser', 'left'),
-  actions: (meeting, _, ctx) => ctx.loaders.actionsByMeeting.load(meeting.id),
-  decisions: (meeting, _, ctx) => ctx.loaders.decisionsByMeeting.load(meeting.id),
+  actions: (row, _, ctx) => ctx.loaders.actionsByMeeting.load(row.id),
+  decisions: (row, _, ctx) => ctx.loaders.decisionsByMeeting.load(row.id),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.meeting.load(ref.id), ref.id),
 };
-
-const ORDER = { STARTS_AT: 'startsAt', TITLE: 'title', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
 
 export const MeetingQueries: QueryResolvers = {
   meeting: async (_, { id }, ctx) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id),
@@ -35,50 +35,26 @@ export const MeetingQueries: QueryResolvers = {
         relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
         relatedThrough(ctx, 'people', 'person', filter?.personId),
       ]),
-      orderBy: orderOf(orderBy, ORDER, [{ field: 'startsAt', direction: 'desc' }]),
+      orderBy: orderOf(orderBy, meeting.order),
     }),
-};
-
-const fields = {
-  title: (value: string | null) => requiredText('title', value ?? ''),
-  startsAt: (value: Date | string | null) => {
-    if (!value) throw badUserInput('startsAt', 'is required');
-    return new Date(value);
-  },
-  endsAt: dateOrNull,
-  location: (value: string | null) => optionalText('location', value, 500),
-  isExternal: (value: boolean | null) => value ?? false,
-  notes: (value: string | null) => optionalText('notes', value),
-  visibility: (value: 'internal' | 'restricted' | null) => value ?? 'internal',
 };
 
 function checkTimes(startsAt: Date, endsAt: Date | null) {
   if (endsAt && endsAt < startsAt) throw badUserInput('endsAt', 'must not be before startsAt');
 }
 
-const load = async (ctx: Context, id: string) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id);
-
 export const MeetingMutations: MutationResolvers = {
   createMeeting: (_, { input }, ctx) => {
     const data = changes(input, fields);
-    checkTimes(data.startsAt as Date, (data.endsAt as Date | null) ?? null);
-    return writeAndRecord(ctx, 'Meeting', 'create', async (tx) => ({
-      after: await tx.meeting.create({
-        data: {
-          ...newRowColumns(ctx, 'Meeting'),
-          title: fields.title(input.title),
-          startsAt: data.startsAt as Date,
-          ...data,
-          ownerUserId: ctx.claims.sub ?? null,
-        },
-      }),
-    }));
+    const startsAt = fields.startsAt(input.startsAt);
+    checkTimes(startsAt, data.endsAt ?? null);
+    return meetings.create(ctx, { title: fields.title(input.title), startsAt, ...data, ownerUserId: ctx.claims.sub ?? null });
   },
   updateMeeting: async (_, { id, input }, ctx) => {
-    const existing = await load(ctx, id);
+    const existing = await meetings.load(ctx, id);
     const data = changes(input, fields);
-    checkTimes((data.startsAt as Date) ?? existing.startsAt, data.endsAt === undefined ? existing.endsAt : (data.endsAt as Date | null));
-    return updateRow(ctx, 'Meeting', existing, (tx) => tx.meeting, data);
+    checkTimes(data.startsAt ?? existing.startsAt, after(data.endsAt, existing.endsAt));
+    return meetings.update(ctx, existing, data);
   },
-  archiveMeeting: async (_, { id }, ctx) => archiveRow(ctx, 'Meeting', await load(ctx, id), (tx) => tx.meeting),
+  archiveMeeting: (_, { id }, ctx) => meetings.archive(ctx, id),
 };

@@ -1,12 +1,14 @@
-import { found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
-import type { Context } from '../../context.ts';
-import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
 import { listWhere, orderOf, searchIn } from '../../lists.ts';
 import { coreEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, organization } from './spec.ts';
+
+const organizations = entityService(organization, (ctx) => ctx.loaders.organization);
 
 export const Organization: OrganizationResolvers = {
   ...coreEntityFields,
@@ -18,8 +20,6 @@ export const Organization: OrganizationResolvers = {
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.organization.load(ref.id), ref.id),
 };
 
-const ORDER = { NAME: 'name', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
-
 export const OrganizationQueries: QueryResolvers = {
   organization: async (_, { id }, ctx) => found(await ctx.loaders.organization.load(expectIdOf('Organization', id)), id),
   organizations: (_, { filter, orderBy, ...page }, ctx) =>
@@ -27,27 +27,12 @@ export const OrganizationQueries: QueryResolvers = {
       list: 'Query.organizations',
       args: { ...page, filter, orderBy },
       where: listWhere(ctx, 'organization', filter, [searchIn(['name'], filter?.search), filter?.kind ? { kind: filter.kind } : null]),
-      orderBy: orderOf(orderBy, ORDER, [{ field: 'name', direction: 'asc' }]),
+      orderBy: orderOf(orderBy, organization.order),
     }),
 };
 
-const fields = {
-  name: (value: string | null) => requiredText('name', value ?? ''),
-  kind: (value: string | null) => optionalText('kind', value, 100),
-  website: (value: string | null) => optionalText('website', value, 500),
-};
-
-const load = async (ctx: Context, id: string) =>
-  found(await ctx.loaders.organization.load(expectIdOf('Organization', id)), id);
-
 export const OrganizationMutations: MutationResolvers = {
-  createOrganization: (_, { input }, ctx) =>
-    writeAndRecord(ctx, 'Organization', 'create', async (tx) => ({
-      after: await tx.organization.create({
-        data: { ...newRowColumns(ctx, 'Organization'), name: fields.name(input.name), ...changes(input, fields) },
-      }),
-    })),
-  updateOrganization: async (_, { id, input }, ctx) =>
-    updateRow(ctx, 'Organization', await load(ctx, id), (tx) => tx.organization, changes(input, fields)),
-  archiveOrganization: async (_, { id }, ctx) => archiveRow(ctx, 'Organization', await load(ctx, id), (tx) => tx.organization),
+  createOrganization: (_, { input }, ctx) => organizations.create(ctx, { name: fields.name(input.name), ...changes(input, fields) }),
+  updateOrganization: async (_, { id, input }, ctx) => organizations.update(ctx, await organizations.load(ctx, id), changes(input, fields)),
+  archiveOrganization: (_, { id }, ctx) => organizations.archive(ctx, id),
 };

@@ -1,30 +1,31 @@
-import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
 import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, project } from './spec.ts';
+
+const projects = entityService(project, (ctx) => ctx.loaders.project);
 
 export const Project: ProjectResolvers = {
   ...ownedEntityFields,
-  parent: (project, _, ctx) => (project.parentId ? ctx.loaders.projectById.load(project.parentId) : null),
-  children: (project, _, ctx) => ctx.loaders.projectsByParent.load(project.id),
-  contracts: (project, _, ctx) => ctx.loaders.contractsByProject.load(project.id),
+  parent: (row, _, ctx) => (row.parentId ? ctx.loaders.projectById.load(row.parentId) : null),
+  children: (row, _, ctx) => ctx.loaders.projectsByParent.load(row.id),
+  contracts: (row, _, ctx) => ctx.loaders.contractsByProject.load(row.id),
   people: edgesOf('ProjectPerson', 'left'),
   organizations: edgesOf('ProjectOrganization', 'left'),
   team: edgesOf('ProjectUser', 'left'),
   grants: edgesOf('ProjectGrant', 'left'),
   trips: edgesOf('ProjectTrip', 'left'),
   meetings: edgesOf('MeetingProject', 'right'),
-  actions: (project, _, ctx) => ctx.loaders.actionsByProject.load(project.id),
-  decisions: (project, _, ctx) => ctx.loaders.decisionsByProject.load(project.id),
+  actions: (row, _, ctx) => ctx.loaders.actionsByProject.load(row.id),
+  decisions: (row, _, ctx) => ctx.loaders.decisionsByProject.load(row.id),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.project.load(ref.id), ref.id),
 };
-
-const ORDER = { NAME: 'name', START_DATE: 'startDate?', END_DATE: 'endDate?', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
 
 export const ProjectQueries: QueryResolvers = {
   project: async (_, { id }, ctx) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id),
@@ -40,18 +41,8 @@ export const ProjectQueries: QueryResolvers = {
         filter?.topLevel ? { parentId: null } : null,
         relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
       ]),
-      orderBy: orderOf(orderBy, ORDER, [{ field: 'name', direction: 'asc' }]),
+      orderBy: orderOf(orderBy, project.order),
     }),
-};
-
-const fields = {
-  name: (value: string | null) => requiredText('name', value ?? ''),
-  kind: (value: 'project' | 'workstream' | 'event' | 'product' | null) => value ?? 'project',
-  status: (value: 'planned' | 'active' | 'on_hold' | 'completed' | 'cancelled' | null) => value ?? 'active',
-  description: (value: string | null) => optionalText('description', value),
-  startDate: dateOrNull,
-  endDate: dateOrNull,
-  visibility: (value: 'internal' | 'restricted' | null) => value ?? 'internal',
 };
 
 function checkDates(startDate: Date | null, endDate: Date | null) {
@@ -72,35 +63,25 @@ async function parentFor(ctx: Context, parentId: string | null | undefined, self
   return parent;
 }
 
-const load = async (ctx: Context, id: string) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id);
-
 export const ProjectMutations: MutationResolvers = {
   createProject: async (_, { input }, ctx) => {
     const parent = await parentFor(ctx, input.parentId);
     const data = changes(input, fields);
-    checkDates((data.startDate as Date) ?? null, (data.endDate as Date) ?? null);
-    return writeAndRecord(ctx, 'Project', 'create', async (tx) => ({
-      after: await tx.project.create({
-        data: {
-          ...newRowColumns(ctx, 'Project'),
-          name: fields.name(input.name),
-          kind: input.kind ?? (parent ? 'workstream' : 'project'),
-          ...data,
-          parentId: parent?.id ?? null,
-          ownerUserId: ctx.claims.sub ?? null,
-        },
-      }),
-    }));
+    checkDates(data.startDate ?? null, data.endDate ?? null);
+    return projects.create(ctx, {
+      name: fields.name(input.name),
+      kind: input.kind ?? (parent ? 'workstream' : 'project'),
+      ...data,
+      parentId: parent?.id ?? null,
+      ownerUserId: ctx.claims.sub ?? null,
+    });
   },
   updateProject: async (_, { id, input }, ctx) => {
-    const existing = await load(ctx, id);
+    const existing = await projects.load(ctx, id);
     const data = changes(input, fields);
-    if (input.parentId !== undefined) data.parentId = (await parentFor(ctx, input.parentId, existing))?.id ?? null;
-    checkDates(
-      data.startDate === undefined ? existing.startDate : (data.startDate as Date | null),
-      data.endDate === undefined ? existing.endDate : (data.endDate as Date | null),
-    );
-    return updateRow(ctx, 'Project', existing, (tx) => tx.project, data);
+    const parentId = input.parentId === undefined ? undefined : ((await parentFor(ctx, input.parentId, existing))?.id ?? null);
+    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return projects.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
   },
-  archiveProject: async (_, { id }, ctx) => archiveRow(ctx, 'Project', await load(ctx, id), (tx) => tx.project),
+  archiveProject: (_, { id }, ctx) => projects.archive(ctx, id),
 };

@@ -1,12 +1,14 @@
-import { badUserInput, dateOrNull, found, listPage, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, TripResolvers } from '../../__generated__/resolvers-types.ts';
-import type { Context } from '../../context.ts';
-import { archiveRow, changes, updateRow } from '../../entityWrites.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { coreEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, trip } from './spec.ts';
+
+const trips = entityService(trip, (ctx) => ctx.loaders.trip);
 
 export const Trip: TripResolvers = {
   ...coreEntityFields,
@@ -14,8 +16,6 @@ export const Trip: TripResolvers = {
   travelers: edgesOf('TripUser', 'left'),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.trip.load(ref.id), ref.id),
 };
-
-const ORDER = { STARTS_ON: 'startsOn?', TITLE: 'title', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' };
 
 export const TripQueries: QueryResolvers = {
   trip: async (_, { id }, ctx) => found(await ctx.loaders.trip.load(expectIdOf('Trip', id)), id),
@@ -28,40 +28,25 @@ export const TripQueries: QueryResolvers = {
         oneOf('status', filter?.status),
         relatedThrough(ctx, 'projects', 'project', filter?.projectId),
       ]),
-      orderBy: orderOf(orderBy, ORDER, [{ field: 'startsOn', direction: 'desc', nullable: true }]),
+      orderBy: orderOf(orderBy, trip.order),
     }),
-};
-
-const fields = {
-  title: (value: string | null) => requiredText('title', value ?? ''),
-  destination: (value: string | null) => optionalText('destination', value, 500),
-  status: (value: 'planned' | 'booked' | 'completed' | 'cancelled' | null) => value ?? 'planned',
-  startsOn: dateOrNull,
-  endsOn: dateOrNull,
 };
 
 function checkDates(startsOn: Date | null, endsOn: Date | null) {
   if (startsOn && endsOn && endsOn < startsOn) throw badUserInput('endsOn', 'must not be before startsOn');
 }
 
-const load = async (ctx: Context, id: string) => found(await ctx.loaders.trip.load(expectIdOf('Trip', id)), id);
-
 export const TripMutations: MutationResolvers = {
   createTrip: (_, { input }, ctx) => {
     const data = changes(input, fields);
-    checkDates((data.startsOn as Date) ?? null, (data.endsOn as Date) ?? null);
-    return writeAndRecord(ctx, 'Trip', 'create', async (tx) => ({
-      after: await tx.trip.create({ data: { ...newRowColumns(ctx, 'Trip'), title: fields.title(input.title), ...data } }),
-    }));
+    checkDates(data.startsOn ?? null, data.endsOn ?? null);
+    return trips.create(ctx, { title: fields.title(input.title), ...data });
   },
   updateTrip: async (_, { id, input }, ctx) => {
-    const existing = await load(ctx, id);
+    const existing = await trips.load(ctx, id);
     const data = changes(input, fields);
-    checkDates(
-      data.startsOn === undefined ? existing.startsOn : (data.startsOn as Date | null),
-      data.endsOn === undefined ? existing.endsOn : (data.endsOn as Date | null),
-    );
-    return updateRow(ctx, 'Trip', existing, (tx) => tx.trip, data);
+    checkDates(after(data.startsOn, existing.startsOn), after(data.endsOn, existing.endsOn));
+    return trips.update(ctx, existing, data);
   },
-  archiveTrip: async (_, { id }, ctx) => archiveRow(ctx, 'Trip', await load(ctx, id), (tx) => tx.trip),
+  archiveTrip: (_, { id }, ctx) => trips.archive(ctx, id),
 };

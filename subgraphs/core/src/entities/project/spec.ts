@@ -1,0 +1,37 @@
+import { dateOrNull, optionalText, requiredText } from '@wrk/platform';
+import type { ProjectOrderField } from '../../__generated__/resolvers-types.ts';
+import type { Prisma, ProjectKind, ProjectStatus, Visibility } from '../../db.ts';
+import { listOrder } from '../../lists.ts';
+import { defineEntity } from '../entity.ts';
+
+export const project = defineEntity({
+  typename: 'Project',
+  model: 'project',
+  // A listed project's rows are its workstreams; the project itself is listed by ID.
+  visibility: { restrictable: true, inProjects: (ids: string[]) => ({ parent: { is: { externalId: { in: ids } } } }) },
+  order: listOrder<ProjectOrderField>(
+    { NAME: 'name', START_DATE: 'startDate?', END_DATE: 'endDate?', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' },
+    [{ field: 'name', direction: 'asc' }],
+  ),
+  references: [
+    ['owner', 'User'],
+    ['parent', 'Project'],
+    ['children', 'Project'],
+    ['contracts', 'Contract'],
+    ['actions', 'Action'],
+    ['decisions', 'Decision'],
+  ],
+  find: (db, where) => db.project.findMany({ where }),
+  insert: (tx, columns, data: Omit<Prisma.ProjectUncheckedCreateInput, keyof typeof columns>) => tx.project.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.ProjectUncheckedUpdateInput, attribution) => tx.project.update({ where: { id }, data: { ...data, ...attribution } }),
+});
+
+export const fields = {
+  name: (value: string | null) => requiredText('name', value ?? ''),
+  kind: (value: ProjectKind | null) => value ?? 'project',
+  status: (value: ProjectStatus | null) => value ?? 'active',
+  description: (value: string | null) => optionalText('description', value),
+  startDate: dateOrNull,
+  endDate: dateOrNull,
+  visibility: (value: Visibility | null) => value ?? 'internal',
+};
