@@ -1,6 +1,6 @@
 import type { SortKey } from '@wrk/platform';
 import type { Context } from './context.ts';
-import type { CoreModel } from './visibility.ts';
+import type { CoreModel } from './entities/index.ts';
 
 type Direction = 'ASC' | 'DESC';
 

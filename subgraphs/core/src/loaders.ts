@@ -2,8 +2,10 @@ import { entityTypeOfId } from '@wrk/catalog';
 import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
+import type { CoreRow } from './entities/entity.ts';
+import { byModel, loadersByModel, MODEL_OF_TYPE } from './entities/index.ts';
 import { PIVOTS, type PivotName, type PivotRow } from './relations/pivots.ts';
-import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
+import { seesEverything, visibleLinkRows, visibleRows } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
@@ -11,12 +13,8 @@ import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } 
  */
 export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   // Live (not archived) rows the caller may see: restricted ones only for their owner, admins and grantees.
-  const withArchived = Object.fromEntries(
-    Object.entries(MODELS).map(([model, rules]) => [model, visibleRows(claims, rules)]),
-  ) as Record<CoreModel, object>;
-  const live = Object.fromEntries(
-    Object.entries(withArchived).map(([model, where]) => [model, { archivedAt: null, ...where }]),
-  ) as Record<CoreModel, object>;
+  const withArchived = byModel((spec) => visibleRows(claims, spec.visibility));
+  const live = byModel((spec) => ({ archivedAt: null, ...withArchived[spec.model] }));
   const links = visibleLinkRows(claims);
 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
@@ -27,17 +25,7 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
   const ordered = { orderBy: { id: 'asc' as const } };
   const existsAtOwner = ownerExistenceLoader(ownerUrls, delegate);
 
-  const rows = {
-    person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...live.person } })),
-    organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...live.organization } })),
-    meeting: byExternalId((ids) => db.meeting.findMany({ where: { externalId: { in: ids }, ...live.meeting } })),
-    project: byExternalId((ids) => db.project.findMany({ where: { externalId: { in: ids }, ...live.project } })),
-    contract: byExternalId((ids) => db.contract.findMany({ where: { externalId: { in: ids }, ...live.contract } })),
-    trip: byExternalId((ids) => db.trip.findMany({ where: { externalId: { in: ids }, ...live.trip } })),
-    grant: byExternalId((ids) => db.grant.findMany({ where: { externalId: { in: ids }, ...live.grant } })),
-    action: byExternalId((ids) => db.action.findMany({ where: { externalId: { in: ids }, ...live.action } })),
-    decision: byExternalId((ids) => db.decision.findMany({ where: { externalId: { in: ids }, ...live.decision } })),
-  };
+  const rows = loadersByModel('', (spec) => byExternalId<CoreRow>((ids) => spec.find(db, { externalId: { in: ids }, ...live[spec.model] })));
 
   /**
    * The one rule for a link end: core's own rows through the loaders above, other subgraphs' entities at their
@@ -47,8 +35,8 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     const type = entityTypeOfId(id);
     if (!type?.linkable) return false;
     if (type.owner !== 'core') return existsAtOwner.load(id);
-    const loader = CORE_ROW_LOADERS[type.typename];
-    return loader ? (await rows[loader].load(id)) !== null : false;
+    const model = MODEL_OF_TYPE.get(type.typename);
+    return model ? (await rows[model].load(id)) !== null : false;
   }
   /** The one rule for links: a link is visible only when both its ends are; every read of links goes through it. */
   async function withVisibleEnds(found: EntityLink[]): Promise<EntityLink[]> {
@@ -76,14 +64,14 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     },
 
     ...rows,
+    /** The by-external-ID loader of a core type (Person → person); a type without rows loads nothing. */
+    rowsOf: (typename: string): { load(id: string): Promise<CoreRow | null> } => {
+      const model = MODEL_OF_TYPE.get(typename);
+      return model ? rows[model] : { load: async () => null };
+    },
     entityLink: byExternalId(async (ids) => withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } }))),
 
-    personById: byId((ids) => db.person.findMany({ where: { id: { in: ids }, ...live.person } })),
-    organizationById: byId((ids) => db.organization.findMany({ where: { id: { in: ids }, ...live.organization } })),
-    meetingById: byId((ids) => db.meeting.findMany({ where: { id: { in: ids }, ...live.meeting } })),
-    projectById: byId((ids) => db.project.findMany({ where: { id: { in: ids }, ...live.project } })),
-    tripById: byId((ids) => db.trip.findMany({ where: { id: { in: ids }, ...live.trip } })),
-    grantById: byId((ids) => db.grant.findMany({ where: { id: { in: ids }, ...live.grant } })),
+    ...loadersByModel('ById', (spec) => byId<CoreRow>((ids) => spec.find(db, { id: { in: ids }, ...live[spec.model] }))),
 
     contractsByOrganization: children(
       (ids) => db.contract.findMany({ where: { organizationId: { in: ids }, ...live.contract }, ...ordered }),
@@ -140,18 +128,6 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
   };
 }
 
-/** Core's own linkable types and the loader that reads each by external ID (with the caller's visibility). */
-export const CORE_ROW_LOADERS: Record<string, Exclude<CoreRowLoaderName, 'entityLink'>> = {
-  Person: 'person',
-  Organization: 'organization',
-  Meeting: 'meeting',
-  Project: 'project',
-  Contract: 'contract',
-  Trip: 'trip',
-  Grant: 'grant',
-  Action: 'action',
-  Decision: 'decision',
-};
 
 type PivotLoaders = {
   [Name in PivotName]: Record<string, ReturnType<typeof groupLoader<number | string, PivotRow>>>;
@@ -172,14 +148,3 @@ function pivotLoaders(db: CoreDb): PivotLoaders {
 }
 
 export type CoreLoaders = ReturnType<typeof createLoaders>;
-export type CoreRowLoaderName =
-  | 'person'
-  | 'organization'
-  | 'meeting'
-  | 'project'
-  | 'contract'
-  | 'trip'
-  | 'grant'
-  | 'action'
-  | 'decision'
-  | 'entityLink';

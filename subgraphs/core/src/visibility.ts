@@ -12,19 +12,6 @@ export interface VisibilityModel {
 export const viaPivot = (projectIds: string[]) => ({ projects: { some: { project: { externalId: { in: projectIds } } } } });
 export const viaReference = (projectIds: string[]) => ({ project: { is: { externalId: { in: projectIds } } } });
 
-/** Each core model: whether it can be restricted, and how its rows belong to projects. */
-export const MODELS = {
-  person: { restrictable: false, inProjects: viaPivot },
-  organization: { restrictable: false, inProjects: viaPivot },
-  meeting: { restrictable: true, inProjects: viaPivot },
-  project: { restrictable: true, inProjects: (ids: string[]) => ({ parent: { is: { externalId: { in: ids } } } }) },
-  contract: { restrictable: true, inProjects: viaReference },
-  trip: { restrictable: false, inProjects: viaPivot },
-  grant: { restrictable: true, inProjects: viaPivot },
-  action: { restrictable: false, inProjects: viaReference },
-  decision: { restrictable: true, inProjects: viaReference },
-} satisfies Record<string, VisibilityModel>;
-export type CoreModel = keyof typeof MODELS;
 
 /**
  * The Prisma `where` that limits a model to the rows the caller may see. Every read path — lists and their

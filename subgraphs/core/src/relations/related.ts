@@ -4,6 +4,7 @@
  * relationship resolvers (and their per-request loaders), so it adds no query of its own per row.
  */
 import type { Context } from '../context.ts';
+import { REFERENCES } from '../entities/index.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
 import { PIVOTS, type PivotName } from './pivots.ts';
 import { edgesOf, sideEntity } from './resolvers.ts';
@@ -11,18 +12,6 @@ import { edgesOf, sideEntity } from './resolvers.ts';
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
 
-/** Reference fields of each type and the type they return (users are identity's). */
-const REFERENCES: Record<string, [field: string, typename: string][]> = {
-  Person: [],
-  Organization: [['contracts', 'Contract']],
-  Meeting: [['owner', 'User'], ['actions', 'Action'], ['decisions', 'Decision']],
-  Project: [['owner', 'User'], ['parent', 'Project'], ['children', 'Project'], ['contracts', 'Contract'], ['actions', 'Action'], ['decisions', 'Decision']],
-  Contract: [['owner', 'User'], ['organization', 'Organization'], ['project', 'Project'], ['grant', 'Grant']],
-  Trip: [],
-  Grant: [['owner', 'User'], ['contracts', 'Contract']],
-  Action: [['assignee', 'User'], ['creator', 'User'], ['meeting', 'Meeting'], ['project', 'Project']],
-  Decision: [['owner', 'User'], ['meeting', 'Meeting'], ['project', 'Project']],
-};
 
 interface RelatedItem {
   via: string;
@@ -61,7 +50,7 @@ async function throughPivots(typename: string, row: { id: number }, ctx: Context
 
 async function throughReferences(typename: string, row: unknown, ctx: Context, resolvers: ResolverMap): Promise<RelatedItem[]> {
   const groups = await Promise.all(
-    (REFERENCES[typename] ?? []).map(async ([field, target]) => {
+    (REFERENCES.get(typename) ?? []).map(async ([field, target]) => {
       const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
       return (Array.isArray(value) ? value : value ? [value] : []).map(
         (entity): RelatedItem => ({ via: field, entity: target === 'User' ? entity : tagged(target, entity) }),
@@ -87,7 +76,7 @@ async function throughLinks(row: { externalId: string }, ctx: Context): Promise<
 
 /** Adds `related` to each core entity type of the resolver map. */
 export function withRelated(resolvers: ResolverMap): void {
-  for (const typename of Object.keys(REFERENCES)) {
+  for (const typename of REFERENCES.keys()) {
     resolvers[typename] = {
       ...resolvers[typename],
       related: async (row: { id: number; externalId: string }, _: unknown, ctx: Context) => {

@@ -52,15 +52,6 @@ function roleOf(name: PivotName, role: string | null | undefined): string | null
   return role;
 }
 
-const LOADER_BY_TYPE = {
-  Person: 'person',
-  Organization: 'organization',
-  Meeting: 'meeting',
-  Project: 'project',
-  Trip: 'trip',
-  Grant: 'grant',
-} as const;
-
 /** The key column value of one side, checked: the entity exists and the caller may see it. */
 async function sideKey(side: PivotSide, field: string, id: string, ctx: Context) {
   if (!side.loader) {
@@ -68,11 +59,7 @@ async function sideKey(side: PivotSide, field: string, id: string, ctx: Context)
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id, { field });
     return { key: id, row: null };
   }
-  // The by-external-ID loader of this side's type (all core rows have an id, and maybe visibility and owner).
-  const loader = ctx.loaders[LOADER_BY_TYPE[side.typename as keyof typeof LOADER_BY_TYPE]] as {
-    load(id: string): Promise<{ id: number; externalId: string; visibility?: string; ownerUserId?: string | null } | null>;
-  };
-  const row = await referencedRow(loader, field, side.typename, id);
+  const row = await referencedRow(ctx.loaders.rowsOf(side.typename), field, side.typename, id);
   return { key: row.id, row };
 }
 

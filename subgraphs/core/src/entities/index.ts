@@ -1,0 +1,51 @@
+/**
+ * The list of core's entity specs: every registry of the subgraph (loaders, node routing, visibility, `related`)
+ * is derived from it. Adding a core entity adds its spec here (and its name to names.ts).
+ */
+import type DataLoader from 'dataloader';
+import { action } from './action/spec.ts';
+import { contract } from './contract/spec.ts';
+import { decision } from './decision/spec.ts';
+import type { CoreRow, Reference } from './entity.ts';
+import { grant } from './grant/spec.ts';
+import { meeting } from './meeting/spec.ts';
+import { organization } from './organization/spec.ts';
+import { person } from './person/spec.ts';
+import { project } from './project/spec.ts';
+import { trip } from './trip/spec.ts';
+
+/** The entities with rows of their own, in schema order (EntityLink, which joins them, has its own loaders). */
+export const ROW_SPECS = [person, organization, meeting, project, contract, trip, grant, action, decision] as const;
+
+export type RowSpec = (typeof ROW_SPECS)[number];
+export type CoreModel = RowSpec['model'];
+type RowOf<Spec extends RowSpec> = Awaited<ReturnType<Spec['find']>>[number];
+
+/** A loader per entity, typed by its own row: `loaders.contract.load(id)` gives a `Contract`. */
+export type LoadersByModel<Key, Suffix extends string = ''> = {
+  [Spec in RowSpec as `${Spec['model']}${Suffix}`]: DataLoader<Key, RowOf<Spec> | null>;
+};
+
+/** Builds one value per entity, keyed by model name. */
+export function byModel<Value>(make: (spec: RowSpec) => Value): Record<CoreModel, Value> {
+  const entries = ROW_SPECS.map((spec) => [spec.model, make(spec)] as const);
+  // Object.fromEntries types its keys as string; the entries above hold exactly one per model.
+  return Object.fromEntries(entries) as Record<CoreModel, Value>;
+}
+
+/** Builds a loader per entity under `<model><suffix>` (`contract`, `contractById`). */
+export function loadersByModel<Key, Suffix extends string>(
+  suffix: Suffix,
+  make: (spec: RowSpec) => DataLoader<Key, CoreRow | null>,
+): LoadersByModel<Key, Suffix> {
+  const entries = ROW_SPECS.map((spec) => [`${spec.model}${suffix}`, make(spec)] as const);
+  // Each loader reads its spec's rows through the spec's own (typed) find, so its values are that entity's rows.
+  return Object.fromEntries(entries) as unknown as LoadersByModel<Key, Suffix>;
+}
+
+/** Core's own entity types (with rows) and the spec, and model name, of each. */
+export const SPEC_OF_TYPE: ReadonlyMap<string, RowSpec> = new Map(ROW_SPECS.map((spec) => [spec.typename, spec]));
+export const MODEL_OF_TYPE: ReadonlyMap<string, CoreModel> = new Map(ROW_SPECS.map((spec) => [spec.typename, spec.model]));
+
+/** Reference fields of each type and the type they return: one source of `related`. */
+export const REFERENCES: ReadonlyMap<string, readonly Reference[]> = new Map(ROW_SPECS.map((spec) => [spec.typename, spec.references]));
