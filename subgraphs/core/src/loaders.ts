@@ -3,7 +3,7 @@ import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platfor
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
 import type { CoreRow } from './entities/entity.ts';
-import { byModel, loadersByModel, MODEL_OF_TYPE } from './entities/index.ts';
+import { byModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
 import { PIVOTS, type PivotName, type PivotRow } from './relations/pivots.ts';
 import { seesEverything, visibleLinkRows, visibleRows } from './visibility.ts';
 
@@ -64,10 +64,16 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     },
 
     ...rows,
-    /** The by-external-ID loader of a core type (Person → person); a type without rows loads nothing. */
-    rowsOf: (typename: string): { load(id: string): Promise<CoreRow | null> } => {
+    /** The by-external-ID loader of one of core's types (Person → person), or undefined for another subgraph's. */
+    rowsOf(typename: string): { load(id: string): Promise<AnyRow | EntityLink | null> } | undefined {
+      if (typename === 'EntityLink') return this.entityLink;
       const model = MODEL_OF_TYPE.get(typename);
-      return model ? rows[model] : { load: async () => null };
+      return model && rows[model];
+    },
+    /** Whether a core entity is visible to the caller even when archived; undefined for a type that is not core's. */
+    async visibleEvenArchived(typename: string, id: string): Promise<boolean | undefined> {
+      const spec = SPEC_OF_TYPE.get(typename);
+      return spec && (await spec.find(db, { externalId: id, ...withArchived[spec.model] })).length > 0;
     },
     entityLink: byExternalId(async (ids) => withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } }))),
 

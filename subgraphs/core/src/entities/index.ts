@@ -3,6 +3,17 @@
  * is derived from it. Adding a core entity adds its spec here (and its name to names.ts).
  */
 import type DataLoader from 'dataloader';
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { resolvers as personResolvers } from './person/resolvers.ts';
+import { resolvers as organizationResolvers } from './organization/resolvers.ts';
+import { resolvers as meetingResolvers } from './meeting/resolvers.ts';
+import { resolvers as projectResolvers } from './project/resolvers.ts';
+import { resolvers as contractResolvers } from './contract/resolvers.ts';
+import { resolvers as tripResolvers } from './trip/resolvers.ts';
+import { resolvers as grantResolvers } from './grant/resolvers.ts';
+import { resolvers as actionResolvers } from './action/resolvers.ts';
+import { resolvers as decisionResolvers } from './decision/resolvers.ts';
+import { resolvers as entityLinkResolvers } from './entityLink/resolvers.ts';
 import { action } from './action/spec.ts';
 import { contract } from './contract/spec.ts';
 import { decision } from './decision/spec.ts';
@@ -14,12 +25,28 @@ import { person } from './person/spec.ts';
 import { project } from './project/spec.ts';
 import { trip } from './trip/spec.ts';
 
+/** Each entity's resolvers (its type, its root fields), in schema order. */
+export const ENTITY_RESOLVERS: readonly Resolvers[] = [
+  personResolvers,
+  organizationResolvers,
+  meetingResolvers,
+  projectResolvers,
+  contractResolvers,
+  tripResolvers,
+  grantResolvers,
+  actionResolvers,
+  decisionResolvers,
+  entityLinkResolvers,
+];
+
 /** The entities with rows of their own, in schema order (EntityLink, which joins them, has its own loaders). */
 export const ROW_SPECS = [person, organization, meeting, project, contract, trip, grant, action, decision] as const;
 
 export type RowSpec = (typeof ROW_SPECS)[number];
 export type CoreModel = RowSpec['model'];
 type RowOf<Spec extends RowSpec> = Awaited<ReturnType<Spec['find']>>[number];
+/** A row of any of core's entities. */
+export type AnyRow = RowOf<RowSpec>;
 
 /** A loader per entity, typed by its own row: `loaders.contract.load(id)` gives a `Contract`. */
 export type LoadersByModel<Key, Suffix extends string = ''> = {

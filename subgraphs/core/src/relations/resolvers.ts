@@ -52,6 +52,8 @@ function roleOf(name: PivotName, role: string | null | undefined): string | null
   return role;
 }
 
+const NO_ROWS = { load: async () => null };
+
 /** The key column value of one side, checked: the entity exists and the caller may see it. */
 async function sideKey(side: PivotSide, field: string, id: string, ctx: Context) {
   if (!side.loader) {
@@ -59,7 +61,7 @@ async function sideKey(side: PivotSide, field: string, id: string, ctx: Context)
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id, { field });
     return { key: id, row: null };
   }
-  const row = await referencedRow(ctx.loaders.rowsOf(side.typename), field, side.typename, id);
+  const row = await referencedRow(ctx.loaders.rowsOf(side.typename) ?? NO_ROWS, field, side.typename, id);
   return { key: row.id, row };
 }
 

@@ -1,66 +1,33 @@
 import { scalarResolvers } from '@wrk/platform';
-import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { Action, ActionMutations, ActionQueries } from '../entities/action/resolvers.ts';
+import type { MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types.ts';
 import { AuditLogQueries } from '../auditLog/resolvers.ts';
-import { Contract, ContractMutations, ContractQueries } from '../entities/contract/resolvers.ts';
-import { Decision, DecisionMutations, DecisionQueries } from '../entities/decision/resolvers.ts';
-import { EntityLink, EntityLinkMutations, EntityLinkQueries } from '../entities/entityLink/resolvers.ts';
+import { ENTITY_RESOLVERS } from '../entities/index.ts';
+import { withRelated } from '../relations/related.ts';
+import { edgeTypes, RelationMutations } from '../relations/resolvers.ts';
 import { enumResolvers } from './enums.ts';
 import * as foreignEntities from './foreignEntities.ts';
-import { Grant, GrantMutations, GrantQueries } from '../entities/grant/resolvers.ts';
-import { Meeting, MeetingMutations, MeetingQueries } from '../entities/meeting/resolvers.ts';
 import { Node } from './Node.ts';
-import { Organization, OrganizationMutations, OrganizationQueries } from '../entities/organization/resolvers.ts';
-import { Person, PersonMutations, PersonQueries } from '../entities/person/resolvers.ts';
-import { Project, ProjectMutations, ProjectQueries } from '../entities/project/resolvers.ts';
 import { NodeQueries } from './Query.ts';
-import { edgeTypes, RelationMutations } from '../relations/resolvers.ts';
-import { withRelated } from '../relations/related.ts';
-import { Trip, TripMutations, TripQueries } from '../entities/trip/resolvers.ts';
 
+const Query = [NodeQueries, ...ENTITY_RESOLVERS.map((module) => module.Query), AuditLogQueries].reduce<QueryResolvers>(
+  (all, part) => ({ ...all, ...part }),
+  {},
+);
+const Mutation = [...ENTITY_RESOLVERS.map((module) => module.Mutation), RelationMutations].reduce<MutationResolvers>(
+  (all, part) => ({ ...all, ...part }),
+  {},
+);
+
+/** Core's resolvers: the entities' modules, then the shared ones (node routing, relations, audit log, foreign types). */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   ...enumResolvers,
   ...foreignEntities,
   ...edgeTypes,
-  Query: {
-    ...NodeQueries,
-    ...PersonQueries,
-    ...OrganizationQueries,
-    ...MeetingQueries,
-    ...ProjectQueries,
-    ...ContractQueries,
-    ...TripQueries,
-    ...GrantQueries,
-    ...ActionQueries,
-    ...DecisionQueries,
-    ...EntityLinkQueries,
-    ...AuditLogQueries,
-  },
-  Mutation: {
-    ...PersonMutations,
-    ...OrganizationMutations,
-    ...MeetingMutations,
-    ...ProjectMutations,
-    ...ContractMutations,
-    ...TripMutations,
-    ...GrantMutations,
-    ...ActionMutations,
-    ...DecisionMutations,
-    ...EntityLinkMutations,
-    ...RelationMutations,
-  },
+  ...ENTITY_RESOLVERS.reduce<Resolvers>((all, module) => ({ ...all, ...module }), {}),
+  Query,
+  Mutation,
   Node,
-  Person,
-  Organization,
-  Meeting,
-  Project,
-  Contract,
-  Trip,
-  Grant,
-  Action,
-  Decision,
-  EntityLink,
 };
 
 // `related` reuses the relationship resolvers above, so it is attached once they exist.

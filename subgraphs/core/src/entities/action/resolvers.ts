@@ -1,6 +1,6 @@
 import { found, listPage, notFound } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { ActionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { ActionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
 import { coreEntityFields, userRef } from '../../nodes.ts';
@@ -62,3 +62,5 @@ export const ActionMutations: MutationResolvers = {
   },
   archiveAction: (_, { id }, ctx) => actions.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: ActionQueries, Mutation: ActionMutations, Action };

@@ -1,6 +1,6 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
-import type { ContractResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { ContractResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
@@ -81,3 +81,5 @@ export const ContractMutations: MutationResolvers = {
   },
   archiveContract: (_, { id }, ctx) => contracts.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: ContractQueries, Mutation: ContractMutations, Contract };

@@ -1,6 +1,6 @@
 import { found, listPage } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { DecisionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { DecisionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { byExternalId, listWhere, orderOf, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
@@ -50,3 +50,5 @@ export const DecisionMutations: MutationResolvers = {
   },
   archiveDecision: (_, { id }, ctx) => decisions.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: DecisionQueries, Mutation: DecisionMutations, Decision };

@@ -1,6 +1,6 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { GrantResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { GrantResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
 import { ownedEntityFields } from '../../nodes.ts';
@@ -60,3 +60,5 @@ export const GrantMutations: MutationResolvers = {
   },
   archiveGrant: (_, { id }, ctx) => grants.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: GrantQueries, Mutation: GrantMutations, Grant };

@@ -1,6 +1,6 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MeetingResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MeetingResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
@@ -58,3 +58,5 @@ export const MeetingMutations: MutationResolvers = {
   },
   archiveMeeting: (_, { id }, ctx) => meetings.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: MeetingQueries, Mutation: MeetingMutations, Meeting };

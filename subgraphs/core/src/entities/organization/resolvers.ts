@@ -1,6 +1,6 @@
 import { found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, OrganizationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, orderOf, searchIn } from '../../lists.ts';
 import { coreEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
@@ -36,3 +36,5 @@ export const OrganizationMutations: MutationResolvers = {
   updateOrganization: async (_, { id, input }, ctx) => organizations.update(ctx, await organizations.load(ctx, id), changes(input, fields)),
   archiveOrganization: (_, { id }, ctx) => organizations.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: OrganizationQueries, Mutation: OrganizationMutations, Organization };

@@ -1,6 +1,6 @@
 import { found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, PersonResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, PersonResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { coreEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
@@ -37,3 +37,5 @@ export const PersonMutations: MutationResolvers = {
   updatePerson: async (_, { id, input }, ctx) => people.update(ctx, await people.load(ctx, id), changes(input, fields)),
   archivePerson: (_, { id }, ctx) => people.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: PersonQueries, Mutation: PersonMutations, Person };

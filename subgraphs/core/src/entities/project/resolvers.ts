@@ -1,6 +1,6 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { MutationResolvers, ProjectResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, ProjectResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
@@ -85,3 +85,5 @@ export const ProjectMutations: MutationResolvers = {
   },
   archiveProject: (_, { id }, ctx) => projects.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: ProjectQueries, Mutation: ProjectMutations, Project };

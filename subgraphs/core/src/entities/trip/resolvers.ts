@@ -1,6 +1,6 @@
 import { badUserInput, found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, TripResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers, TripResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
 import { coreEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
@@ -50,3 +50,5 @@ export const TripMutations: MutationResolvers = {
   },
   archiveTrip: (_, { id }, ctx) => trips.archive(ctx, id),
 };
+
+export const resolvers: Resolvers = { Query: TripQueries, Mutation: TripMutations, Trip };
