@@ -1,10 +1,11 @@
+import type DataLoader from 'dataloader';
 import { entityTypeOfId } from '@wrk/catalog';
 import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
 import type { CoreRow } from './entities/entity.ts';
 import { byModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
-import { PIVOTS, type PivotName, type PivotRow } from './relations/pivots.ts';
+import { PIVOTS, type PivotName, type PivotRow, type PivotSide } from './relations/pivots.ts';
 import { seesEverything, visibleLinkRows, visibleRows } from './visibility.ts';
 
 /**
@@ -20,8 +21,9 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
   const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) => rowLoader(find, (row: Row) => row.id);
+  // Rows come back only for the keys asked (`in: ids`), so a null key (which matches none) never occurs.
   const children = <Row>(find: (ids: number[]) => Promise<Row[]>, keyOf: (row: Row) => number | null) =>
-    groupLoader(find, (row: Row) => keyOf(row)!);
+    groupLoader(find, (row: Row) => keyOf(row) ?? -1);
   const ordered = { orderBy: { id: 'asc' as const } };
   const existsAtOwner = ownerExistenceLoader(ownerUrls, delegate);
 
@@ -113,11 +115,11 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     ),
     actionsByAssignee: groupLoader(
       (userIds: string[]) => db.action.findMany({ where: { assigneeUserId: { in: userIds }, ...live.action }, ...ordered }),
-      (row) => row.assigneeUserId!,
+      (row) => row.assigneeUserId ?? '',
     ),
     actionsByCreator: groupLoader(
       (userIds: string[]) => db.action.findMany({ where: { creatorUserId: { in: userIds }, ...live.action }, ...ordered }),
-      (row) => row.creatorUserId!,
+      (row) => row.creatorUserId ?? '',
     ),
 
     linksFrom: groupLoader(
@@ -129,28 +131,32 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
       (row) => row.toId,
     ),
 
-    /** Pivot rows of each relation, by the key of either side: `pivots.MeetingPerson.meetingId.load(meeting.id)`. */
+    /** Pivot rows of each relation, by the key of either side. */
     pivots: pivotLoaders(db),
   };
 }
 
 
-type PivotLoaders = {
-  [Name in PivotName]: Record<string, ReturnType<typeof groupLoader<number | string, PivotRow>>>;
+/** The key of a pivot row on one side: an int row id, or for users their usr_ ID. */
+const pivotKey = (row: PivotRow, side: PivotSide): number | string => {
+  const key = row[side.column];
+  return typeof key === 'number' || typeof key === 'string' ? key : -1;
 };
 
-function pivotLoaders(db: CoreDb): PivotLoaders {
-  const loaders = {} as PivotLoaders;
-  for (const [name, pivot] of Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]) {
-    loaders[name] = {};
-    for (const side of [pivot.left, pivot.right]) {
-      loaders[name][side.column] = groupLoader(
-        (keys: (number | string)[]) => pivot.delegate(db).findMany({ where: { [side.column]: { in: keys } } }),
-        (row: PivotRow) => row[side.column] as number | string,
-      );
-    }
-  }
-  return loaders;
+/** Pivot rows of a relation by the key of one side (`pivots('MeetingPerson', meeting).load(row.id)`), one loader each. */
+function pivotLoaders(db: CoreDb) {
+  const loaders = new Map<string, DataLoader<number | string, PivotRow[]>>();
+  return (name: PivotName, side: PivotSide): DataLoader<number | string, PivotRow[]> => {
+    const id = `${name}.${side.column}`;
+    const existing = loaders.get(id);
+    if (existing) return existing;
+    const loader = groupLoader(
+      (keys: (number | string)[]) => PIVOTS[name].delegate(db).findMany({ where: { [side.column]: { in: keys } } }),
+      (row: PivotRow) => pivotKey(row, side),
+    );
+    loaders.set(id, loader);
+    return loader;
+  };
 }
 
 export type CoreLoaders = ReturnType<typeof createLoaders>;

@@ -86,13 +86,17 @@ export const PIVOTS = {
 
 export type PivotName = keyof typeof PIVOTS;
 
+const isPivotName = (name: string): name is PivotName => name in PIVOTS;
+
+export const PIVOT_NAMES: readonly PivotName[] = Object.keys(PIVOTS).filter(isPivotName);
+
 /** GraphQL `Relation` enum value (MEETING_PERSON) → pivot name (MeetingPerson). */
 export function pivotOfRelation(relation: string): PivotName {
   const name = relation
     .toLowerCase()
     .split('_')
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('') as PivotName;
-  if (!(name in PIVOTS)) throw new Error(`unknown relation ${relation}`);
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  if (!isPivotName(name)) throw new Error(`unknown relation ${relation}`);
   return name;
 }

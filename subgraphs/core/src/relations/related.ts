@@ -6,7 +6,7 @@
 import type { Context } from '../context.ts';
 import { REFERENCES } from '../entities/index.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
-import { PIVOTS, type PivotName } from './pivots.ts';
+import { PIVOT_NAMES, PIVOTS } from './pivots.ts';
 import { edgesOf, sideEntity } from './resolvers.ts';
 
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
@@ -24,16 +24,14 @@ const tagged = (typename: string, entity: unknown) => (entity ? { __typename: ty
 
 async function throughPivots(typename: string, row: { id: number }, ctx: Context): Promise<RelatedItem[]> {
   // Every pivot and every edge in parallel, so the loaders batch them: constant queries, whatever the fan-out.
-  const sides = (Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]).flatMap(([name, pivot]) =>
-    (
-      [
-        ['left', pivot.right],
-        ['right', pivot.left],
-      ] as const
-    )
-      .filter(([from]) => pivot[from].typename === typename)
-      .map(([from, other]) => ({ name, from, other })),
-  );
+  const sides = PIVOT_NAMES.flatMap((name) => {
+    const pivot = PIVOTS[name];
+    const ends = [
+      { from: 'left', self: pivot.left, other: pivot.right },
+      { from: 'right', self: pivot.right, other: pivot.left },
+    ] as const;
+    return ends.filter((end) => end.self.typename === typename).map(({ from, other }) => ({ name, from, other }));
+  });
   const groups = await Promise.all(
     sides.map(async ({ name, from, other }) => {
       const edges = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];

@@ -7,13 +7,13 @@ import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { userRef } from '../nodes.ts';
-import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from './pivots.ts';
+import { PIVOT_NAMES, PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from './pivots.ts';
 import { assertCanWrite } from '../permissions.ts';
 
 /** This side's entity of a pivot row, or null when the caller may not see it. */
 export async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {
-  if (side.loader) return ctx.loaders[side.loader].load(key as number);
-  return (await ctx.loaders.existsAtOwner.load(key as string)) ? userRef(key as string) : null;
+  if (side.loader) return typeof key === 'number' ? ctx.loaders[side.loader].load(key) : null;
+  return typeof key === 'string' && (await ctx.loaders.existsAtOwner.load(key)) ? userRef(key) : null;
 }
 
 /** Resolver of a relationship field: the pivot rows of `parent` whose other side the caller may see. */
@@ -22,7 +22,7 @@ export function edgesOf(name: PivotName, from: 'left' | 'right') {
   const [self, other] = from === 'left' ? [pivot.left, pivot.right] : [pivot.right, pivot.left];
   // Typed `never[]` so one generic resolver fits every pivot's generated row type.
   return async (parent: { id: number | string }, _args: unknown, ctx: Context): Promise<never[]> => {
-    const rows = await ctx.loaders.pivots[name][self.column]!.load(parent.id);
+    const rows = await ctx.loaders.pivots(name, self).load(parent.id);
     const visible = await Promise.all(rows.map((row) => sideEntity(other, row[other.column], ctx)));
     return rows.filter((_, index) => visible[index]) as never[];
   };
@@ -36,7 +36,7 @@ function edgeType(name: PivotName) {
   };
 }
 
-export const edgeTypes = Object.fromEntries((Object.keys(PIVOTS) as PivotName[]).map((name) => [name, edgeType(name)]));
+export const edgeTypes = Object.fromEntries(PIVOT_NAMES.map((name) => [name, edgeType(name)]));
 
 interface RelationInput {
   relation: string;
@@ -59,22 +59,23 @@ async function sideKey(side: PivotSide, field: string, id: string, ctx: Context)
   if (!side.loader) {
     expectIdOf(side.typename, id);
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id, { field });
-    return { key: id, row: null };
+    return { key: id };
   }
   const row = await referencedRow(ctx.loaders.rowsOf(side.typename) ?? NO_ROWS, field, side.typename, id);
-  return { key: row.id, row };
+  return { key: row.id };
 }
 
 async function resolveRelation(input: RelationInput, ctx: Context) {
   const name = pivotOfRelation(input.relation);
   const pivot = PIVOTS[name];
-  const [from, to] = await Promise.all([
-    sideKey(pivot.left, 'fromId', input.fromId, ctx),
+  // The left side is always one of core's entities (an organization, meeting, project or trip).
+  const [fromRow, to] = await Promise.all([
+    referencedRow(ctx.loaders.rowsOf(pivot.left.typename) ?? NO_ROWS, 'fromId', pivot.left.typename, input.fromId),
     sideKey(pivot.right, 'toId', input.toId, ctx),
   ]);
   // Relating changes the left entity (a meeting's attendees, a project's team): it needs write access to it.
-  assertCanWrite(ctx, from.row!);
-  return { name, pivot, keys: { [pivot.left.column]: from.key, [pivot.right.column]: to.key }, fromRow: from.row! };
+  assertCanWrite(ctx, fromRow);
+  return { name, pivot, keys: { [pivot.left.column]: fromRow.id, [pivot.right.column]: to.key }, fromRow };
 }
 
 export const RelationMutations: MutationResolvers = {
@@ -87,7 +88,7 @@ export const RelationMutations: MutationResolvers = {
       });
       return { after: { externalId: input.fromId, relation: input.relation, toId: input.toId, role: row.role ?? null } };
     });
-    return { __typename: pivot.left.typename, ...fromRow } as never;
+    return { __typename: pivot.left.typename, ...fromRow };
   },
   removeRelation: async (_, { input }, ctx) => {
     const { name, pivot, keys, fromRow } = await resolveRelation(input, ctx);
@@ -97,6 +98,6 @@ export const RelationMutations: MutationResolvers = {
       if (count === 0) throw graphQLError(ErrorCode.NOT_FOUND, `${input.fromId} and ${input.toId} are not related by ${input.relation}`);
       return { before: { externalId: input.fromId, relation: input.relation, toId: input.toId }, after: { externalId: input.fromId, removed: count } };
     });
-    return { __typename: pivot.left.typename, ...fromRow } as never;
+    return { __typename: pivot.left.typename, ...fromRow };
   },
 };
