@@ -4,9 +4,9 @@ import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platfor
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
 import type { CoreRow } from './entities/entity.ts';
-import { byModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
+import { filtersByModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
 import { PIVOTS, type PivotName, type PivotRow, type PivotSide } from './relations/pivots.ts';
-import { seesEverything, visibleLinkRows, visibleRows } from './visibility.ts';
+import { seesEverything, visibleLinkRows, visibleRows, type InProjects } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
@@ -14,8 +14,8 @@ import { seesEverything, visibleLinkRows, visibleRows } from './visibility.ts';
  */
 export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   // Live (not archived) rows the caller may see: restricted ones only for their owner, admins and grantees.
-  const withArchived = byModel((spec) => visibleRows(claims, spec.visibility));
-  const live = byModel((spec) => ({ archivedAt: null, ...withArchived[spec.model] }));
+  const withArchived = filtersByModel((spec) => visibleRows<InProjects>(claims, spec.visibility));
+  const live = filtersByModel<{ archivedAt: null }>((spec) => ({ archivedAt: null, ...withArchived[spec.model] }));
   const links = visibleLinkRows(claims);
 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>

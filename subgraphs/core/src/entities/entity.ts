@@ -1,7 +1,7 @@
 import { prefixOf } from '@wrk/catalog';
 import type { CoreDb, Tx } from '../db.ts';
 import type { ListOrder } from '../lists.ts';
-import type { VisibilityModel } from '../visibility.ts';
+import type { InProjects, VisibilityModel } from '../visibility.ts';
 import type { CoreEntityName } from './names.ts';
 
 /** Columns every core entity row has (visibility and owner only where the entity can be restricted). */
@@ -28,13 +28,13 @@ export type Reference = readonly [field: string, typename: string];
  * Everything core's shared code needs to know about one entity type. The Prisma calls are the only per-type
  * code: each is a one-line closure typed by Prisma's generated inputs, so the service stays generic.
  */
-export interface EntitySpec<Model extends string, Row extends CoreRow, OrderField extends string, Create, Update> {
+export interface EntitySpec<Model extends string, Row extends CoreRow, OrderField extends string, Create, Update, P extends InProjects = InProjects> {
   typename: CoreEntityName;
   /** The prefix of its external IDs, from packages/catalog. */
   prefix: string;
   /** The name of its Prisma delegate, and of its by-external-ID loader. */
   model: Model;
-  visibility: VisibilityModel;
+  visibility: VisibilityModel<P>;
   /** Order columns keyed by the generated `<Type>OrderField` enum: a new enum value fails to compile until mapped. */
   order: ListOrder<OrderField>;
   references: readonly Reference[];
@@ -47,6 +47,6 @@ export interface EntitySpec<Model extends string, Row extends CoreRow, OrderFiel
 /** Any entity spec (its methods are compared bivariantly, so every spec fits), for registries over all of them. */
 export type AnyEntitySpec = EntitySpec<string, CoreRow, string, unknown, unknown>;
 
-export const defineEntity = <Model extends string, Row extends CoreRow, OrderField extends string, Create, Update>(
-  spec: Omit<EntitySpec<Model, Row, OrderField, Create, Update>, 'prefix'>,
-): EntitySpec<Model, Row, OrderField, Create, Update> => ({ ...spec, prefix: prefixOf(spec.typename) });
+export const defineEntity = <Model extends string, Row extends CoreRow, OrderField extends string, Create, Update, P extends InProjects>(
+  spec: Omit<EntitySpec<Model, Row, OrderField, Create, Update, P>, 'prefix'>,
+): EntitySpec<Model, Row, OrderField, Create, Update, P> => ({ ...spec, prefix: prefixOf(spec.typename) });

@@ -18,6 +18,7 @@ import { action } from './action/spec.ts';
 import { contract } from './contract/spec.ts';
 import { decision } from './decision/spec.ts';
 import type { CoreRow, Reference } from './entity.ts';
+import type { RowFilter, VisibilityModel } from '../visibility.ts';
 import { grant } from './grant/spec.ts';
 import { meeting } from './meeting/spec.ts';
 import { organization } from './organization/spec.ts';
@@ -53,11 +54,16 @@ export type LoadersByModel<Key, Suffix extends string = ''> = {
   [Spec in RowSpec as `${Spec['model']}${Suffix}`]: DataLoader<Key, RowOf<Spec> | null>;
 };
 
-/** Builds one value per entity, keyed by model name. */
-export function byModel<Value>(make: (spec: RowSpec) => Value): Record<CoreModel, Value> {
+/** Each entity's visibility filter, typed by how that entity belongs to projects. */
+export type FiltersByModel<Extra = unknown> = {
+  [Spec in RowSpec as Spec['model']]: RowFilter<Spec['visibility'] extends VisibilityModel<infer P> ? P : never> & Extra;
+};
+
+/** The caller's visibility filter of every entity, keyed by model name. */
+export function filtersByModel<Extra = unknown>(make: (spec: RowSpec) => RowFilter & Extra): FiltersByModel<Extra> {
   const entries = ROW_SPECS.map((spec) => [spec.model, make(spec)] as const);
-  // Object.fromEntries types its keys as string; the entries above hold exactly one per model.
-  return Object.fromEntries(entries) as Record<CoreModel, Value>;
+  // Each filter is built from its own spec's visibility model, so it holds only that model's project clause.
+  return Object.fromEntries(entries) as FiltersByModel<Extra>;
 }
 
 /** Builds a loader per entity under `<model><suffix>` (`contract`, `contractById`). */

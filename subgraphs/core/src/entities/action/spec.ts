@@ -26,7 +26,7 @@ export const action = defineEntity({
     ['meeting', 'Meeting'],
     ['project', 'Project'],
   ],
-  find: (db, where) => db.action.findMany({ where }),
+  find: (db, where: Prisma.ActionWhereInput) => db.action.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.ActionUncheckedCreateInput, keyof typeof columns>) => tx.action.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.ActionUncheckedUpdateInput, attribution) => tx.action.update({ where: { id }, data: { ...data, ...attribution } }),
 });

@@ -20,7 +20,7 @@ export const contract = defineEntity({
     ['project', 'Project'],
     ['grant', 'Grant'],
   ],
-  find: (db, where) => db.contract.findMany({ where }),
+  find: (db, where: Prisma.ContractWhereInput) => db.contract.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.ContractUncheckedCreateInput, keyof typeof columns>) =>
     tx.contract.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.ContractUncheckedUpdateInput, attribution) =>

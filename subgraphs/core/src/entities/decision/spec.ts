@@ -17,7 +17,7 @@ export const decision = defineEntity({
     ['meeting', 'Meeting'],
     ['project', 'Project'],
   ],
-  find: (db, where) => db.decision.findMany({ where }),
+  find: (db, where: Prisma.DecisionWhereInput) => db.decision.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.DecisionUncheckedCreateInput, keyof typeof columns>) => tx.decision.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.DecisionUncheckedUpdateInput, attribution) => tx.decision.update({ where: { id }, data: { ...data, ...attribution } }),
 });

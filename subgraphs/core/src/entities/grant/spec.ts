@@ -25,7 +25,7 @@ export const grant = defineEntity({
     ['owner', 'User'],
     ['contracts', 'Contract'],
   ],
-  find: (db, where) => db.grant.findMany({ where }),
+  find: (db, where: Prisma.GrantWhereInput) => db.grant.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.GrantUncheckedCreateInput, keyof typeof columns>) => tx.grant.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.GrantUncheckedUpdateInput, attribution) => tx.grant.update({ where: { id }, data: { ...data, ...attribution } }),
 });

@@ -17,7 +17,7 @@ export const meeting = defineEntity({
     ['actions', 'Action'],
     ['decisions', 'Decision'],
   ],
-  find: (db, where) => db.meeting.findMany({ where }),
+  find: (db, where: Prisma.MeetingWhereInput) => db.meeting.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.MeetingUncheckedCreateInput, keyof typeof columns>) => tx.meeting.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.MeetingUncheckedUpdateInput, attribution) => tx.meeting.update({ where: { id }, data: { ...data, ...attribution } }),
 });

@@ -11,7 +11,7 @@ export const organization = defineEntity({
   visibility: { restrictable: false, inProjects: viaPivot },
   order: listOrder<OrganizationOrderField>({ NAME: 'name', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }, [{ field: 'name', direction: 'asc' }]),
   references: [['contracts', 'Contract']],
-  find: (db, where) => db.organization.findMany({ where }),
+  find: (db, where: Prisma.OrganizationWhereInput) => db.organization.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.OrganizationUncheckedCreateInput, keyof typeof columns>) =>
     tx.organization.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.OrganizationUncheckedUpdateInput, attribution) =>

@@ -14,7 +14,7 @@ export const person = defineEntity({
     { field: 'fullName', direction: 'asc' },
   ]),
   references: [],
-  find: (db, where) => db.person.findMany({ where }),
+  find: (db, where: Prisma.PersonWhereInput) => db.person.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.PersonUncheckedCreateInput, keyof typeof columns>) => tx.person.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.PersonUncheckedUpdateInput, attribution) => tx.person.update({ where: { id }, data: { ...data, ...attribution } }),
 });

@@ -2,13 +2,13 @@ import { dateOrNull, optionalText, requiredText } from '@wrk/platform';
 import type { ProjectOrderField } from '../../__generated__/resolvers-types.ts';
 import type { Prisma, ProjectKind, ProjectStatus, Visibility } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
+import { viaParent } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';
 
 export const project = defineEntity({
   typename: 'Project',
   model: 'project',
-  // A listed project's rows are its workstreams; the project itself is listed by ID.
-  visibility: { restrictable: true, inProjects: (ids: string[]) => ({ parent: { is: { externalId: { in: ids } } } }) },
+  visibility: { restrictable: true, inProjects: viaParent },
   order: listOrder<ProjectOrderField>(
     { NAME: 'name', START_DATE: 'startDate?', END_DATE: 'endDate?', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' },
     [{ field: 'name', direction: 'asc' }],
@@ -21,7 +21,7 @@ export const project = defineEntity({
     ['actions', 'Action'],
     ['decisions', 'Decision'],
   ],
-  find: (db, where) => db.project.findMany({ where }),
+  find: (db, where: Prisma.ProjectWhereInput) => db.project.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.ProjectUncheckedCreateInput, keyof typeof columns>) => tx.project.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.ProjectUncheckedUpdateInput, attribution) => tx.project.update({ where: { id }, data: { ...data, ...attribution } }),
 });

@@ -13,7 +13,7 @@ export const trip = defineEntity({
     { field: 'startsOn', direction: 'desc', nullable: true },
   ]),
   references: [],
-  find: (db, where) => db.trip.findMany({ where }),
+  find: (db, where: Prisma.TripWhereInput) => db.trip.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.TripUncheckedCreateInput, keyof typeof columns>) => tx.trip.create({ data: { ...columns, ...data } }),
   update: (tx, id, data: Prisma.TripUncheckedUpdateInput, attribution) => tx.trip.update({ where: { id }, data: { ...data, ...attribution } }),
 });
