@@ -7,5 +7,4 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 export const createCoreDb = (databaseUrl: string): CoreDb => createPrismaClient(PrismaClient, databaseUrl);
 
 export type { Prisma } from './__generated__/prisma/client.ts';
-export type { Visibility, ContractStatus, TripStatus, GrantStatus, ActionStatus, ProjectKind, ProjectStatus } from './__generated__/prisma/enums.ts';
-export type { Person, Organization, Meeting, Project, Contract, Trip, Grant, Action, Decision, EntityLink } from './__generated__/prisma/client.ts';
+export type { EntityLink } from './__generated__/prisma/client.ts';

@@ -37,6 +37,8 @@ export interface EntitySpec<Model extends string, Row extends CoreRow, OrderFiel
   visibility: VisibilityModel<P>;
   /** Order columns keyed by the generated `<Type>OrderField` enum: a new enum value fails to compile until mapped. */
   order: ListOrder<OrderField>;
+  /** Its Prisma enums, served as GraphQL enums of the same name (UPPER_CASE values). */
+  enums?: Record<string, Record<string, string>>;
   references: readonly Reference[];
   /** Rows matching `where` (to which the loaders add the caller's visibility). */
   find(db: CoreDb, where: object): Promise<Row[]>;

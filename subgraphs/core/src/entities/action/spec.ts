@@ -20,6 +20,7 @@ export const action = defineEntity({
     },
     [{ field: 'dueOn', direction: 'asc', nullable: true }],
   ),
+  enums: { ActionStatus },
   references: [
     ['assignee', 'User'],
     ['creator', 'User'],

@@ -1,10 +1,10 @@
 import { dateOrNull, optionalText, requiredText } from '@wrk/platform';
 import type { ContractOrderField } from '../../__generated__/resolvers-types.ts';
+import { ContractStatus, type Visibility } from '../../__generated__/prisma/enums.ts';
 import type { Prisma } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
 import { viaReference } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';
-import type { ContractStatus, Visibility } from '../../__generated__/prisma/enums.ts';
 
 export const contract = defineEntity({
   typename: 'Contract',
@@ -14,6 +14,7 @@ export const contract = defineEntity({
     { TITLE: 'title', START_DATE: 'startDate?', END_DATE: 'endDate?', VALUE: 'valueCents?', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' },
     [{ field: 'title', direction: 'asc' }],
   ),
+  enums: { ContractStatus },
   references: [
     ['owner', 'User'],
     ['organization', 'Organization'],

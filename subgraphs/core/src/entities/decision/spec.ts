@@ -1,6 +1,7 @@
 import { dateOrNull, optionalText, requiredText } from '@wrk/platform';
 import type { DecisionOrderField } from '../../__generated__/resolvers-types.ts';
-import type { Prisma, Visibility } from '../../db.ts';
+import type { Visibility } from '../../__generated__/prisma/enums.ts';
+import type { Prisma } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
 import { viaReference } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';

@@ -1,6 +1,7 @@
 import { dateOrNull, requiredText } from '@wrk/platform';
 import type { GrantOrderField } from '../../__generated__/resolvers-types.ts';
-import type { GrantStatus, Prisma, Visibility } from '../../db.ts';
+import { GrantStatus, type Visibility } from '../../__generated__/prisma/enums.ts';
+import type { Prisma } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
 import { viaPivot } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';
@@ -21,6 +22,7 @@ export const grant = defineEntity({
     },
     [{ field: 'title', direction: 'asc' }],
   ),
+  enums: { GrantStatus },
   references: [
     ['owner', 'User'],
     ['contracts', 'Contract'],

@@ -1,6 +1,7 @@
 import { badUserInput, dateOrNull, optionalText, requiredText } from '@wrk/platform';
 import type { MeetingOrderField } from '../../__generated__/resolvers-types.ts';
-import type { Prisma, Visibility } from '../../db.ts';
+import type { Visibility } from '../../__generated__/prisma/enums.ts';
+import type { Prisma } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
 import { viaPivot } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';

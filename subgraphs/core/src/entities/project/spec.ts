@@ -1,6 +1,7 @@
 import { dateOrNull, optionalText, requiredText } from '@wrk/platform';
 import type { ProjectOrderField } from '../../__generated__/resolvers-types.ts';
-import type { Prisma, ProjectKind, ProjectStatus, Visibility } from '../../db.ts';
+import { ProjectKind, ProjectStatus, type Visibility } from '../../__generated__/prisma/enums.ts';
+import type { Prisma } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
 import { viaParent } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';
@@ -13,6 +14,7 @@ export const project = defineEntity({
     { NAME: 'name', START_DATE: 'startDate?', END_DATE: 'endDate?', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' },
     [{ field: 'name', direction: 'asc' }],
   ),
+  enums: { ProjectKind, ProjectStatus },
   references: [
     ['owner', 'User'],
     ['parent', 'Project'],

@@ -1,6 +1,7 @@
 import { dateOrNull, optionalText, requiredText } from '@wrk/platform';
 import type { TripOrderField } from '../../__generated__/resolvers-types.ts';
-import type { Prisma, TripStatus } from '../../db.ts';
+import { TripStatus } from '../../__generated__/prisma/enums.ts';
+import type { Prisma } from '../../db.ts';
 import { listOrder } from '../../lists.ts';
 import { viaPivot } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';
@@ -12,6 +13,7 @@ export const trip = defineEntity({
   order: listOrder<TripOrderField>({ STARTS_ON: 'startsOn?', TITLE: 'title', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }, [
     { field: 'startsOn', direction: 'desc', nullable: true },
   ]),
+  enums: { TripStatus },
   references: [],
   find: (db, where: Prisma.TripWhereInput) => db.trip.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.TripUncheckedCreateInput, keyof typeof columns>) => tx.trip.create({ data: { ...columns, ...data } }),
