@@ -11,28 +11,28 @@ const spec = (typename: string) => {
 
 describe('core visibility', () => {
   it('shows anonymous callers nothing, on every model and on links', () => {
-    for (const entity of ROW_SPECS) expect(visibleRows(claims({ kind: 'anonymous' }), entity.visibility)).toEqual({ id: { lt: 0 } });
+    for (const entity of ROW_SPECS) expect(visibleRows<InProjects>(claims({ kind: 'anonymous' }), entity.visibility)).toEqual({ id: { lt: 0 } });
     expect(visibleLinkRows(claims({ kind: 'anonymous' }))).toEqual({ id: { lt: 0 } });
   });
 
   it('lets admins and the platform see every row of every model', () => {
     for (const entity of ROW_SPECS) {
-      expect(visibleRows(claims({ role: 'admin' }), entity.visibility)).toEqual({});
-      expect(visibleRows(claims({ kind: 'system', role: undefined }), entity.visibility)).toEqual({});
+      expect(visibleRows<InProjects>(claims({ role: 'admin' }), entity.visibility)).toEqual({});
+      expect(visibleRows<InProjects>(claims({ kind: 'system', role: undefined }), entity.visibility)).toEqual({});
     }
   });
 
   it('limits restricted rows to internal ones, the owner and grantees; unrestrictable models are open', () => {
     const staff = claims({ sub: 'usr_owner1', grants: ['ctr_granted1'] });
-    expect(visibleRows(staff, spec('Contract').visibility)).toEqual({
+    expect(visibleRows<InProjects>(staff, spec('Contract').visibility)).toEqual({
       AND: [{ OR: [{ visibility: 'internal' }, { ownerUserId: 'usr_owner1' }, { externalId: { in: ['ctr_granted1'] } }] }],
     });
-    expect(visibleRows(staff, spec('Person').visibility)).toEqual({});
+    expect(visibleRows<InProjects>(staff, spec('Person').visibility)).toEqual({});
   });
 
   it('narrows an allowlist to the listed entities and what belongs to a listed project, as each model reaches it', () => {
     const agent = claims({ kind: 'agent', sub: 'usr_owner1', allow: ['prj_listed1', 'ctr_listed1'] });
-    const allowed = (typename: string) => visibleRows(agent, spec(typename).visibility).AND?.at(-1);
+    const allowed = (typename: string) => visibleRows<InProjects>(agent, spec(typename).visibility).AND?.at(-1);
     const listed = { externalId: { in: ['prj_listed1', 'ctr_listed1'] } };
     const inProjects = { in: ['prj_listed1'] };
     expect(allowed('Contract')).toEqual({ OR: [listed, { project: { is: { externalId: inProjects } } }] });
