@@ -1,6 +1,6 @@
 import type { Claims } from '@wrk/platform';
 import { ROW_SPECS } from '../src/entities/index.ts';
-import { visibleLinkRows, visibleRows } from '../src/visibility.ts';
+import { visibleLinkRows, visibleRows, type InProjects } from '../src/visibility.ts';
 
 const claims = (overrides: Partial<Claims>): Claims => ({ kind: 'staff', role: 'staff', teams: [], scopes: [], requestId: 'test', ...overrides });
 const spec = (typename: string) => {
