@@ -7,7 +7,7 @@ import type { Context } from '../context.ts';
 import { REFERENCES } from '../entities/index.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
 import { PIVOT_NAMES, PIVOTS } from './pivots.ts';
-import { edgesOf, sideEntity } from './resolvers.ts';
+import { sideEntity, visibleEdges } from './resolvers.ts';
 
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
@@ -34,11 +34,11 @@ async function throughPivots(typename: string, row: { id: number }, ctx: Context
   });
   const groups = await Promise.all(
     sides.map(async ({ name, from, other }) => {
-      const edges = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];
+      const edges = await visibleEdges(name, from, row.id, ctx);
       return Promise.all(
         edges.map(async (edge): Promise<RelatedItem> => {
           const entity = await sideEntity(other, edge[other.column], ctx);
-          return { via: name, role: (edge.role as string | null) ?? null, entity: other.loader ? tagged(other.typename, entity) : entity };
+          return { via: name, role: edge.role ?? null, entity: other.loader ? tagged(other.typename, entity) : entity };
         }),
       );
     }),

@@ -16,16 +16,20 @@ export async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {
   return typeof key === 'string' && (await ctx.loaders.existsAtOwner.load(key)) ? userRef(key) : null;
 }
 
-/** Resolver of a relationship field: the pivot rows of `parent` whose other side the caller may see. */
-export function edgesOf(name: PivotName, from: 'left' | 'right') {
+/** The pivot rows of an entity (on side `from` of the pivot) whose other side the caller may see. */
+export async function visibleEdges(name: PivotName, from: 'left' | 'right', key: number | string, ctx: Context): Promise<PivotRow[]> {
   const pivot = PIVOTS[name];
   const [self, other] = from === 'left' ? [pivot.left, pivot.right] : [pivot.right, pivot.left];
+  const rows = await ctx.loaders.pivots(name, self).load(key);
+  const visible = await Promise.all(rows.map((row) => sideEntity(other, row[other.column], ctx)));
+  return rows.filter((_, index) => visible[index]);
+}
+
+/** Resolver of a relationship field: the pivot rows of `parent` whose other side the caller may see. */
+export function edgesOf(name: PivotName, from: 'left' | 'right') {
   // Typed `never[]` so one generic resolver fits every pivot's generated row type.
-  return async (parent: { id: number | string }, _args: unknown, ctx: Context): Promise<never[]> => {
-    const rows = await ctx.loaders.pivots(name, self).load(parent.id);
-    const visible = await Promise.all(rows.map((row) => sideEntity(other, row[other.column], ctx)));
-    return rows.filter((_, index) => visible[index]) as never[];
-  };
+  return async (parent: { id: number | string }, _args: unknown, ctx: Context): Promise<never[]> =>
+    (await visibleEdges(name, from, parent.id, ctx)) as never[];
 }
 
 function edgeType(name: PivotName) {
