@@ -1,4 +1,5 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { CORE_ENTITY_NAMES, CORE_SCHEMA_FILES } from './subgraphs/core/src/entities/names.ts';
 
 /**
  * Typed resolvers for each subgraph (graphql-codegen typescript-resolvers, federation mode).
@@ -22,10 +23,10 @@ function subgraph(
   rows: string[],
   enums: string[],
   extraMappers: Record<string, string> = {},
-  { paginated = rows, foreign = [] as string[] } = {},
+  { paginated = rows, foreign = [] as string[], schema = ['schema.graphql'] as readonly string[] } = {},
 ) {
   return {
-    schema: `subgraphs/${name}/schema.graphql`,
+    schema: schema.map((file) => `subgraphs/${name}/${file}`),
     plugins: ['typescript', 'typescript-resolvers'],
     config: {
       federation: true,
@@ -66,10 +67,10 @@ const config: CodegenConfig = {
   generates: {
     'subgraphs/core/src/__generated__/resolvers-types.ts': subgraph(
       'core',
-      ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink', ...CORE_PIVOTS],
+      [...CORE_ENTITY_NAMES, ...CORE_PIVOTS],
       ['Visibility', 'ProjectKind', 'ProjectStatus', 'ContractStatus', 'TripStatus', 'GrantStatus', 'ActionStatus'],
       {},
-      { foreign: FOREIGN_IN_CORE, paginated: ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'] },
+      { foreign: FOREIGN_IN_CORE, paginated: [...CORE_ENTITY_NAMES], schema: CORE_SCHEMA_FILES },
     ),
     'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
       'identity',

@@ -4,13 +4,14 @@
  * which restricted entity), independently of the code that enforces them. A field added to the schema
  * without a case here fails the coverage test.
  */
-import { readFileSync } from 'node:fs';
+import { SUBGRAPHS } from '@wrk/catalog';
 import { Kind, parse } from 'graphql';
 import { generateKeyPair, SignJWT } from 'jose';
 import { DEMO } from '@wrk/catalog/demo';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';
+import { subgraphSdl } from '../../gateway/src/compose.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
@@ -470,8 +471,8 @@ CASES.push({
 
 function rootFieldsOfSchema(): string[] {
   const fields: string[] = [];
-  for (const subgraph of ['identity', 'core', 'files', 'agents']) {
-    const document = parse(readFileSync(new URL(`../../subgraphs/${subgraph}/schema.graphql`, import.meta.url), 'utf8'));
+  for (const subgraph of SUBGRAPHS) {
+    const document = parse(subgraphSdl(subgraph));
     for (const definition of document.definitions) {
       if (
         (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&

@@ -43,8 +43,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function loadTypeDefs(schemaFile: URL | string): DocumentNode {
-  return parse(readFileSync(schemaFile, 'utf8'));
+/** A subgraph's schema: one file, or a header and its modules' fragments, concatenated in the order given. */
+export function loadTypeDefs(...schemaFiles: (URL | string)[]): DocumentNode {
+  return parse(schemaFiles.map((file) => readFileSync(file, 'utf8')).join('\n'));
 }
 
 /** Extensions that describe the inside: the gateway's report of a failed subgraph fetch (URL, status, body), stacks. */

@@ -6,4 +6,5 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 
 export const createCoreDb = (databaseUrl: string): CoreDb => createPrismaClient(PrismaClient, databaseUrl);
 
-export type { Person, Organization, Meeting, Project, Contract, Trip, Grant, Action, Decision, EntityLink } from './__generated__/prisma/client.ts';
+export type { Prisma } from './__generated__/prisma/client.ts';
+export type { EntityLink } from './__generated__/prisma/client.ts';

@@ -1,6 +1,6 @@
 import type { SortKey } from '@wrk/platform';
 import type { Context } from './context.ts';
-import type { CoreModel } from './visibility.ts';
+import type { CoreModel } from './entities/index.ts';
 
 type Direction = 'ASC' | 'DESC';
 
@@ -45,16 +45,27 @@ function sortColumn(column: OrderColumn): Omit<SortKey, 'direction'> {
   return column.endsWith('?') ? { field: column.slice(0, -1), nullable: true } : { field: column };
 }
 
+/** How a list may be ordered: a column per value of its generated `<Type>OrderField` enum, and the default order. */
+export interface ListOrder<Field extends string> {
+  columns: Record<Field, OrderColumn>;
+  fallback: SortKey[];
+}
+
+/** A list's order; name the generated enum (`listOrder<ContractOrderField>(…)`) so that every value needs a column. */
+export const listOrder = <Field extends string>(columns: Record<Field, OrderColumn>, fallback: SortKey[]): ListOrder<Field> => ({
+  columns,
+  fallback,
+});
+
 /**
  * The sort keys of a list: the chosen column, then (by listPage) the id. Nullable columns sort their nulls last
  * in both directions; the cursors of listPage follow the same order.
  */
-export function orderOf(
-  orderBy: { field: string; direction?: Direction | null } | null | undefined,
-  columns: Record<string, OrderColumn>,
-  fallback: SortKey[],
+export function orderOf<Field extends string>(
+  orderBy: { field: Field; direction?: Direction | null } | null | undefined,
+  order: ListOrder<Field>,
 ): SortKey[] {
-  if (!orderBy) return fallback;
+  if (!orderBy) return order.fallback;
   const direction = (orderBy.direction ?? 'ASC') === 'ASC' ? 'asc' : 'desc';
-  return [{ ...sortColumn(columns[orderBy.field]!), direction }];
+  return [{ ...sortColumn(order.columns[orderBy.field]), direction }];
 }

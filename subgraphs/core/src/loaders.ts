@@ -1,9 +1,12 @@
+import type DataLoader from 'dataloader';
 import { entityTypeOfId } from '@wrk/catalog';
 import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
-import { PIVOTS, type PivotName, type PivotRow } from './pivots.ts';
-import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
+import type { CoreRow } from './entities/entity.ts';
+import { filtersByModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
+import { PIVOTS, type PivotName, type PivotRow, type PivotSide } from './relations/pivots.ts';
+import { seesEverything, visibleLinkRows, visibleRows, type InProjects } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
@@ -11,33 +14,20 @@ import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } 
  */
 export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   // Live (not archived) rows the caller may see: restricted ones only for their owner, admins and grantees.
-  const withArchived = Object.fromEntries(
-    Object.entries(MODELS).map(([model, rules]) => [model, visibleRows(claims, rules)]),
-  ) as Record<CoreModel, object>;
-  const live = Object.fromEntries(
-    Object.entries(withArchived).map(([model, where]) => [model, { archivedAt: null, ...where }]),
-  ) as Record<CoreModel, object>;
+  const withArchived = filtersByModel((spec) => visibleRows<InProjects>(claims, spec.visibility));
+  const live = filtersByModel<{ archivedAt: null }>((spec) => ({ archivedAt: null, ...withArchived[spec.model] }));
   const links = visibleLinkRows(claims);
 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
   const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) => rowLoader(find, (row: Row) => row.id);
+  // Rows come back only for the keys asked (`in: ids`), so a null key (which matches none) never occurs.
   const children = <Row>(find: (ids: number[]) => Promise<Row[]>, keyOf: (row: Row) => number | null) =>
-    groupLoader(find, (row: Row) => keyOf(row)!);
+    groupLoader(find, (row: Row) => keyOf(row) ?? -1);
   const ordered = { orderBy: { id: 'asc' as const } };
   const existsAtOwner = ownerExistenceLoader(ownerUrls, delegate);
 
-  const rows = {
-    person: byExternalId((ids) => db.person.findMany({ where: { externalId: { in: ids }, ...live.person } })),
-    organization: byExternalId((ids) => db.organization.findMany({ where: { externalId: { in: ids }, ...live.organization } })),
-    meeting: byExternalId((ids) => db.meeting.findMany({ where: { externalId: { in: ids }, ...live.meeting } })),
-    project: byExternalId((ids) => db.project.findMany({ where: { externalId: { in: ids }, ...live.project } })),
-    contract: byExternalId((ids) => db.contract.findMany({ where: { externalId: { in: ids }, ...live.contract } })),
-    trip: byExternalId((ids) => db.trip.findMany({ where: { externalId: { in: ids }, ...live.trip } })),
-    grant: byExternalId((ids) => db.grant.findMany({ where: { externalId: { in: ids }, ...live.grant } })),
-    action: byExternalId((ids) => db.action.findMany({ where: { externalId: { in: ids }, ...live.action } })),
-    decision: byExternalId((ids) => db.decision.findMany({ where: { externalId: { in: ids }, ...live.decision } })),
-  };
+  const rows = loadersByModel('', (spec) => byExternalId<CoreRow>((ids) => spec.find(db, { externalId: { in: ids }, ...live[spec.model] })));
 
   /**
    * The one rule for a link end: core's own rows through the loaders above, other subgraphs' entities at their
@@ -47,8 +37,8 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     const type = entityTypeOfId(id);
     if (!type?.linkable) return false;
     if (type.owner !== 'core') return existsAtOwner.load(id);
-    const loader = CORE_ROW_LOADERS[type.typename];
-    return loader ? (await rows[loader].load(id)) !== null : false;
+    const model = MODEL_OF_TYPE.get(type.typename);
+    return model ? (await rows[model].load(id)) !== null : false;
   }
   /** The one rule for links: a link is visible only when both its ends are; every read of links goes through it. */
   async function withVisibleEnds(found: EntityLink[]): Promise<EntityLink[]> {
@@ -76,14 +66,20 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     },
 
     ...rows,
+    /** The by-external-ID loader of one of core's types (Person → person), or undefined for another subgraph's. */
+    rowsOf(typename: string): { load(id: string): Promise<AnyRow | EntityLink | null> } | undefined {
+      if (typename === 'EntityLink') return this.entityLink;
+      const model = MODEL_OF_TYPE.get(typename);
+      return model && rows[model];
+    },
+    /** Whether a core entity is visible to the caller even when archived; undefined for a type that is not core's. */
+    async visibleEvenArchived(typename: string, id: string): Promise<boolean | undefined> {
+      const spec = SPEC_OF_TYPE.get(typename);
+      return spec && (await spec.find(db, { externalId: id, ...withArchived[spec.model] })).length > 0;
+    },
     entityLink: byExternalId(async (ids) => withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } }))),
 
-    personById: byId((ids) => db.person.findMany({ where: { id: { in: ids }, ...live.person } })),
-    organizationById: byId((ids) => db.organization.findMany({ where: { id: { in: ids }, ...live.organization } })),
-    meetingById: byId((ids) => db.meeting.findMany({ where: { id: { in: ids }, ...live.meeting } })),
-    projectById: byId((ids) => db.project.findMany({ where: { id: { in: ids }, ...live.project } })),
-    tripById: byId((ids) => db.trip.findMany({ where: { id: { in: ids }, ...live.trip } })),
-    grantById: byId((ids) => db.grant.findMany({ where: { id: { in: ids }, ...live.grant } })),
+    ...loadersByModel('ById', (spec) => byId<CoreRow>((ids) => spec.find(db, { id: { in: ids }, ...live[spec.model] }))),
 
     contractsByOrganization: children(
       (ids) => db.contract.findMany({ where: { organizationId: { in: ids }, ...live.contract }, ...ordered }),
@@ -119,11 +115,11 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     ),
     actionsByAssignee: groupLoader(
       (userIds: string[]) => db.action.findMany({ where: { assigneeUserId: { in: userIds }, ...live.action }, ...ordered }),
-      (row) => row.assigneeUserId!,
+      (row) => row.assigneeUserId ?? '',
     ),
     actionsByCreator: groupLoader(
       (userIds: string[]) => db.action.findMany({ where: { creatorUserId: { in: userIds }, ...live.action }, ...ordered }),
-      (row) => row.creatorUserId!,
+      (row) => row.creatorUserId ?? '',
     ),
 
     linksFrom: groupLoader(
@@ -135,51 +131,32 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
       (row) => row.toId,
     ),
 
-    /** Pivot rows of each relation, by the key of either side: `pivots.MeetingPerson.meetingId.load(meeting.id)`. */
+    /** Pivot rows of each relation, by the key of either side. */
     pivots: pivotLoaders(db),
   };
 }
 
-/** Core's own linkable types and the loader that reads each by external ID (with the caller's visibility). */
-export const CORE_ROW_LOADERS: Record<string, Exclude<CoreRowLoaderName, 'entityLink'>> = {
-  Person: 'person',
-  Organization: 'organization',
-  Meeting: 'meeting',
-  Project: 'project',
-  Contract: 'contract',
-  Trip: 'trip',
-  Grant: 'grant',
-  Action: 'action',
-  Decision: 'decision',
+
+/** The key of a pivot row on one side: an int row id, or for users their usr_ ID. */
+const pivotKey = (row: PivotRow, side: PivotSide): number | string => {
+  const key = row[side.column];
+  return typeof key === 'number' || typeof key === 'string' ? key : -1;
 };
 
-type PivotLoaders = {
-  [Name in PivotName]: Record<string, ReturnType<typeof groupLoader<number | string, PivotRow>>>;
-};
-
-function pivotLoaders(db: CoreDb): PivotLoaders {
-  const loaders = {} as PivotLoaders;
-  for (const [name, pivot] of Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]) {
-    loaders[name] = {};
-    for (const side of [pivot.left, pivot.right]) {
-      loaders[name][side.column] = groupLoader(
-        (keys: (number | string)[]) => pivot.delegate(db).findMany({ where: { [side.column]: { in: keys } } }),
-        (row: PivotRow) => row[side.column] as number | string,
-      );
-    }
-  }
-  return loaders;
+/** Pivot rows of a relation by the key of one side (`pivots('MeetingPerson', meeting).load(row.id)`), one loader each. */
+function pivotLoaders(db: CoreDb) {
+  const loaders = new Map<string, DataLoader<number | string, PivotRow[]>>();
+  return (name: PivotName, side: PivotSide): DataLoader<number | string, PivotRow[]> => {
+    const id = `${name}.${side.column}`;
+    const existing = loaders.get(id);
+    if (existing) return existing;
+    const loader = groupLoader(
+      (keys: (number | string)[]) => PIVOTS[name].delegate(db).findMany({ where: { [side.column]: { in: keys } } }),
+      (row: PivotRow) => pivotKey(row, side),
+    );
+    loaders.set(id, loader);
+    return loader;
+  };
 }
 
 export type CoreLoaders = ReturnType<typeof createLoaders>;
-export type CoreRowLoaderName =
-  | 'person'
-  | 'organization'
-  | 'meeting'
-  | 'project'
-  | 'contract'
-  | 'trip'
-  | 'grant'
-  | 'action'
-  | 'decision'
-  | 'entityLink';

@@ -3,12 +3,8 @@ import { typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { mayReadType, notFound } from '@wrk/platform';
 import { scopes } from './schema.ts';
 import type { Context } from './context.ts';
-import { CORE_ROW_LOADERS, type CoreRowLoaderName } from './loaders.ts';
 import type { EntityLink } from './db.ts';
 import type { ResolversParentTypes } from './__generated__/resolvers-types.ts';
-
-/** Core's own entity types and the loader that reads each by external ID. */
-const CORE_LOADERS: Record<string, CoreRowLoaderName> = { ...CORE_ROW_LOADERS, EntityLink: 'entityLink' };
 
 /** A core row or another subgraph's entity reference, tagged with its GraphQL type for Node.__resolveType. */
 export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
@@ -19,14 +15,14 @@ export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
  */
 export async function resolveNode(id: string, ctx: Context): Promise<NodeRef> {
   const type = typeOfIdOrThrow(id);
-  const loader = CORE_LOADERS[type.typename];
+  const loader = ctx.loaders.rowsOf(type.typename);
   // A type the caller may not read at all: its entities do not exist for them, same answer as for a missing ID.
   if (!mayReadType(scopes, ctx.claims, type.typename)) throw notFound(id);
   if (type.owner !== 'core' || !loader) {
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id);
     return { __typename: type.typename, id };
   }
-  const row = await ctx.loaders[loader].load(id);
+  const row = await loader.load(id);
   if (!row) throw notFound(id);
   return { __typename: type.typename, ...row };
 }
@@ -41,18 +37,15 @@ export async function resolveStoredRef(id: string, ctx: Context): Promise<NodeRe
 export async function entityExists(id: string, ctx: Context): Promise<boolean> {
   const type = entityTypeOfId(id);
   if (!type) return false;
-  const loader = CORE_LOADERS[type.typename];
-  if (loader) return (await ctx.loaders[loader].load(id)) !== null;
+  const loader = ctx.loaders.rowsOf(type.typename);
+  if (loader) return (await loader.load(id)) !== null;
   return ctx.loaders.existsAtOwner.load(id);
 }
 
 /** Like entityExists, but an archived core entity still counts: its history (audit trail) stays readable. */
 export async function entityVisibleEvenArchived(id: string, ctx: Context): Promise<boolean> {
   const type = entityTypeOfId(id);
-  const model = type && CORE_LOADERS[type.typename];
-  if (!type || !model || model === 'entityLink') return entityExists(id, ctx);
-  const delegate = ctx.db[model] as unknown as { count(args: { where: object }): Promise<number> };
-  return (await delegate.count({ where: { externalId: id, ...ctx.loaders.visible.withArchived[model] } })) > 0;
+  return (type && (await ctx.loaders.visibleEvenArchived(type.typename, id))) ?? entityExists(id, ctx);
 }
 
 export type LinkDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';

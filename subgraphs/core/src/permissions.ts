@@ -26,8 +26,8 @@ const ACCESS_COLUMNS = ['visibility', 'ownerUserId'] as const;
  * Changing who may see an entity (its visibility or owner) takes its owner or an admin: a writer or grantee
  * could otherwise lock the owner and everyone else out, or open a restricted row to all.
  */
-export function assertCanChangeAccess(ctx: Context, row: WritableRow, data: Record<string, unknown>): void {
-  const changed = ACCESS_COLUMNS.filter((column) => column in data && data[column] !== row[column]);
+export function assertCanChangeAccess(ctx: Context, row: WritableRow, data: object): void {
+  const changed = ACCESS_COLUMNS.filter((column) => column in data && Reflect.get(data, column) !== row[column]);
   if (!changed.length || seesEverything(ctx.claims)) return;
   if (row.ownerUserId && row.ownerUserId === ctx.claims.sub) return;
   throw graphQLError(ErrorCode.FORBIDDEN, `Only the owner of ${row.externalId} or an admin may change its ${changed.join(' and ')}`, {

@@ -1,30 +1,43 @@
+import { prefixOf } from '@wrk/catalog';
 import type { Claims } from '@wrk/platform';
 
 /** Who sees every row: admins, and the platform itself (CLI, jobs). */
 export const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
 
-export interface VisibilityModel {
+/** Rows of a model that belong to one of the given projects, as the model reaches projects (pivot or reference). */
+export type InProjects = ReturnType<typeof viaPivot> | ReturnType<typeof viaReference> | ReturnType<typeof viaParent>;
+
+export interface VisibilityModel<P extends InProjects = InProjects> {
   restrictable: boolean;
   /** Rows of this model that belong to one of the given projects (for allowlists naming projects). */
-  inProjects?: (projectIds: string[]) => object;
+  inProjects?: (projectIds: string[]) => P;
 }
 
-const viaPivot = (projectIds: string[]) => ({ projects: { some: { project: { externalId: { in: projectIds } } } } });
-const viaReference = (projectIds: string[]) => ({ project: { is: { externalId: { in: projectIds } } } });
+export const viaPivot = (projectIds: string[]) => ({ projects: { some: { project: { externalId: { in: projectIds } } } } });
+export const viaReference = (projectIds: string[]) => ({ project: { is: { externalId: { in: projectIds } } } });
+/** A project's own rows under a listed project: its workstreams. */
+export const viaParent = (projectIds: string[]) => ({ parent: { is: { externalId: { in: projectIds } } } });
 
-/** Each core model: whether it can be restricted, and how its rows belong to projects. */
-export const MODELS = {
-  person: { restrictable: false, inProjects: viaPivot },
-  organization: { restrictable: false, inProjects: viaPivot },
-  meeting: { restrictable: true, inProjects: viaPivot },
-  project: { restrictable: true, inProjects: (ids: string[]) => ({ parent: { is: { externalId: { in: ids } } } }) },
-  contract: { restrictable: true, inProjects: viaReference },
-  trip: { restrictable: false, inProjects: viaPivot },
-  grant: { restrictable: true, inProjects: viaPivot },
-  action: { restrictable: false, inProjects: viaReference },
-  decision: { restrictable: true, inProjects: viaReference },
-} satisfies Record<string, VisibilityModel>;
-export type CoreModel = keyof typeof MODELS;
+/**
+ * The `where` visibility builds, assignable to the model's `Prisma.<Model>WhereInput`: columns every core model
+ * has (visibility and owner only on restrictable ones), and the model's own way of belonging to projects.
+ */
+export interface RowFilter<P extends InProjects = InProjects> {
+  id?: { lt: number };
+  visibility?: 'internal';
+  ownerUserId?: string;
+  externalId?: { in: string[] };
+  AND?: RowFilter<P>[];
+  OR?: (RowFilter<P> | P)[];
+}
+
+/** The `where` of links visibility builds. */
+export interface LinkFilter {
+  id?: { lt: number };
+  OR?: ({ fromId: { in: string[] } } | { toId: { in: string[] } })[];
+}
+
+const PROJECT_PREFIX = `${prefixOf('Project')}_`;
 
 /**
  * The Prisma `where` that limits a model to the rows the caller may see. Every read path — lists and their
@@ -33,9 +46,9 @@ export type CoreModel = keyof typeof MODELS;
  * - agent tokens with an allowlist: only the listed entities, and what belongs to a listed project;
  * - anonymous callers: nothing.
  */
-export function visibleRows(claims: Claims, model: VisibilityModel): object {
+export function visibleRows<P extends InProjects>(claims: Claims, model: VisibilityModel<P>): RowFilter<P> {
   if (claims.kind === 'anonymous') return { id: { lt: 0 } };
-  const conditions: object[] = [];
+  const conditions: RowFilter<P>[] = [];
   if (model.restrictable && !seesEverything(claims)) {
     conditions.push({
       OR: [
@@ -46,7 +59,7 @@ export function visibleRows(claims: Claims, model: VisibilityModel): object {
     });
   }
   if (claims.allow?.length) {
-    const projects = claims.allow.filter((id) => id.startsWith('prj_'));
+    const projects = claims.allow.filter((id) => id.startsWith(PROJECT_PREFIX));
     conditions.push({
       OR: [{ externalId: { in: claims.allow } }, ...(projects.length && model.inProjects ? [model.inProjects(projects)] : [])],
     });
@@ -55,8 +68,7 @@ export function visibleRows(claims: Claims, model: VisibilityModel): object {
 }
 
 /** Agent allowlists narrow links to those touching an allowed entity. */
-export function visibleLinkRows(claims: Claims): object {
+export function visibleLinkRows(claims: Claims): LinkFilter {
   if (claims.kind === 'anonymous') return { id: { lt: 0 } };
   return claims.allow?.length ? { OR: [{ fromId: { in: claims.allow } }, { toId: { in: claims.allow } }] } : {};
 }
-

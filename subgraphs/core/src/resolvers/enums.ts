@@ -1,21 +1,8 @@
 import { upperCaseEnum } from '@wrk/platform';
-import {
-  ActionStatus,
-  ContractStatus,
-  GrantStatus,
-  ProjectKind,
-  ProjectStatus,
-  TripStatus,
-  Visibility,
-} from '../__generated__/prisma/enums.ts';
+import { Visibility } from '../__generated__/prisma/enums.ts';
+import { ROW_SPECS } from '../entities/index.ts';
 
-/** GraphQL enum values (UPPER_CASE) ↔ the Prisma values stored in the database. */
-export const enumResolvers = {
-  ActionStatus: upperCaseEnum(ActionStatus),
-  ContractStatus: upperCaseEnum(ContractStatus),
-  GrantStatus: upperCaseEnum(GrantStatus),
-  ProjectKind: upperCaseEnum(ProjectKind),
-  ProjectStatus: upperCaseEnum(ProjectStatus),
-  TripStatus: upperCaseEnum(TripStatus),
-  Visibility: upperCaseEnum(Visibility),
-};
+/** GraphQL enum values (UPPER_CASE) ↔ the Prisma values stored in the database: Visibility, and each entity's own. */
+export const enumResolvers = Object.fromEntries(
+  [['Visibility', Visibility] as const, ...ROW_SPECS.flatMap((spec) => Object.entries(spec.enums ?? {}))].map(([name, values]) => [name, upperCaseEnum(values)]),
+);

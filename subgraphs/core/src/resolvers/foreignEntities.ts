@@ -1,6 +1,6 @@
 import { foreignEntityFields } from '../nodes.ts';
 import type { UserResolvers } from '../__generated__/resolvers-types.ts';
-import { edgesOf } from './relations.ts';
+import { edgesOf } from '../relations/resolvers.ts';
 
 /**
  * Entities owned by identity, files and agents, to which core contributes fields (`links`, and for users

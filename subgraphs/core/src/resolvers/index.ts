@@ -1,66 +1,33 @@
 import { scalarResolvers } from '@wrk/platform';
-import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { Action, ActionMutations, ActionQueries } from './Action.ts';
-import { AuditLogQueries } from './AuditLogEntry.ts';
-import { Contract, ContractMutations, ContractQueries } from './Contract.ts';
-import { Decision, DecisionMutations, DecisionQueries } from './Decision.ts';
-import { EntityLink, EntityLinkMutations, EntityLinkQueries } from './EntityLink.ts';
+import type { MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types.ts';
+import { AuditLogQueries } from '../auditLog/resolvers.ts';
+import { ENTITY_RESOLVERS } from '../entities/index.ts';
+import { withRelated } from '../relations/related.ts';
+import { edgeTypes, RelationMutations } from '../relations/resolvers.ts';
 import { enumResolvers } from './enums.ts';
 import * as foreignEntities from './foreignEntities.ts';
-import { Grant, GrantMutations, GrantQueries } from './Grant.ts';
-import { Meeting, MeetingMutations, MeetingQueries } from './Meeting.ts';
 import { Node } from './Node.ts';
-import { Organization, OrganizationMutations, OrganizationQueries } from './Organization.ts';
-import { Person, PersonMutations, PersonQueries } from './Person.ts';
-import { Project, ProjectMutations, ProjectQueries } from './Project.ts';
 import { NodeQueries } from './Query.ts';
-import { edgeTypes, RelationMutations } from './relations.ts';
-import { withRelated } from './Related.ts';
-import { Trip, TripMutations, TripQueries } from './Trip.ts';
 
+const Query = [NodeQueries, ...ENTITY_RESOLVERS.map((module) => module.Query), AuditLogQueries].reduce<QueryResolvers>(
+  (all, part) => ({ ...all, ...part }),
+  {},
+);
+const Mutation = [...ENTITY_RESOLVERS.map((module) => module.Mutation), RelationMutations].reduce<MutationResolvers>(
+  (all, part) => ({ ...all, ...part }),
+  {},
+);
+
+/** Core's resolvers: the entities' modules, then the shared ones (node routing, relations, audit log, foreign types). */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   ...enumResolvers,
   ...foreignEntities,
   ...edgeTypes,
-  Query: {
-    ...NodeQueries,
-    ...PersonQueries,
-    ...OrganizationQueries,
-    ...MeetingQueries,
-    ...ProjectQueries,
-    ...ContractQueries,
-    ...TripQueries,
-    ...GrantQueries,
-    ...ActionQueries,
-    ...DecisionQueries,
-    ...EntityLinkQueries,
-    ...AuditLogQueries,
-  },
-  Mutation: {
-    ...PersonMutations,
-    ...OrganizationMutations,
-    ...MeetingMutations,
-    ...ProjectMutations,
-    ...ContractMutations,
-    ...TripMutations,
-    ...GrantMutations,
-    ...ActionMutations,
-    ...DecisionMutations,
-    ...EntityLinkMutations,
-    ...RelationMutations,
-  },
+  ...ENTITY_RESOLVERS.reduce<Resolvers>((all, module) => ({ ...all, ...module }), {}),
+  Query,
+  Mutation,
   Node,
-  Person,
-  Organization,
-  Meeting,
-  Project,
-  Contract,
-  Trip,
-  Grant,
-  Action,
-  Decision,
-  EntityLink,
 };
 
 // `related` reuses the relationship resolvers above, so it is attached once they exist.

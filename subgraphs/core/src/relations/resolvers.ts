@@ -7,25 +7,29 @@ import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
 import { userRef } from '../nodes.ts';
-import { PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from '../pivots.ts';
+import { PIVOT_NAMES, PIVOTS, pivotOfRelation, type PivotName, type PivotRow, type PivotSide } from './pivots.ts';
 import { assertCanWrite } from '../permissions.ts';
 
 /** This side's entity of a pivot row, or null when the caller may not see it. */
 export async function sideEntity(side: PivotSide, key: unknown, ctx: Context) {
-  if (side.loader) return ctx.loaders[side.loader].load(key as number);
-  return (await ctx.loaders.existsAtOwner.load(key as string)) ? userRef(key as string) : null;
+  if (side.loader) return typeof key === 'number' ? ctx.loaders[side.loader].load(key) : null;
+  return typeof key === 'string' && (await ctx.loaders.existsAtOwner.load(key)) ? userRef(key) : null;
+}
+
+/** The pivot rows of an entity (on side `from` of the pivot) whose other side the caller may see. */
+export async function visibleEdges(name: PivotName, from: 'left' | 'right', key: number | string, ctx: Context): Promise<PivotRow[]> {
+  const pivot = PIVOTS[name];
+  const [self, other] = from === 'left' ? [pivot.left, pivot.right] : [pivot.right, pivot.left];
+  const rows = await ctx.loaders.pivots(name, self).load(key);
+  const visible = await Promise.all(rows.map((row) => sideEntity(other, row[other.column], ctx)));
+  return rows.filter((_, index) => visible[index]);
 }
 
 /** Resolver of a relationship field: the pivot rows of `parent` whose other side the caller may see. */
 export function edgesOf(name: PivotName, from: 'left' | 'right') {
-  const pivot = PIVOTS[name];
-  const [self, other] = from === 'left' ? [pivot.left, pivot.right] : [pivot.right, pivot.left];
   // Typed `never[]` so one generic resolver fits every pivot's generated row type.
-  return async (parent: { id: number | string }, _args: unknown, ctx: Context): Promise<never[]> => {
-    const rows = await ctx.loaders.pivots[name][self.column]!.load(parent.id);
-    const visible = await Promise.all(rows.map((row) => sideEntity(other, row[other.column], ctx)));
-    return rows.filter((_, index) => visible[index]) as never[];
-  };
+  return async (parent: { id: number | string }, _args: unknown, ctx: Context): Promise<never[]> =>
+    (await visibleEdges(name, from, parent.id, ctx)) as never[];
 }
 
 function edgeType(name: PivotName) {
@@ -36,7 +40,7 @@ function edgeType(name: PivotName) {
   };
 }
 
-export const edgeTypes = Object.fromEntries((Object.keys(PIVOTS) as PivotName[]).map((name) => [name, edgeType(name)]));
+export const edgeTypes = Object.fromEntries(PIVOT_NAMES.map((name) => [name, edgeType(name)]));
 
 interface RelationInput {
   relation: string;
@@ -52,40 +56,30 @@ function roleOf(name: PivotName, role: string | null | undefined): string | null
   return role;
 }
 
-const LOADER_BY_TYPE = {
-  Person: 'person',
-  Organization: 'organization',
-  Meeting: 'meeting',
-  Project: 'project',
-  Trip: 'trip',
-  Grant: 'grant',
-} as const;
+const NO_ROWS = { load: async () => null };
 
 /** The key column value of one side, checked: the entity exists and the caller may see it. */
 async function sideKey(side: PivotSide, field: string, id: string, ctx: Context) {
   if (!side.loader) {
     expectIdOf(side.typename, id);
     if (!(await ctx.loaders.existsAtOwner.load(id))) throw notFound(id, { field });
-    return { key: id, row: null };
+    return { key: id };
   }
-  // The by-external-ID loader of this side's type (all core rows have an id, and maybe visibility and owner).
-  const loader = ctx.loaders[LOADER_BY_TYPE[side.typename as keyof typeof LOADER_BY_TYPE]] as {
-    load(id: string): Promise<{ id: number; externalId: string; visibility?: string; ownerUserId?: string | null } | null>;
-  };
-  const row = await referencedRow(loader, field, side.typename, id);
-  return { key: row.id, row };
+  const row = await referencedRow(ctx.loaders.rowsOf(side.typename) ?? NO_ROWS, field, side.typename, id);
+  return { key: row.id };
 }
 
 async function resolveRelation(input: RelationInput, ctx: Context) {
   const name = pivotOfRelation(input.relation);
   const pivot = PIVOTS[name];
-  const [from, to] = await Promise.all([
-    sideKey(pivot.left, 'fromId', input.fromId, ctx),
+  // The left side is always one of core's entities (an organization, meeting, project or trip).
+  const [fromRow, to] = await Promise.all([
+    referencedRow(ctx.loaders.rowsOf(pivot.left.typename) ?? NO_ROWS, 'fromId', pivot.left.typename, input.fromId),
     sideKey(pivot.right, 'toId', input.toId, ctx),
   ]);
   // Relating changes the left entity (a meeting's attendees, a project's team): it needs write access to it.
-  assertCanWrite(ctx, from.row!);
-  return { name, pivot, keys: { [pivot.left.column]: from.key, [pivot.right.column]: to.key }, fromRow: from.row! };
+  assertCanWrite(ctx, fromRow);
+  return { name, pivot, keys: { [pivot.left.column]: fromRow.id, [pivot.right.column]: to.key }, fromRow };
 }
 
 export const RelationMutations: MutationResolvers = {
@@ -98,7 +92,7 @@ export const RelationMutations: MutationResolvers = {
       });
       return { after: { externalId: input.fromId, relation: input.relation, toId: input.toId, role: row.role ?? null } };
     });
-    return { __typename: pivot.left.typename, ...fromRow } as never;
+    return { __typename: pivot.left.typename, ...fromRow };
   },
   removeRelation: async (_, { input }, ctx) => {
     const { name, pivot, keys, fromRow } = await resolveRelation(input, ctx);
@@ -108,6 +102,6 @@ export const RelationMutations: MutationResolvers = {
       if (count === 0) throw graphQLError(ErrorCode.NOT_FOUND, `${input.fromId} and ${input.toId} are not related by ${input.relation}`);
       return { before: { externalId: input.fromId, relation: input.relation, toId: input.toId }, after: { externalId: input.fromId, removed: count } };
     });
-    return { __typename: pivot.left.typename, ...fromRow } as never;
+    return { __typename: pivot.left.typename, ...fromRow };
   },
 };

@@ -1,8 +1,8 @@
 import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import type { EntityLinkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { entityExists, resolveStoredRef } from '../nodes.ts';
+import type { EntityLinkResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { entityExists, resolveStoredRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -54,3 +54,5 @@ export const EntityLinkMutations: MutationResolvers = {
     }));
   },
 };
+
+export const resolvers: Resolvers = { Query: EntityLinkQueries, Mutation: EntityLinkMutations, EntityLink };

@@ -4,25 +4,14 @@
  * relationship resolvers (and their per-request loaders), so it adds no query of its own per row.
  */
 import type { Context } from '../context.ts';
+import { REFERENCES } from '../entities/index.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
-import { PIVOTS, type PivotName } from '../pivots.ts';
-import { edgesOf, sideEntity } from './relations.ts';
+import { PIVOT_NAMES, PIVOTS } from './pivots.ts';
+import { sideEntity, visibleEdges } from './resolvers.ts';
 
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
 
-/** Reference fields of each type and the type they return (users are identity's). */
-const REFERENCES: Record<string, [field: string, typename: string][]> = {
-  Person: [],
-  Organization: [['contracts', 'Contract']],
-  Meeting: [['owner', 'User'], ['actions', 'Action'], ['decisions', 'Decision']],
-  Project: [['owner', 'User'], ['parent', 'Project'], ['children', 'Project'], ['contracts', 'Contract'], ['actions', 'Action'], ['decisions', 'Decision']],
-  Contract: [['owner', 'User'], ['organization', 'Organization'], ['project', 'Project'], ['grant', 'Grant']],
-  Trip: [],
-  Grant: [['owner', 'User'], ['contracts', 'Contract']],
-  Action: [['assignee', 'User'], ['creator', 'User'], ['meeting', 'Meeting'], ['project', 'Project']],
-  Decision: [['owner', 'User'], ['meeting', 'Meeting'], ['project', 'Project']],
-};
 
 interface RelatedItem {
   via: string;
@@ -31,27 +20,25 @@ interface RelatedItem {
   entity: unknown;
 }
 
-const tagged = (typename: string, entity: unknown) => (entity ? { __typename: typename, ...(entity as object) } : null);
+const tagged = (typename: string, entity: unknown) => (typeof entity === 'object' && entity ? { __typename: typename, ...entity } : null);
 
 async function throughPivots(typename: string, row: { id: number }, ctx: Context): Promise<RelatedItem[]> {
   // Every pivot and every edge in parallel, so the loaders batch them: constant queries, whatever the fan-out.
-  const sides = (Object.entries(PIVOTS) as [PivotName, (typeof PIVOTS)[PivotName]][]).flatMap(([name, pivot]) =>
-    (
-      [
-        ['left', pivot.right],
-        ['right', pivot.left],
-      ] as const
-    )
-      .filter(([from]) => pivot[from].typename === typename)
-      .map(([from, other]) => ({ name, from, other })),
-  );
+  const sides = PIVOT_NAMES.flatMap((name) => {
+    const pivot = PIVOTS[name];
+    const ends = [
+      { from: 'left', self: pivot.left, other: pivot.right },
+      { from: 'right', self: pivot.right, other: pivot.left },
+    ] as const;
+    return ends.filter((end) => end.self.typename === typename).map(({ from, other }) => ({ name, from, other }));
+  });
   const groups = await Promise.all(
     sides.map(async ({ name, from, other }) => {
-      const edges = (await edgesOf(name, from)(row, {}, ctx)) as Record<string, unknown>[];
+      const edges = await visibleEdges(name, from, row.id, ctx);
       return Promise.all(
         edges.map(async (edge): Promise<RelatedItem> => {
           const entity = await sideEntity(other, edge[other.column], ctx);
-          return { via: name, role: (edge.role as string | null) ?? null, entity: other.loader ? tagged(other.typename, entity) : entity };
+          return { via: name, role: edge.role ?? null, entity: other.loader ? tagged(other.typename, entity) : entity };
         }),
       );
     }),
@@ -61,7 +48,7 @@ async function throughPivots(typename: string, row: { id: number }, ctx: Context
 
 async function throughReferences(typename: string, row: unknown, ctx: Context, resolvers: ResolverMap): Promise<RelatedItem[]> {
   const groups = await Promise.all(
-    (REFERENCES[typename] ?? []).map(async ([field, target]) => {
+    (REFERENCES.get(typename) ?? []).map(async ([field, target]) => {
       const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
       return (Array.isArray(value) ? value : value ? [value] : []).map(
         (entity): RelatedItem => ({ via: field, entity: target === 'User' ? entity : tagged(target, entity) }),
@@ -87,7 +74,7 @@ async function throughLinks(row: { externalId: string }, ctx: Context): Promise<
 
 /** Adds `related` to each core entity type of the resolver map. */
 export function withRelated(resolvers: ResolverMap): void {
-  for (const typename of Object.keys(REFERENCES)) {
+  for (const typename of REFERENCES.keys()) {
     resolvers[typename] = {
       ...resolvers[typename],
       related: async (row: { id: number; externalId: string }, _: unknown, ctx: Context) => {

@@ -1,4 +1,11 @@
-import type { CoreDb } from './db.ts';
+import type { CoreDb } from '../db.ts';
+import type { CoreModel, RowSpec } from '../entities/index.ts';
+import { grant as grantSpec } from '../entities/grant/spec.ts';
+import { meeting as meetingSpec } from '../entities/meeting/spec.ts';
+import { organization as organizationSpec } from '../entities/organization/spec.ts';
+import { person as personSpec } from '../entities/person/spec.ts';
+import { project as projectSpec } from '../entities/project/spec.ts';
+import { trip as tripSpec } from '../entities/trip/spec.ts';
 
 /**
  * The pivot tables of seed §3: each relates a `left` and a `right` entity, optionally with a role. One table
@@ -11,7 +18,7 @@ export interface PivotSide {
   /** The edge's field naming this side. */
   field: string;
   /** Loader by row id; absent for users (owned by identity). */
-  loader?: 'personById' | 'organizationById' | 'meetingById' | 'projectById' | 'tripById' | 'grantById';
+  loader?: `${CoreModel}ById`;
 }
 
 export interface PivotRow {
@@ -48,17 +55,16 @@ type PivotDelegateName =
   | 'projectUser'
   | 'tripUser';
 
-const side = (typename: string, loader?: PivotSide['loader']): PivotSide => {
-  const field = typename[0]!.toLowerCase() + typename.slice(1);
-  return { typename, field, column: `${field}Id`, loader };
-};
-const person = side('Person', 'personById');
-const organization = side('Organization', 'organizationById');
-const meeting = side('Meeting', 'meetingById');
-const project = side('Project', 'projectById');
-const trip = side('Trip', 'tripById');
-const grant = side('Grant', 'grantById');
-const user = side('User');
+/** A core entity's side: its rows load by id through the caller's visibility. */
+const side = (spec: RowSpec): PivotSide => ({ typename: spec.typename, field: spec.model, column: `${spec.model}Id`, loader: `${spec.model}ById` });
+const person = side(personSpec);
+const organization = side(organizationSpec);
+const meeting = side(meetingSpec);
+const project = side(projectSpec);
+const trip = side(tripSpec);
+const grant = side(grantSpec);
+/** Users are identity's: their side holds the usr_ external ID, checked at identity. */
+const user: PivotSide = { typename: 'User', field: 'user', column: 'userId' };
 
 // Prisma's delegates differ in their generic types; each entry is typed against the common shape it is used with.
 const delegate = (name: PivotDelegateName) => (db: Pick<CoreDb, PivotDelegateName>) => db[name] as unknown as PivotDelegate;
@@ -80,13 +86,17 @@ export const PIVOTS = {
 
 export type PivotName = keyof typeof PIVOTS;
 
+const isPivotName = (name: string): name is PivotName => name in PIVOTS;
+
+export const PIVOT_NAMES: readonly PivotName[] = Object.keys(PIVOTS).filter(isPivotName);
+
 /** GraphQL `Relation` enum value (MEETING_PERSON) → pivot name (MeetingPerson). */
 export function pivotOfRelation(relation: string): PivotName {
   const name = relation
     .toLowerCase()
     .split('_')
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('') as PivotName;
-  if (!(name in PIVOTS)) throw new Error(`unknown relation ${relation}`);
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  if (!isPivotName(name)) throw new Error(`unknown relation ${relation}`);
   return name;
 }

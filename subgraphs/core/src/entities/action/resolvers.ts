@@ -1,0 +1,66 @@
+import { found, listPage, notFound } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import type { ActionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
+import { coreEntityFields, userRef } from '../../nodes.ts';
+import { changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { action, fields } from './spec.ts';
+
+const actions = entityService(action, (ctx) => ctx.loaders.action);
+
+export const Action: ActionResolvers = {
+  ...coreEntityFields,
+  assignee: (row) => userRef(row.assigneeUserId),
+  creator: (row) => userRef(row.creatorUserId),
+  meeting: (row, _, ctx) => (row.meetingId ? ctx.loaders.meetingById.load(row.meetingId) : null),
+  project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.action.load(ref.id), ref.id),
+};
+
+export const ActionQueries: QueryResolvers = {
+  action: async (_, { id }, ctx) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id),
+  actions: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(ctx.db.action, {
+      list: 'Query.actions',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'action', filter, [
+        searchIn(['title'], filter?.search),
+        oneOf('status', filter?.status),
+        filter?.assigneeId ? { assigneeUserId: filter.assigneeId } : null,
+        byExternalId(ctx, 'meeting', 'meeting', filter?.meetingId),
+        byExternalId(ctx, 'project', 'project', filter?.projectId),
+        filter?.dueBefore ? { dueOn: { lte: new Date(filter.dueBefore) } } : null,
+      ]),
+      orderBy: orderOf(orderBy, action.order),
+    }),
+};
+
+/** The assignee (checked at identity: exists and visible), meeting and project an input names. */
+async function references(ctx: Context, input: { assigneeId?: string | null; meetingId?: string | null; projectId?: string | null }) {
+  if (input.assigneeId && !(await ctx.loaders.existsAtOwner.load(expectIdOf('User', input.assigneeId)))) {
+    throw notFound(input.assigneeId, { field: 'assigneeId' });
+  }
+  const meeting = input.meetingId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId);
+  const project = input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
+  return {
+    ...(input.assigneeId !== undefined && { assigneeUserId: input.assigneeId ?? null }),
+    ...(meeting !== undefined && { meetingId: meeting?.id ?? null }),
+    ...(project !== undefined && { projectId: project?.id ?? null }),
+  };
+}
+
+export const ActionMutations: MutationResolvers = {
+  createAction: async (_, { input }, ctx) => {
+    const data = { ...changes(input, fields), ...(await references(ctx, input)) };
+    return actions.create(ctx, { title: fields.title(input.title), ...data, creatorUserId: ctx.claims.sub ?? null });
+  },
+  updateAction: async (_, { id, input }, ctx) => {
+    const existing = await actions.load(ctx, id);
+    return actions.update(ctx, existing, { ...changes(input, fields), ...(await references(ctx, input)) });
+  },
+  archiveAction: (_, { id }, ctx) => actions.archive(ctx, id),
+};
+
+export const resolvers: Resolvers = { Query: ActionQueries, Mutation: ActionMutations, Action };

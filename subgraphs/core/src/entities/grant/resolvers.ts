@@ -1,0 +1,64 @@
+import { badUserInput, found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { GrantResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
+import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
+import { ownedEntityFields } from '../../nodes.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, grant } from './spec.ts';
+
+const grants = entityService(grant, (ctx) => ctx.loaders.grant);
+
+export const Grant: GrantResolvers = {
+  ...ownedEntityFields,
+  amount: (row) => formatMoney(row.amountCents, row.currency),
+  contracts: (row, _, ctx) => ctx.loaders.contractsByGrant.load(row.id),
+  organizations: edgesOf('OrganizationGrant', 'right'),
+  projects: edgesOf('ProjectGrant', 'right'),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.grant.load(ref.id), ref.id),
+};
+
+export const GrantQueries: QueryResolvers = {
+  grant: async (_, { id }, ctx) => found(await ctx.loaders.grant.load(expectIdOf('Grant', id)), id),
+  grants: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(ctx.db.grant, {
+      list: 'Query.grants',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'grant', filter, [
+        searchIn(['title'], filter?.search),
+        oneOf('status', filter?.status),
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
+        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
+      ]),
+      orderBy: orderOf(orderBy, grant.order),
+    }),
+};
+
+function amountOf(amount: MoneyInput | null | undefined) {
+  if (amount === undefined) return {};
+  const parsed = parseMoney('amount', amount);
+  return { amountCents: parsed?.cents ?? null, currency: parsed?.currency ?? null };
+}
+
+function checkDates(startDate: Date | null, endDate: Date | null) {
+  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
+}
+
+export const GrantMutations: MutationResolvers = {
+  createGrant: (_, { input }, ctx) => {
+    const data = { ...changes(input, fields), ...amountOf(input.amount) };
+    checkDates(data.startDate ?? null, data.endDate ?? null);
+    return grants.create(ctx, { title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null });
+  },
+  updateGrant: async (_, { id, input }, ctx) => {
+    const existing = await grants.load(ctx, id);
+    const data = { ...changes(input, fields), ...amountOf(input.amount) };
+    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return grants.update(ctx, existing, data);
+  },
+  archiveGrant: (_, { id }, ctx) => grants.archive(ctx, id),
+};
+
+export const resolvers: Resolvers = { Query: GrantQueries, Mutation: GrantMutations, Grant };

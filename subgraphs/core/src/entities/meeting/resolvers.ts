@@ -1,0 +1,62 @@
+import { badUserInput, found, listPage } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { MeetingResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
+import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { ownedEntityFields } from '../../nodes.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, meeting } from './spec.ts';
+
+const meetings = entityService(meeting, (ctx) => ctx.loaders.meeting);
+
+export const Meeting: MeetingResolvers = {
+  ...ownedEntityFields,
+  people: edgesOf('MeetingPerson', 'left'),
+  organizations: edgesOf('MeetingOrganization', 'left'),
+  projects: edgesOf('MeetingProject', 'left'),
+  participants: edgesOf('MeetingUser', 'left'),
+  actions: (row, _, ctx) => ctx.loaders.actionsByMeeting.load(row.id),
+  decisions: (row, _, ctx) => ctx.loaders.decisionsByMeeting.load(row.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.meeting.load(ref.id), ref.id),
+};
+
+export const MeetingQueries: QueryResolvers = {
+  meeting: async (_, { id }, ctx) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id),
+  meetings: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(ctx.db.meeting, {
+      list: 'Query.meetings',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'meeting', filter, [
+        searchIn(['title', 'location', 'notes'], filter?.search),
+        filter?.from ? { startsAt: { gte: new Date(filter.from) } } : null,
+        filter?.to ? { startsAt: { lt: new Date(filter.to) } } : null,
+        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
+        relatedThrough(ctx, 'people', 'person', filter?.personId),
+      ]),
+      orderBy: orderOf(orderBy, meeting.order),
+    }),
+};
+
+function checkTimes(startsAt: Date, endsAt: Date | null) {
+  if (endsAt && endsAt < startsAt) throw badUserInput('endsAt', 'must not be before startsAt');
+}
+
+export const MeetingMutations: MutationResolvers = {
+  createMeeting: (_, { input }, ctx) => {
+    const data = changes(input, fields);
+    const startsAt = fields.startsAt(input.startsAt);
+    checkTimes(startsAt, data.endsAt ?? null);
+    return meetings.create(ctx, { title: fields.title(input.title), startsAt, ...data, ownerUserId: ctx.claims.sub ?? null });
+  },
+  updateMeeting: async (_, { id, input }, ctx) => {
+    const existing = await meetings.load(ctx, id);
+    const data = changes(input, fields);
+    checkTimes(data.startsAt ?? existing.startsAt, after(data.endsAt, existing.endsAt));
+    return meetings.update(ctx, existing, data);
+  },
+  archiveMeeting: (_, { id }, ctx) => meetings.archive(ctx, id),
+};
+
+export const resolvers: Resolvers = { Query: MeetingQueries, Mutation: MeetingMutations, Meeting };

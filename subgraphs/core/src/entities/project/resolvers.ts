@@ -1,0 +1,89 @@
+import { badUserInput, found, listPage } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import type { MutationResolvers, ProjectResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { ownedEntityFields } from '../../nodes.ts';
+import { edgesOf } from '../../relations/resolvers.ts';
+import { after, changes } from '../fields.ts';
+import { entityService } from '../service.ts';
+import { fields, project } from './spec.ts';
+
+const projects = entityService(project, (ctx) => ctx.loaders.project);
+
+export const Project: ProjectResolvers = {
+  ...ownedEntityFields,
+  parent: (row, _, ctx) => (row.parentId ? ctx.loaders.projectById.load(row.parentId) : null),
+  children: (row, _, ctx) => ctx.loaders.projectsByParent.load(row.id),
+  contracts: (row, _, ctx) => ctx.loaders.contractsByProject.load(row.id),
+  people: edgesOf('ProjectPerson', 'left'),
+  organizations: edgesOf('ProjectOrganization', 'left'),
+  team: edgesOf('ProjectUser', 'left'),
+  grants: edgesOf('ProjectGrant', 'left'),
+  trips: edgesOf('ProjectTrip', 'left'),
+  meetings: edgesOf('MeetingProject', 'right'),
+  actions: (row, _, ctx) => ctx.loaders.actionsByProject.load(row.id),
+  decisions: (row, _, ctx) => ctx.loaders.decisionsByProject.load(row.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.project.load(ref.id), ref.id),
+};
+
+export const ProjectQueries: QueryResolvers = {
+  project: async (_, { id }, ctx) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id),
+  projects: (_, { filter, orderBy, ...page }, ctx) =>
+    listPage(ctx.db.project, {
+      list: 'Query.projects',
+      args: { ...page, filter, orderBy },
+      where: listWhere(ctx, 'project', filter, [
+        searchIn(['name', 'description'], filter?.search),
+        oneOf('kind', filter?.kind),
+        oneOf('status', filter?.status),
+        byExternalId(ctx, 'parent', 'project', filter?.parentId),
+        filter?.topLevel ? { parentId: null } : null,
+        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
+      ]),
+      orderBy: orderOf(orderBy, project.order),
+    }),
+};
+
+function checkDates(startDate: Date | null, endDate: Date | null) {
+  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
+}
+
+/** The new parent, refusing one that would make the tree a cycle (the project itself or a descendant). */
+async function parentFor(ctx: Context, parentId: string | null | undefined, self?: { id: number }) {
+  const parent = await optionalReferencedRow(ctx.loaders.project, 'parentId', 'Project', parentId);
+  if (parent && self) {
+    const cycle = await ctx.db.$queryRaw<{ id: number }[]>`
+      WITH RECURSIVE ancestors AS (
+        SELECT id, parent_id FROM core.projects WHERE id = ${parent.id}
+        UNION SELECT p.id, p.parent_id FROM core.projects p JOIN ancestors a ON p.id = a.parent_id
+      ) SELECT id FROM ancestors WHERE id = ${self.id}`;
+    if (cycle.length) throw badUserInput('parentId', 'would make the project its own ancestor');
+  }
+  return parent;
+}
+
+export const ProjectMutations: MutationResolvers = {
+  createProject: async (_, { input }, ctx) => {
+    const parent = await parentFor(ctx, input.parentId);
+    const data = changes(input, fields);
+    checkDates(data.startDate ?? null, data.endDate ?? null);
+    return projects.create(ctx, {
+      name: fields.name(input.name),
+      kind: input.kind ?? (parent ? 'workstream' : 'project'),
+      ...data,
+      parentId: parent?.id ?? null,
+      ownerUserId: ctx.claims.sub ?? null,
+    });
+  },
+  updateProject: async (_, { id, input }, ctx) => {
+    const existing = await projects.load(ctx, id);
+    const data = changes(input, fields);
+    const parentId = input.parentId === undefined ? undefined : ((await parentFor(ctx, input.parentId, existing))?.id ?? null);
+    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return projects.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
+  },
+  archiveProject: (_, { id }, ctx) => projects.archive(ctx, id),
+};
+
+export const resolvers: Resolvers = { Query: ProjectQueries, Mutation: ProjectMutations, Project };
