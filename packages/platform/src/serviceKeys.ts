@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * The keys that sign requests between WRK's processes (Ed25519, node:crypto). Each service holds its own private
@@ -67,6 +67,12 @@ export function loadKeyring(dir: string, service: string, { requirePrivateKey = 
   return { service, privateKey, kid, trusted };
 }
 
+/** The keys directory is private (0700); its parent is left as it is (`.data` also holds the database, which Postgres must reach). */
+function makeKeysDir(dir: string): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
 function writePrivate(file: string, content: string): void {
   writeFileSync(file, content, { mode: 0o600 });
   chmodSync(file, 0o600);
@@ -77,7 +83,7 @@ function writePrivate(file: string, content: string): void {
  * `<service>.pub.pem`, next to the previous ones (which keep verifying until retired with `retireOldKeys`).
  */
 export function rotateServiceKey(dir: string, service: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeKeysDir(dir);
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const publicFile = join(dir, `${service}${PUBLIC_SUFFIX}`);
   const previous = existsSync(publicFile) ? readFileSync(publicFile, 'utf8') : '';
@@ -94,7 +100,7 @@ export function retireOldKeys(dir: string, service: string): void {
 
 /** Creates the key pairs of the services that have none yet (the dev stack's first start, `pnpm keys generate`). */
 export function ensureServiceKeys(dir: string, services: readonly string[]): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeKeysDir(dir);
   for (const service of services) {
     if (!existsSync(join(dir, `${service}${PRIVATE_SUFFIX}`))) rotateServiceKey(dir, service);
   }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -117,6 +117,13 @@ describe('service keys', () => {
     const coreAfterRetirement = loadKeyring(dir, 'core');
     expect(() => verifySignedRequest(signClaims(before, 'core', body, claims), coreAfterRetirement, body)).toThrow('unknown signer');
     expect(() => verifySignedRequest(signClaims(after, 'core', body, claims), coreAfterRetirement, body)).not.toThrow();
+  });
+
+  it('keeps the keys directory private without closing its parent (which also holds the database Postgres must reach)', () => {
+    const parent = join(mkdtempSync(join(tmpdir(), 'wrk-keys-parent-')), 'data');
+    ensureServiceKeys(join(parent, 'keys'), ['gateway']);
+    expect(statSync(join(parent, 'keys')).mode & 0o077).toBe(0);
+    expect(statSync(parent).mode & 0o005).toBe(0o005);
   });
 
   it('refuses a private key others can read, a missing one, and keys that are not Ed25519', () => {
