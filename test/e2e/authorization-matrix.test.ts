@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
 import { generateKeyPair, SignJWT } from 'jose';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';

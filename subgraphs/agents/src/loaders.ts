@@ -1,12 +1,9 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { sourceEntityIds } from '@wrk/catalog/sources';
-import { groupLoader, listPage, rowLoader, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
+import { groupLoader, listPage, rowLoader, seesEverything, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
 import type { AgentsDb } from './db.ts';
 import { agentsVisibility } from './visibility.ts';
-
-/** Who sees every row: admins, and the platform itself (CLI, jobs). */
-const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
 
 /** An output about an output about an output…: references are followed this far, then treated as hidden. */
 const MAX_REFERENCE_DEPTH = 8;

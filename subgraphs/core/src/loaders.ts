@@ -1,9 +1,9 @@
 import { entityTypeOfId } from '@wrk/catalog';
-import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
+import { groupLoader, rowLoader, seesEverything, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
 import { PIVOTS, type PivotName, type PivotRow } from './pivots.ts';
-import { MODELS, seesEverything, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
+import { MODELS, visibleLinkRows, visibleRows, type CoreModel } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,

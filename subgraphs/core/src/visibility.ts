@@ -1,7 +1,5 @@
-import type { Claims } from '@wrk/platform';
-
-/** Who sees every row: admins, and the platform itself (CLI, jobs). */
-export const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
+import { entityTypeOfId } from '@wrk/catalog';
+import { seesEverything, type Claims } from '@wrk/platform';
 
 export interface VisibilityModel {
   restrictable: boolean;
@@ -46,7 +44,7 @@ export function visibleRows(claims: Claims, model: VisibilityModel): object {
     });
   }
   if (claims.allow?.length) {
-    const projects = claims.allow.filter((id) => id.startsWith('prj_'));
+    const projects = claims.allow.filter((id) => entityTypeOfId(id)?.typename === 'Project');
     conditions.push({
       OR: [{ externalId: { in: claims.allow } }, ...(projects.length && model.inProjects ? [model.inProjects(projects)] : [])],
     });

@@ -1,9 +1,9 @@
-import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, machineName, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import type { Prisma } from '../db.ts';
-import { jsonValue, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { jsonValue, sourceRefs, sourceRefsOf } from '../inputs.ts';
 
 export const AgentApproval: AgentApprovalResolvers = {
   id: (approval) => approval.externalId,
@@ -20,7 +20,7 @@ export const AgentApprovalQueries: QueryResolvers = {
 
 export const AgentApprovalMutations: MutationResolvers = {
   requestApproval: async (_, { input }, ctx) => {
-    const action = slug('action', input.action);
+    const action = machineName('action', input.action);
     const payload = jsonValue('payload', input.payload);
     if (payload === undefined) throw badUserInput('payload', 'is required');
     const refs = sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray;

@@ -1,7 +1,7 @@
-import { found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { jsonObject, slug } from '../inputs.ts';
+import { jsonObject } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const AgentRun: AgentRunResolvers = {
@@ -27,7 +27,7 @@ export const AgentRunQueries: QueryResolvers = {
 export const AgentRunMutations: MutationResolvers = {
   createAgentRun: (_, { input }, ctx) => {
     const data = {
-      agentName: slug('agentName', input.agentName),
+      agentName: machineName('agentName', input.agentName),
       prompt: requiredText('prompt', input.prompt, 100_000),
       model: requiredText('model', input.model, 200),
       runtimeMetadata: jsonObject('runtimeMetadata', input.runtimeMetadata),

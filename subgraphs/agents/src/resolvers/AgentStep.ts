@@ -1,8 +1,8 @@
-import { badUserInput, dateOrNull, found, listPage, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, dateOrNull, found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import type { AgentStepResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { Prisma } from '../db.ts';
-import { jsonValue, slug, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import { jsonValue, sourceRefs, sourceRefsOf } from '../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 /** A run in one of these states takes no more steps. */
@@ -36,7 +36,7 @@ export const AgentStepMutations: MutationResolvers = {
       tool: requiredText('tool', input.tool, 200),
       input: jsonValue('input', input.input),
       output: jsonValue('output', input.output) ?? Prisma.DbNull,
-      status: input.status ? slug('status', input.status) : 'succeeded',
+      status: input.status ? machineName('status', input.status) : 'succeeded',
       sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
       startedAt: dateOrNull(input.startedAt),
       finishedAt: new Date(),

@@ -1,11 +1,10 @@
-import { found, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, optionalEmail, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, PersonResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { archiveRow, changes, updateRow } from '../entityWrites.ts';
 import { listWhere, orderOf, relatedThrough, searchIn } from '../lists.ts';
 import { coreEntityFields } from '../nodes.ts';
-import { optionalEmail } from '../inputs.ts';
 import { edgesOf } from './relations.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 

@@ -1,6 +1,5 @@
-import { badUserInput, dateOrNull, ErrorCode, found, graphQLError, notFound, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, dateOrNull, ErrorCode, found, graphQLError, notFound, requiredText, seesEverything, writeAndRecord } from '@wrk/platform';
 import type { Context } from '../context.ts';
-import { seesEverything } from '../visibility.ts';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { boxId, conflict, optionalBoxId, optionalByteCount } from '../inputs.ts';

@@ -1,4 +1,4 @@
-import { attribution, badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { attribution, badUserInput, email, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, UpdateUserInput, UserResolvers } from '../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
@@ -19,12 +19,6 @@ export const UserQueries: QueryResolvers = {
   users: (_, args, ctx) =>
     listPage(ctx.db.user, { list: 'Query.users', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
-
-function email(value: string): string {
-  const address = value.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw badUserInput('email', 'is not an email address');
-  return address;
-}
 
 function name(value: string): string {
   const text = value.trim();
@@ -47,7 +41,7 @@ export const UserMutations: MutationResolvers = {
       after: await tx.user.create({
         data: {
           ...newRowColumns(ctx, 'User'),
-          email: email(input.email),
+          email: email('email', input.email),
           name: name(input.name),
           role: input.role ?? 'staff',
           boxUserId: input.boxUserId?.trim() || null,
