@@ -1,4 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { AGENTS_ENTITIES } from './subgraphs/agents/src/entities/names.ts';
+import { FILES_ENTITIES } from './subgraphs/files/src/entities/names.ts';
+import { IDENTITY_ENTITIES } from './subgraphs/identity/src/entities/names.ts';
 
 /**
  * Typed resolvers for each subgraph (graphql-codegen typescript-resolvers, federation mode).
@@ -22,10 +25,10 @@ function subgraph(
   rows: string[],
   enums: string[],
   extraMappers: Record<string, string> = {},
-  { paginated = rows, foreign = [] as string[] } = {},
+  { paginated = rows, foreign = [] as string[], fragments = false } = {},
 ) {
   return {
-    schema: `subgraphs/${name}/schema.graphql`,
+    schema: fragments ? [`subgraphs/${name}/schema.graphql`, `subgraphs/${name}/src/entities/*/*.graphql`] : `subgraphs/${name}/schema.graphql`,
     plugins: ['typescript', 'typescript-resolvers'],
     config: {
       federation: true,
@@ -43,6 +46,17 @@ function subgraph(
     },
   };
 }
+
+interface EntityNames {
+  owned: readonly string[];
+  listed: readonly string[];
+  enums: readonly string[];
+  referenced: readonly string[];
+}
+
+/** A subgraph whose schema is a header plus entity fragments, and whose mapper lists are its entities/names.ts. */
+const entitySubgraph = (name: string, names: EntityNames) =>
+  subgraph(name, [...names.owned], [...names.enums], {}, { paginated: [...names.listed], foreign: [...names.referenced], fragments: true });
 
 const FOREIGN_IN_CORE = ['User', 'Team', 'BoxItem', 'ProjectDocument', 'KbChunk', 'AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'];
 
@@ -71,25 +85,9 @@ const config: CodegenConfig = {
       {},
       { foreign: FOREIGN_IN_CORE, paginated: ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'] },
     ),
-    'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
-      'identity',
-      ['User', 'Team', 'EntityPermission', 'ApiToken'],
-      ['UserRole', 'AuthState', 'SubjectType', 'PermissionLevel', 'TokenKind'],
-      {},
-      { paginated: ['User', 'Team'] },
-    ),
-    'subgraphs/files/src/__generated__/resolvers-types.ts': subgraph(
-      'files',
-      ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
-      ['BoxItemType'],
-      {},
-      { foreign: ['Project'] },
-    ),
-    'subgraphs/agents/src/__generated__/resolvers-types.ts': subgraph(
-      'agents',
-      ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
-      ['AgentRunStatus', 'ApprovalStatus', 'ReviewState'],
-    ),
+    'subgraphs/identity/src/__generated__/resolvers-types.ts': entitySubgraph('identity', IDENTITY_ENTITIES),
+    'subgraphs/files/src/__generated__/resolvers-types.ts': entitySubgraph('files', FILES_ENTITIES),
+    'subgraphs/agents/src/__generated__/resolvers-types.ts': entitySubgraph('agents', AGENTS_ENTITIES),
   },
 };
 

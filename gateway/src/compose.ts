@@ -2,17 +2,19 @@ import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import { DEFAULT_SUBGRAPH_URLS } from '@wrk/catalog/owners';
+import { readSubgraphSdl } from '@wrk/platform/schemaFiles';
 import { parse } from 'graphql';
 
 const repoRoot = new URL('../../', import.meta.url);
 
 export const SUPERGRAPH_FILE = new URL('supergraph.graphql', repoRoot);
 
+/** A subgraph's SDL: its schema.graphql header and its entities' fragments. */
 export function subgraphSdl(name: SubgraphName): string {
-  return readFileSync(new URL(`subgraphs/${name}/schema.graphql`, repoRoot), 'utf8');
+  return readSubgraphSdl(new URL(`subgraphs/${name}/`, repoRoot));
 }
 
-/** Composes the supergraph from the subgraphs' schema.graphql files with @apollo/composition (no rover). */
+/** Composes the supergraph from the subgraphs' SDL with @apollo/composition (no rover). */
 export function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): string {
   const result = composeServices(
     SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(subgraphSdl(name)) })),

@@ -4,10 +4,11 @@
  * which restricted entity), independently of the code that enforces them. A field added to the schema
  * without a case here fails the coverage test.
  */
-import { readFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
 import { generateKeyPair, SignJWT } from 'jose';
+import { SUBGRAPHS } from '@wrk/catalog';
 import { DEMO } from '@wrk/demo';
+import { subgraphSdl } from '@wrk/gateway/compose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';
@@ -470,8 +471,8 @@ CASES.push({
 
 function rootFieldsOfSchema(): string[] {
   const fields: string[] = [];
-  for (const subgraph of ['identity', 'core', 'files', 'agents']) {
-    const document = parse(readFileSync(new URL(`../../subgraphs/${subgraph}/schema.graphql`, import.meta.url), 'utf8'));
+  for (const subgraph of SUBGRAPHS) {
+    const document = parse(subgraphSdl(subgraph));
     for (const definition of document.definitions) {
       if (
         (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&

@@ -21,3 +21,4 @@ export * from './http.ts';
 export * from './limits.ts';
 export * from './suggestions.ts';
 export * from './entityExistence.ts';
+export * from './schemaFiles.ts';
