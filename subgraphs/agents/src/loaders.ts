@@ -3,18 +3,22 @@ import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { sourceEntityIds } from '@wrk/catalog/sources';
 import { groupLoader, listPage, rowLoader, seesEverything, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
 import type { AgentsDb } from './db.ts';
+import { AGENTS_ENTITIES, type AgentsTypename } from './entities/names.ts';
 import { agentsVisibility } from './visibility.ts';
 
 /** An output about an output about an output…: references are followed this far, then treated as hidden. */
 const MAX_REFERENCE_DEPTH = 8;
 
-type OwnTypename = 'AgentRun' | 'AgentStep' | 'AgentApproval' | 'KnowledgeFact' | 'KnowledgeInsight';
+const OWNED: ReadonlySet<string> = new Set(AGENTS_ENTITIES.owned);
+
+/** Whether a type is one of agents' own (entities/names.ts). */
+export const isAgentsTypename = (typename: string): typename is AgentsTypename => OWNED.has(typename);
 
 /**
  * The entities an agents row must let the caller see before it is shown: a fact its subject and every source,
  * an insight every source, an approval its target. Runs and steps are internal (their sources are redacted).
  */
-function requiredEntities(typename: OwnTypename, row: object): string[] {
+function requiredEntities(typename: AgentsTypename, row: object): string[] {
   const sources = 'sourceRefs' in row ? sourceEntityIds(row.sourceRefs) : [];
   if (typename === 'KnowledgeFact' && 'subjectId' in row) return [String(row.subjectId), ...sources];
   if (typename === 'KnowledgeInsight') return sources;
@@ -46,25 +50,25 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     AgentApproval: byExternalId((ids) => db.agentApproval.findMany({ where: { externalId: { in: ids } } })),
     KnowledgeFact: byExternalId((ids) => db.knowledgeFact.findMany({ where: { externalId: { in: ids } } })),
     KnowledgeInsight: byExternalId((ids) => db.knowledgeInsight.findMany({ where: { externalId: { in: ids } } })),
-  };
+  } satisfies Record<AgentsTypename, unknown>;
   /** The one rule for any entity ID an agents row refers to. Deny by default: a type no rule places is hidden. */
   async function entityVisible(id: string, depth = 0): Promise<boolean> {
     if (everything) return true;
     const type = entityTypeOfId(id);
     if (!type?.linkable || claims.kind === 'anonymous') return false;
     if (type.owner !== 'agents') return atOwner.load(id);
-    const typename = type.typename as OwnTypename;
-    const row = await existing[typename]?.load(id);
-    return row ? rowShown(typename, row, depth) : false;
+    if (!isAgentsTypename(type.typename)) return false;
+    const row = await existing[type.typename].load(id);
+    return row ? rowShown(type.typename, row, depth) : false;
   }
-  async function rowShown(typename: OwnTypename, row: object, depth: number): Promise<boolean> {
+  async function rowShown(typename: AgentsTypename, row: object, depth: number): Promise<boolean> {
     if (everything) return true;
     if (depth >= MAX_REFERENCE_DEPTH) return false;
     const shown = await Promise.all(requiredEntities(typename, row).map((id) => entityVisible(id, depth + 1)));
     return shown.every(Boolean);
   }
   /** The rows whose required entities the caller may see; all checked in the same tick, so batched. */
-  async function shownOnly<Row extends object>(typename: OwnTypename, rows: Row[]): Promise<Row[]> {
+  async function shownOnly<Row extends object>(typename: AgentsTypename, rows: Row[]): Promise<Row[]> {
     const keep = await Promise.all(rows.map((row) => rowShown(typename, row, 0)));
     return rows.filter((_, index) => keep[index]);
   }
@@ -100,11 +104,14 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     /** Whether the caller may see an entity an output refers to (its subject, target or a source). */
     entityVisible: (id: string) => entityVisible(id),
 
-    agentRun: byExternalId((ids) => db.agentRun.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.run] } })),
-    agentStep: byExternalId((ids) => db.agentStep.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.step] } })),
-    agentApproval: byExternalId((ids) => approvals({ externalId: { in: ids } })),
-    knowledgeFact: byExternalId((ids) => facts({ externalId: { in: ids } })),
-    knowledgeInsight: byExternalId((ids) => insights({ externalId: { in: ids } })),
+    /** Each own entity type's rows the caller may see, by external ID (node routing and references use them). */
+    rows: {
+      AgentRun: byExternalId((ids) => db.agentRun.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.run] } })),
+      AgentStep: byExternalId((ids) => db.agentStep.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.step] } })),
+      AgentApproval: byExternalId((ids) => approvals({ externalId: { in: ids } })),
+      KnowledgeFact: byExternalId((ids) => facts({ externalId: { in: ids } })),
+      KnowledgeInsight: byExternalId((ids) => insights({ externalId: { in: ids } })),
+    } satisfies Record<AgentsTypename, unknown>,
 
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
@@ -158,4 +165,3 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
 }
 
 export type AgentsLoaders = ReturnType<typeof createLoaders>;
-export type AgentsRowLoaderName = 'agentRun' | 'agentStep' | 'agentApproval' | 'knowledgeFact' | 'knowledgeInsight';

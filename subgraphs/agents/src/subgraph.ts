@@ -3,7 +3,7 @@ import type { Context } from './context.ts';
 import type { AgentsDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
-import { resolvers } from './resolvers/index.ts';
+import { resolvers } from './resolvers.ts';
 
 export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
 

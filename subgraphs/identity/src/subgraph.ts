@@ -2,7 +2,7 @@ import { loadSubgraphTypeDefs, postgresReplayGuard, type SubgraphDefinition } fr
 import type { Context } from './context.ts';
 import type { IdentityDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
-import { resolvers } from './resolvers/index.ts';
+import { resolvers } from './resolvers.ts';
 import { identityRoutes } from './routes.ts';
 import { checkTokenLifetimes } from './tokens.ts';
 

@@ -1,6 +1,6 @@
 import { badUserInput, found, notFound, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const ProjectDocument: ProjectDocumentResolvers = {

@@ -1,6 +1,6 @@
 import { found, listPage } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { BoxWebhookEventResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { BoxWebhookEventResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
 
 export const BoxWebhookEvent: BoxWebhookEventResolvers = {
   id: (event) => event.externalId,

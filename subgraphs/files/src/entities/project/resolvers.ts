@@ -1,4 +1,4 @@
-import type { ProjectResolvers } from '../__generated__/resolvers-types.ts';
+import type { ProjectResolvers } from '../../__generated__/resolvers-types.ts';
 
 /**
  * Core's projects, to which files contributes `documents`. The reference is the representation itself: files

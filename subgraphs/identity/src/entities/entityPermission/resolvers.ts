@@ -1,10 +1,10 @@
 import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
-import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { UserRole } from '../__generated__/prisma/enums.ts';
-import type { SubjectType } from '../__generated__/prisma/enums.ts';
+import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { UserRole } from '../../__generated__/prisma/enums.ts';
+import type { SubjectType } from '../../__generated__/prisma/enums.ts';
 
 export const EntityPermission: EntityPermissionResolvers = {
   id: (permission) => permission.externalId,

@@ -1,8 +1,8 @@
 import { ErrorCode, badUserInput, found, graphQLError, notFound } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { ApiTokenResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
-import { issueRecordedToken, revokeRecordedToken } from '../tokens.ts';
+import type { ApiTokenResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { issueRecordedToken, revokeRecordedToken } from '../../tokens.ts';
 
 const isAdmin = (ctx: Context) => ctx.claims.scopes.includes('identity:admin');
 

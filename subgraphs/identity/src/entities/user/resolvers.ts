@@ -1,9 +1,9 @@
 import { attribution, badUserInput, email, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, UpdateUserInput, UserResolvers } from '../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers, UpdateUserInput, UserResolvers } from '../../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
-import { requireAdministrator, userToChange, type UserChanges } from '../admins.ts';
-import { userDataAccess } from '../userData.ts';
+import { requireAdministrator, userToChange, type UserChanges } from '../../admins.ts';
+import { userDataAccess } from '../../userData.ts';
 
 export const User: UserResolvers = {
   id: (user) => user.externalId,

@@ -1,7 +1,7 @@
 import { found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { jsonObject } from '../inputs.ts';
+import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { jsonObject } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const AgentRun: AgentRunResolvers = {
@@ -10,11 +10,11 @@ export const AgentRun: AgentRunResolvers = {
   approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
   facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
   insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.agentRun.load(ref.id), ref.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentRun.load(ref.id), ref.id),
 };
 
 export const AgentRunQueries: QueryResolvers = {
-  agentRun: async (_, { id }, ctx) => found(await ctx.loaders.agentRun.load(expectIdOf('AgentRun', id)), id),
+  agentRun: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentRun.load(expectIdOf('AgentRun', id)), id),
   agentRuns: (_, args, ctx) =>
     listPage(ctx.db.agentRun, {
       list: 'Query.agentRuns',

@@ -1,9 +1,9 @@
 import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, TeamResolvers } from '../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
-import type { Context } from '../context.ts';
-import { requireAdministrator } from '../admins.ts';
+import type { Context } from '../../context.ts';
+import { requireAdministrator } from '../../admins.ts';
 
 export const Team: TeamResolvers = {
   id: (team) => team.externalId,

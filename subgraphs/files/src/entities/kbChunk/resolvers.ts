@@ -1,7 +1,7 @@
 import { found, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
-import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
 
 export const KbChunk: KbChunkResolvers = {
   id: (chunk) => chunk.externalId,

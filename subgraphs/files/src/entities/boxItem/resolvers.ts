@@ -1,8 +1,8 @@
 import { badUserInput, dateOrNull, ErrorCode, found, graphQLError, notFound, requiredText, seesEverything, writeAndRecord } from '@wrk/platform';
-import type { Context } from '../context.ts';
+import type { Context } from '../../context.ts';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { boxId, conflict, optionalBoxId, optionalByteCount } from '../inputs.ts';
+import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { boxId, conflict, optionalBoxId, optionalByteCount } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const BoxItem: BoxItemResolvers = {

@@ -1,8 +1,8 @@
 import { badUserInput, dateOrNull, found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
-import type { AgentStepResolvers, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { Prisma } from '../db.ts';
-import { jsonValue, sourceRefs, sourceRefsOf } from '../inputs.ts';
+import type { AgentStepResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { Prisma } from '../../db.ts';
+import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 /** A run in one of these states takes no more steps. */
@@ -12,11 +12,11 @@ export const AgentStep: AgentStepResolvers = {
   id: (step) => step.externalId,
   run: async (step, _, ctx) => found(await ctx.loaders.agentRunById.load(step.runId), `run of ${step.externalId}`),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.agentStep.load(ref.id), ref.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentStep.load(ref.id), ref.id),
 };
 
 export const AgentStepQueries: QueryResolvers = {
-  agentStep: async (_, { id }, ctx) => found(await ctx.loaders.agentStep.load(expectIdOf('AgentStep', id)), id),
+  agentStep: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentStep.load(expectIdOf('AgentStep', id)), id),
   agentSteps: (_, args, ctx) =>
     listPage(ctx.db.agentStep, {
       list: 'Query.agentSteps',
@@ -31,7 +31,7 @@ export const AgentStepQueries: QueryResolvers = {
 
 export const AgentStepMutations: MutationResolvers = {
   recordAgentStep: async (_, { input }, ctx) => {
-    const run = await referencedRow(ctx.loaders.agentRun, 'runId', 'AgentRun', input.runId);
+    const run = await referencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
     const data = {
       tool: requiredText('tool', input.tool, 200),
       input: jsonValue('input', input.input),
