@@ -29,3 +29,5 @@ export function agentsVisibility(claims: Claims) {
     fact: { OR: [{ externalId: { in: allow } }, { subjectId: { in: allow } }, { run: { is: run } }] },
   };
 }
+
+export type AgentsVisibility = ReturnType<typeof agentsVisibility>;
