@@ -19,8 +19,8 @@ export const isAgentsTypename = (typename: string): typename is AgentsTypename =
 /**
  * Per-request DataLoaders: every relationship and reference loads in one batched query per tick, limited to the
  * rows the caller may see (visibility.ts). Facts, insights and approvals are then kept only when the entities they
- * are about or derived from are visible to the caller (each entity's spec.ts, `requires`): asked of each entity's owner, one
- * request per owner per tick whatever the number of rows.
+ * are about or derived from are visible to the caller (`requires` in each entity's spec.ts): asked of each
+ * entity's owner, one request per owner per tick whatever the number of rows.
  */
 export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   const visible = agentsVisibility(claims);
@@ -34,6 +34,7 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   // Whether an entity is visible, by the WRK rules alone (the allowlist is applied to rows by `visible`):
   // at its owner for entities of other subgraphs; here, for agents' own, by this subgraph's rule.
   const atOwner = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
+
   /** One own entity type's loaders: the rows the caller may see, and whether any row (seen or not) is shown. */
   function entityRows<Row extends { externalId: string }, Where>(spec: AgentsEntitySpec<Row, Where>) {
     const existing = byExternalId((ids) => spec.find(db, ids));
