@@ -1,5 +1,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { CORE_ENTITY_NAMES, CORE_SCHEMA_FILES } from './subgraphs/core/src/entities/names.ts';
+import { CORE_ENTITIES } from './subgraphs/core/src/entities/names.ts';
+import { AGENTS_ENTITIES } from './subgraphs/agents/src/entities/names.ts';
+import { FILES_ENTITIES } from './subgraphs/files/src/entities/names.ts';
+import { IDENTITY_ENTITIES } from './subgraphs/identity/src/entities/names.ts';
 
 /**
  * Typed resolvers for each subgraph (graphql-codegen typescript-resolvers, federation mode).
@@ -23,10 +26,11 @@ function subgraph(
   rows: string[],
   enums: string[],
   extraMappers: Record<string, string> = {},
-  { paginated = rows, foreign = [] as string[], schema = ['schema.graphql'] as readonly string[] } = {},
+  { paginated = rows, foreign = [] as string[] } = {},
 ) {
   return {
-    schema: schema.map((file) => `subgraphs/${name}/${file}`),
+    // The shared header, then every fragment under src/ (entities/<type>/<type>.graphql and shared modules).
+    schema: [`subgraphs/${name}/schema.graphql`, `subgraphs/${name}/src/**/*.graphql`],
     plugins: ['typescript', 'typescript-resolvers'],
     config: {
       federation: true,
@@ -45,52 +49,24 @@ function subgraph(
   };
 }
 
-const FOREIGN_IN_CORE = ['User', 'Team', 'BoxItem', 'ProjectDocument', 'KbChunk', 'AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'];
+interface EntityNames {
+  owned: readonly string[];
+  listed: readonly string[];
+  enums: readonly string[];
+  referenced: readonly string[];
+}
 
-const CORE_PIVOTS = [
-  'OrganizationPerson',
-  'OrganizationGrant',
-  'MeetingPerson',
-  'MeetingOrganization',
-  'MeetingProject',
-  'ProjectPerson',
-  'ProjectOrganization',
-  'ProjectGrant',
-  'ProjectTrip',
-  'MeetingUser',
-  'ProjectUser',
-  'TripUser',
-];
+/** A subgraph whose schema is a header plus entity fragments, and whose mapper lists are its entities/names.ts. */
+const entitySubgraph = (name: string, names: EntityNames) =>
+  subgraph(name, [...names.owned], [...names.enums], {}, { paginated: [...names.listed], foreign: [...names.referenced] });
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    'subgraphs/core/src/__generated__/resolvers-types.ts': subgraph(
-      'core',
-      [...CORE_ENTITY_NAMES, ...CORE_PIVOTS],
-      ['Visibility', 'ProjectKind', 'ProjectStatus', 'ContractStatus', 'TripStatus', 'GrantStatus', 'ActionStatus'],
-      {},
-      { foreign: FOREIGN_IN_CORE, paginated: [...CORE_ENTITY_NAMES], schema: CORE_SCHEMA_FILES },
-    ),
-    'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
-      'identity',
-      ['User', 'Team', 'EntityPermission', 'ApiToken'],
-      ['UserRole', 'AuthState', 'SubjectType', 'PermissionLevel', 'TokenKind'],
-      {},
-      { paginated: ['User', 'Team'] },
-    ),
-    'subgraphs/files/src/__generated__/resolvers-types.ts': subgraph(
-      'files',
-      ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
-      ['BoxItemType'],
-      {},
-      { foreign: ['Project'] },
-    ),
-    'subgraphs/agents/src/__generated__/resolvers-types.ts': subgraph(
-      'agents',
-      ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
-      ['AgentRunStatus', 'ApprovalStatus', 'ReviewState'],
-    ),
+    'subgraphs/core/src/__generated__/resolvers-types.ts': entitySubgraph('core', CORE_ENTITIES),
+    'subgraphs/identity/src/__generated__/resolvers-types.ts': entitySubgraph('identity', IDENTITY_ENTITIES),
+    'subgraphs/files/src/__generated__/resolvers-types.ts': entitySubgraph('files', FILES_ENTITIES),
+    'subgraphs/agents/src/__generated__/resolvers-types.ts': entitySubgraph('agents', AGENTS_ENTITIES),
   },
 };
 

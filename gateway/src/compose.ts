@@ -2,22 +2,19 @@ import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import { DEFAULT_SUBGRAPH_URLS } from '@wrk/catalog/owners';
+import { readSubgraphSdl } from '@wrk/platform/schemaFiles';
 import { parse } from 'graphql';
-import { CORE_SCHEMA_FILES } from '../../subgraphs/core/src/entities/names.ts';
 
 const repoRoot = new URL('../../', import.meta.url);
 
 export const SUPERGRAPH_FILE = new URL('supergraph.graphql', repoRoot);
 
-/** The files of a subgraph's schema, relative to its folder: schema.graphql, or a header and its entities' fragments. */
-const SCHEMA_FILES: Partial<Record<SubgraphName, readonly string[]>> = { core: CORE_SCHEMA_FILES };
-
+/** A subgraph's SDL: its schema.graphql header and its entities' fragments. */
 export function subgraphSdl(name: SubgraphName): string {
-  const files = SCHEMA_FILES[name] ?? ['schema.graphql'];
-  return files.map((file) => readFileSync(new URL(`subgraphs/${name}/${file}`, repoRoot), 'utf8')).join('\n');
+  return readSubgraphSdl(new URL(`subgraphs/${name}/`, repoRoot));
 }
 
-/** Composes the supergraph from the subgraphs' schema files with @apollo/composition (no rover). */
+/** Composes the supergraph from the subgraphs' SDL with @apollo/composition (no rover). */
 export function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): string {
   const result = composeServices(
     SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(subgraphSdl(name)) })),

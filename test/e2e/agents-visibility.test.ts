@@ -1,4 +1,4 @@
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 

@@ -4,7 +4,7 @@
  * no audit row and no outbox event, and a failure of the outbox insert takes the write down with it.
  */
 import pg from 'pg';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 

@@ -4,14 +4,14 @@
  * which restricted entity), independently of the code that enforces them. A field added to the schema
  * without a case here fails the coverage test.
  */
-import { SUBGRAPHS } from '@wrk/catalog';
 import { Kind, parse } from 'graphql';
 import { generateKeyPair, SignJWT } from 'jose';
-import { DEMO } from '@wrk/catalog/demo';
+import { SUBGRAPHS } from '@wrk/catalog';
+import { DEMO } from '@wrk/demo';
+import { subgraphSdl } from '@wrk/gateway/compose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';
-import { subgraphSdl } from '../../gateway/src/compose.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 

@@ -4,7 +4,7 @@
  * relationship of seed §3 in both directions; update and archive; read the audit trail.
  */
 import pg from 'pg';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 

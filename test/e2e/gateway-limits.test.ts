@@ -2,7 +2,7 @@
  * Bounded work per request and errors a client can act on: operation limits (the same at the gateway and at every
  * subgraph), rate limits, authentication challenges, body errors, schema suggestions, the explorer.
  */
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { startGateway } from '@wrk/gateway/server';
 import { committedSupergraph } from '@wrk/gateway/compose';
 import type { Claims, RunningServer } from '@wrk/platform';

@@ -3,7 +3,7 @@
  * filter naming it, node(id:) under a token without its owner's scope — and errors never carry internal URLs.
  */
 import { buildClientSchema, getIntrospectionQuery, getNamedType, isInputObjectType, isObjectType, type IntrospectionQuery } from 'graphql';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import pg from 'pg';
 import { databaseKinds } from '../support/databases.ts';
 import { createHiddenFixtures, type Caller, type HiddenFixtures } from '../support/hiddenFixtures.ts';

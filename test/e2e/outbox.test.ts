@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { createScratchDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
 import { recordChange, recordInboundEvent, relayOutbox, type RawSqlExecutor, type RequestContext, requestContextFromClaims } from '@wrk/platform';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import { startEmbeddedPostgres } from '@wrk/devdb';
 import { CLAIMS_HEADER, keyIdOf, signClaims, signDelegated, type Claims, type ServiceKeyring } from '@wrk/platform';

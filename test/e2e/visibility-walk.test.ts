@@ -29,7 +29,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import { entityTypeOfId } from '@wrk/catalog';
 import { databaseKinds } from '../support/databases.ts';
 import { createHiddenFixtures, type Caller, type HiddenFixtures } from '../support/hiddenFixtures.ts';

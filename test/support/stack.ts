@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLAIMS_HEADER, signClaims, type Claims } from '@wrk/platform';
 import type { SubgraphName } from '@wrk/catalog';
-import { startStack, type Stack, type StackOptions } from '@wrk/stack';
+import { startStack, type Stack, type StackOptions } from '@wrk/app';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';

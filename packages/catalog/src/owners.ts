@@ -1,5 +1,5 @@
-import DataLoader from 'dataloader';
-import { CLAIMS_HEADER, type Delegate } from '@wrk/platform';
+import type DataLoader from 'dataloader';
+import { entityExistenceLoader, type Delegate, type EntityRouter } from '@wrk/platform';
 import { entityTypeOfId, type SubgraphName } from './index.ts';
 
 export type OwnerUrls = Partial<Record<SubgraphName, string>>;
@@ -22,47 +22,18 @@ export function ownerUrlsFromEnv(): Record<SubgraphName, string> {
   };
 }
 
-const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
-
-async function askOwner(owner: SubgraphName, url: string, ids: string[], sign: (owner: SubgraphName, body: unknown) => string): Promise<boolean[]> {
-  const body = {
-    query: ENTITIES_QUERY,
-    variables: { representations: ids.map((id) => ({ __typename: entityTypeOfId(id)!.typename, id })) },
+/** Routes an entity ID to its owning subgraph (by the catalogue) and that subgraph's URL. */
+export function ownerRouter(urls: OwnerUrls): EntityRouter {
+  return (id) => {
+    const type = entityTypeOfId(id);
+    if (!type) throw new Error(`${id} names no entity type of the catalogue`);
+    const url = urls[type.owner];
+    if (!url) throw new Error(`No URL configured for the ${type.owner} subgraph`);
+    return { owner: type.owner, typename: type.typename, url };
   };
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: sign(owner, body) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
-  const answer = (await response.json()) as { data?: { _entities?: unknown[] } };
-  return ids.map((_, index) => Boolean(answer.data?._entities?.[index]));
 }
 
-/**
- * Per request: does an entity of another subgraph exist, and may the caller see it? Asked of its owner through
- * `_entities`, in a request this subgraph signs on the caller's behalf (`delegate`, carrying the gateway's header as
- * evidence): ownership and the permission check stay with the owner, which applies the caller's claims and nothing
- * more. `withoutAllowlist`: the asking subgraph applies the caller's allowlist itself. Batched: one request per
- * owner per tick, whatever the number of IDs.
- */
+/** Whether an entity of another subgraph exists and the caller may see it, asked of its owner (see entityExistenceLoader). */
 export function ownerExistenceLoader(urls: OwnerUrls, delegate: Delegate, options: { withoutAllowlist?: boolean } = {}): DataLoader<string, boolean> {
-  const sign = (owner: SubgraphName, body: unknown) => delegate(owner, body, options);
-  return new DataLoader<string, boolean>(async (ids) => {
-    const byOwner = new Map<SubgraphName, string[]>();
-    for (const id of ids) {
-      const owner = entityTypeOfId(id)!.owner;
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
-    }
-    const answers = new Map<string, boolean>();
-    await Promise.all(
-      [...byOwner].map(async ([owner, ownerIds]) => {
-        const url = urls[owner];
-        if (!url) throw new Error(`No URL configured for the ${owner} subgraph`);
-        const exists = await askOwner(owner, url, ownerIds, sign);
-        ownerIds.forEach((id, index) => answers.set(id, exists[index]!));
-      }),
-    );
-    return ids.map((id) => answers.get(id) ?? false);
-  });
+  return entityExistenceLoader(ownerRouter(urls), delegate, options);
 }

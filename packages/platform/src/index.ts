@@ -1,3 +1,4 @@
+export * from './access.ts';
 export * from './audit.ts';
 export * from './claims.ts';
 export * from './context.ts';
@@ -19,3 +20,5 @@ export * from './cost.ts';
 export * from './http.ts';
 export * from './limits.ts';
 export * from './suggestions.ts';
+export * from './entityExistence.ts';
+export * from './schemaFiles.ts';

@@ -19,3 +19,33 @@ export function optionalText(field: string, value: string | null | undefined, ma
 export function dateOrNull(value: Date | string | null | undefined): Date | null {
   return value ? new Date(value) : null;
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** A trimmed, lower-cased e-mail address of at most 320 characters, or null when absent or blank. */
+export function optionalEmail(field: string, value: string | null | undefined): string | null {
+  const email = optionalText(field, value, 320)?.toLowerCase() ?? null;
+  if (email && !EMAIL.test(email)) throw badUserInput(field, 'is not an email address');
+  return email;
+}
+
+/** A trimmed, lower-cased e-mail address of at most 320 characters. */
+export function email(field: string, value: string): string {
+  const address = optionalEmail(field, value);
+  if (!address) throw badUserInput(field, 'is not an email address');
+  return address;
+}
+
+/**
+ * A machine name (agent names, step statuses, approval actions): lower-case letters, digits, - and _, starting
+ * with a letter or digit, at most 64 characters. The union of the rules tokens and runs once followed apart, so
+ * every name either accepted stays valid.
+ */
+const MACHINE_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export function machineName(field: string, value: string): string {
+  if (!MACHINE_NAME.test(value)) {
+    throw badUserInput(field, 'must be lower-case letters, digits, - and _ (at most 64), starting with a letter or digit');
+  }
+  return value;
+}

@@ -6,14 +6,6 @@ import type { Context } from './context.ts';
 import { Prisma } from './db.ts';
 import type { SourceRefInput } from './__generated__/resolvers-types.ts';
 
-/** A machine name: lower-case letters, digits, - and _ (agent names, step statuses). */
-export function slug(field: string, value: string): string {
-  if (!/^[a-z][a-z0-9_-]{0,63}$/.test(value)) {
-    throw badUserInput(field, 'must be lower-case letters, digits, - and _ (at most 64), starting with a letter');
-  }
-  return value;
-}
-
 /** A confidence score: a number between 0 and 1 inclusive. */
 export function confidence(field: string, value: number): number;
 export function confidence(field: string, value: number | null | undefined): number | null;

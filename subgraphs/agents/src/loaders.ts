@@ -1,35 +1,26 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { sourceEntityIds } from '@wrk/catalog/sources';
-import { groupLoader, listPage, rowLoader, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
+import { groupLoader, listPage, rowLoader, seesEverything, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
 import type { AgentsDb } from './db.ts';
+import { AGENTS_ENTITIES, type AgentsTypename } from './entities/names.ts';
+import type { AgentsEntitySpec } from './entities/spec.ts';
+import { AGENTS_SPECS } from './entities/specs.ts';
 import { agentsVisibility } from './visibility.ts';
-
-/** Who sees every row: admins, and the platform itself (CLI, jobs). */
-const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
 
 /** An output about an output about an output…: references are followed this far, then treated as hidden. */
 const MAX_REFERENCE_DEPTH = 8;
 
-type OwnTypename = 'AgentRun' | 'AgentStep' | 'AgentApproval' | 'KnowledgeFact' | 'KnowledgeInsight';
+const OWNED: ReadonlySet<string> = new Set(AGENTS_ENTITIES.owned);
 
-/**
- * The entities an agents row must let the caller see before it is shown: a fact its subject and every source,
- * an insight every source, an approval its target. Runs and steps are internal (their sources are redacted).
- */
-function requiredEntities(typename: OwnTypename, row: object): string[] {
-  const sources = 'sourceRefs' in row ? sourceEntityIds(row.sourceRefs) : [];
-  if (typename === 'KnowledgeFact' && 'subjectId' in row) return [String(row.subjectId), ...sources];
-  if (typename === 'KnowledgeInsight') return sources;
-  if (typename === 'AgentApproval' && 'targetId' in row && typeof row.targetId === 'string') return [row.targetId];
-  return [];
-}
+/** Whether a type is one of agents' own (entities/names.ts). */
+export const isAgentsTypename = (typename: string): typename is AgentsTypename => OWNED.has(typename);
 
 /**
  * Per-request DataLoaders: every relationship and reference loads in one batched query per tick, limited to the
  * rows the caller may see (visibility.ts). Facts, insights and approvals are then kept only when the entities they
- * are about or derived from are visible to the caller (requiredEntities): asked of each entity's owner, one
- * request per owner per tick whatever the number of rows.
+ * are about or derived from are visible to the caller (`requires` in each entity's spec.ts): asked of each
+ * entity's owner, one request per owner per tick whatever the number of rows.
  */
 export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   const visible = agentsVisibility(claims);
@@ -43,32 +34,42 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   // Whether an entity is visible, by the WRK rules alone (the allowlist is applied to rows by `visible`):
   // at its owner for entities of other subgraphs; here, for agents' own, by this subgraph's rule.
   const atOwner = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
-  const existing = {
-    AgentRun: byExternalId((ids) => db.agentRun.findMany({ where: { externalId: { in: ids } } })),
-    AgentStep: byExternalId((ids) => db.agentStep.findMany({ where: { externalId: { in: ids } } })),
-    AgentApproval: byExternalId((ids) => db.agentApproval.findMany({ where: { externalId: { in: ids } } })),
-    KnowledgeFact: byExternalId((ids) => db.knowledgeFact.findMany({ where: { externalId: { in: ids } } })),
-    KnowledgeInsight: byExternalId((ids) => db.knowledgeInsight.findMany({ where: { externalId: { in: ids } } })),
-  };
+
+  /** One own entity type's loaders: the rows the caller may see, and whether any row (seen or not) is shown. */
+  function entityRows<Row extends { externalId: string }, Where>(spec: AgentsEntitySpec<Row, Where>) {
+    const existing = byExternalId((ids) => spec.find(db, ids));
+    return {
+      visible: byExternalId(async (ids) => shownOnly(spec.requires, await spec.find(db, ids, spec.visibleWhere(visible)))),
+      async shown(id: string, depth: number): Promise<boolean> {
+        const row = await existing.load(id);
+        return row ? rowShown(spec.requires(row), depth) : false;
+      },
+    };
+  }
+  const own = {
+    AgentRun: entityRows(AGENTS_SPECS.AgentRun),
+    AgentStep: entityRows(AGENTS_SPECS.AgentStep),
+    AgentApproval: entityRows(AGENTS_SPECS.AgentApproval),
+    KnowledgeFact: entityRows(AGENTS_SPECS.KnowledgeFact),
+    KnowledgeInsight: entityRows(AGENTS_SPECS.KnowledgeInsight),
+  } satisfies Record<AgentsTypename, unknown>;
   /** The one rule for any entity ID an agents row refers to. Deny by default: a type no rule places is hidden. */
   async function entityVisible(id: string, depth = 0): Promise<boolean> {
     if (everything) return true;
     const type = entityTypeOfId(id);
     if (!type?.linkable || claims.kind === 'anonymous') return false;
     if (type.owner !== 'agents') return atOwner.load(id);
-    const typename = type.typename as OwnTypename;
-    const row = await existing[typename]?.load(id);
-    return row ? rowShown(typename, row, depth) : false;
+    return isAgentsTypename(type.typename) ? own[type.typename].shown(id, depth) : false;
   }
-  async function rowShown(typename: OwnTypename, row: object, depth: number): Promise<boolean> {
+  async function rowShown(required: string[], depth: number): Promise<boolean> {
     if (everything) return true;
     if (depth >= MAX_REFERENCE_DEPTH) return false;
-    const shown = await Promise.all(requiredEntities(typename, row).map((id) => entityVisible(id, depth + 1)));
+    const shown = await Promise.all(required.map((id) => entityVisible(id, depth + 1)));
     return shown.every(Boolean);
   }
   /** The rows whose required entities the caller may see; all checked in the same tick, so batched. */
-  async function shownOnly<Row extends object>(typename: OwnTypename, rows: Row[]): Promise<Row[]> {
-    const keep = await Promise.all(rows.map((row) => rowShown(typename, row, 0)));
+  async function shownOnly<Row>(requires: (row: Row) => string[], rows: Row[]): Promise<Row[]> {
+    const keep = await Promise.all(rows.map((row) => rowShown(requires(row), 0)));
     return rows.filter((_, index) => keep[index]);
   }
   /** Of the given entity IDs, those the caller may not see (checked in one round). */
@@ -91,11 +92,11 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   }
 
   const facts = async (where: object) =>
-    shownOnly('KnowledgeFact', await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }));
+    shownOnly(AGENTS_SPECS.KnowledgeFact.requires, await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }));
   const insights = async (where: object) =>
-    shownOnly('KnowledgeInsight', await db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
+    shownOnly(AGENTS_SPECS.KnowledgeInsight.requires, await db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
   const approvals = async (where: object) =>
-    shownOnly('AgentApproval', await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
+    shownOnly(AGENTS_SPECS.AgentApproval.requires, await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
@@ -103,11 +104,14 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     /** Whether the caller may see an entity an output refers to (its subject, target or a source). */
     entityVisible: (id: string) => entityVisible(id),
 
-    agentRun: byExternalId((ids) => db.agentRun.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.run] } })),
-    agentStep: byExternalId((ids) => db.agentStep.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.step] } })),
-    agentApproval: byExternalId((ids) => approvals({ externalId: { in: ids } })),
-    knowledgeFact: byExternalId((ids) => facts({ externalId: { in: ids } })),
-    knowledgeInsight: byExternalId((ids) => insights({ externalId: { in: ids } })),
+    /** Each own entity type's rows the caller may see, by external ID (node routing and references use them). */
+    rows: {
+      AgentRun: own.AgentRun.visible,
+      AgentStep: own.AgentStep.visible,
+      AgentApproval: own.AgentApproval.visible,
+      KnowledgeFact: own.KnowledgeFact.visible,
+      KnowledgeInsight: own.KnowledgeInsight.visible,
+    },
 
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
@@ -161,4 +165,3 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
 }
 
 export type AgentsLoaders = ReturnType<typeof createLoaders>;
-export type AgentsRowLoaderName = 'agentRun' | 'agentStep' | 'agentApproval' | 'knowledgeFact' | 'knowledgeInsight';

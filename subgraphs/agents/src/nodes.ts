@@ -2,17 +2,8 @@ import { entityTypeOfId } from '@wrk/catalog';
 import { typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { badUserInput, notFound } from '@wrk/platform';
 import type { Context } from './context.ts';
-import type { AgentsRowLoaderName } from './loaders.ts';
+import { isAgentsTypename } from './loaders.ts';
 import type { ResolversParentTypes } from './__generated__/resolvers-types.ts';
-
-/** Agents' own entity types and the loader that reads each by external ID. */
-const AGENTS_LOADERS: Record<string, AgentsRowLoaderName> = {
-  AgentRun: 'agentRun',
-  AgentStep: 'agentStep',
-  AgentApproval: 'agentApproval',
-  KnowledgeFact: 'knowledgeFact',
-  KnowledgeInsight: 'knowledgeInsight',
-};
 
 /** An agents row or another subgraph's entity reference, tagged with its GraphQL type for Node.__resolveType. */
 export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
@@ -25,9 +16,8 @@ export type NodeRef = ResolversParentTypes['Node'] & { __typename: string };
 export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRef | null> {
   const type = entityTypeOfId(id);
   if (!type?.linkable) return null;
-  const loader = AGENTS_LOADERS[type.typename];
-  if (type.owner !== 'agents' || !loader) return { __typename: type.typename, id } as NodeRef;
-  const row = await ctx.loaders[loader].load(id);
+  if (type.owner !== 'agents' || !isAgentsTypename(type.typename)) return { __typename: type.typename, id } as NodeRef;
+  const row = await ctx.loaders.rows[type.typename].load(id);
   return row ? ({ __typename: type.typename, ...row } as NodeRef) : null;
 }
 
@@ -39,10 +29,9 @@ export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRe
 export async function expectEntityId(field: string, id: string, ctx: Context): Promise<string> {
   const type = typeOfIdOrThrow(id);
   if (!type.linkable) throw badUserInput(field, `${type.typename} entities cannot be referred to`);
-  const loader = AGENTS_LOADERS[type.typename];
   const exists =
-    type.owner === 'agents' && loader
-      ? (await ctx.loaders[loader].load(id)) !== null
+    type.owner === 'agents' && isAgentsTypename(type.typename)
+      ? (await ctx.loaders.rows[type.typename].load(id)) !== null
       : await ctx.loaders.existsAtOwner.load(id);
   if (!exists) throw notFound(id, { field });
   return id;

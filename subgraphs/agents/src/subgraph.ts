@@ -1,11 +1,11 @@
-import { loadTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { loadSubgraphTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { AgentsDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
-import { resolvers } from './resolvers/index.ts';
+import { resolvers } from './resolvers.ts';
 
-export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
 
 export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {

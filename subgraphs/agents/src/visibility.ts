@@ -12,12 +12,6 @@ import type { Claims } from '@wrk/platform';
  */
 const NOTHING = { id: { lt: 0 } };
 
-/** The caller's claims without the agent allowlist: the rules whose answers the allowlist then narrows. */
-export function withoutAllowlist(claims: Claims): Claims {
-  const { allow: _allow, ...rest } = claims;
-  return rest;
-}
-
 export function agentsVisibility(claims: Claims) {
   if (claims.kind === 'anonymous') {
     return { run: NOTHING, step: NOTHING, ofRun: NOTHING, fact: NOTHING };
@@ -35,3 +29,5 @@ export function agentsVisibility(claims: Claims) {
     fact: { OR: [{ externalId: { in: allow } }, { subjectId: { in: allow } }, { run: { is: run } }] },
   };
 }
+
+export type AgentsVisibility = ReturnType<typeof agentsVisibility>;

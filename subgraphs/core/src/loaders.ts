@@ -1,12 +1,12 @@
 import type DataLoader from 'dataloader';
 import { entityTypeOfId } from '@wrk/catalog';
-import { groupLoader, rowLoader, type Claims, type Delegate } from '@wrk/platform';
+import { groupLoader, rowLoader, seesEverything, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
 import type { CoreRow } from './entities/entity.ts';
 import { filtersByModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
 import { PIVOTS, type PivotName, type PivotRow, type PivotSide } from './relations/pivots.ts';
-import { seesEverything, visibleLinkRows, visibleRows, type InProjects } from './visibility.ts';
+import { visibleLinkRows, visibleRows, type InProjects } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,

@@ -1,6 +1,5 @@
-import { ErrorCode, graphQLError } from '@wrk/platform';
+import { ErrorCode, graphQLError, seesEverything } from '@wrk/platform';
 import type { Context } from './context.ts';
-import { seesEverything } from './visibility.ts';
 
 interface WritableRow {
   externalId: string;

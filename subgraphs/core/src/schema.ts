@@ -1,7 +1,7 @@
-import { loadTypeDefs, scopeIndex } from '@wrk/platform';
-import { CORE_SCHEMA_FILES } from './entities/names.ts';
+import { loadSubgraphTypeDefs, scopeIndex } from '@wrk/platform';
 
-export const typeDefs = loadTypeDefs(...CORE_SCHEMA_FILES.map((file) => new URL(`../${file}`, import.meta.url)));
+/** Core's schema: the header schema.graphql and every fragment under src/ (see readSubgraphSdl). */
+export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
 
 /** The `@scopes` of core's types and fields. */
 export const scopes = scopeIndex(typeDefs);

@@ -1,8 +1,5 @@
 import { prefixOf } from '@wrk/catalog';
-import type { Claims } from '@wrk/platform';
-
-/** Who sees every row: admins, and the platform itself (CLI, jobs). */
-export const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
+import { seesEverything, type Claims } from '@wrk/platform';
 
 /** Rows of a model that belong to one of the given projects, as the model reaches projects (pivot or reference). */
 export type InProjects = ReturnType<typeof viaPivot> | ReturnType<typeof viaReference> | ReturnType<typeof viaParent>;

@@ -1,4 +1,4 @@
-import type { Claims } from '@wrk/platform';
+import { seesEverything, type Claims } from '@wrk/platform';
 import { Prisma } from './__generated__/prisma/client.ts';
 
 /**
@@ -16,17 +16,6 @@ import { Prisma } from './__generated__/prisma/client.ts';
  * Chunks follow their document. Admins and the platform itself see every row; anonymous callers none; agent
  * allowlists narrow everything to the allowed entities (a document or chunk also through its project's ID).
  */
-export const seesEverything = (claims: Claims) => claims.kind === 'system' || claims.role === 'admin';
-
-/**
- * The caller's claims without the agent allowlist: the WRK and Box rules alone. Files asks owners with them
- * whether a document's project is visible, and applies the allowlist itself, per entity: a token allowed a
- * document sees it even though the project is not in its allowlist.
- */
-export function withoutAllowlist(claims: Claims): Claims {
-  const { allow: _allow, ...rest } = claims;
-  return rest;
-}
 
 const TRUE = Prisma.sql`TRUE`;
 const FALSE = Prisma.sql`FALSE`;

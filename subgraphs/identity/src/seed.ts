@@ -1,4 +1,4 @@
-import { DEMO } from '@wrk/catalog/demo';
+import { DEMO } from '@wrk/demo';
 import type { IdentityDb } from './db.ts';
 
 const by = { actor: 'seed', sourceSystem: 'seed' };

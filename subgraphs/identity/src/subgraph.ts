@@ -1,12 +1,12 @@
-import { loadTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { loadSubgraphTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { IdentityDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
-import { resolvers } from './resolvers/index.ts';
+import { resolvers } from './resolvers.ts';
 import { identityRoutes } from './routes.ts';
 import { checkTokenLifetimes } from './tokens.ts';
 
-export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
 
 export function identitySubgraph(db: IdentityDb): SubgraphDefinition<Context> {
   checkTokenLifetimes();

@@ -3,6 +3,7 @@ import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtV
 import {
   attribution,
   badUserInput,
+  machineName,
   newExternalId,
   numberFromEnv,
   requestContextFromClaims,
@@ -102,9 +103,7 @@ export async function issueToken(
   const { user } = request;
   if (user.authState !== 'active') throw badUserInput('user', `${user.email} is not active`);
   const isAgent = Boolean(request.agentName);
-  if (isAgent && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(request.agentName!)) {
-    throw badUserInput('agentName', 'must be lowercase letters, digits and dashes');
-  }
+  if (request.agentName) machineName('agentName', request.agentName);
   const scopes = isAgent ? agentScopes(user, request.scopes) : [...ROLE_SCOPES[user.role]];
   const ttl = tokenLifetime(isAgent ? 'agent' : 'staff', request.ttlSeconds);
   const jti = randomBytes(24).toString('base64url');

@@ -5,20 +5,26 @@
 export const CORE_ENTITY_NAMES = ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'] as const;
 export type CoreEntityName = (typeof CORE_ENTITY_NAMES)[number];
 
-/** The folder of an entity: `entities/contract/` holds contract.graphql, resolvers.ts and spec.ts. */
-export const entityFolder = (name: string) => name[0]?.toLowerCase() + name.slice(1);
+/** The pivot edge types (OrganizationPerson, …): rows of their pivot tables, resolved by relations/. */
+const CORE_PIVOTS = [
+  'OrganizationPerson',
+  'OrganizationGrant',
+  'MeetingPerson',
+  'MeetingOrganization',
+  'MeetingProject',
+  'ProjectPerson',
+  'ProjectOrganization',
+  'ProjectGrant',
+  'ProjectTrip',
+  'MeetingUser',
+  'ProjectUser',
+  'TripUser',
+] as const;
 
-const fragment = (name: string) => `src/entities/${entityFolder(name)}/${entityFolder(name)}.graphql`;
-
-/**
- * The files of core's schema, relative to subgraphs/core/, in the order they are concatenated: a shared header,
- * the entities' fragments, and the shared modules. Root fields appear in this order in the supergraph, so the
- * relations (addRelation/removeRelation) come before EntityLink's createEntityLink, as they always have.
- */
-export const CORE_SCHEMA_FILES: readonly string[] = [
-  'schema.graphql',
-  ...CORE_ENTITY_NAMES.filter((name) => name !== 'EntityLink').map(fragment),
-  'src/relations/relations.graphql',
-  fragment('EntityLink'),
-  'src/auditLog/auditLog.graphql',
-];
+/** Core's names as codegen reads them (the same shape as every subgraph's entities/names.ts). */
+export const CORE_ENTITIES = {
+  owned: [...CORE_ENTITY_NAMES, ...CORE_PIVOTS],
+  listed: CORE_ENTITY_NAMES,
+  enums: ['Visibility', 'ProjectKind', 'ProjectStatus', 'ContractStatus', 'TripStatus', 'GrantStatus', 'ActionStatus'],
+  referenced: ['User', 'Team', 'BoxItem', 'ProjectDocument', 'KbChunk', 'AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
+} as const;

@@ -1,7 +1,7 @@
 import { optionalText, requiredText } from '@wrk/platform';
 import type { PersonOrderField } from '../../__generated__/resolvers-types.ts';
 import type { Prisma } from '../../db.ts';
-import { optionalEmail } from '../../inputs.ts';
+import { optionalEmail } from '@wrk/platform';
 import { listOrder } from '../../lists.ts';
 import { viaPivot } from '../../visibility.ts';
 import { defineEntity } from '../entity.ts';

@@ -1,0 +1,60 @@
+import DataLoader from 'dataloader';
+import { CLAIMS_HEADER } from './claims.ts';
+import type { Delegate } from './context.ts';
+
+/** Where an entity is answered for: the service owning it, its GraphQL type, and the service's URL. */
+export interface EntityRoute {
+  owner: string;
+  typename: string;
+  url: string;
+}
+
+/** Routes an entity ID to its owner; throws when the ID cannot be routed. */
+export type EntityRouter = (id: string) => EntityRoute;
+
+const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
+
+interface EntitiesAnswer {
+  data?: { _entities?: unknown[] };
+}
+
+async function askOwner(owner: string, url: string, representations: { __typename: string; id: string }[], sign: (owner: string, body: unknown) => string): Promise<boolean[]> {
+  const body = { query: ENTITIES_QUERY, variables: { representations } };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: sign(owner, body) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
+  const answer: EntitiesAnswer = await response.json();
+  return representations.map((_, index) => Boolean(answer.data?._entities?.[index]));
+}
+
+/**
+ * Per request: does an entity of another service exist, and may the caller see it? Asked of its owner through
+ * `_entities`, in a request signed on the caller's behalf (`delegate`, carrying the gateway's header as evidence):
+ * ownership and the permission check stay with the owner, which applies the caller's claims and nothing more.
+ * `withoutAllowlist`: the asking service applies the caller's allowlist itself. Batched: one request per owner
+ * per tick, whatever the number of IDs.
+ */
+export function entityExistenceLoader(route: EntityRouter, delegate: Delegate, options: { withoutAllowlist?: boolean } = {}): DataLoader<string, boolean> {
+  const sign = (owner: string, body: unknown) => delegate(owner, body, options);
+  return new DataLoader<string, boolean>(async (ids) => {
+    const byOwner = new Map<string, { url: string; ids: string[]; representations: { __typename: string; id: string }[] }>();
+    for (const id of ids) {
+      const { owner, typename, url } = route(id);
+      const batch = byOwner.get(owner) ?? { url, ids: [], representations: [] };
+      batch.ids.push(id);
+      batch.representations.push({ __typename: typename, id });
+      byOwner.set(owner, batch);
+    }
+    const answers = new Map<string, boolean>();
+    await Promise.all(
+      [...byOwner].map(async ([owner, batch]) => {
+        const exists = await askOwner(owner, batch.url, batch.representations, sign);
+        batch.ids.forEach((id, index) => answers.set(id, exists[index] ?? false));
+      }),
+    );
+    return ids.map((id) => answers.get(id) ?? false);
+  });
+}

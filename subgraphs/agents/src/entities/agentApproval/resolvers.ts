@@ -1,0 +1,47 @@
+import { badUserInput, found, machineName, notFound, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { newRowColumns } from '@wrk/catalog/rows';
+import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Prisma } from '../../db.ts';
+import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+
+export const AgentApproval: AgentApprovalResolvers = {
+  id: (approval) => approval.externalId,
+  run: (approval, _, ctx) => (approval.runId === null ? null : ctx.loaders.agentRunById.load(approval.runId)),
+  sourceRefs: sourceRefsOf,
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentApproval.load(ref.id), ref.id),
+};
+
+export const AgentApprovalQueries: QueryResolvers = {
+  agentApproval: async (_, { id }, ctx) =>
+    found(await ctx.loaders.rows.AgentApproval.load(expectIdOf('AgentApproval', id)), id),
+  agentApprovals: (_, args, ctx) => ctx.loaders.agentApprovals(args, args.status ? { status: args.status } : {}),
+};
+
+export const AgentApprovalMutations: MutationResolvers = {
+  requestApproval: async (_, { input }, ctx) => {
+    const action = machineName('action', input.action);
+    const payload = jsonValue('payload', input.payload);
+    if (payload === undefined) throw badUserInput('payload', 'is required');
+    const refs = sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray;
+    if (input.targetId) {
+      typeOfIdOrThrow(input.targetId);
+      if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
+    }
+    const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
+    return writeAndRecord(ctx, 'AgentApproval', 'create', async (tx) => ({
+      after: await tx.agentApproval.create({
+        data: {
+          ...newRowColumns(ctx, 'AgentApproval'),
+          runId: run?.id ?? null,
+          action,
+          payload,
+          targetId: input.targetId ?? null,
+          status: 'pending',
+          requestedBy: ctx.actor,
+          sourceRefs: refs,
+        },
+      }),
+    }));
+  },
+};

@@ -1,0 +1,9 @@
+import type { AgentApproval, Prisma } from '../../db.ts';
+import type { AgentsEntitySpec } from '../spec.ts';
+
+/** An approval is shown only when the caller may see its target (if any). */
+export const agentApprovalSpec: AgentsEntitySpec<AgentApproval, Prisma.AgentApprovalWhereInput> = {
+  find: (db, ids, where = {}) => db.agentApproval.findMany({ where: { AND: [{ externalId: { in: ids } }, where] } }),
+  visibleWhere: (visible) => visible.ofRun,
+  requires: (row) => (row.targetId ? [row.targetId] : []),
+};

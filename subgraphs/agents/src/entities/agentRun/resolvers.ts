@@ -1,0 +1,48 @@
+import { found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { jsonObject } from '../../inputs.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
+
+export const AgentRun: AgentRunResolvers = {
+  id: (run) => run.externalId,
+  steps: (run, _, ctx) => ctx.loaders.stepsByRun.load(run.id),
+  approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
+  facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
+  insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentRun.load(ref.id), ref.id),
+};
+
+export const AgentRunQueries: QueryResolvers = {
+  agentRun: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentRun.load(expectIdOf('AgentRun', id)), id),
+  agentRuns: (_, args, ctx) =>
+    listPage(ctx.db.agentRun, {
+      list: 'Query.agentRuns',
+      args,
+      where: { AND: [ctx.loaders.visible.run, args.agentName ? { agentName: args.agentName } : {}] },
+      orderBy: [{ field: 'createdAt', direction: 'desc' }],
+    }),
+};
+
+export const AgentRunMutations: MutationResolvers = {
+  createAgentRun: (_, { input }, ctx) => {
+    const data = {
+      agentName: machineName('agentName', input.agentName),
+      prompt: requiredText('prompt', input.prompt, 100_000),
+      model: requiredText('model', input.model, 200),
+      runtimeMetadata: jsonObject('runtimeMetadata', input.runtimeMetadata),
+    };
+    return writeAndRecord(ctx, 'AgentRun', 'create', async (tx) => ({
+      after: await tx.agentRun.create({
+        data: {
+          ...newRowColumns(ctx, 'AgentRun'),
+          ...data,
+          status: 'running',
+          startedAt: new Date(),
+          initiatedBy: ctx.claims.sub ?? null,
+          tokenId: ctx.claims.tokenId ?? null,
+        },
+      }),
+    }));
+  },
+};

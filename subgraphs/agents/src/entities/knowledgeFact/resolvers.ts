@@ -1,0 +1,44 @@
+import { found, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Prisma } from '../../db.ts';
+import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+import { expectEntityId, resolveEntityRef } from '../../nodes.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
+
+export const KnowledgeFact: KnowledgeFactResolvers = {
+  id: (fact) => fact.externalId,
+  run: (fact, _, ctx) => (fact.runId === null ? null : ctx.loaders.agentRunById.load(fact.runId)),
+  subject: (fact, _, ctx) => resolveEntityRef(fact.subjectId, ctx),
+  sourceRefs: sourceRefsOf,
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.KnowledgeFact.load(ref.id), ref.id),
+};
+
+export const KnowledgeFactQueries: QueryResolvers = {
+  knowledgeFact: async (_, { id }, ctx) =>
+    found(await ctx.loaders.rows.KnowledgeFact.load(expectIdOf('KnowledgeFact', id)), id),
+  knowledgeFacts: (_, args, ctx) => {
+    if (args.subjectId) typeOfIdOrThrow(args.subjectId);
+    return ctx.loaders.knowledgeFacts(args, args.subjectId);
+  },
+};
+
+export const KnowledgeFactMutations: MutationResolvers = {
+  createKnowledgeFact: async (_, { input }, ctx) => {
+    const data = {
+      predicate: requiredText('predicate', input.predicate, 200),
+      value: requiredText('value', input.value, 10_000),
+      confidence: confidence('confidence', input.confidence),
+      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
+    };
+    const [run, subjectId] = await Promise.all([
+      optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),
+      expectEntityId('subjectId', input.subjectId, ctx),
+    ]);
+    return writeAndRecord(ctx, 'KnowledgeFact', 'create', async (tx) => ({
+      after: await tx.knowledgeFact.create({
+        data: { ...newRowColumns(ctx, 'KnowledgeFact'), runId: run?.id ?? null, subjectId, ...data },
+      }),
+    }));
+  },
+};

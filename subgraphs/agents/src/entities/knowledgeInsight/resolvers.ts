@@ -1,0 +1,36 @@
+import { found, requiredText, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Prisma } from '../../db.ts';
+import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
+
+export const KnowledgeInsight: KnowledgeInsightResolvers = {
+  id: (insight) => insight.externalId,
+  run: (insight, _, ctx) => (insight.runId === null ? null : ctx.loaders.agentRunById.load(insight.runId)),
+  sourceRefs: sourceRefsOf,
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.KnowledgeInsight.load(ref.id), ref.id),
+};
+
+export const KnowledgeInsightQueries: QueryResolvers = {
+  knowledgeInsight: async (_, { id }, ctx) =>
+    found(await ctx.loaders.rows.KnowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
+  knowledgeInsights: (_, args, ctx) => ctx.loaders.knowledgeInsights(args, args.reviewState ? { reviewState: args.reviewState } : {}),
+};
+
+export const KnowledgeInsightMutations: MutationResolvers = {
+  createKnowledgeInsight: async (_, { input }, ctx) => {
+    const data = {
+      title: requiredText('title', input.title),
+      body: requiredText('body', input.body, 100_000),
+      confidence: confidence('confidence', input.confidence),
+      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
+    };
+    const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
+    return writeAndRecord(ctx, 'KnowledgeInsight', 'create', async (tx) => ({
+      after: await tx.knowledgeInsight.create({
+        data: { ...newRowColumns(ctx, 'KnowledgeInsight'), runId: run?.id ?? null, ...data },
+      }),
+    }));
+  },
+};

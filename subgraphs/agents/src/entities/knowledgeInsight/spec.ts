@@ -1,0 +1,10 @@
+import { sourceEntityIds } from '@wrk/catalog/sources';
+import type { KnowledgeInsight, Prisma } from '../../db.ts';
+import type { AgentsEntitySpec } from '../spec.ts';
+
+/** An insight is shown only when the caller may see every entity it cites. */
+export const knowledgeInsightSpec: AgentsEntitySpec<KnowledgeInsight, Prisma.KnowledgeInsightWhereInput> = {
+  find: (db, ids, where = {}) => db.knowledgeInsight.findMany({ where: { AND: [{ externalId: { in: ids } }, where] } }),
+  visibleWhere: (visible) => visible.ofRun,
+  requires: (row) => sourceEntityIds(row.sourceRefs),
+};

@@ -1,0 +1,14 @@
+/**
+ * The agents subgraph's entities as plain names, read by codegen.ts (so no generated code is imported here):
+ * `owned` have a folder each in entities/ and a Prisma model whose row their resolvers receive (all are listed
+ * through a connection); `enums` are the Prisma enums the schema exposes. Node routing and loaders are keyed by
+ * `owned` too.
+ */
+export const AGENTS_ENTITIES = {
+  owned: ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
+  listed: ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
+  enums: ['AgentRunStatus', 'ApprovalStatus', 'ReviewState'],
+  referenced: [],
+} as const;
+
+export type AgentsTypename = (typeof AGENTS_ENTITIES.owned)[number];

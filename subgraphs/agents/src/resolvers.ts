@@ -1,0 +1,39 @@
+import { scalarResolvers, upperCaseEnum } from '@wrk/platform';
+import type { NodeResolvers, Resolvers } from './__generated__/resolvers-types.ts';
+import * as storedEnums from './__generated__/prisma/enums.ts';
+import { AgentApproval, AgentApprovalMutations, AgentApprovalQueries } from './entities/agentApproval/resolvers.ts';
+import { AgentRun, AgentRunMutations, AgentRunQueries } from './entities/agentRun/resolvers.ts';
+import { AgentStep, AgentStepMutations, AgentStepQueries } from './entities/agentStep/resolvers.ts';
+import { KnowledgeFact, KnowledgeFactMutations, KnowledgeFactQueries } from './entities/knowledgeFact/resolvers.ts';
+import { KnowledgeInsight, KnowledgeInsightMutations, KnowledgeInsightQueries } from './entities/knowledgeInsight/resolvers.ts';
+import { AGENTS_ENTITIES } from './entities/names.ts';
+
+const Node: NodeResolvers = {
+  __resolveType: (node) => (node as unknown as { __typename: string }).__typename as never,
+};
+
+/** The subgraph's resolvers: each entity folder's, GraphQL enum values (UPPER_CASE) ↔ the stored Prisma values. */
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  ...Object.fromEntries(AGENTS_ENTITIES.enums.map((name) => [name, upperCaseEnum(storedEnums[name])])),
+  Query: {
+    ...AgentRunQueries,
+    ...AgentStepQueries,
+    ...AgentApprovalQueries,
+    ...KnowledgeFactQueries,
+    ...KnowledgeInsightQueries,
+  },
+  Mutation: {
+    ...AgentRunMutations,
+    ...AgentStepMutations,
+    ...KnowledgeFactMutations,
+    ...KnowledgeInsightMutations,
+    ...AgentApprovalMutations,
+  },
+  Node,
+  AgentRun,
+  AgentStep,
+  AgentApproval,
+  KnowledgeFact,
+  KnowledgeInsight,
+};

@@ -1,0 +1,12 @@
+/**
+ * The files subgraph's entities as plain names, read by codegen.ts (so no generated code is imported here):
+ * `owned` have a folder each in entities/ and a Prisma model whose row their resolvers receive; `listed` are paged
+ * through a connection; `enums` are the Prisma enums the schema exposes; `referenced` are other subgraphs'
+ * entities this one extends (their resolvers receive a reference `{ __typename, id }`).
+ */
+export const FILES_ENTITIES = {
+  owned: ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
+  listed: ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
+  enums: ['BoxItemType'],
+  referenced: ['Project'],
+} as const;

@@ -1,0 +1,57 @@
+import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
+import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { newRowColumns } from '@wrk/catalog/rows';
+import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { Context } from '../../context.ts';
+import { UserRole } from '../../__generated__/prisma/enums.ts';
+import type { SubjectType } from '../../__generated__/prisma/enums.ts';
+
+export const EntityPermission: EntityPermissionResolvers = {
+  id: (permission) => permission.externalId,
+  __resolveReference: async (ref, ctx) =>
+    found(await ctx.db.entityPermission.findUnique({ where: { externalId: ref.id } }), ref.id),
+};
+
+export const EntityPermissionQueries: QueryResolvers = {
+  entityPermissions: (_, { entityId }, ctx) => {
+    typeOfIdOrThrow(entityId);
+    return ctx.loaders.permissionsOfEntity.load(entityId);
+  },
+};
+
+async function checkSubject(ctx: Context, subjectType: SubjectType, subjectId: string) {
+  if (subjectType === 'role') {
+    if (!Object.values(UserRole).includes(subjectId as UserRole)) throw badUserInput('subjectId', 'is not a role');
+    return;
+  }
+  const typename = subjectType === 'user' ? 'User' : 'Team';
+  const loader = subjectType === 'user' ? ctx.loaders.user : ctx.loaders.team;
+  if (!(await loader.load(expectIdOf(typename, subjectId)))) throw notFound(subjectId, { field: 'subjectId' });
+}
+
+export const EntityPermissionMutations: MutationResolvers = {
+  grantPermission: async (_, { input }, ctx) => {
+    const entityType = typeOfIdOrThrow(input.entityId);
+    await checkSubject(ctx, input.subjectType, input.subjectId);
+    return writeAndRecord(ctx, 'EntityPermission', 'grant', async (tx) => ({
+      after: await tx.entityPermission.create({
+        data: {
+          ...newRowColumns(ctx, 'EntityPermission'),
+          entityType: entityType.typename,
+          entityId: input.entityId,
+          subjectType: input.subjectType,
+          subjectId: input.subjectId,
+          permission: input.permission,
+          grantedBy: ctx.actor,
+        },
+      }),
+    }));
+  },
+  revokePermission: async (_, { id }, ctx) => {
+    const existing = found(await ctx.db.entityPermission.findUnique({ where: { externalId: expectIdOf('EntityPermission', id) } }), id);
+    return writeAndRecord(ctx, 'EntityPermission', 'revoke', async (tx) => {
+      await tx.entityPermission.delete({ where: { id: existing.id } });
+      return { before: existing, after: existing };
+    });
+  },
+};

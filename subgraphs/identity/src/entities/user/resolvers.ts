@@ -1,0 +1,61 @@
+import { attribution, badUserInput, email, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
+import type { MutationResolvers, QueryResolvers, UpdateUserInput, UserResolvers } from '../../__generated__/resolvers-types.ts';
+import { newRowColumns } from '@wrk/catalog/rows';
+import { requireAdministrator, userToChange, type UserChanges } from '../../admins.ts';
+import { userDataAccess } from '../../userData.ts';
+
+export const User: UserResolvers = {
+  id: (user) => user.externalId,
+  email: (user, _, ctx) => (userDataAccess(ctx.claims, user).email ? user.email : null),
+  boxUserId: (user, _, ctx) => (userDataAccess(ctx.claims, user).boxUserId ? user.boxUserId : null),
+  teams: async (user, _, ctx) => (await ctx.loaders.teamsOfUser.load(user.id)).map((membership) => membership.team),
+  __resolveReference: async (ref, ctx) => found(await ctx.loaders.user.load(ref.id), ref.id),
+};
+
+export const UserQueries: QueryResolvers = {
+  me: (_, __, ctx) => (ctx.claims.sub ? ctx.loaders.user.load(ctx.claims.sub) : null),
+  user: async (_, { id }, ctx) => found(await ctx.loaders.user.load(expectIdOf('User', id)), id),
+  users: (_, args, ctx) =>
+    listPage(ctx.db.user, { list: 'Query.users', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
+};
+
+function name(value: string): string {
+  const text = value.trim();
+  if (!text || text.length > 200) throw badUserInput('name', 'must be 1 to 200 characters');
+  return text;
+}
+
+/** The columns an update sets: omitted (or null) fields keep their value. */
+function userChanges(input: UpdateUserInput): UserChanges {
+  return {
+    ...(input.role != null ? { role: input.role } : {}),
+    ...(input.name != null ? { name: name(input.name) } : {}),
+    ...(input.disabled != null ? { authState: input.disabled ? 'disabled' : 'active' } : {}),
+  };
+}
+
+export const UserMutations: MutationResolvers = {
+  createUser: (_, { input }, ctx) =>
+    writeAndRecord(ctx, 'User', 'create', async (tx) => ({
+      after: await tx.user.create({
+        data: {
+          ...newRowColumns(ctx, 'User'),
+          email: email('email', input.email),
+          name: name(input.name),
+          role: input.role ?? 'staff',
+          boxUserId: input.boxUserId?.trim() || null,
+        },
+      }),
+    })),
+  updateUser: (_, { id, input }, ctx) => {
+    requireAdministrator(ctx.claims);
+    const externalId = expectIdOf('User', id);
+    const changes = userChanges(input);
+    return writeAndRecord(ctx, 'User', 'update', async (tx) => {
+      const before = await userToChange(tx, externalId, changes);
+      if (!before) throw notFound(id);
+      return { before, after: await tx.user.update({ where: { id: before.id }, data: { ...changes, ...attribution(ctx) } }) };
+    });
+  },
+};
