@@ -4,11 +4,9 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * Typed resolvers for each subgraph (graphql-codegen typescript-resolvers, federation mode).
  * Mappers bind GraphQL object types to the Prisma rows their resolvers receive as parent.
  */
-const prismaRows = (types: string[]) =>
-  Object.fromEntries(types.map((type) => [type, `./prisma/client.ts#${type}`]));
+const prismaRows = (types: string[]) => Object.fromEntries(types.map((type) => [type, `./prisma/client.ts#${type}`]));
 
-const prismaEnums = (types: string[]) =>
-  Object.fromEntries(types.map((type) => [type, `./prisma/enums.ts#${type}`]));
+const prismaEnums = (types: string[]) => Object.fromEntries(types.map((type) => [type, `./prisma/enums.ts#${type}`]));
 
 /** Relay connections of a row type: Connection<Row> from @wrk/platform, whose totalCount is a lazy promise. */
 const connections = (types: string[]) =>
@@ -44,7 +42,18 @@ function subgraph(
   };
 }
 
-const FOREIGN_IN_CORE = ['User', 'Team', 'BoxItem', 'ProjectDocument', 'KbChunk', 'AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'];
+const FOREIGN_IN_CORE = [
+  'User',
+  'Team',
+  'BoxItem',
+  'ProjectDocument',
+  'KbChunk',
+  'AgentRun',
+  'AgentStep',
+  'AgentApproval',
+  'KnowledgeFact',
+  'KnowledgeInsight',
+];
 
 const CORE_PIVOTS = [
   'OrganizationPerson',
@@ -69,7 +78,10 @@ const config: CodegenConfig = {
       ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink', ...CORE_PIVOTS],
       ['Visibility', 'ProjectKind', 'ProjectStatus', 'ContractStatus', 'TripStatus', 'GrantStatus', 'ActionStatus'],
       {},
-      { foreign: FOREIGN_IN_CORE, paginated: ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'] },
+      {
+        foreign: FOREIGN_IN_CORE,
+        paginated: ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'],
+      },
     ),
     'subgraphs/identity/src/__generated__/resolvers-types.ts': subgraph(
       'identity',

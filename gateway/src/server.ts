@@ -3,7 +3,17 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, operationLimits, type Claims, type RunningServer, type ServiceKeyring } from '@wrk/platform';
+import {
+  formatError,
+  hideSchemaSuggestions,
+  httpErrors,
+  listen,
+  logger,
+  operationLimits,
+  type Claims,
+  type RunningServer,
+  type ServiceKeyring,
+} from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
@@ -96,7 +106,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     '/graphql',
     guardRequests(claimsOf),
     express.json({ limit: MAX_BODY }),
-    expressMiddleware(server, { context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }) }),
+    expressMiddleware(server, {
+      context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
+    }),
   );
   app.use(httpErrors);
 

@@ -56,7 +56,9 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
   const files = createFilesDb(databaseUrl);
   const agents = createAgentsDb(databaseUrl);
   try {
-    const organization = await core.organization.create({ data: { externalId: ids.organizationId, name: 'Bench Org', kind: 'client', ...by } });
+    const organization = await core.organization.create({
+      data: { externalId: ids.organizationId, name: 'Bench Org', kind: 'client', ...by },
+    });
     const projects = await core.project.createManyAndReturn({
       data: ids.projectIds.map((externalId, i) => ({ externalId, name: `0 bench project ${pad(i)}`, ownerUserId: STAFF, ...by })),
     });

@@ -22,9 +22,18 @@ export interface TestStack extends Stack {
   /** Authorization header for a token. */
   as(token: string): Record<string, string>;
   /** POSTs an operation straight to a subgraph, with claims signed as the gateway signs them (for that subgraph and operation). */
-  direct<Data = Record<string, unknown>>(subgraph: SubgraphName, query: string, variables: Record<string, unknown>, claims: Claims): Promise<GraphQLResponse<Data>>;
+  direct<Data = Record<string, unknown>>(
+    subgraph: SubgraphName,
+    query: string,
+    variables: Record<string, unknown>,
+    claims: Claims,
+  ): Promise<GraphQLResponse<Data>>;
   /** POSTs an operation to the gateway and returns the parsed GraphQL response. */
-  graphql<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<Data>>;
+  graphql<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<Data>>;
 }
 
 export interface GraphQLResponse<Data> {
@@ -62,7 +71,11 @@ export async function startTestStack(kind: TestDatabase['kind'], options: Pick<S
     async token(email, options = {}) {
       const user = await identityDb.user.findUniqueOrThrow({ where: { email } });
       const issued = await identityDb.$transaction((tx) =>
-        issueToken(tx, { user, agentName: options.agent, scopes: options.scopes, allow: options.allow, ttlSeconds: options.ttlSeconds }, { actor: 'test', sourceSystem: 'test' }),
+        issueToken(
+          tx,
+          { user, agentName: options.agent, scopes: options.scopes, allow: options.allow, ttlSeconds: options.ttlSeconds },
+          { actor: 'test', sourceSystem: 'test' },
+        ),
       );
       return issued.token;
     },

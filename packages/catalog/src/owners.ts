@@ -24,7 +24,12 @@ export function ownerUrlsFromEnv(): Record<SubgraphName, string> {
 
 const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
 
-async function askOwner(owner: SubgraphName, url: string, ids: string[], sign: (owner: SubgraphName, body: unknown) => string): Promise<boolean[]> {
+async function askOwner(
+  owner: SubgraphName,
+  url: string,
+  ids: string[],
+  sign: (owner: SubgraphName, body: unknown) => string,
+): Promise<boolean[]> {
   const body = {
     query: ENTITIES_QUERY,
     variables: { representations: ids.map((id) => ({ __typename: entityTypeOfId(id)!.typename, id })) },
@@ -46,7 +51,11 @@ async function askOwner(owner: SubgraphName, url: string, ids: string[], sign: (
  * more. `withoutAllowlist`: the asking subgraph applies the caller's allowlist itself. Batched: one request per
  * owner per tick, whatever the number of IDs.
  */
-export function ownerExistenceLoader(urls: OwnerUrls, delegate: Delegate, options: { withoutAllowlist?: boolean } = {}): DataLoader<string, boolean> {
+export function ownerExistenceLoader(
+  urls: OwnerUrls,
+  delegate: Delegate,
+  options: { withoutAllowlist?: boolean } = {},
+): DataLoader<string, boolean> {
   const sign = (owner: SubgraphName, body: unknown) => delegate(owner, body, options);
   return new DataLoader<string, boolean>(async (ids) => {
     const byOwner = new Map<SubgraphName, string[]>();

@@ -7,10 +7,7 @@ interface QueryEventEmitter {
   $on(event: 'query', listener: () => void): void;
 }
 
-type PrismaClientClass<T> = new (options: {
-  adapter: PrismaPg;
-  log: { emit: 'event'; level: 'query' }[];
-}) => T;
+type PrismaClientClass<T> = new (options: { adapter: PrismaPg; log: { emit: 'event'; level: 'query' }[] }) => T;
 
 /** A slice's generated Prisma client over node-postgres, counting the statements it sends. */
 export function createPrismaClient<T>(PrismaClient: PrismaClientClass<T>, databaseUrl: string, poolSize = 5): T {

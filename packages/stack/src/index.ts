@@ -53,12 +53,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-
-
 /** The whole of WRK in one process: database (embedded unless given), migrations, demo data, 4 subgraphs, gateway. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const keyring = (service: ServiceName) => serviceKeyring(service, options.keysDir);
-  const keyrings = { gateway: keyring('gateway'), identity: keyring('identity'), core: keyring('core'), files: keyring('files'), agents: keyring('agents') };
+  const keyrings = {
+    gateway: keyring('gateway'),
+    identity: keyring('identity'),
+    core: keyring('core'),
+    files: keyring('files'),
+    agents: keyring('agents'),
+  };
   const embedded: RunningDatabase | undefined = options.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEV_DATA_DIR });

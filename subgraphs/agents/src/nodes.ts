@@ -28,7 +28,7 @@ export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRe
   const loader = AGENTS_LOADERS[type.typename];
   if (type.owner !== 'agents' || !loader) return { __typename: type.typename, id } as NodeRef;
   const row = await ctx.loaders[loader].load(id);
-  return row ? ({ __typename: type.typename, ...row } as NodeRef) : null;
+  return row ? { __typename: type.typename, ...row } : null;
 }
 
 /**

@@ -18,7 +18,12 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
   /** The rows whose project (if any) the caller may see. */
   async function withVisibleProject<Row>(rows: Row[], projectOf: (row: Row) => string | null): Promise<Row[]> {
     if (visible.everything) return rows;
-    const keep = await Promise.all(rows.map((row) => (projectOf(row) === null ? true : projectVisible.load(projectOf(row)!))));
+    const keep = await Promise.all(
+      rows.map(async (row) => {
+        const project = projectOf(row);
+        return project === null || projectVisible.load(project);
+      }),
+    );
     return rows.filter((_, index) => keep[index]);
   }
 

@@ -19,7 +19,8 @@ if (command === 'generate') {
   ensureServiceKeys(dir, SERVICES);
   console.log(`keys of ${SERVICES.join(', ')} in ${dir}: give each process its own <service>.key.pem and every *.pub.pem`);
 } else if ((command === 'rotate' || command === 'retire') && isService(service)) {
-  if (command === 'rotate') console.log(`new ${service} key ${rotateServiceKey(dir, service)}: distribute ${service}.pub.pem, then restart ${service}`);
+  if (command === 'rotate')
+    console.log(`new ${service} key ${rotateServiceKey(dir, service)}: distribute ${service}.pub.pem, then restart ${service}`);
   else {
     retireOldKeys(dir, service);
     console.log(`${service}.pub.pem holds only the current key: distribute it`);

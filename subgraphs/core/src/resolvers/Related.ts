@@ -31,7 +31,7 @@ interface RelatedItem {
   entity: unknown;
 }
 
-const tagged = (typename: string, entity: unknown) => (entity ? { __typename: typename, ...(entity as object) } : null);
+const tagged = (typename: string, entity: unknown) => (entity ? { __typename: typename, ...entity } : null);
 
 async function throughPivots(typename: string, row: { id: number }, ctx: Context): Promise<RelatedItem[]> {
   // Every pivot and every edge in parallel, so the loaders batch them: constant queries, whatever the fan-out.
