@@ -67,4 +67,3 @@ export function prefixOf(typename: string): string {
   return entityType(typename).prefix;
 }
 
-export const LINKABLE_TYPES = ENTITY_TYPES.filter((t) => t.linkable);
