@@ -66,4 +66,3 @@ export function entityType(typename: string): EntityTypeInfo {
 export function prefixOf(typename: string): string {
   return entityType(typename).prefix;
 }
-
