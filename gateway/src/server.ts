@@ -21,7 +21,7 @@ import { guardRequests, requestGuard } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
-import { SignedClaimsDataSource } from './dataSource.ts';
+import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
 
 /**
@@ -42,6 +42,8 @@ export interface GatewayOptions {
   databaseUrl: string;
   /** Overrides the rate limits read from the environment. */
   rateLimits?: Partial<RateLimits>;
+  /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
+  wrapDispatcher?: DispatcherWrapper;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -66,9 +68,11 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const fetcher = subgraphFetcher(options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name, options.keyring),
+    buildService: ({ name, url }) =>
+      new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name, options.keyring, fetcher),
   });
   const limits = operationLimits();
   const server = new ApolloServer<GatewayContext>({

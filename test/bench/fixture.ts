@@ -7,8 +7,7 @@
  * staff (owner, contributor); every run also has a fact about its contract.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { sqlStatements } from '@wrk/platform';
-import { subgraphFetches } from '@wrk/gateway/dataSource';
+import { sqlStatements, subgraphFetches } from '../support/instrumentation.ts';
 // test/ does not depend on the subgraph packages (only on identity): their db modules are imported by path.
 import { createCoreDb } from '../../subgraphs/core/src/db.ts';
 import { createFilesDb } from '../../subgraphs/files/src/db.ts';

@@ -45,7 +45,7 @@ const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '
 // Imported after the environment is set: the gateway reads APOLLO_TELEMETRY_DISABLED when it loads.
 const { startTestStack } = await import('../support/stack.ts');
 const { CONTRACTS_QUERY, idle, requestsReceived, seedBenchFixture, workOf } = await import('./fixture.ts');
-const { subgraphKeepAlive } = await import('@wrk/gateway/dataSource');
+const { subgraphKeepAlive } = await import('../support/instrumentation.ts');
 const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
 const { startGateway } = await import('@wrk/gateway/server');
 const { committedSupergraph } = await import('@wrk/gateway/compose');

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DEMO } from '@wrk/catalog/demo';
-import { sqlStatements } from '@wrk/platform';
+import { sqlStatements } from '../support/instrumentation.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 

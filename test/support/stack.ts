@@ -7,6 +7,7 @@ import { startStack, type Stack, type StackOptions } from '@wrk/stack';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';
+import { countingDispatcher } from './instrumentation.ts';
 
 export interface TokenOptions {
   agent?: string;
@@ -63,7 +64,12 @@ export async function postGraphQL<Data>(
 export async function startTestStack(kind: TestDatabase['kind'], options: Pick<StackOptions, 'rateLimits'> = {}): Promise<TestStack> {
   const database = await freshDatabase(kind);
   // Each stack generates its own keys, as a fresh checkout does on its first start.
-  const stack = await startStack({ ...options, databaseUrl: database.url, keysDir: await mkdtemp(join(tmpdir(), 'wrk-e2e-keys-')) });
+  const stack = await startStack({
+    ...options,
+    wrapDispatcher: countingDispatcher,
+    databaseUrl: database.url,
+    keysDir: await mkdtemp(join(tmpdir(), 'wrk-e2e-keys-')),
+  });
   const identityDb = createIdentityDb(database.url);
   return {
     ...stack,
