@@ -14,6 +14,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       // Apollo plugin hooks and test doubles are async by their interface, whether or not they await.
       '@typescript-eslint/require-await': 'off',
+      // A variable a closure reads before its one assignment (signal handlers installed before startup) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {
