@@ -1,23 +1,13 @@
-import { startStack } from '../index.ts';
+// pnpm start: runs the stack (serve.ts) in a process group of its own, so that Ctrl-C reaches this process alone and
+// the stack shuts down in order — servers first, embedded Postgres last — instead of every process at once.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const stack = await startStack({
-  databaseUrl: process.env.DATABASE_URL,
-  gatewayPort: Number(process.env.PORT ?? 4000),
-  host: process.env.HOST,
-});
-console.log(`\nWRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}`);
-if (stack.demoToken) {
-  console.log(`  Demo admin token (12 h) — in the explorer's Headers: {"Authorization": "Bearer <token>"}\n${stack.demoToken}`);
-}
-console.log('  More tokens: pnpm wrk token create --user staff@wrk.demo\n');
+const serve = fileURLToPath(new URL('serve.ts', import.meta.url));
+// execArgv carries tsx's loader.
+const stack = spawn(process.execPath, [...process.execArgv, serve], { detached: true, stdio: 'inherit' });
 
-// Ctrl-C reaches this process twice (from the terminal and relayed by tsx): shut down once, ignore the rest.
-let stopping = false;
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  await stack.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+const stop = () => stack.kill('SIGTERM');
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+stack.on('exit', (code) => process.exit(code ?? 1));
