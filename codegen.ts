@@ -8,11 +8,9 @@ import { IDENTITY_ENTITIES } from './subgraphs/identity/src/entities/names.ts';
  * Typed resolvers for each subgraph (graphql-codegen typescript-resolvers, federation mode).
  * Mappers bind GraphQL object types to the Prisma rows their resolvers receive as parent.
  */
-const prismaRows = (types: string[]) =>
-  Object.fromEntries(types.map((type) => [type, `./prisma/client.ts#${type}`]));
+const prismaRows = (types: string[]) => Object.fromEntries(types.map((type) => [type, `./prisma/client.ts#${type}`]));
 
-const prismaEnums = (types: string[]) =>
-  Object.fromEntries(types.map((type) => [type, `./prisma/enums.ts#${type}`]));
+const prismaEnums = (types: string[]) => Object.fromEntries(types.map((type) => [type, `./prisma/enums.ts#${type}`]));
 
 /** Relay connections of a row type: Connection<Row> from @wrk/platform, whose totalCount is a lazy promise. */
 const connections = (types: string[]) =>

@@ -9,6 +9,7 @@ import { serviceKeyring, type ServiceName } from '@wrk/catalog/keys';
 import { committedSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
 import type { RateLimits } from '@wrk/gateway/rateLimit';
+import type { DispatcherWrapper } from '@wrk/gateway/dataSource';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
 import { seedIdentity } from '@wrk/subgraph-identity/seed';
@@ -38,6 +39,8 @@ export interface StackOptions {
   keysDir?: string;
   /** Overrides the gateway's rate limits (WRK_RATE_LIMIT_*). */
   rateLimits?: Partial<RateLimits>;
+  /** Wraps the dispatcher of the gateway's subgraph requests (see GatewayOptions). */
+  wrapDispatcher?: DispatcherWrapper;
 }
 
 export interface Stack {
@@ -53,12 +56,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-
-
 /** The whole of WRK in one process: database (embedded unless given), migrations, demo data, 4 subgraphs, gateway. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const keyring = (service: ServiceName) => serviceKeyring(service, options.keysDir);
-  const keyrings = { gateway: keyring('gateway'), identity: keyring('identity'), core: keyring('core'), files: keyring('files'), agents: keyring('agents') };
+  const keyrings = {
+    gateway: keyring('gateway'),
+    identity: keyring('identity'),
+    core: keyring('core'),
+    files: keyring('files'),
+    agents: keyring('agents'),
+  };
   const embedded: RunningDatabase | undefined = options.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: options.dataDir ?? DEV_DATA_DIR });
@@ -110,6 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       host,
       databaseUrl,
       rateLimits: options.rateLimits,
+      wrapDispatcher: options.wrapDispatcher,
     }),
   );
   const worker = await starting;

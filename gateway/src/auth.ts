@@ -42,7 +42,11 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
     async verify(authorization) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
-      const { payload } = await jwtVerify(token, keys, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [TOKEN_ALGORITHM] }).catch(() => {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        algorithms: [TOKEN_ALGORITHM],
+      }).catch(() => {
         throw unauthenticated('Invalid or expired token');
       });
       if (typeof payload.tok !== 'string') throw unauthenticated('Invalid or expired token');

@@ -16,9 +16,7 @@ export function subgraphSdl(name: SubgraphName): string {
 
 /** Composes the supergraph from the subgraphs' SDL with @apollo/composition (no rover). */
 export function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): string {
-  const result = composeServices(
-    SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(subgraphSdl(name)) })),
-  );
+  const result = composeServices(SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(subgraphSdl(name)) })));
   if (result.errors) {
     throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   }

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { CLAIMS_HEADER, signClaims, type ServiceKeyring } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
@@ -7,19 +7,13 @@ import type { GatewayContext } from './context.ts';
  * One keep-alive connection pool for all subgraph requests: Apollo's default fetcher opens a connection per
  * request, which halved throughput in our measurements.
  */
-const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
-/** `pnpm bench` turns keep-alive off for a while to measure what it brings; it is always on otherwise. */
-export const subgraphKeepAlive = { enabled: true };
-let closingAgent: Agent | undefined;
-const keepAliveFetch = ((url: string, init: RequestInit) =>
-  undiciFetch(url, {
-    ...(init as object),
-    // pipelining 0: undici closes each connection after its request.
-    dispatcher: subgraphKeepAlive.enabled ? keepAliveAgent : (closingAgent ??= new Agent({ pipelining: 0 })),
-  })) as unknown as typeof fetch;
+export const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
 
-/** Counts subgraph requests per operation (benchmarks read it). */
-export const subgraphFetches = { count: 0 };
+/** Wraps the dispatcher of subgraph requests: tests and benchmarks count them or switch keep-alive off this way. */
+export type DispatcherWrapper = (dispatcher: Dispatcher) => Dispatcher;
+
+export const subgraphFetcher = (dispatcher: Dispatcher) =>
+  ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
 
 /**
  * Sends each subgraph request with the caller's claims, signed for that subgraph and that operation only (claims.ts):
@@ -30,12 +24,12 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     url: string,
     private readonly subgraph: string,
     private readonly keyring: ServiceKeyring,
+    fetcher: typeof fetch,
   ) {
-    super({ url, fetcher: keepAliveFetch as never });
+    super({ url, fetcher: fetcher as never });
   }
 
   override willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
-    subgraphFetches.count += 1;
     const { request } = options;
     if (!request.http) return;
     // Health checks and schema loading have no incoming request: signed as the gateway itself.

@@ -23,7 +23,11 @@ export function offlineExplorer(): ApolloServerPlugin {
   const html = renderGraphiQL({ endpoint: '/graphql', title: 'WRK v2 explorer', defaultQuery: DEFAULT_QUERY });
   return {
     async serverWillStart() {
-      return { async renderLandingPage() { return { html }; } };
+      return {
+        async renderLandingPage() {
+          return { html };
+        },
+      };
     },
   };
 }

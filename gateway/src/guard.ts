@@ -36,7 +36,10 @@ export function requestGuard(authenticator: Authenticator, limiters: GatewayRate
   };
   const invalid = (request: IncomingMessage) => (error: unknown) => {
     if (!isUnauthenticated(error)) throw error;
-    return refuse(request, unauthorized(error.message, `Bearer realm="${REALM}", error="invalid_token", error_description="${quotable(error.message)}"`));
+    return refuse(
+      request,
+      unauthorized(error.message, `Bearer realm="${REALM}", error="invalid_token", error_description="${quotable(error.message)}"`),
+    );
   };
 
   return async function claimsOf(request: IncomingMessage): Promise<Claims> {

@@ -1,14 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  getNamedType,
-  isObjectType,
-  parse,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isObjectType, parse, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { forbidden, missingScopes, requirementsOf, scopeIndex, type ScopeIndex, type ScopeViolation } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 

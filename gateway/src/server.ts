@@ -3,7 +3,18 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { formatError, hideSchemaSuggestions, httpErrors, listen, logger, numberFromEnv, operationLimits, type Claims, type RunningServer, type ServiceKeyring } from '@wrk/platform';
+import {
+  formatError,
+  hideSchemaSuggestions,
+  httpErrors,
+  listen,
+  logger,
+  numberFromEnv,
+  operationLimits,
+  type Claims,
+  type RunningServer,
+  type ServiceKeyring,
+} from '@wrk/platform';
 import { authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
@@ -11,7 +22,7 @@ import { guardRequests, requestGuard } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import type { SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
-import { SignedClaimsDataSource } from './dataSource.ts';
+import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
 
 /**
@@ -32,6 +43,8 @@ export interface GatewayOptions {
   databaseUrl: string;
   /** Overrides the rate limits read from the environment. */
   rateLimits?: Partial<RateLimits>;
+  /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
+  wrapDispatcher?: DispatcherWrapper;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -56,9 +69,11 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const fetcher = subgraphFetcher(options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name, options.keyring),
+    buildService: ({ name, url }) =>
+      new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name, options.keyring, fetcher),
   });
   const limits = operationLimits();
   const server = new ApolloServer<GatewayContext>({
@@ -96,7 +111,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     '/graphql',
     guardRequests(claimsOf, MAX_BODY_BYTES),
     express.json({ limit: MAX_BODY_BYTES }),
-    expressMiddleware(server, { context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }) }),
+    expressMiddleware(server, {
+      context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
+    }),
   );
   app.use(httpErrors);
 

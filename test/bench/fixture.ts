@@ -7,8 +7,7 @@
  * staff (owner, contributor); every run also has a fact about its contract.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { sqlStatements } from '@wrk/platform';
-import { subgraphFetches } from '@wrk/gateway/dataSource';
+import { sqlStatements, subgraphFetches } from '../support/instrumentation.ts';
 // test/ does not depend on the subgraph packages (only on identity): their db modules are imported by path.
 import { createCoreDb } from '../../subgraphs/core/src/db.ts';
 import { createFilesDb } from '../../subgraphs/files/src/db.ts';
@@ -56,7 +55,9 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
   const files = createFilesDb(databaseUrl);
   const agents = createAgentsDb(databaseUrl);
   try {
-    const organization = await core.organization.create({ data: { externalId: ids.organizationId, name: 'Bench Org', kind: 'client', ...by } });
+    const organization = await core.organization.create({
+      data: { externalId: ids.organizationId, name: 'Bench Org', kind: 'client', ...by },
+    });
     const projects = await core.project.createManyAndReturn({
       data: ids.projectIds.map((externalId, i) => ({ externalId, name: `0 bench project ${pad(i)}`, ownerUserId: STAFF, ...by })),
     });

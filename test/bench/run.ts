@@ -45,7 +45,7 @@ const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '
 // Imported after the environment is set: the gateway reads APOLLO_TELEMETRY_DISABLED when it loads.
 const { startTestStack } = await import('../support/stack.ts');
 const { CONTRACTS_QUERY, idle, requestsReceived, seedBenchFixture, workOf } = await import('./fixture.ts');
-const { subgraphKeepAlive } = await import('@wrk/gateway/dataSource');
+const { subgraphKeepAlive } = await import('../support/instrumentation.ts');
 const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
 const { startGateway } = await import('@wrk/gateway/server');
 const { committedSupergraph } = await import('@wrk/gateway/compose');
@@ -71,7 +71,10 @@ try {
   const systemClaims = { kind: 'system' as const, agent: 'gateway', scopes: [], teams: [], requestId: 'bench' };
   const session = await fetch(`${identity}/internal/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'identity', { token, requestId: 'bench' }, systemClaims) },
+    headers: {
+      'content-type': 'application/json',
+      [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'identity', { token, requestId: 'bench' }, systemClaims),
+    },
     body: JSON.stringify({ token, requestId: 'bench' }),
   });
   if (!session.ok) throw new Error(`identity answered ${session.status} to the session lookup`);
@@ -91,17 +94,74 @@ try {
   }
   const viaGateway = async () => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
   const simpleBody = JSON.stringify({ query: SIMPLE, variables: { id: fixture.contractIds[0] } });
-  const directToCore = async () => ({ 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'core', JSON.parse(simpleBody), claims) });
+  const directToCore = async () => ({
+    'content-type': 'application/json',
+    [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'core', JSON.parse(simpleBody), claims),
+  });
   const nested = (n: number) => JSON.stringify({ query: CONTRACTS_QUERY, variables: { n } });
   const one = (data: Record<string, unknown>) => (data.contract ? 1 : 0);
   const contracts = (data: Record<string, unknown>) => (data.contracts as { nodes: unknown[] }).nodes.length;
   const scenarios: Scenario[] = [
-    { key: 'direct', label: 'simple `contract(id:)`, direct to core', url: stack.subgraphUrls.core, headers: directToCore, body: simpleBody, rows: one, expectedRows: 1, keepAlive: true },
-    { key: 'gateway', label: 'simple `contract(id:)`, through the gateway', url: stack.gatewayUrl, headers: viaGateway, body: simpleBody, rows: one, expectedRows: 1, keepAlive: true },
-    { key: 'nested10', label: 'nested contracts, n=10, through the gateway', url: stack.gatewayUrl, headers: viaGateway, body: nested(10), rows: contracts, expectedRows: 10, keepAlive: true },
-    { key: 'nested100', label: 'nested contracts, n=100, through the gateway', url: stack.gatewayUrl, headers: viaGateway, body: nested(100), rows: contracts, expectedRows: 100, keepAlive: true },
-    { key: 'gatewayNoKA', label: 'simple, through the gateway, subgraph keep-alive OFF', url: stack.gatewayUrl, headers: viaGateway, body: simpleBody, rows: one, expectedRows: 1, keepAlive: false },
-    { key: 'nested10NoKA', label: 'nested contracts, n=10, subgraph keep-alive OFF', url: stack.gatewayUrl, headers: viaGateway, body: nested(10), rows: contracts, expectedRows: 10, keepAlive: false },
+    {
+      key: 'direct',
+      label: 'simple `contract(id:)`, direct to core',
+      url: stack.subgraphUrls.core,
+      headers: directToCore,
+      body: simpleBody,
+      rows: one,
+      expectedRows: 1,
+      keepAlive: true,
+    },
+    {
+      key: 'gateway',
+      label: 'simple `contract(id:)`, through the gateway',
+      url: stack.gatewayUrl,
+      headers: viaGateway,
+      body: simpleBody,
+      rows: one,
+      expectedRows: 1,
+      keepAlive: true,
+    },
+    {
+      key: 'nested10',
+      label: 'nested contracts, n=10, through the gateway',
+      url: stack.gatewayUrl,
+      headers: viaGateway,
+      body: nested(10),
+      rows: contracts,
+      expectedRows: 10,
+      keepAlive: true,
+    },
+    {
+      key: 'nested100',
+      label: 'nested contracts, n=100, through the gateway',
+      url: stack.gatewayUrl,
+      headers: viaGateway,
+      body: nested(100),
+      rows: contracts,
+      expectedRows: 100,
+      keepAlive: true,
+    },
+    {
+      key: 'gatewayNoKA',
+      label: 'simple, through the gateway, subgraph keep-alive OFF',
+      url: stack.gatewayUrl,
+      headers: viaGateway,
+      body: simpleBody,
+      rows: one,
+      expectedRows: 1,
+      keepAlive: false,
+    },
+    {
+      key: 'nested10NoKA',
+      label: 'nested contracts, n=10, subgraph keep-alive OFF',
+      url: stack.gatewayUrl,
+      headers: viaGateway,
+      body: nested(10),
+      rows: contracts,
+      expectedRows: 10,
+      keepAlive: false,
+    },
   ];
 
   const send = async (scenario: Scenario) => {
@@ -144,7 +204,13 @@ try {
         const port = Number(new URL(scenario.url).port);
         const received = requestsReceived(port);
         const cpu = process.cpuUsage();
-        const result = await load({ url: scenario.url, headers: await scenario.headers(), body: scenario.body, connections, seconds: SECONDS });
+        const result = await load({
+          url: scenario.url,
+          headers: await scenario.headers(),
+          body: scenario.body,
+          connections,
+          seconds: SECONDS,
+        });
         // The requests still in flight when the load stopped are processed to the end: their CPU time is
         // counted, and so are they (per request received, not per answer the load generator read).
         await idle();
@@ -152,7 +218,10 @@ try {
         const handled = requestsReceived(port) - received;
         if (process.env.BENCH_DEBUG) console.log(scenario.key, connections, result);
         if (result.failures) throw new Error(`${scenario.label} at c=${connections}: ${result.failures} failed requests`);
-        samples[scenario.key]![connections === 1 ? 'c1' : 'c32'].push({ ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / handled });
+        samples[scenario.key]![connections === 1 ? 'c1' : 'c32'].push({
+          ...result,
+          cpuMsPerRequest: (used.user + used.system) / 1000 / handled,
+        });
         done += 1;
         process.stdout.write(`\r${done}/${total} loads done`);
       }
@@ -204,12 +273,21 @@ try {
   const ME_RATE = 15;
   const meToken = await stack.token('staff@wrk.demo');
   const meJob = async (): Promise<LoadJob> => ({
-    url: guarded.url, headers: { 'content-type': 'application/json', ...stack.as(meToken) }, body: JSON.stringify({ query: '{ me { id } }' }),
-    connections: 1, seconds: SECONDS, rate: ME_RATE,
+    url: guarded.url,
+    headers: { 'content-type': 'application/json', ...stack.as(meToken) },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+    connections: 1,
+    seconds: SECONDS,
+    rate: ME_RATE,
   });
   // Refused whatever it reaches first: the body limit (413) here; the list limit (400) or the token's rate (429) for smaller ones.
   const oversizedJob = async (connections: number, maxRequests: number, token: string): Promise<LoadJob> => ({
-    url: guarded.url, headers: { 'content-type': 'application/json', ...stack.as(token) }, body: oversized, connections, seconds: SECONDS, maxRequests,
+    url: guarded.url,
+    headers: { 'content-type': 'application/json', ...stack.as(token) },
+    body: oversized,
+    connections,
+    seconds: SECONDS,
+    maxRequests,
     expectedStatuses: [400, 413, 429],
   });
   const refusals: LoadResult[] = [];
@@ -221,7 +299,10 @@ try {
   for (let round = 0; round < ME_ROUNDS; round++) {
     alone.push(await load(await meJob()));
     await idle();
-    const [measured, attack] = await Promise.all([load(await meJob()), ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 2_000, flooder))]);
+    const [measured, attack] = await Promise.all([
+      load(await meJob()),
+      ask(attacker, await oversizedJob(OVERSIZED_CONNECTIONS, 2_000, flooder)),
+    ]);
     underAttack.push(measured);
     attacks.push(attack);
     await idle();

@@ -27,7 +27,10 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   let staff: Caller;
   let restricted: Caller;
   let hiddenFactId: string;
-  const caller = (token: string): Caller => (query, variables) => stack.graphql(query, variables, stack.as(token));
+  const caller =
+    (token: string): Caller =>
+    (query, variables) =>
+      stack.graphql(query, variables, stack.as(token));
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
@@ -59,7 +62,9 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     expect(result.data!.knowledgeFact).toEqual({ value: 'Net 45, secret rate card', subject: { id: DEMO.contracts.northwindSow } });
     expect(result.data!.bySubject).toEqual({ totalCount: 1, nodes: [{ id: hiddenFactId }] });
     expect(result.data!.all.totalCount).toBe(2);
-    expect(result.data!.all.nodes.map((node: { id: string }) => node.id).sort()).toEqual([DEMO.knowledgeFacts.billing, hiddenFactId].sort());
+    expect(result.data!.all.nodes.map((node: { id: string }) => node.id).sort()).toEqual(
+      [DEMO.knowledgeFacts.billing, hiddenFactId].sort(),
+    );
     expect(result.data!.agentRun.facts.map((fact: { id: string }) => fact.id)).toEqual([DEMO.knowledgeFacts.billing, hiddenFactId]);
   });
 
@@ -172,7 +177,12 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   });
   it('stores an approval request pending with its sources; refuses one without sources or on a target the agent cannot see', async () => {
     const request = `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { status action requestedBy targetId sourceRefs { id } } }`;
-    const input = { action: 'update_contract', payload: { status: 'ACTIVE' }, targetId: DEMO.contracts.acmeMsa, sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }] };
+    const input = {
+      action: 'update_contract',
+      payload: { status: 'ACTIVE' },
+      targetId: DEMO.contracts.acmeMsa,
+      sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }],
+    };
     const ok = await staff<{ requestApproval: Record<string, unknown> }>(request, { input });
     expect(ok.data!.requestApproval).toEqual({
       status: 'PENDING',
@@ -229,10 +239,20 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   });
 
   it('shows facts and insights only to callers who may see all of their sources, on every read path', async () => {
-    const secretSource = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }, { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'net 45' }];
+    const secretSource = [
+      { type: 'Contract', id: DEMO.contracts.acmeMsa },
+      { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'net 45' },
+    ];
     const insight = await staff<{ createKnowledgeInsight: { id: string } }>(
       `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`,
-      { input: { runId: DEMO.agentRuns.review, title: 'Northwind undercuts Acme', body: 'A rate card comparison', sourceRefs: secretSource } },
+      {
+        input: {
+          runId: DEMO.agentRuns.review,
+          title: 'Northwind undercuts Acme',
+          body: 'A rate card comparison',
+          sourceRefs: secretSource,
+        },
+      },
     );
     expect(insight.errors).toBeUndefined();
     // A fact about a contract everyone sees, derived from one they may not.

@@ -60,9 +60,16 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
 
   it('shows an entity’s create, update and relation entries, newest first, with actor, source system and request', async () => {
     const name = unique('Audited Org');
-    const org = (await admin<{ createOrganization: { id: string } }>(`mutation ($name: String!) { createOrganization(input: { name: $name }) { id } }`, { name }))
-      .createOrganization.id;
-    await admin(`mutation ($id: ID!, $name: String!) { updateOrganization(id: $id, input: { name: $name }) { id } }`, { id: org, name: `${name} Ltd` });
+    const org = (
+      await admin<{ createOrganization: { id: string } }>(
+        `mutation ($name: String!) { createOrganization(input: { name: $name }) { id } }`,
+        { name },
+      )
+    ).createOrganization.id;
+    await admin(`mutation ($id: ID!, $name: String!) { updateOrganization(id: $id, input: { name: $name }) { id } }`, {
+      id: org,
+      name: `${name} Ltd`,
+    });
     await admin(`mutation ($input: RelationInput!) { addRelation(input: $input) { id } }`, {
       input: { relation: 'ORGANIZATION_PERSON', fromId: org, toId: DEMO.people.ada },
     });
@@ -130,8 +137,12 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
 
   it('leaves out an entry naming another entity the caller may not see', async () => {
     const name = unique('Grantee Org');
-    const org = (await admin<{ createOrganization: { id: string } }>(`mutation ($name: String!) { createOrganization(input: { name: $name }) { id } }`, { name }))
-      .createOrganization.id;
+    const org = (
+      await admin<{ createOrganization: { id: string } }>(
+        `mutation ($name: String!) { createOrganization(input: { name: $name }) { id } }`,
+        { name },
+      )
+    ).createOrganization.id;
     await admin(`mutation ($input: RelationInput!) { addRelation(input: $input) { id } }`, {
       input: { relation: 'ORGANIZATION_GRANT', fromId: org, toId: DEMO.grants.confidential },
     });
@@ -187,7 +198,14 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
     // An approval on the restricted contract is not the restricted user's to see, nor is its trail.
     const approval = await stack.graphql<{ requestApproval: { id: string } }>(
       `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`,
-      { input: { action: 'update_contract', payload: { rate: 'secret' }, targetId: DEMO.contracts.northwindSow, sourceRefs: sourceRefs.slice(0, 1) } },
+      {
+        input: {
+          action: 'update_contract',
+          payload: { rate: 'secret' },
+          targetId: DEMO.contracts.northwindSow,
+          sourceRefs: sourceRefs.slice(0, 1),
+        },
+      },
       as.staff,
     );
     expect(approval.errors).toBeUndefined();
@@ -226,7 +244,11 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
       FOR EACH ROW EXECUTE FUNCTION platform.test_refuse_event()`);
     try {
       const before = await counts();
-      const result = await stack.graphql(`mutation ($name: String!) { createOrganization(input: { name: $name }) { id } }`, { name }, as.admin);
+      const result = await stack.graphql(
+        `mutation ($name: String!) { createOrganization(input: { name: $name }) { id } }`,
+        { name },
+        as.admin,
+      );
       expect(result.errors).toBeDefined();
       expect(result.data?.createOrganization ?? null).toBeNull();
       expect(await counts()).toEqual(before);

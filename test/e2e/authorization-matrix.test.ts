@@ -16,17 +16,7 @@ import { databaseKinds } from '../support/databases.ts';
 import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
 type Subgraph = 'identity' | 'core' | 'files' | 'agents';
-type Principal =
-  | 'anonymous'
-  | 'admin'
-  | 'staff'
-  | 'restricted'
-  | 'agentRead'
-  | 'agentWrite'
-  | 'expired'
-  | 'revoked'
-  | 'forged'
-  | 'direct';
+type Principal = 'anonymous' | 'admin' | 'staff' | 'restricted' | 'agentRead' | 'agentWrite' | 'expired' | 'revoked' | 'forged' | 'direct';
 
 const AUTHENTICATED: Principal[] = ['admin', 'staff', 'restricted', 'agentRead', 'agentWrite'];
 /** Refused with 401 before any operation runs: no token, a token that is no longer (or never was) valid, no gateway. */
@@ -40,8 +30,15 @@ const AGENT_WRITE_SCOPES = ['core:read', 'core:write', 'files:read', 'files:writ
 const HOLDS: Record<Principal, string[]> = {
   anonymous: [],
   admin: [
-    'identity:read', 'identity:write', 'identity:admin', 'core:read', 'core:write',
-    'files:read', 'files:write', 'agents:read', 'agents:write',
+    'identity:read',
+    'identity:write',
+    'identity:admin',
+    'core:read',
+    'core:write',
+    'files:read',
+    'files:write',
+    'agents:read',
+    'agents:write',
   ],
   staff: ['identity:read', 'identity:write', 'core:read', 'core:write', 'files:read', 'files:write', 'agents:read', 'agents:write'],
   restricted: ['identity:read', 'core:read', 'files:read', 'agents:read'],
@@ -373,7 +370,9 @@ const CASES: Case[] = [
     subgraph: 'core',
     needs: needs('core:write'),
     query: `mutation ($person: ID!) { addRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: $person, role: "advisor" }) { id } }`,
-    variables: async ({ admin }) => ({ person: (await admin('mutation { createPerson(input: { fullName: "Related" }) { id } }')).data!.createPerson.id }),
+    variables: async ({ admin }) => ({
+      person: (await admin('mutation { createPerson(input: { fullName: "Related" }) { id } }')).data!.createPerson.id,
+    }),
   },
   {
     field: 'removeRelation',
@@ -382,7 +381,9 @@ const CASES: Case[] = [
     query: `mutation ($person: ID!) { removeRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: $person }) { id } }`,
     variables: async ({ admin }) => {
       const person = (await admin('mutation { createPerson(input: { fullName: "Unrelated" }) { id } }')).data!.createPerson.id;
-      await admin(`mutation { addRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: "${person}" }) { id } }`);
+      await admin(
+        `mutation { addRelation(input: { relation: ORGANIZATION_PERSON, fromId: "${DEMO.organizations.acme}", toId: "${person}" }) { id } }`,
+      );
       return { person };
     },
   },
@@ -486,8 +487,7 @@ function rootFieldsOfSchema(): string[] {
 }
 
 const allowedBy = (principal: Principal, testCase: Case) =>
-  testCase.needs.some((all) => all.every((scope) => HOLDS[principal].includes(scope))) &&
-  !testCase.refusedFor?.includes(principal);
+  testCase.needs.some((all) => all.every((scope) => HOLDS[principal].includes(scope))) && !testCase.refusedFor?.includes(principal);
 
 const [kind] = databaseKinds();
 
@@ -594,7 +594,15 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
   }
 
   it('subgraphs check scopes again: a signed request whose claims lack the scope is refused by the subgraph', async () => {
-    const claims = { kind: 'agent' as const, agent: 'reader', sub: DEMO.users.staff, role: 'staff', scopes: ['files:read'], teams: [], requestId: 'matrix' };
+    const claims = {
+      kind: 'agent' as const,
+      agent: 'reader',
+      sub: DEMO.users.staff,
+      role: 'staff',
+      scopes: ['files:read'],
+      teams: [],
+      requestId: 'matrix',
+    };
     const result = await stack.direct<{ contracts: unknown }>('core', '{ contracts { totalCount } }', {}, claims);
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(result.data?.contracts ?? null).toBeNull();
@@ -643,11 +651,18 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
         const result = await stack.direct<{ _entities: ({ id: string; title: string } | null)[] }>(
           'core',
           'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Contract { id title } } }',
-          { r: [{ __typename: 'Contract', id: RESTRICTED.contract }, { __typename: 'Contract', id: DEMO.contracts.acmeMsa }] },
+          {
+            r: [
+              { __typename: 'Contract', id: RESTRICTED.contract },
+              { __typename: 'Contract', id: DEMO.contracts.acmeMsa },
+            ],
+          },
           claims,
         );
         const [restricted, open] = result.data!._entities;
-        expect(restricted ?? null).toEqual(SEES[principal].includes(RESTRICTED.contract) ? expect.objectContaining({ id: RESTRICTED.contract }) : null);
+        expect(restricted ?? null).toEqual(
+          SEES[principal].includes(RESTRICTED.contract) ? expect.objectContaining({ id: RESTRICTED.contract }) : null,
+        );
         expect(open).toMatchObject({ id: DEMO.contracts.acmeMsa });
       } finally {
         await identityDb.$disconnect();

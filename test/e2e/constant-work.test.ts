@@ -30,7 +30,9 @@ describe(`constant work per request as lists grow, on ${kind} Postgres`, () => {
   }, 120_000);
   afterAll(async () => {
     if (measured.length) {
-      console.log(`Work per request (SQL statements / Prisma calls / gateway→subgraph fetches / HTTP requests in all):\n${measured.join('\n')}`);
+      console.log(
+        `Work per request (SQL statements / Prisma calls / gateway→subgraph fetches / HTTP requests in all):\n${measured.join('\n')}`,
+      );
     }
     await stack?.stop();
   });
@@ -56,7 +58,14 @@ describe(`constant work per request as lists grow, on ${kind} Postgres`, () => {
 
   it('really resolves the nested fields it counts (contracts at n=10)', async () => {
     const { data, errors } = await stack.graphql<{
-      contracts: { nodes: { id: string; organization: { name: string }; project: { name: string }; links: { linkType: string; to: Record<string, unknown> }[] }[] };
+      contracts: {
+        nodes: {
+          id: string;
+          organization: { name: string };
+          project: { name: string };
+          links: { linkType: string; to: Record<string, unknown> }[];
+        }[];
+      };
     }>(OPERATIONS[0]!.query, { n: 10 }, callers.staff);
     expect(errors).toBeUndefined();
     const contracts = data!.contracts.nodes;
@@ -66,7 +75,10 @@ describe(`constant work per request as lists grow, on ${kind} Postgres`, () => {
       expect(contract.project.name).toBe(`0 bench project ${String(i).padStart(3, '0')}`);
       expect(contract.links).toEqual(
         expect.arrayContaining([
-          { linkType: 'signed_copy', to: { __typename: 'BoxItem', id: fixture.boxItemIds[i], name: expect.stringMatching(/^0 bench file/) } },
+          {
+            linkType: 'signed_copy',
+            to: { __typename: 'BoxItem', id: fixture.boxItemIds[i], name: expect.stringMatching(/^0 bench file/) },
+          },
           { linkType: 'reviewed_by', to: { __typename: 'AgentRun', id: fixture.runIds[i], status: 'SUCCEEDED' } },
         ]),
       );

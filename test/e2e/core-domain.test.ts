@@ -14,7 +14,10 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
   let stack: TestStack;
   let staff: (query: string, variables?: Record<string, unknown>) => Promise<Data>;
   let raw: (query: string, variables?: Record<string, unknown>) => ReturnType<TestStack['graphql']>;
-  const ids = {} as Record<'org' | 'person' | 'person2' | 'project' | 'child' | 'grant' | 'trip' | 'contract' | 'meeting' | 'action' | 'decision', string>;
+  const ids = {} as Record<
+    'org' | 'person' | 'person2' | 'project' | 'child' | 'grant' | 'trip' | 'contract' | 'meeting' | 'action' | 'decision',
+    string
+  >;
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
@@ -35,20 +38,27 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
 
   it('creates an organisation, a project tree, a contract, a meeting with people, actions and a decision', async () => {
     ids.org = (await staff(`mutation { createOrganization(input: { name: "Globex", kind: "client" }) { id } }`)).createOrganization.id;
-    ids.person = (await staff(`mutation { createPerson(input: { fullName: "Hank Scorpio", email: "HANK@globex.example" }) { id email } }`))
-      .createPerson.id;
+    ids.person = (
+      await staff(`mutation { createPerson(input: { fullName: "Hank Scorpio", email: "HANK@globex.example" }) { id email } }`)
+    ).createPerson.id;
     ids.person2 = (await staff(`mutation { createPerson(input: { fullName: "Frank Grimes" }) { id } }`)).createPerson.id;
-    ids.project = (await staff(`mutation { createProject(input: { name: "Globex rollout", startDate: "2027-01-01" }) { id kind } }`))
-      .createProject.id;
-    const child = await staff(`mutation ($p: ID!) { createProject(input: { name: "Globex onboarding", parentId: $p }) { id kind parent { id } } }`, {
-      p: ids.project,
-    });
+    ids.project = (
+      await staff(`mutation { createProject(input: { name: "Globex rollout", startDate: "2027-01-01" }) { id kind } }`)
+    ).createProject.id;
+    const child = await staff(
+      `mutation ($p: ID!) { createProject(input: { name: "Globex onboarding", parentId: $p }) { id kind parent { id } } }`,
+      {
+        p: ids.project,
+      },
+    );
     ids.child = child.createProject.id;
     expect(child.createProject).toMatchObject({ kind: 'WORKSTREAM', parent: { id: ids.project } });
-    ids.grant = (await staff(`mutation { createGrant(input: { title: "Globex fund", amount: { amount: "5000.00", currency: "USD" } }) { id } }`))
-      .createGrant.id;
-    ids.trip = (await staff(`mutation { createTrip(input: { title: "Globex visit", startsOn: "2027-02-01", endsOn: "2027-02-03" }) { id } }`))
-      .createTrip.id;
+    ids.grant = (
+      await staff(`mutation { createGrant(input: { title: "Globex fund", amount: { amount: "5000.00", currency: "USD" } }) { id } }`)
+    ).createGrant.id;
+    ids.trip = (
+      await staff(`mutation { createTrip(input: { title: "Globex visit", startsOn: "2027-02-01", endsOn: "2027-02-03" }) { id } }`)
+    ).createTrip.id;
     const contract = await staff(
       `mutation ($o: ID!, $p: ID!, $g: ID!) { createContract(input: { title: "Globex MSA", organizationId: $o, projectId: $p, grantId: $g,
          value: { amount: "1250.50", currency: "EUR" }, startDate: "2027-01-01", endDate: "2027-12-31" }) { id value { amount currency } status actor sourceSystem } }`,
@@ -61,14 +71,18 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
       actor: DEMO.users.staff,
       sourceSystem: 'web',
     });
-    ids.meeting = (await staff(`mutation { createMeeting(input: { title: "Globex kickoff", startsAt: "2027-01-05T09:00:00Z" }) { id } }`))
-      .createMeeting.id;
+    ids.meeting = (
+      await staff(`mutation { createMeeting(input: { title: "Globex kickoff", startsAt: "2027-01-05T09:00:00Z" }) { id } }`)
+    ).createMeeting.id;
     ids.action = (
-      await staff(`mutation ($m: ID!, $p: ID!, $a: ID!) { createAction(input: { title: "Send plan", meetingId: $m, projectId: $p, assigneeId: $a, dueOn: "2027-01-10" }) { id } }`, {
-        m: ids.meeting,
-        p: ids.project,
-        a: DEMO.users.admin,
-      })
+      await staff(
+        `mutation ($m: ID!, $p: ID!, $a: ID!) { createAction(input: { title: "Send plan", meetingId: $m, projectId: $p, assigneeId: $a, dueOn: "2027-01-10" }) { id } }`,
+        {
+          m: ids.meeting,
+          p: ids.project,
+          a: DEMO.users.admin,
+        },
+      )
     ).createAction.id;
     ids.decision = (
       await staff(`mutation ($m: ID!, $p: ID!) { createDecision(input: { title: "Phase it", meetingId: $m, projectId: $p }) { id } }`, {
@@ -144,8 +158,15 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
       children: [{ id: ids.child }],
       parent: null,
     });
-    expect(data.contract).toEqual({ organization: { id: ids.org, name: 'Globex' }, project: { id: ids.project }, grant: { id: ids.grant } });
-    expect(data.trip).toEqual({ projects: [{ project: { id: ids.project } }], travelers: [{ user: { id: DEMO.users.staff }, role: 'traveler' }] });
+    expect(data.contract).toEqual({
+      organization: { id: ids.org, name: 'Globex' },
+      project: { id: ids.project },
+      grant: { id: ids.grant },
+    });
+    expect(data.trip).toEqual({
+      projects: [{ project: { id: ids.project } }],
+      travelers: [{ user: { id: DEMO.users.staff }, role: 'traveler' }],
+    });
     expect(data.grant).toEqual({
       organizations: [{ organization: { id: ids.org } }],
       projects: [{ project: { id: ids.project } }],
@@ -166,7 +187,9 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
   });
 
   it('lists everything related to an entity: pivots, references both ways and entity links', async () => {
-    await staff(`mutation ($c: ID!) { createEntityLink(from: $c, to: "${DEMO.boxItems.acmeMsaFile}", linkType: "signed_copy") { id } }`, { c: ids.contract });
+    await staff(`mutation ($c: ID!) { createEntityLink(from: $c, to: "${DEMO.boxItems.acmeMsaFile}", linkType: "signed_copy") { id } }`, {
+      c: ids.contract,
+    });
     const data = await staff(
       `query ($p: ID!, $c: ID!) {
         project(id: $p) { related { via role entity { __typename id } } }
@@ -186,37 +209,56 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
     expect(data.contract.related).toEqual(
       expect.arrayContaining([
         { via: 'organization', direction: null, entity: { __typename: 'Organization', id: ids.org } },
-        { via: 'link:signed_copy', direction: 'OUTGOING', entity: { __typename: 'BoxItem', id: DEMO.boxItems.acmeMsaFile, name: 'Acme MSA 2026.pdf' } },
+        {
+          via: 'link:signed_copy',
+          direction: 'OUTGOING',
+          entity: { __typename: 'BoxItem', id: DEMO.boxItems.acmeMsaFile, name: 'Acme MSA 2026.pdf' },
+        },
       ]),
     );
   });
 
   it('filters, sorts and pages lists', async () => {
-    const filtered = await staff(`query ($o: ID!) { contracts(filter: { organizationId: $o, status: [DRAFT] }) { totalCount nodes { id } } }`, {
-      o: ids.org,
-    });
+    const filtered = await staff(
+      `query ($o: ID!) { contracts(filter: { organizationId: $o, status: [DRAFT] }) { totalCount nodes { id } } }`,
+      {
+        o: ids.org,
+      },
+    );
     expect(filtered.contracts).toEqual({ totalCount: 1, nodes: [{ id: ids.contract }] });
     const search = await staff(`{ people(filter: { search: "scorp" }) { nodes { id } } }`);
     expect(search.people.nodes).toEqual([{ id: ids.person }]);
     const sorted = await staff(`{ projects(orderBy: { field: NAME, direction: DESC }, first: 100) { nodes { name } } }`);
     const names = sorted.projects.nodes.map((p: Data) => p.name);
     expect(names).toEqual([...names].sort((a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0)));
-    const first = await staff(`{ people(first: 2, orderBy: { field: FULL_NAME }) { nodes { fullName } pageInfo { hasNextPage endCursor } } }`);
-    const next = await staff(`query ($after: String) { people(first: 2, after: $after, orderBy: { field: FULL_NAME }) { nodes { fullName } } }`, {
-      after: first.people.pageInfo.endCursor,
-    });
+    const first = await staff(
+      `{ people(first: 2, orderBy: { field: FULL_NAME }) { nodes { fullName } pageInfo { hasNextPage endCursor } } }`,
+    );
+    const next = await staff(
+      `query ($after: String) { people(first: 2, after: $after, orderBy: { field: FULL_NAME }) { nodes { fullName } } }`,
+      {
+        after: first.people.pageInfo.endCursor,
+      },
+    );
     expect(first.people.pageInfo.hasNextPage).toBe(true);
     expect(next.people.nodes[0].fullName > first.people.nodes[1].fullName).toBe(true);
   });
 
   it('updates and archives; archived rows leave lists unless asked for; refusals name the field', async () => {
-    const updated = await staff(`mutation ($id: ID!) { updateContract(id: $id, input: { status: ACTIVE, value: { amount: "2000", currency: "EUR" } }) { status value { amount } title } }`, {
+    const updated = await staff(
+      `mutation ($id: ID!) { updateContract(id: $id, input: { status: ACTIVE, value: { amount: "2000", currency: "EUR" } }) { status value { amount } title } }`,
+      {
+        id: ids.contract,
+      },
+    );
+    expect(updated.updateContract).toEqual({ status: 'ACTIVE', value: { amount: '2000.00' }, title: 'Globex MSA' });
+    const refused = await raw(`mutation ($id: ID!) { updateContract(id: $id, input: { endDate: "2026-01-01" }) { id } }`, {
       id: ids.contract,
     });
-    expect(updated.updateContract).toEqual({ status: 'ACTIVE', value: { amount: '2000.00' }, title: 'Globex MSA' });
-    const refused = await raw(`mutation ($id: ID!) { updateContract(id: $id, input: { endDate: "2026-01-01" }) { id } }`, { id: ids.contract });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'endDate' });
-    const noOrganization = await raw(`mutation ($id: ID!) { updateContract(id: $id, input: { organizationId: null }) { id } }`, { id: ids.contract });
+    const noOrganization = await raw(`mutation ($id: ID!) { updateContract(id: $id, input: { organizationId: null }) { id } }`, {
+      id: ids.contract,
+    });
     expect(noOrganization.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'organizationId' });
     const cycle = await raw(`mutation ($id: ID!, $child: ID!) { updateProject(id: $id, input: { parentId: $child }) { id } }`, {
       id: ids.project,
@@ -225,27 +267,40 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
     expect(cycle.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'parentId' });
 
     await staff(`mutation ($id: ID!) { archiveAction(id: $id) { archivedAt } }`, { id: ids.action });
-    const live = await staff(`query ($m: ID!) { actions(filter: { meetingId: $m }) { totalCount } meeting(id: $m) { actions { id } } }`, { m: ids.meeting });
+    const live = await staff(`query ($m: ID!) { actions(filter: { meetingId: $m }) { totalCount } meeting(id: $m) { actions { id } } }`, {
+      m: ids.meeting,
+    });
     expect(live.actions.totalCount).toBe(0);
     expect(live.meeting.actions).toEqual([]);
-    const all = await staff(`query ($m: ID!) { actions(filter: { meetingId: $m, includeArchived: true }) { nodes { id archivedAt } } }`, { m: ids.meeting });
+    const all = await staff(`query ($m: ID!) { actions(filter: { meetingId: $m, includeArchived: true }) { nodes { id archivedAt } } }`, {
+      m: ids.meeting,
+    });
     expect(all.actions.nodes).toEqual([{ id: ids.action, archivedAt: expect.any(String) }]);
     const gone = await raw(`query ($id: ID!) { action(id: $id) { id } }`, { id: ids.action });
     expect(gone.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
-    const removed = await staff(`mutation ($m: ID!, $p: ID!) { removeRelation(input: { relation: MEETING_PERSON, fromId: $m, toId: $p }) { id } }`, {
-      m: ids.meeting,
-      p: ids.person2,
-    });
+    const removed = await staff(
+      `mutation ($m: ID!, $p: ID!) { removeRelation(input: { relation: MEETING_PERSON, fromId: $m, toId: $p }) { id } }`,
+      {
+        m: ids.meeting,
+        p: ids.person2,
+      },
+    );
     expect(removed.removeRelation.id).toBe(ids.meeting);
-    const again = await raw(`mutation ($m: ID!, $p: ID!) { removeRelation(input: { relation: MEETING_PERSON, fromId: $m, toId: $p }) { id } }`, {
-      m: ids.meeting,
-      p: ids.person2,
-    });
+    const again = await raw(
+      `mutation ($m: ID!, $p: ID!) { removeRelation(input: { relation: MEETING_PERSON, fromId: $m, toId: $p }) { id } }`,
+      {
+        m: ids.meeting,
+        p: ids.person2,
+      },
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const badRole = await raw(`mutation ($m: ID!) { addRelation(input: { relation: MEETING_USER, fromId: $m, toId: "${DEMO.users.admin}", role: "boss" }) { id } }`, {
-      m: ids.meeting,
-    });
+    const badRole = await raw(
+      `mutation ($m: ID!) { addRelation(input: { relation: MEETING_USER, fromId: $m, toId: "${DEMO.users.admin}", role: "boss" }) { id } }`,
+      {
+        m: ids.meeting,
+      },
+    );
     expect(badRole.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'role' });
   });
 
@@ -260,7 +315,9 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
       ['trip', ['create', 'link']],
     ];
     for (const [key, actions] of expected) {
-      const { auditLog } = await staff(`query ($id: ID!) { auditLog(entity: $id, first: 100) { action actor sourceSystem } }`, { id: ids[key] });
+      const { auditLog } = await staff(`query ($id: ID!) { auditLog(entity: $id, first: 100) { action actor sourceSystem } }`, {
+        id: ids[key],
+      });
       const trail = [...auditLog].reverse() as { action: string; actor: string; sourceSystem: string }[];
       expect([key, trail.map((entry) => entry.action)]).toEqual([key, actions]);
       for (const entry of trail) expect(entry).toMatchObject({ actor: DEMO.users.staff, sourceSystem: 'web' });
@@ -301,15 +358,16 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
   });
 
   it('writes one audit row and one outbox event per change, attributed from the token, in the same transaction', async () => {
-    const renamed = await raw(`mutation ($id: ID!) { updateTrip(id: $id, input: { destination: "Springfield" }) { id } }`, { id: ids.trip });
+    const renamed = await raw(`mutation ($id: ID!) { updateTrip(id: $id, input: { destination: "Springfield" }) { id } }`, {
+      id: ids.trip,
+    });
     expect(renamed.requestId).toMatch(/^[0-9a-f-]{36}$/);
     const client = new pg.Client({ connectionString: stack.databaseUrl });
     await client.connect();
     try {
-      const audit = await client.query(
-        `SELECT action, actor, source_system FROM platform.audit_logs WHERE entity_id = $1 ORDER BY id`,
-        [ids.contract],
-      );
+      const audit = await client.query(`SELECT action, actor, source_system FROM platform.audit_logs WHERE entity_id = $1 ORDER BY id`, [
+        ids.contract,
+      ]);
       expect(audit.rows).toEqual([
         { action: 'create', actor: DEMO.users.staff, source_system: 'web' },
         { action: 'update', actor: DEMO.users.staff, source_system: 'web' },
@@ -320,7 +378,9 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
         [renamed.requestId, ids.trip],
       );
       expect(byRequest.rows[0]).toEqual({ audits: 1, events: 1 });
-      const events = await client.query(`SELECT event_type FROM platform.integration_events WHERE entity_id = $1 ORDER BY id`, [ids.contract]);
+      const events = await client.query(`SELECT event_type FROM platform.integration_events WHERE entity_id = $1 ORDER BY id`, [
+        ids.contract,
+      ]);
       expect(events.rows.map((row) => row.event_type)).toEqual(['Contract.create', 'Contract.update']);
 
       // Force a failure after the contract and its audit row are written: the outbox insert fails.
@@ -328,7 +388,9 @@ describe.each(databaseKinds())('core domain on %s Postgres', (kind) => {
         BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
       await client.query(`CREATE TRIGGER fail_for_test BEFORE INSERT ON platform.integration_events
         FOR EACH ROW WHEN (NEW.payload->'after'->>'title' = 'Doomed contract') EXECUTE FUNCTION platform.fail_for_test()`);
-      const doomed = await raw(`mutation ($o: ID!) { createContract(input: { title: "Doomed contract", organizationId: $o }) { id } }`, { o: ids.org });
+      const doomed = await raw(`mutation ($o: ID!) { createContract(input: { title: "Doomed contract", organizationId: $o }) { id } }`, {
+        o: ids.org,
+      });
       expect(doomed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       const left = await client.query(
         `SELECT (SELECT count(*) FROM core.contracts WHERE title = 'Doomed contract')::int AS rows,

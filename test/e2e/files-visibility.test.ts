@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DEMO } from '@wrk/demo';
-import { sqlStatements } from '@wrk/platform';
+import { sqlStatements } from '../support/instrumentation.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
@@ -30,7 +30,10 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
   let admin: Caller;
   let staff: Caller;
   let restricted: Caller;
-  const caller = (token: string): Caller => (query, variables) => stack.graphql(query, variables, stack.as(token));
+  const caller =
+    (token: string): Caller =>
+    (query, variables) =>
+      stack.graphql(query, variables, stack.as(token));
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
@@ -107,10 +110,9 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
       expect(errorCodes(link)).toContain('NOT_FOUND');
       expect(JSON.stringify(link)).not.toContain(FILE_NAME);
 
-      const meeting = await restricted(
-        `query ($id: ID!) { meeting(id: $id) { links { to { id ... on ProjectDocument { title } } } } }`,
-        { id: DEMO.meetings.kickoff },
-      );
+      const meeting = await restricted(`query ($id: ID!) { meeting(id: $id) { links { to { id ... on ProjectDocument { title } } } } }`, {
+        id: DEMO.meetings.kickoff,
+      });
       expect(JSON.stringify(meeting)).not.toContain(DEMO.projectDocuments.acmeMsa);
     });
 
@@ -240,10 +242,9 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
 
     it('cannot be created by staff: NOT_FOUND naming projectId, for a hidden or a missing project', async () => {
       for (const projectId of [DEMO.projects.skunkworks, 'prj_missing0000000']) {
-        const result = await staff(
-          `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`,
-          { input: { title: 'Sneaky', projectId } },
-        );
+        const result = await staff(`mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`, {
+          input: { title: 'Sneaky', projectId },
+        });
         expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'projectId' });
       }
       const count = await admin(`{ projectDocuments { totalCount } }`);
@@ -301,14 +302,18 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
       // each the content of a document of the platform project.
       for (let index = 0; index < 11; index += 1) {
         const item = await admin<{ createBoxItem: { id: string } }>(CREATE_ITEM, {
-          input: { boxItemId: `14500000001${String(index).padStart(2, '0')}`, type: 'FILE', name: `Annex ${index}.pdf`, parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID },
+          input: {
+            boxItemId: `14500000001${String(index).padStart(2, '0')}`,
+            type: 'FILE',
+            name: `Annex ${index}.pdf`,
+            parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID,
+          },
         });
         expect(item.errors).toBeUndefined();
         created.push(item.data!.createBoxItem.id);
-        const document = await admin(
-          `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`,
-          { input: { title: `Annex ${index}`, projectId: DEMO.projects.platform, boxItemId: item.data!.createBoxItem.id } },
-        );
+        const document = await admin(`mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`, {
+          input: { title: `Annex ${index}`, projectId: DEMO.projects.platform, boxItemId: item.data!.createBoxItem.id },
+        });
         expect(document.errors).toBeUndefined();
       }
     });
@@ -421,7 +426,9 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
     });
 
     it('needs access to the parent folder: a hidden folder answers like a missing one', async () => {
-      const file = (parentBoxFolderId: string) => ({ input: { boxItemId: '1460000000010', type: 'FILE', name: 'Planted.pdf', parentBoxFolderId } });
+      const file = (parentBoxFolderId: string) => ({
+        input: { boxItemId: '1460000000010', type: 'FILE', name: 'Planted.pdf', parentBoxFolderId },
+      });
       const hidden = await staff(CREATE, file(HIDDEN_FOLDER_BOX_ID));
       const missing = await staff(CREATE, file('1469999999999'));
       expect(hidden.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'parentBoxFolderId' });

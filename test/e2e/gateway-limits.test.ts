@@ -73,10 +73,19 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
     });
 
     it('holds every list argument to the limit, literal or variable, at any depth of an input, and lets the limit itself through', async () => {
-      const literal = `{ nodes(ids: [${manyIds(1001).map((id) => `"${id}"`).join(', ')}]) { id } }`;
-      expect((await stack.graphql(literal, {}, admin)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes(ids)' });
+      const literal = `{ nodes(ids: [${manyIds(1001)
+        .map((id) => `"${id}"`)
+        .join(', ')}]) { id } }`;
+      expect((await stack.graphql(literal, {}, admin)).errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'nodes(ids)',
+      });
       const statuses = Array.from({ length: 1001 }, () => 'ACTIVE');
-      const filtered = await stack.graphql('query ($s: [ContractStatus!]) { contracts(filter: { status: $s }) { totalCount } }', { s: statuses }, admin);
+      const filtered = await stack.graphql(
+        'query ($s: [ContractStatus!]) { contracts(filter: { status: $s }) { totalCount } }',
+        { s: statuses },
+        admin,
+      );
       expect(filtered.status).toBe(400);
       expect(filtered.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contracts(filter).status' });
       const atLimit = await stack.graphql(NODES, { ids: manyIds(1000) }, admin);
@@ -93,7 +102,8 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
 
     it('counts list lengths and page sizes in the cost', async () => {
       // 20 aliases × 100 IDs × (1 + 10 fields): each list well within the limit, together over the cost of 20,000.
-      const fields = 'id ... on Contract { title status startDate endDate agreementTerms billingTerms reportingTerms complianceTerms visibility createdAt }';
+      const fields =
+        'id ... on Contract { title status startDate endDate agreementTerms billingTerms reportingTerms complianceTerms visibility createdAt }';
       const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: nodes(ids: $ids) { ${fields} }`).join(' ');
       const result = await stack.graphql(`query ($ids: [ID!]!) { ${aliases} }`, { ids: manyIds(100) }, admin);
       expect(result.status).toBe(400);
@@ -129,7 +139,11 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
         claims,
       );
       expect(entities.status).toBe(400);
-      expect(entities.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: '_entities(representations)', limit: 10_000 });
+      expect(entities.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: '_entities(representations)',
+        limit: 10_000,
+      });
     });
   });
 
@@ -160,20 +174,27 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="wrk", error="insufficient_scope", scope="identity:read"');
     });
 
-    it.each(['gateway', 'identity', 'core', 'files', 'agents'])('%s: malformed JSON and oversized bodies get GraphQL-shaped JSON, no HTML or paths', async (server) => {
-      const url = server === 'gateway' ? stack.gatewayUrl : stack.subgraphUrls[server as keyof TestStack['subgraphUrls']];
-      const malformed = await post(url, '{"query": "{ me { id } }"', admin);
-      expect(malformed.status).toBe(400);
-      expect(malformed.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(JSON.parse(malformed.text)).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-      const huge = await post(url, JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }), admin);
-      expect(huge.status).toBe(413);
-      expect(huge.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(JSON.parse(huge.text)).toEqual({ errors: [{ message: 'The request body is larger than allowed', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
-      for (const text of [malformed.text, huge.text]) {
-        expect(text).not.toMatch(/<html|<pre|node_modules|\/work\/|at \w+ \(/i);
-      }
-    });
+    it.each(['gateway', 'identity', 'core', 'files', 'agents'])(
+      '%s: malformed JSON and oversized bodies get GraphQL-shaped JSON, no HTML or paths',
+      async (server) => {
+        const url = server === 'gateway' ? stack.gatewayUrl : stack.subgraphUrls[server as keyof TestStack['subgraphUrls']];
+        const malformed = await post(url, '{"query": "{ me { id } }"', admin);
+        expect(malformed.status).toBe(400);
+        expect(malformed.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(JSON.parse(malformed.text)).toEqual({
+          errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
+        const huge = await post(url, JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }), admin);
+        expect(huge.status).toBe(413);
+        expect(huge.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(JSON.parse(huge.text)).toEqual({
+          errors: [{ message: 'The request body is larger than allowed', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+        });
+        for (const text of [malformed.text, huge.text]) {
+          expect(text).not.toMatch(/<html|<pre|node_modules|\/work\/|at \w+ \(/i);
+        }
+      },
+    );
 
     it('gives schema suggestions only to callers who may introspect', async () => {
       const typo = '{ contractz { totalCount } }';
@@ -208,7 +229,11 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
 
     it('subgraphs refuse requests without, or with a forged, gateway signature (401)', async () => {
       for (const url of Object.values(stack.subgraphUrls)) {
-        const missing = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+        const missing = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ __typename }"}',
+        });
         expect(missing.status).toBe(401);
         const forged = await fetch(url, {
           method: 'POST',

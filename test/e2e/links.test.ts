@@ -19,7 +19,29 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
   it('resolves a contract’s links to a Box file and an agent run with fields from their owning subgraphs', async () => {
     const { data, errors } = await graphql<{
       contracts: { nodes: { id: string; title: string; links: { linkType: string; to: Record<string, unknown> | null }[] }[] };
-    }>(`{ contracts(first: 5) { nodes { id title links { linkType to { __typename id ... on BoxItem { name } ... on AgentRun { status } } } } } }`);
+    }>(`
+      {
+        contracts(first: 5) {
+          nodes {
+            id
+            title
+            links {
+              linkType
+              to {
+                __typename
+                id
+                ... on BoxItem {
+                  name
+                }
+                ... on AgentRun {
+                  status
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
     expect(errors).toBeUndefined();
     const msa = data!.contracts.nodes.find((contract) => contract.id === DEMO.contracts.acmeMsa)!;
     expect(msa.title).toBe('Acme Master Services Agreement');
@@ -33,14 +55,50 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
 
   it('navigates back: a Box file and an agent run list their links to the contract, with its fields from core', async () => {
     const { data, errors } = await graphql<{ node: { name: string; links: { from: { id: string; title: string } }[] } }>(
-      `query ($id: ID!) { node(id: $id) { ... on BoxItem { name links(direction: INCOMING) { from { id ... on Contract { title } } } } } }`,
+      `
+        query ($id: ID!) {
+          node(id: $id) {
+            ... on BoxItem {
+              name
+              links(direction: INCOMING) {
+                from {
+                  id
+                  ... on Contract {
+                    title
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
       { id: DEMO.boxItems.acmeMsaFile },
     );
     expect(errors).toBeUndefined();
     expect(data!.node.links).toContainEqual({ from: { id: DEMO.contracts.acmeMsa, title: 'Acme Master Services Agreement' } });
 
-    const run = await graphql<{ agentRun: { agentName: string; links: { linkType: string; from: { id: string } | null; to: { id: string; name?: string } | null }[] } }>(
-      `query ($id: ID!) { agentRun(id: $id) { agentName links { linkType from { id } to { id ... on Project { name } } } } }`,
+    const run = await graphql<{
+      agentRun: { agentName: string; links: { linkType: string; from: { id: string } | null; to: { id: string; name?: string } | null }[] };
+    }>(
+      `
+        query ($id: ID!) {
+          agentRun(id: $id) {
+            agentName
+            links {
+              linkType
+              from {
+                id
+              }
+              to {
+                id
+                ... on Project {
+                  name
+                }
+              }
+            }
+          }
+        }
+      `,
       { id: DEMO.agentRuns.review },
     );
     expect(run.errors).toBeUndefined();
@@ -54,8 +112,23 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
 
   it('creates a link between entities of two other subgraphs and resolves both ends', async () => {
     const created = await graphql<{ createEntityLink: { id: string; from: { email: string }; to: { name: string } } }>(
-      `mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "owns_file") {
-         id from { ... on User { email } } to { ... on BoxItem { name } } } }`,
+      `
+        mutation ($from: ID!, $to: ID!) {
+          createEntityLink(from: $from, to: $to, linkType: "owns_file") {
+            id
+            from {
+              ... on User {
+                email
+              }
+            }
+            to {
+              ... on BoxItem {
+                name
+              }
+            }
+          }
+        }
+      `,
       { from: DEMO.users.admin, to: DEMO.boxItems.acmeMsaFile },
     );
     expect(created.errors).toBeUndefined();
@@ -65,26 +138,52 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
       to: { name: 'Acme MSA 2026.pdf' },
     });
     const user = await graphql<{ user: { links: { linkType: string }[] } }>(
-      `query ($id: ID!) { user(id: $id) { links(linkType: "owns_file") { linkType } } }`,
+      `
+        query ($id: ID!) {
+          user(id: $id) {
+            links(linkType: "owns_file") {
+              linkType
+            }
+          }
+        }
+      `,
       { id: DEMO.users.admin },
     );
     expect(user.data!.user.links).toEqual([{ linkType: 'owns_file' }]);
   });
 
   it('refuses a link to an entity that does not exist at its owner, and writes nothing', async () => {
-    const before = await graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
+    const before = await graphql<{ entityLinks: { totalCount: number } }>(`
+      {
+        entityLinks {
+          totalCount
+        }
+      }
+    `);
     const result = await graphql(
       `mutation { createEntityLink(from: "${DEMO.contracts.acmeMsa}", to: "box_doesnotexist000", linkType: "signed_copy") { id } }`,
     );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'to' });
-    const after = await graphql<{ entityLinks: { totalCount: number } }>(`{ entityLinks { totalCount } }`);
+    const after = await graphql<{ entityLinks: { totalCount: number } }>(`
+      {
+        entityLinks {
+          totalCount
+        }
+      }
+    `);
     expect(after.data!.entityLinks.totalCount).toBe(before.data!.entityLinks.totalCount);
   });
 
   it('applies one rule to a link on every path: hidden when either end is hidden, exactly like a missing link', async () => {
     // Staff hold a read grant on the restricted Northwind SOW; the restricted user does not.
     const created = await graphql<{ createEntityLink: { id: string } }>(
-      `mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "secret_party") { id } }`,
+      `
+        mutation ($from: ID!, $to: ID!) {
+          createEntityLink(from: $from, to: $to, linkType: "secret_party") {
+            id
+          }
+        }
+      `,
       { from: DEMO.people.grace, to: DEMO.contracts.northwindSow },
     );
     expect(created.errors).toBeUndefined();
@@ -114,7 +213,9 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
     expect(shape(hidden, link)).toEqual(shape(await restricted(READS, { id: missing }), missing));
     expect(hidden.data).toEqual({ node: null, nodes: [null], entityLink: null });
     // And the ends' own links.
-    const ends = await restricted(`query ($id: ID!) { person(id: $id) { links(linkType: "secret_party") { id } } }`, { id: DEMO.people.grace });
+    const ends = await restricted(`query ($id: ID!) { person(id: $id) { links(linkType: "secret_party") { id } } }`, {
+      id: DEMO.people.grace,
+    });
     expect(ends.data).toEqual({ person: { links: [] } });
     // Its audit trail too.
     const trail = await restricted(`query ($id: ID!) { auditLog(entity: $id) { id } }`, { id: link });
@@ -125,7 +226,16 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
     'node(id:) routes %s IDs (%s_) to their owner: an unknown one gives NOT_FOUND naming the ID',
     async (_typename, prefix) => {
       const id = `${prefix}_missing0000000`;
-      const missing = await graphql<{ node: unknown }>(`query ($id: ID!) { node(id: $id) { id } }`, { id });
+      const missing = await graphql<{ node: unknown }>(
+        `
+          query ($id: ID!) {
+            node(id: $id) {
+              id
+            }
+          }
+        `,
+        { id },
+      );
       expect(missing.data?.node ?? null).toBeNull();
       expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect(missing.errors?.[0]?.extensions?.id).toBe(id);
@@ -134,10 +244,28 @@ describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
 
   it('gives INVALID_ID for a malformed ID or an unknown prefix', async () => {
     for (const id of ['garbage', 'zzz_abcdefgh', 'ctr_', '']) {
-      const result = await graphql(`query ($id: ID!) { node(id: $id) { id } }`, { id });
+      const result = await graphql(
+        `
+          query ($id: ID!) {
+            node(id: $id) {
+              id
+            }
+          }
+        `,
+        { id },
+      );
       expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
     }
-    const wrongType = await graphql(`query ($id: ID!) { contract(id: $id) { id } }`, { id: DEMO.projects.platform });
+    const wrongType = await graphql(
+      `
+        query ($id: ID!) {
+          contract(id: $id) {
+            id
+          }
+        }
+      `,
+      { id: DEMO.projects.platform },
+    );
     expect(wrongType.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
   });
 });
@@ -196,7 +324,9 @@ describe.each(databaseKinds())('node(id:) on every prefix, on %s Postgres', (kin
     'returns the %s (%s_) with its __typename, alone and through nodes(ids:)',
     async (typename) => {
       const id = demoIdOf[typename]!();
-      const one = await graphql<{ node: { __typename: string; id: string } }>('query ($id: ID!) { node(id: $id) { __typename id } }', { id });
+      const one = await graphql<{ node: { __typename: string; id: string } }>('query ($id: ID!) { node(id: $id) { __typename id } }', {
+        id,
+      });
       expect(one.errors).toBeUndefined();
       expect(one.data!.node).toEqual({ __typename: typename, id });
       const many = await graphql<{ nodes: ({ id: string } | null)[] }>('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', {

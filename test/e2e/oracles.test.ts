@@ -22,7 +22,10 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
   let admin: Caller;
   let restricted: Caller;
   let fixtures: HiddenFixtures;
-  const caller = (token: string): Caller => (query, variables) => stack.graphql(query, variables, stack.as(token));
+  const caller =
+    (token: string): Caller =>
+    (query, variables) =>
+      stack.graphql(query, variables, stack.as(token));
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
@@ -65,9 +68,19 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
       ]) {
         expect(codes(await restricted(query, { after: cursor }))).toEqual(['BAD_USER_INPUT']);
       }
-      expect(codes(await restricted(`query ($after: String) { contracts(first: 1, after: $after, filter: { status: [ACTIVE, DRAFT] }) { nodes { id } } }`, { after: tampered }))).toEqual(['BAD_USER_INPUT']);
+      expect(
+        codes(
+          await restricted(
+            `query ($after: String) { contracts(first: 1, after: $after, filter: { status: [ACTIVE, DRAFT] }) { nodes { id } } }`,
+            { after: tampered },
+          ),
+        ),
+      ).toEqual(['BAD_USER_INPUT']);
       // The cursor itself works where it came from.
-      const next = await restricted(`query ($after: String) { contracts(first: 1, after: $after, filter: { status: [ACTIVE, DRAFT] }) { nodes { id } } }`, { after: cursor });
+      const next = await restricted(
+        `query ($after: String) { contracts(first: 1, after: $after, filter: { status: [ACTIVE, DRAFT] }) { nodes { id } } }`,
+        { after: cursor },
+      );
       expect(next.errors).toBeUndefined();
     });
 
@@ -88,8 +101,9 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
           const seen: string[] = [];
           let after: string | null = null;
           do {
-            const page: GraphQLResponse<Record<string, { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>> =
-              await admin(query, { after });
+            const page: GraphQLResponse<
+              Record<string, { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>
+            > = await admin(query, { after });
             expect(page.errors).toBeUndefined();
             const connection = page.data![list]!;
             seen.push(...connection.nodes.map((node) => node.id));
@@ -123,7 +137,8 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
       for (const { list, field } of filters) {
         for (const hidden of Object.values(fixtures.hidden).filter((id) => /^(prj|ctr|gnt|mtg|dec|org|per)_/.test(id))) {
           const missing = `${hidden.split('_')[0]}_doesnotexist0000`;
-          const ask = (id: string) => restricted(`query ($id: ID) { ${list}(first: 100, filter: { ${field}: $id }) { totalCount nodes { id } } }`, { id });
+          const ask = (id: string) =>
+            restricted(`query ($id: ID) { ${list}(first: 100, filter: { ${field}: $id }) { totalCount nodes { id } } }`, { id });
           const [forHidden, forMissing] = [await ask(hidden), await ask(missing)];
           if (shape(forHidden, [hidden]) !== shape(forMissing, [missing])) differences.push(`${list}(filter: { ${field}: ${hidden} })`);
         }
@@ -145,7 +160,9 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
           expect(shape(existing, [DEMO.projects.platform])).toBe(shape(missing, ['prj_doesnotexist0000']));
           expect(JSON.stringify(existing)).not.toMatch(/https?:\/\/|127\.0\.0\.1|localhost/);
         }
-        const many = await token(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [DEMO.projects.platform, 'prj_doesnotexist0000'] });
+        const many = await token(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+          ids: [DEMO.projects.platform, 'prj_doesnotexist0000'],
+        });
         expect(many.data).toEqual({ nodes: [null, null] });
         expect(codes(many)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
       },

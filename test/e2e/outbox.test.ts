@@ -10,7 +10,14 @@ import pg from 'pg';
 import { DEMO } from '@wrk/demo';
 import { createScratchDatabase } from '@wrk/devdb';
 import { migrate } from '@wrk/migrate';
-import { recordChange, recordInboundEvent, relayOutbox, type RawSqlExecutor, type RequestContext, requestContextFromClaims } from '@wrk/platform';
+import {
+  recordChange,
+  recordInboundEvent,
+  relayOutbox,
+  type RawSqlExecutor,
+  type RequestContext,
+  requestContextFromClaims,
+} from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { migrateQueue } from '@wrk/worker';
 import { databaseKinds } from '../support/databases.ts';
@@ -19,7 +26,15 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 interface Delivery {
   key: string | undefined;
   status: number;
-  body: { id: string; type: string; entityId: string; actor: string; sourceSystem: string; requestId: string; payload: { after: { name?: string } } };
+  body: {
+    id: string;
+    type: string;
+    entityId: string;
+    actor: string;
+    sourceSystem: string;
+    requestId: string;
+    payload: { after: { name?: string } };
+  };
 }
 
 /** A webhook on 127.0.0.1 that records every delivery; events whose entity is named in `failOnce` get one 500 first. */
@@ -102,8 +117,7 @@ describe.each(databaseKinds())('the outbox on %s Postgres', (kind) => {
     expect(result.errors).toBeUndefined();
     return result.data!.createOrganization.id;
   };
-  const auditRows = async (entityId: string) =>
-    (await db.query('SELECT * FROM platform.audit_logs WHERE entity_id = $1', [entityId])).rows;
+  const auditRows = async (entityId: string) => (await db.query('SELECT * FROM platform.audit_logs WHERE entity_id = $1', [entityId])).rows;
   const eventRows = async (entityId: string) =>
     (await db.query("SELECT * FROM platform.integration_events WHERE entity_id = $1 AND direction = 'outbound'", [entityId])).rows;
 
@@ -180,19 +194,29 @@ describe.each(databaseKinds())('the outbox on %s Postgres', (kind) => {
       sourceSystem: 'test',
     };
     const jobs = async () =>
-      (await scratchDb.query<{ key: string; task_identifier: string; payload: { eventId: string } }>(
-        `SELECT job.key, task.identifier AS task_identifier, job.payload
+      (
+        await scratchDb.query<{ key: string; task_identifier: string; payload: { eventId: string } }>(
+          `SELECT job.key, task.identifier AS task_identifier, job.payload
            FROM graphile_worker._private_jobs job JOIN graphile_worker._private_tasks task ON task.id = job.task_id
           ORDER BY job.id`,
-      )).rows;
+        )
+      ).rows;
     const undelivered = async () =>
-      Number((await scratchDb.query("SELECT count(*) FROM platform.integration_events WHERE direction = 'outbound' AND delivered_at IS NULL")).rows[0].count);
+      Number(
+        (await scratchDb.query("SELECT count(*) FROM platform.integration_events WHERE direction = 'outbound' AND delivered_at IS NULL"))
+          .rows[0].count,
+      );
     const recordEvents = async (count: number) => {
       const client = await scratchDb.connect();
       try {
         await client.query('BEGIN');
         for (let i = 0; i < count; i += 1) {
-          await recordChange(rawExecutor(client), ctx, { entityType: 'Person', entityId: `per_relay${counter++}test00`, action: 'create', after: { i } });
+          await recordChange(rawExecutor(client), ctx, {
+            entityType: 'Person',
+            entityId: `per_relay${counter++}test00`,
+            action: 'create',
+            after: { i },
+          });
         }
         await client.query('COMMIT');
       } finally {
@@ -227,7 +251,7 @@ describe.each(databaseKinds())('the outbox on %s Postgres', (kind) => {
       // Two relays racing over new events (batches of 1): each event is taken by exactly one of them.
       const second = await recordEvents(4);
       const handed = await Promise.all([relayOutbox(scratchDb, 1), relayOutbox(scratchDb, 1)]);
-      expect(handed[0]! + handed[1]!).toBe(4);
+      expect(handed[0] + handed[1]).toBe(4);
       expect((await jobs()).map((job) => job.key).sort()).toEqual([...first, ...second].sort());
 
       // Even a relay that sees handed-over events again (delivered_at lost) adds no second job for them.
@@ -267,8 +291,22 @@ describe.each(databaseKinds())('the outbox on %s Postgres', (kind) => {
           "SELECT source, source_event_id, direction, payload, actor, source_system FROM platform.integration_events WHERE source_event_id = 'delivery-42' ORDER BY id",
         );
         expect(rows).toEqual([
-          { source: 'box', source_event_id: 'delivery-42', direction: 'inbound', payload: { id: 'delivery-42' }, actor: 'system:box-webhook', source_system: 'box-sync' },
-          { source: 'other', source_event_id: 'delivery-42', direction: 'inbound', payload: { id: 'delivery-42' }, actor: 'system:box-webhook', source_system: 'box-sync' },
+          {
+            source: 'box',
+            source_event_id: 'delivery-42',
+            direction: 'inbound',
+            payload: { id: 'delivery-42' },
+            actor: 'system:box-webhook',
+            source_system: 'box-sync',
+          },
+          {
+            source: 'other',
+            source_event_id: 'delivery-42',
+            direction: 'inbound',
+            payload: { id: 'delivery-42' },
+            actor: 'system:box-webhook',
+            source_system: 'box-sync',
+          },
         ]);
         expect(await relayOutbox(scratchDb)).toBe(0);
       } finally {

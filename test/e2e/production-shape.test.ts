@@ -24,7 +24,10 @@ const SERVICES = ['gateway', 'identity', 'core', 'files', 'agents'] as const;
 function keysDirPerService(): Record<(typeof SERVICES)[number], string> {
   const root = mkdtempSync(join(tmpdir(), 'wrk-prod-keys-'));
   const all = join(root, 'all');
-  const generated = spawnSync('node', ['--import', 'tsx', 'packages/catalog/src/cli/keys.ts', 'generate', all], { cwd: repoRoot, encoding: 'utf8' });
+  const generated = spawnSync('node', ['--import', 'tsx', 'packages/catalog/src/cli/keys.ts', 'generate', all], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (generated.status !== 0) throw new Error(`pnpm keys generate failed: ${generated.stderr}`);
   const dirs = Object.fromEntries(SERVICES.map((service) => [service, join(root, service)])) as Record<(typeof SERVICES)[number], string>;
   for (const service of SERVICES) {
@@ -48,7 +51,10 @@ function runAlone(script: string, env: Record<string, string | undefined>) {
 async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -66,9 +72,18 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
     // Migrations and demo data, as a deployment's release step would apply them.
     await (await startStack({ databaseUrl: database.url, worker: false })).stop();
 
-    const ports = { identity: await freePort(), core: await freePort(), files: await freePort(), agents: await freePort(), gateway: await freePort() };
+    const ports = {
+      identity: await freePort(),
+      core: await freePort(),
+      files: await freePort(),
+      agents: await freePort(),
+      gateway: await freePort(),
+    };
     const urls = Object.fromEntries(
-      (['identity', 'core', 'files', 'agents'] as const).map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
+      (['identity', 'core', 'files', 'agents'] as const).map((name) => [
+        `${name.toUpperCase()}_URL`,
+        `http://127.0.0.1:${ports[name]}/graphql`,
+      ]),
     );
     const keys = keysDirPerService();
     const start = async (script: string, port: number) => {
@@ -76,11 +91,19 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
       const service = SERVICES.find((name) => script.startsWith(`${name}/`) || script.startsWith(`subgraphs/${name}/`))!;
       const child = spawn('node', ['--import', 'tsx', script], {
         cwd: repoRoot,
-        env: { ...process.env, ...urls, PORT: String(port), DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'production', WRK_KEYS_DIR: keys[service] },
+        env: {
+          ...process.env,
+          ...urls,
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          LOG_LEVEL: 'warn',
+          NODE_ENV: 'production',
+          WRK_KEYS_DIR: keys[service],
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.stdout!.on('data', (chunk) => output.push(String(chunk)));
-      child.stderr!.on('data', (chunk) => output.push(String(chunk)));
+      child.stdout.on('data', (chunk) => output.push(String(chunk)));
+      child.stderr.on('data', (chunk) => output.push(String(chunk)));
       children.push(child);
       await waitForHealth(`http://127.0.0.1:${port}/health`, child, output);
     };
@@ -132,13 +155,16 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it.each(['gateway/src/main.ts', 'subgraphs/core/src/main.ts'])('%s refuses to start in production without its key, saying what to set', (script) => {
-    const withoutKeys = runAlone(script, { NODE_ENV: 'production', WRK_KEYS_DIR: undefined });
-    expect(withoutKeys.status).not.toBe(0);
-    expect(withoutKeys.stderr).toContain('WRK_KEYS_DIR is required in production');
-    const emptyDir = mkdtempSync(join(tmpdir(), 'wrk-no-keys-'));
-    const withEmptyDir = runAlone(script, { NODE_ENV: 'production', WRK_KEYS_DIR: emptyDir });
-    expect(withEmptyDir.status).not.toBe(0);
-    expect(withEmptyDir.stderr).toMatch(/key\.pem is missing/);
-  });
+  it.each(['gateway/src/main.ts', 'subgraphs/core/src/main.ts'])(
+    '%s refuses to start in production without its key, saying what to set',
+    (script) => {
+      const withoutKeys = runAlone(script, { NODE_ENV: 'production', WRK_KEYS_DIR: undefined });
+      expect(withoutKeys.status).not.toBe(0);
+      expect(withoutKeys.stderr).toContain('WRK_KEYS_DIR is required in production');
+      const emptyDir = mkdtempSync(join(tmpdir(), 'wrk-no-keys-'));
+      const withEmptyDir = runAlone(script, { NODE_ENV: 'production', WRK_KEYS_DIR: emptyDir });
+      expect(withEmptyDir.status).not.toBe(0);
+      expect(withEmptyDir.stderr).toMatch(/key\.pem is missing/);
+    },
+  );
 });

@@ -29,7 +29,17 @@ describe(`tokens (${kind} Postgres)`, () => {
     const me = await stack.graphql<{ me: { email: string } }>('{ me { email } }', {}, stack.as(staffToken));
     expect(me.data).toEqual({ me: { email: 'staff@wrk.demo' } });
 
-    const agentToken = await wrk(stack.databaseUrl, 'token', 'create', '--agent', 'contract-reviewer', '--user', 'staff@wrk.demo', '--scopes', 'core:read,files:read');
+    const agentToken = await wrk(
+      stack.databaseUrl,
+      'token',
+      'create',
+      '--agent',
+      'contract-reviewer',
+      '--user',
+      'staff@wrk.demo',
+      '--scopes',
+      'core:read,files:read',
+    );
     const asAgent = stack.as(agentToken);
     expect((await stack.graphql('{ contracts { totalCount } }', {}, asAgent)).errors).toBeUndefined();
     const write = await stack.graphql('mutation { createPerson(input: { fullName: "X" }) { id } }', {}, asAgent);
@@ -37,14 +47,20 @@ describe(`tokens (${kind} Postgres)`, () => {
   }, 60_000);
 
   it('refuses to issue an agent token with scopes beyond its user’s', async () => {
-    await expect(wrk(stack.databaseUrl, 'token', 'create', '--agent', 'greedy', '--user', 'restricted@wrk.demo', '--scopes', 'core:write')).rejects.toThrow(
-      /does not hold core:write/,
-    );
+    await expect(
+      wrk(stack.databaseUrl, 'token', 'create', '--agent', 'greedy', '--user', 'restricted@wrk.demo', '--scopes', 'core:write'),
+    ).rejects.toThrow(/does not hold core:write/);
   }, 60_000);
 
   it('narrows an agent token to its allowlist on every read path', async () => {
-    const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'narrow', scopes: ['core:read'], allow: [DEMO.contracts.acmeMsa] }));
-    const list = await stack.graphql<{ contracts: { totalCount: number; nodes: { id: string }[] } }>('{ contracts { totalCount nodes { id } } }', {}, agent);
+    const agent = stack.as(
+      await stack.token('staff@wrk.demo', { agent: 'narrow', scopes: ['core:read'], allow: [DEMO.contracts.acmeMsa] }),
+    );
+    const list = await stack.graphql<{ contracts: { totalCount: number; nodes: { id: string }[] } }>(
+      '{ contracts { totalCount nodes { id } } }',
+      {},
+      agent,
+    );
     expect(list.data!.contracts).toEqual({ totalCount: 1, nodes: [{ id: DEMO.contracts.acmeMsa }] });
     const other = await stack.graphql(`{ project(id: "${DEMO.projects.platform}") { id } }`, {}, agent);
     expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -57,7 +73,9 @@ describe(`tokens (${kind} Postgres)`, () => {
   });
 
   it('an allowlist naming a project opens what belongs to it, and nothing else', async () => {
-    const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'project-bot', scopes: ['core:read'], allow: [DEMO.projects.platform] }));
+    const agent = stack.as(
+      await stack.token('staff@wrk.demo', { agent: 'project-bot', scopes: ['core:read'], allow: [DEMO.projects.platform] }),
+    );
     const result = await stack.graphql<Record<string, { nodes: { id: string }[] }>>(
       `{ projects { nodes { id } } contracts { nodes { id } } meetings { nodes { id } } actions { nodes { id } } people { nodes { id } } }`,
       {},
@@ -90,7 +108,9 @@ describe(`tokens (${kind} Postgres)`, () => {
     const kid = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid;
     expect(kid(after)).not.toBe(kid(before));
     for (const token of [before, after]) {
-      expect((await stack.graphql<{ me: { email: string } }>('{ me { email } }', {}, stack.as(token))).data).toEqual({ me: { email: 'staff@wrk.demo' } });
+      expect((await stack.graphql<{ me: { email: string } }>('{ me { email } }', {}, stack.as(token))).data).toEqual({
+        me: { email: 'staff@wrk.demo' },
+      });
     }
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * claims header is good for its one request only (one subgraph, one operation; once, for a mutation).
  */
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,20 +88,34 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
     const core = stack.keyrings.core;
     const impostor: ServiceKeyring = { ...core, service: 'gateway' };
     for (const subgraph of ['identity', 'files', 'agents'] as const) {
-      const result = await postGraphQL(stack.subgraphUrls[subgraph], '{ __typename }', {}, {
-        [CLAIMS_HEADER]: signClaims(impostor, subgraph, { query: '{ __typename }', variables: {} }, adminClaims('impostor')),
-      });
+      const result = await postGraphQL(
+        stack.subgraphUrls[subgraph],
+        '{ __typename }',
+        {},
+        {
+          [CLAIMS_HEADER]: signClaims(impostor, subgraph, { query: '{ __typename }', variables: {} }, adminClaims('impostor')),
+        },
+      );
       expect(result.status).toBe(401);
     }
     // Key ids are hashes of public keys: the core key's id is not one of the gateway's.
-    expect(stack.keyrings.gateway.trusted.get('gateway')?.has(keyIdOf(createPublicKey(createPrivateKey(core.privateKey!.export({ type: 'pkcs8', format: 'pem' })))))).toBe(false);
+    expect(
+      stack.keyrings.gateway.trusted
+        .get('gateway')
+        ?.has(keyIdOf(createPublicKey(createPrivateKey(core.privateKey!.export({ type: 'pkcs8', format: 'pem' }))))),
+    ).toBe(false);
   });
 
   it('a header signed for one subgraph or one operation is refused for another', async () => {
     const header = signClaims(stack.keyrings.gateway, 'core', { query, variables: {} }, adminClaims('bound'));
     const ok = await postGraphQL(stack.subgraphUrls.core, query, {}, { [CLAIMS_HEADER]: header });
     expect(ok.errors).toBeUndefined();
-    const otherOperation = await postGraphQL(stack.subgraphUrls.core, '{ grants(first: 1) { totalCount } }', {}, { [CLAIMS_HEADER]: header });
+    const otherOperation = await postGraphQL(
+      stack.subgraphUrls.core,
+      '{ grants(first: 1) { totalCount } }',
+      {},
+      { [CLAIMS_HEADER]: header },
+    );
     expect(otherOperation.status).toBe(401);
     expect(otherOperation.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const otherVariables = await postGraphQL(stack.subgraphUrls.core, query, { unused: 1 }, { [CLAIMS_HEADER]: header });
@@ -117,7 +131,10 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
 
     beforeAll(async () => {
       // A wire tap in front of core: records what the gateway sends, passes it on unchanged.
-      proxy = createServer(async (req, res) => {
+      proxy = createServer((req, res) => {
+        void relay(req, res);
+      });
+      const relay = async (req: IncomingMessage, res: ServerResponse) => {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
         const body = Buffer.concat(chunks).toString();
@@ -128,10 +145,18 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
           body,
         });
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
-      });
+      };
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-      const tapped: Record<SubgraphName, string> = { ...stack.subgraphUrls, core: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql` };
-      gateway = await startGateway({ supergraphSdl: committedSupergraph(), subgraphUrls: tapped, keyring: stack.keyrings.gateway, databaseUrl: stack.databaseUrl });
+      const tapped: Record<SubgraphName, string> = {
+        ...stack.subgraphUrls,
+        core: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`,
+      };
+      gateway = await startGateway({
+        supergraphSdl: committedSupergraph(),
+        subgraphUrls: tapped,
+        keyring: stack.keyrings.gateway,
+        databaseUrl: stack.databaseUrl,
+      });
     });
     afterAll(async () => {
       await gateway?.stop();
@@ -151,7 +176,11 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
       expect(created.errors).toBeUndefined();
       const { header, body } = captured.find((entry) => entry.body.includes('createOrganization'))!;
       const replay = (payload: string) =>
-        fetch(stack.subgraphUrls.core, { method: 'POST', headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: header }, body: payload });
+        fetch(stack.subgraphUrls.core, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: header },
+          body: payload,
+        });
 
       const again = await replay(body);
       expect(again.status).toBe(401);
@@ -175,26 +204,53 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
       const read = await postGraphQL(gateway.url, '{ contracts(first: 1) { nodes { id } } }', {}, stack.as(staff));
       expect(read.errors).toBeUndefined();
       const { header } = captured[0]!;
-      const wider = await postGraphQL(stack.subgraphUrls.core, '{ contracts(first: 100) { nodes { id title } } }', {}, { [CLAIMS_HEADER]: header });
+      const wider = await postGraphQL(
+        stack.subgraphUrls.core,
+        '{ contracts(first: 100) { nodes { id title } } }',
+        {},
+        { [CLAIMS_HEADER]: header },
+      );
       expect(wider.status).toBe(401);
-      const write = await postGraphQL(stack.subgraphUrls.core, 'mutation { createOrganization(input: { name: "Nope" }) { id } }', {}, { [CLAIMS_HEADER]: header });
+      const write = await postGraphQL(
+        stack.subgraphUrls.core,
+        'mutation { createOrganization(input: { name: "Nope" }) { id } }',
+        {},
+        { [CLAIMS_HEADER]: header },
+      );
       expect(write.status).toBe(401);
     });
   });
 
-  it('a subgraph asking an owner on a caller\'s behalf may only read, as that caller, with the gateway header as evidence', async () => {
-    const evidenceFor = (claims: Claims, audience: SubgraphName = 'core') => signClaims(stack.keyrings.gateway, audience, { query, variables: {} }, claims);
+  it("a subgraph asking an owner on a caller's behalf may only read, as that caller, with the gateway header as evidence", async () => {
+    const evidenceFor = (claims: Claims, audience: SubgraphName = 'core') =>
+      signClaims(stack.keyrings.gateway, audience, { query, variables: {} }, claims);
     const ask = (subgraph: SubgraphName, operation: string, evidence: string) =>
-      postGraphQL<Record<string, unknown>>(stack.subgraphUrls[subgraph], operation, {}, {
-        [CLAIMS_HEADER]: signDelegated(stack.keyrings.core, subgraph, { query: operation, variables: {} }, evidence),
-      });
-    const restricted: Claims = { kind: 'staff', sub: DEMO.users.restricted, role: 'restricted', scopes: ['identity:read'], teams: [], requestId: 'delegated' };
+      postGraphQL<Record<string, unknown>>(
+        stack.subgraphUrls[subgraph],
+        operation,
+        {},
+        {
+          [CLAIMS_HEADER]: signDelegated(stack.keyrings.core, subgraph, { query: operation, variables: {} }, evidence),
+        },
+      );
+    const restricted: Claims = {
+      kind: 'staff',
+      sub: DEMO.users.restricted,
+      role: 'restricted',
+      scopes: ['identity:read'],
+      teams: [],
+      requestId: 'delegated',
+    };
     const read = await ask('identity', '{ me { id } }', evidenceFor(restricted));
     expect(read.errors).toBeUndefined();
     expect(read.data).toEqual({ me: { id: DEMO.users.restricted } });
 
     const admin = { ...adminClaims('delegated-write'), scopes: [...adminClaims('').scopes, 'files:write'] };
-    const write = await ask('files', 'mutation { createBoxItem(input: { boxItemId: "999001", type: FILE, name: "x" }) { id } }', evidenceFor(admin));
+    const write = await ask(
+      'files',
+      'mutation { createBoxItem(input: { boxItemId: "999001", type: FILE, name: "x" }) { id } }',
+      evidenceFor(admin),
+    );
     expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(write.errors?.[0]?.message).toContain('may only read');
 

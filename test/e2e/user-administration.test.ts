@@ -75,7 +75,9 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
       for (const headers of [demoted.headers, agent]) {
         expect(codeOf(await stack.graphql(GRANT, { entity: DEMO.decisions.layoffs, subject: demoted.id }, headers))).toBe('FORBIDDEN');
         expect(codeOf(await stack.graphql(CREATE_USER, { email: `${unique('nope')}@wrk.demo`, role: 'ADMIN' }, headers))).toBe('FORBIDDEN');
-        expect(codeOf(await stack.graphql(CREATE_TOKEN, { input: { agentName: 'again', scopes: adminScopes } }, headers))).toBe('FORBIDDEN');
+        expect(codeOf(await stack.graphql(CREATE_TOKEN, { input: { agentName: 'again', scopes: adminScopes } }, headers))).toBe(
+          'FORBIDDEN',
+        );
         expect(codeOf(await stack.graphql(CREATE_TOKEN, { input: { userId: DEMO.users.admin } }, headers))).toBe('FORBIDDEN');
         expect(codeOf(await stack.graphql(UPDATE_USER, { id: demoted.id, input: { role: 'ADMIN' } }, headers))).toBe('FORBIDDEN');
       }
@@ -119,10 +121,15 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
       const user = await newUser('STAFF');
       const renamed = await stack.graphql<Record<string, any>>(UPDATE_USER, { id: user.id, input: { name: '  Renamed  ' } }, admin);
       expect(renamed.data!.updateUser).toEqual({ id: user.id, name: 'Renamed', role: 'STAFF', authState: 'ACTIVE' });
-      const { rows } = await db.query<{ action: string; actor: string; source_system: string; diff: Record<string, unknown>; request_id: string }>(
-        `SELECT action, actor, source_system, diff, request_id FROM platform.audit_logs WHERE entity_id = $1 ORDER BY id DESC LIMIT 1`,
-        [user.id],
-      );
+      const { rows } = await db.query<{
+        action: string;
+        actor: string;
+        source_system: string;
+        diff: Record<string, unknown>;
+        request_id: string;
+      }>(`SELECT action, actor, source_system, diff, request_id FROM platform.audit_logs WHERE entity_id = $1 ORDER BY id DESC LIMIT 1`, [
+        user.id,
+      ]);
       expect(rows[0]).toMatchObject({ action: 'update', actor: DEMO.users.admin, source_system: 'web', request_id: renamed.requestId });
       expect(rows[0]!.diff).toMatchObject({ name: { from: 'Person', to: 'Renamed' } });
       expect(rows[0]!.diff).not.toHaveProperty('role');
@@ -188,9 +195,14 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
   describe('removeTeamMember', () => {
     it('removes a member, whose team grants stop on the next request; removing again changes nothing', async () => {
       const member = await newUser('RESTRICTED');
-      const team = (await ok(`mutation ($slug: String!) { createTeam(input: { name: "T", slug: $slug }) { id } }`, { slug: unique('t') }, admin))
-        .createTeam.id as string;
-      await ok(`mutation ($team: ID!, $user: ID!) { addTeamMember(teamId: $team, userId: $user) { id } }`, { team, user: member.id }, admin);
+      const team = (
+        await ok(`mutation ($slug: String!) { createTeam(input: { name: "T", slug: $slug }) { id } }`, { slug: unique('t') }, admin)
+      ).createTeam.id as string;
+      await ok(
+        `mutation ($team: ID!, $user: ID!) { addTeamMember(teamId: $team, userId: $user) { id } }`,
+        { team, user: member.id },
+        admin,
+      );
       await ok(
         `mutation ($entity: ID!, $team: String!) { grantPermission(input: { entityId: $entity, subjectType: TEAM, subjectId: $team, permission: READ }) { id } }`,
         { entity: DEMO.decisions.layoffs, team },
@@ -235,7 +247,11 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
       try {
         const staffToken = await stack.graphql(CREATE_TOKEN, { input: { userId: DEMO.users.staff, ttlSeconds: 601 } }, admin);
         expect(staffToken.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ttlSeconds' });
-        const agentToken = await stack.graphql(CREATE_TOKEN, { input: { agentName: 'short', scopes: ['core:read'], ttlSeconds: 901 } }, admin);
+        const agentToken = await stack.graphql(
+          CREATE_TOKEN,
+          { input: { agentName: 'short', scopes: ['core:read'], ttlSeconds: 901 } },
+          admin,
+        );
         expect(agentToken.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ttlSeconds' });
         const byDefault = await ok(CREATE_TOKEN, { input: { agentName: 'short', scopes: ['core:read'] } }, admin);
         expect(lifetimeOf(byDefault.createToken.record)).toBeCloseTo(900, -1);
@@ -247,7 +263,10 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
 
     it('pnpm wrk token create enforces the same maxima', async () => {
       const wrk = (env: Record<string, string>, ...args: string[]) =>
-        run('pnpm', ['-s', 'wrk', 'token', 'create', ...args], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: stack.databaseUrl, ...env } });
+        run('pnpm', ['-s', 'wrk', 'token', 'create', ...args], {
+          cwd: repoRoot,
+          env: { ...process.env, DATABASE_URL: stack.databaseUrl, ...env },
+        });
       const agent = ['--agent', 'cli-bot', '--user', 'staff@wrk.demo', '--scopes', 'core:read'];
       await expect(wrk({}, ...agent, '--ttl', String(31 * DAY))).rejects.toThrow(/ttlSeconds/);
       await expect(wrk({}, '--user', 'staff@wrk.demo', '--ttl', String(13 * HOUR))).rejects.toThrow(/ttlSeconds/);
@@ -284,12 +303,20 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
 
     it('staff and restricted users see every e-mail and only their own Box user id; admins see all', async () => {
       const staff = await seenThrough(stack.as(await stack.token('staff@wrk.demo')));
-      expect(staff.users).toEqual({ [DEMO.users.admin]: hiddenBox(DEMO.users.admin), [DEMO.users.staff]: seeded[DEMO.users.staff], [DEMO.users.restricted]: hiddenBox(DEMO.users.restricted) });
+      expect(staff.users).toEqual({
+        [DEMO.users.admin]: hiddenBox(DEMO.users.admin),
+        [DEMO.users.staff]: seeded[DEMO.users.staff],
+        [DEMO.users.restricted]: hiddenBox(DEMO.users.restricted),
+      });
       expect(staff.user).toEqual(staff.users);
       expect(staff.members).toEqual({ [DEMO.users.staff]: seeded[DEMO.users.staff] });
 
       const restricted = await seenThrough(stack.as(await stack.token('restricted@wrk.demo')));
-      expect(restricted.users).toEqual({ [DEMO.users.admin]: hiddenBox(DEMO.users.admin), [DEMO.users.staff]: hiddenBox(DEMO.users.staff), [DEMO.users.restricted]: seeded[DEMO.users.restricted] });
+      expect(restricted.users).toEqual({
+        [DEMO.users.admin]: hiddenBox(DEMO.users.admin),
+        [DEMO.users.staff]: hiddenBox(DEMO.users.staff),
+        [DEMO.users.restricted]: seeded[DEMO.users.restricted],
+      });
       expect(restricted.members).toEqual({ [DEMO.users.staff]: hiddenBox(DEMO.users.staff) });
 
       const asAdmin = await seenThrough(admin);
@@ -298,19 +325,36 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
     });
 
     it('an allowlisted agent sees them only for its own user and the users its allowlist names, on every path', async () => {
-      const token = await stack.token('restricted@wrk.demo', { agent: 'narrow', scopes: ['identity:read', 'core:read'], allow: [DEMO.contracts.acmeMsa, DEMO.users.staff] });
+      const token = await stack.token('restricted@wrk.demo', {
+        agent: 'narrow',
+        scopes: ['identity:read', 'core:read'],
+        allow: [DEMO.contracts.acmeMsa, DEMO.users.staff],
+      });
       const agent = stack.as(token);
       const seen = await seenThrough(agent);
-      const expected: Record<string, { email: string | null; boxUserId: string | null }> = { [DEMO.users.admin]: hiddenAll, [DEMO.users.staff]: hiddenBox(DEMO.users.staff), [DEMO.users.restricted]: seeded[DEMO.users.restricted]! };
+      const expected: Record<string, { email: string | null; boxUserId: string | null }> = {
+        [DEMO.users.admin]: hiddenAll,
+        [DEMO.users.staff]: hiddenBox(DEMO.users.staff),
+        [DEMO.users.restricted]: seeded[DEMO.users.restricted]!,
+      };
       expect(seen.users).toEqual(expected);
       expect(seen.user).toEqual(expected);
       expect(seen.members).toEqual({ [DEMO.users.staff]: expected[DEMO.users.staff] });
-      expect((await ok('{ me { id email boxUserId } }', {}, agent)).me).toEqual({ id: DEMO.users.restricted, ...seeded[DEMO.users.restricted] });
+      expect((await ok('{ me { id email boxUserId } }', {}, agent)).me).toEqual({
+        id: DEMO.users.restricted,
+        ...seeded[DEMO.users.restricted],
+      });
 
       // Through another subgraph (the gateway fetches the user from identity by reference) and through _entities directly.
       const OWNER = `{ contract(id: "${DEMO.contracts.acmeMsa}") { owner { id email boxUserId } } }`;
       expect((await ok(OWNER, {}, agent)).contract.owner).toEqual({ id: DEMO.users.staff, ...expected[DEMO.users.staff] });
-      const narrower = stack.as(await stack.token('restricted@wrk.demo', { agent: 'narrower', scopes: ['identity:read', 'core:read'], allow: [DEMO.contracts.acmeMsa] }));
+      const narrower = stack.as(
+        await stack.token('restricted@wrk.demo', {
+          agent: 'narrower',
+          scopes: ['identity:read', 'core:read'],
+          allow: [DEMO.contracts.acmeMsa],
+        }),
+      );
       expect((await ok(OWNER, {}, narrower)).contract.owner).toEqual({ id: DEMO.users.staff, ...hiddenAll });
       const identityDb = createIdentityDb(stack.databaseUrl);
       try {
@@ -330,7 +374,11 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
     it('an agent without an allowlist sees e-mails, and Box user ids like its user does', async () => {
       const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'wide', scopes: ['identity:read'] }));
       const seen = await seenThrough(agent);
-      expect(seen.users).toEqual({ [DEMO.users.admin]: hiddenBox(DEMO.users.admin), [DEMO.users.staff]: seeded[DEMO.users.staff], [DEMO.users.restricted]: hiddenBox(DEMO.users.restricted) });
+      expect(seen.users).toEqual({
+        [DEMO.users.admin]: hiddenBox(DEMO.users.admin),
+        [DEMO.users.staff]: seeded[DEMO.users.staff],
+        [DEMO.users.restricted]: hiddenBox(DEMO.users.restricted),
+      });
     });
   });
 });

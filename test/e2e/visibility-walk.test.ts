@@ -35,7 +35,6 @@ import { databaseKinds } from '../support/databases.ts';
 import { createHiddenFixtures, type Caller, type HiddenFixtures } from '../support/hiddenFixtures.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
-
 /** The walk must not silently walk nothing. */
 const MIN_FIELDS_WALKED = 60;
 const MIN_TYPES_WALKED = 15;
@@ -53,9 +52,7 @@ interface Walked {
 
 /** An entity: a Node, or any object with its own `id: ID!` (audit entries, say). */
 const isEntity = (type: GraphQLNamedType): type is GraphQLObjectType =>
-  isObjectType(type) &&
-  (type.getInterfaces().some((face) => face.name === 'Node') ||
-    String(type.getFields().id?.type) === 'ID!');
+  isObjectType(type) && (type.getInterfaces().some((face) => face.name === 'Node') || String(type.getFields().id?.type) === 'ID!');
 const isAbstract = (type: GraphQLNamedType) => isInterfaceType(type) || isUnionType(type);
 
 /** Whether a type is, or within a few levels wraps, an entity (connections, edges, pivots, `related`). */
@@ -96,7 +93,7 @@ function argumentSets(field: GraphQLField<unknown, unknown>, candidates: string[
   if (!idArg) return [{ text: text(fixed), ids: [] }];
   const ids = isListType(isNonNullType(idArg.type) ? idArg.type.ofType : idArg.type);
   if (ids) return [{ text: text([...fixed, `${idArg.name}: ${JSON.stringify(candidates)}`]), ids: candidates }];
-  return candidates.map((id) => ({ text: text([...fixed, `${idArg!.name}: ${JSON.stringify(id)}`]), ids: [id] }));
+  return candidates.map((id) => ({ text: text([...fixed, `${idArg.name}: ${JSON.stringify(id)}`]), ids: [id] }));
 }
 
 const callableWithoutIds = (field: GraphQLField<unknown, unknown>) =>
@@ -108,7 +105,11 @@ function callArgs(field: GraphQLField<unknown, unknown>): string {
 
 /** `{ __typename id }` of whatever entity or abstract type a field returns. */
 function reference(type: GraphQLNamedType): string {
-  if (isUnionType(type)) return `__typename ${type.getTypes().map((member) => `... on ${member.name} { id }`).join(' ')}`;
+  if (isUnionType(type))
+    return `__typename ${type
+      .getTypes()
+      .map((member) => `... on ${member.name} { id }`)
+      .join(' ')}`;
   if ((isObjectType(type) || isInterfaceType(type)) && 'id' in type.getFields()) return '__typename id';
   return '__typename';
 }
@@ -172,7 +173,11 @@ async function walk(schema: GraphQLSchema, call: Caller, fixtures: HiddenFixture
   };
   // Every entity ID the test knows (audit entries are not entities of the catalogue: no argument takes them).
   const everyId = [
-    ...new Set([...Object.values(fixtures.hidden), ...fixtures.visibleParents, ...Object.values(DEMO).flatMap((group) => Object.values(group))]),
+    ...new Set([
+      ...Object.values(fixtures.hidden),
+      ...fixtures.visibleParents,
+      ...Object.values(DEMO).flatMap((group) => Object.values(group)),
+    ]),
   ].filter((id) => entityTypeOfId(id));
 
   const query = schema.getQueryType()!;
@@ -194,8 +199,12 @@ async function walk(schema: GraphQLSchema, call: Caller, fixtures: HiddenFixture
   const walkedNested = new Set<string>();
   for (let round = 0; round < 2; round += 1) {
     for (const type of Object.values(schema.getTypeMap()).filter(isEntity)) {
-      const parents = [...new Set([...fixtures.visibleParents.filter((id) => entityTypeOfId(id)?.typename === type.name), ...(instances.get(type.name) ?? [])])]
-        .filter((id) => !hiddenIds.has(id));
+      const parents = [
+        ...new Set([
+          ...fixtures.visibleParents.filter((id) => entityTypeOfId(id)?.typename === type.name),
+          ...(instances.get(type.name) ?? []),
+        ]),
+      ].filter((id) => !hiddenIds.has(id));
       if (!parents.length) continue;
       walked.types.add(type.name);
       for (const field of Object.values(type.getFields())) {
@@ -239,7 +248,13 @@ function fieldsCarrying(value: Json, id: string, carrier = '?'): string[] {
 }
 
 const stringsOf = (value: Json): string[] =>
-  typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(stringsOf) : value && typeof value === 'object' ? Object.values(value).flatMap(stringsOf) : [];
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value)
+      ? value.flatMap(stringsOf)
+      : value && typeof value === 'object'
+        ? Object.values(value).flatMap(stringsOf)
+        : [];
 
 /**
  * Every field that carried a hidden ID in the walk's answers → what was seen there. Errors may repeat an ID the
@@ -269,7 +284,10 @@ describe.each(databaseKinds())('the schema-derived visibility walk on %s Postgre
   let stack: TestStack;
   let schema: GraphQLSchema;
   let fixtures: HiddenFixtures;
-  const caller = (token: string): Caller => (query, variables) => stack.graphql(query, variables, stack.as(token));
+  const caller =
+    (token: string): Caller =>
+    (query, variables) =>
+      stack.graphql(query, variables, stack.as(token));
   let admin: Caller;
 
   beforeAll(async () => {
@@ -302,18 +320,23 @@ describe.each(databaseKinds())('the schema-derived visibility walk on %s Postgre
     ['the restricted user', () => stack.token('restricted@wrk.demo'), (f: HiddenFixtures) => f.hidden],
     [
       'a narrow agent (allowlist: one visible project)',
-      () => stack.token('staff@wrk.demo', {
-        agent: 'narrow',
-        scopes: ['identity:read', 'core:read', 'files:read', 'agents:read'],
-        allow: [DEMO.projects.platform],
-      }),
+      () =>
+        stack.token('staff@wrk.demo', {
+          agent: 'narrow',
+          scopes: ['identity:read', 'core:read', 'files:read', 'agents:read'],
+          allow: [DEMO.projects.platform],
+        }),
       (f: HiddenFixtures) => f.hiddenFromStaff,
     ],
-  ])('shows %s no hidden fixture through any field', async (_, token, hiddenOf) => {
-    const hidden = hiddenOf(fixtures);
-    const walked = await walk(schema, caller(await token()), fixtures, hidden);
-    expect(new Set(walked.answers.map((answer) => answer.coordinate)).size).toBeGreaterThanOrEqual(MIN_FIELDS_WALKED);
-    const found = leaks(walked, hidden);
-    expect(describeLeaks(found)).toEqual([]);
-  }, 600_000);
+  ])(
+    'shows %s no hidden fixture through any field',
+    async (_, token, hiddenOf) => {
+      const hidden = hiddenOf(fixtures);
+      const walked = await walk(schema, caller(await token()), fixtures, hidden);
+      expect(new Set(walked.answers.map((answer) => answer.coordinate)).size).toBeGreaterThanOrEqual(MIN_FIELDS_WALKED);
+      const found = leaks(walked, hidden);
+      expect(describeLeaks(found)).toEqual([]);
+    },
+    600_000,
+  );
 });

@@ -36,7 +36,9 @@ const link = (admin: Caller, from: string, to: string) =>
 async function auditEntries(admin: Caller, entities: Record<string, string>): Promise<Record<string, string>> {
   const entries: Record<string, string> = {};
   for (const [name, entity] of Object.entries(entities)) {
-    const result = await admin<{ auditLog: { id: string }[] }>(`query ($entity: ID!) { auditLog(entity: $entity, first: 100) { id } }`, { entity });
+    const result = await admin<{ auditLog: { id: string }[] }>(`query ($entity: ID!) { auditLog(entity: $entity, first: 100) { id } }`, {
+      entity,
+    });
     (result.data?.auditLog ?? []).forEach((entry, index) => (entries[`auditOf:${name}:${index}`] = entry.id));
   }
   return entries;
@@ -49,7 +51,13 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
     input: { name: 'Hidden project', parentId: projects.platform, ...restricted },
   });
   const contract = await create(admin, `mutation ($input: CreateContractInput!) { createContract(input: $input) { id } }`, {
-    input: { title: 'Hidden contract', organizationId: organizations.acme, projectId: projects.platform, grantId: grants.innovation, ...restricted },
+    input: {
+      title: 'Hidden contract',
+      organizationId: organizations.acme,
+      projectId: projects.platform,
+      grantId: grants.innovation,
+      ...restricted,
+    },
   });
   const grant = await create(admin, `mutation ($input: CreateGrantInput!) { createGrant(input: $input) { id } }`, {
     input: { title: 'Hidden grant', ...restricted },
@@ -86,12 +94,20 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
   const boxItem = await create(admin, `mutation ($input: CreateBoxItemInput!) { createBoxItem(input: $input) { id } }`, {
     input: { boxItemId: '990001', type: 'FILE', name: 'Hidden file.pdf' },
   });
-  const documentOfBoxItem = await create(admin, `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`, {
-    input: { title: 'Document of a hidden Box item', projectId: projects.platform, boxItemId: boxItem },
-  });
-  const documentOfProject = await create(admin, `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`, {
-    input: { title: 'Document of a hidden project', projectId: project },
-  });
+  const documentOfBoxItem = await create(
+    admin,
+    `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`,
+    {
+      input: { title: 'Document of a hidden Box item', projectId: projects.platform, boxItemId: boxItem },
+    },
+  );
+  const documentOfProject = await create(
+    admin,
+    `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`,
+    {
+      input: { title: 'Document of a hidden project', projectId: project },
+    },
+  );
   const chunk = await create(admin, `mutation ($input: CreateKbChunkInput!) { createKbChunk(input: $input) { id } }`, {
     input: { documentId: documentOfProject, content: 'hidden chunk' },
   });
@@ -104,16 +120,36 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
     input: { runId: run, tool: 'read', sourceRefs: SOURCE(contract, 'Contract') },
   });
   const fact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
-    input: { runId: run, subjectId: contract, predicate: 'about', value: 'hidden subject', confidence: 0.9, sourceRefs: SOURCE(contract, 'Contract') },
+    input: {
+      runId: run,
+      subjectId: contract,
+      predicate: 'about',
+      value: 'hidden subject',
+      confidence: 0.9,
+      sourceRefs: SOURCE(contract, 'Contract'),
+    },
   });
   const visibleFact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
-    input: { runId: run, subjectId: organizations.acme, predicate: 'cites', value: 'hidden source', confidence: 0.9, sourceRefs: SOURCE(project, 'Project') },
+    input: {
+      runId: run,
+      subjectId: organizations.acme,
+      predicate: 'cites',
+      value: 'hidden source',
+      confidence: 0.9,
+      sourceRefs: SOURCE(project, 'Project'),
+    },
   });
   const insight = await create(admin, `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`, {
     input: { runId: run, title: 'Insight from a hidden source', body: 'b', sourceRefs: SOURCE(contract, 'Contract') },
   });
   const approval = await create(admin, `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`, {
-    input: { runId: run, action: 'update_contract', payload: { contractId: contract }, targetId: contract, sourceRefs: SOURCE(meeting, 'Meeting') },
+    input: {
+      runId: run,
+      action: 'update_contract',
+      payload: { contractId: contract },
+      targetId: contract,
+      sourceRefs: SOURCE(meeting, 'Meeting'),
+    },
   });
 
   const links = {
@@ -137,7 +173,10 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
     insight,
     ...links,
   };
-  Object.assign(hiddenFromStaff, await auditEntries(admin, Object.fromEntries(Object.entries(hiddenFromStaff).filter(([, id]) => !id.startsWith('lnk_')))));
+  Object.assign(
+    hiddenFromStaff,
+    await auditEntries(admin, Object.fromEntries(Object.entries(hiddenFromStaff).filter(([, id]) => !id.startsWith('lnk_')))),
+  );
   return {
     hidden: { ...hiddenFromStaff, demoContract: contracts.northwindSow, demoMeeting: meetings.board },
     hiddenFromStaff,

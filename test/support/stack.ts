@@ -7,6 +7,7 @@ import { startStack, type Stack, type StackOptions } from '@wrk/app';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';
+import { countingDispatcher } from './instrumentation.ts';
 
 export interface TokenOptions {
   agent?: string;
@@ -22,9 +23,18 @@ export interface TestStack extends Stack {
   /** Authorization header for a token. */
   as(token: string): Record<string, string>;
   /** POSTs an operation straight to a subgraph, with claims signed as the gateway signs them (for that subgraph and operation). */
-  direct<Data = Record<string, unknown>>(subgraph: SubgraphName, query: string, variables: Record<string, unknown>, claims: Claims): Promise<GraphQLResponse<Data>>;
+  direct<Data = Record<string, unknown>>(
+    subgraph: SubgraphName,
+    query: string,
+    variables: Record<string, unknown>,
+    claims: Claims,
+  ): Promise<GraphQLResponse<Data>>;
   /** POSTs an operation to the gateway and returns the parsed GraphQL response. */
-  graphql<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<Data>>;
+  graphql<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<Data>>;
 }
 
 export interface GraphQLResponse<Data> {
@@ -54,7 +64,12 @@ export async function postGraphQL<Data>(
 export async function startTestStack(kind: TestDatabase['kind'], options: Pick<StackOptions, 'rateLimits'> = {}): Promise<TestStack> {
   const database = await freshDatabase(kind);
   // Each stack generates its own keys, as a fresh checkout does on its first start.
-  const stack = await startStack({ ...options, databaseUrl: database.url, keysDir: await mkdtemp(join(tmpdir(), 'wrk-e2e-keys-')) });
+  const stack = await startStack({
+    ...options,
+    wrapDispatcher: countingDispatcher,
+    databaseUrl: database.url,
+    keysDir: await mkdtemp(join(tmpdir(), 'wrk-e2e-keys-')),
+  });
   const identityDb = createIdentityDb(database.url);
   return {
     ...stack,
@@ -62,7 +77,11 @@ export async function startTestStack(kind: TestDatabase['kind'], options: Pick<S
     async token(email, options = {}) {
       const user = await identityDb.user.findUniqueOrThrow({ where: { email } });
       const issued = await identityDb.$transaction((tx) =>
-        issueToken(tx, { user, agentName: options.agent, scopes: options.scopes, allow: options.allow, ttlSeconds: options.ttlSeconds }, { actor: 'test', sourceSystem: 'test' }),
+        issueToken(
+          tx,
+          { user, agentName: options.agent, scopes: options.scopes, allow: options.allow, ttlSeconds: options.ttlSeconds },
+          { actor: 'test', sourceSystem: 'test' },
+        ),
       );
       return issued.token;
     },

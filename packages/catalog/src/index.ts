@@ -66,5 +66,3 @@ export function entityType(typename: string): EntityTypeInfo {
 export function prefixOf(typename: string): string {
   return entityType(typename).prefix;
 }
-
-export const LINKABLE_TYPES = ENTITY_TYPES.filter((t) => t.linkable);

@@ -34,6 +34,10 @@ export function ownerRouter(urls: OwnerUrls): EntityRouter {
 }
 
 /** Whether an entity of another subgraph exists and the caller may see it, asked of its owner (see entityExistenceLoader). */
-export function ownerExistenceLoader(urls: OwnerUrls, delegate: Delegate, options: { withoutAllowlist?: boolean } = {}): DataLoader<string, boolean> {
+export function ownerExistenceLoader(
+  urls: OwnerUrls,
+  delegate: Delegate,
+  options: { withoutAllowlist?: boolean } = {},
+): DataLoader<string, boolean> {
   return entityExistenceLoader(ownerRouter(urls), delegate, options);
 }

@@ -14,13 +14,15 @@ export interface ShownSourceRef {
 
 export const REDACTED_SOURCE: ShownSourceRef = { type: 'redacted', id: 'redacted', uri: null, excerpt: null };
 
+const text = (value: unknown) => (typeof value === 'string' ? value : null);
+
 const storedRefs = (stored: unknown): Record<string, unknown>[] =>
   Array.isArray(stored) ? stored.filter((ref): ref is Record<string, unknown> => typeof ref === 'object' && ref !== null) : [];
 
 /** The entity IDs among stored sources (a source may also be a URL or a document outside the graph). */
 export function sourceEntityIds(stored: unknown): string[] {
   return storedRefs(stored)
-    .map((ref) => String(ref.id ?? ''))
+    .map((ref) => text(ref.id) ?? '')
     .filter((id) => entityTypeOfId(id) !== undefined);
 }
 
@@ -28,10 +30,9 @@ export function sourceEntityIds(stored: unknown): string[] {
 export function redactSources(stored: unknown, visible: (id: string) => Promise<boolean>): Promise<ShownSourceRef[]> {
   return Promise.all(
     storedRefs(stored).map(async (ref) => {
-      const id = String(ref.id ?? '');
+      const id = text(ref.id) ?? '';
       if (entityTypeOfId(id) && !(await visible(id))) return REDACTED_SOURCE;
-      const text = (value: unknown) => (typeof value === 'string' ? value : null);
-      return { type: String(ref.type ?? ''), id, uri: text(ref.uri), excerpt: text(ref.excerpt) };
+      return { type: text(ref.type) ?? '', id, uri: text(ref.uri), excerpt: text(ref.excerpt) };
     }),
   );
 }

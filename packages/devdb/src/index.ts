@@ -75,7 +75,9 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => void log.push(String(error)),
   });
   const failure = (what: string, error: unknown) =>
-    new Error(`embedded Postgres ${what} failed (dataDir ${dataDir}, port ${port}): ${error ?? ''}\n${log.join('').trim()}`);
+    new Error(
+      `embedded Postgres ${what} failed (dataDir ${dataDir}, port ${port}): ${error instanceof Error ? error.message : String(error)}\n${log.join('').trim()}`,
+    );
 
   if (!initialised) {
     await mkdir(dataDir, { recursive: true });
@@ -181,7 +183,7 @@ export async function openDevDatabase(): Promise<{ url: string; startedHere: boo
     if (await answers(url)) return { url, startedHere: false, close: async () => {} };
   }
   const embedded = await startEmbeddedPostgres({ dataDir: DEV_DATA_DIR });
-  return { url: embedded.url, startedHere: true, close: embedded.stop };
+  return { url: embedded.url, startedHere: true, close: () => embedded.stop() };
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -70,9 +70,7 @@ export async function diffSchemaToSql(slice: Slice, from: DiffFrom, options: { r
   await loadWasm();
   // `bindMigrationAwareSqlAdapterFactory` wraps an adapter the way the engine expects (errors captured in a
   // registry, Result-returning methods).
-  const adapter = bindMigrationAwareSqlAdapterFactory(
-    from.kind === 'database' ? new SchemaEnginePg(from.url) : offlineAdapterFactory(),
-  );
+  const adapter = bindMigrationAwareSqlAdapterFactory(from.kind === 'database' ? new SchemaEnginePg(from.url) : offlineAdapterFactory());
   try {
     const engine: SchemaEngine = await bindings.SchemaEngine.new(
       { datamodels: files.map((file) => [file.path, file.content]) },

@@ -15,11 +15,7 @@ const timestamp = (date: Date) => date.toISOString().replace(/[-:T]/g, '').slice
  * The slice's first migration also gets `prisma/<slice>/constraints.sql` (hand-written SQL) appended.
  * Returns the file written, or undefined when the schema has no changes.
  */
-export async function newMigration(
-  slice: Slice,
-  name: string,
-  options: { root?: string; now?: Date } = {},
-): Promise<string | undefined> {
+export async function newMigration(slice: Slice, name: string, options: { root?: string; now?: Date } = {}): Promise<string | undefined> {
   const root = options.root ?? REPO_ROOT;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`migration name must match [a-z0-9_]+, got "${name}"`);
   const existing = await readMigrations(slice, root);

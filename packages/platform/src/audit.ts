@@ -20,7 +20,8 @@ export interface Change {
 
 /** JSON-safe copy of a row: BigInt as string, Date as ISO string. */
 export function toJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  const copy: unknown = JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+  return copy;
 }
 
 /** The fields that changed between two JSON snapshots (see toJson), as { field: { from, to } }. */

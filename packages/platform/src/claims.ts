@@ -40,7 +40,9 @@ export function operationHash(body: SignedBody): string {
     graphql && typeof graphql === 'object' && typeof graphql.query === 'string'
       ? [graphql.query, graphql.operationName ?? null, graphql.variables ?? null]
       : body;
-  return createHash('sha256').update(JSON.stringify(canonical ?? null)).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical ?? null))
+    .digest('base64url');
 }
 
 interface Payload {
@@ -67,7 +69,13 @@ function signPayload(keyring: ServiceKeyring, payload: Omit<Payload, 'iss' | 'ia
   const issuedAt = now();
   const header = base64url(JSON.stringify({ alg: 'EdDSA', typ: 'wrk-claims+jws', kid: keyring.kid }));
   const body = base64url(
-    JSON.stringify({ iss: keyring.service, iat: issuedAt, exp: issuedAt + LIFETIME_SECONDS, jti: randomBytes(16).toString('base64url'), ...payload }),
+    JSON.stringify({
+      iss: keyring.service,
+      iat: issuedAt,
+      exp: issuedAt + LIFETIME_SECONDS,
+      jti: randomBytes(16).toString('base64url'),
+      ...payload,
+    }),
   );
   const signature = sign(null, Buffer.from(`${header}.${body}`), keyring.privateKey);
   return `${header}.${body}.${base64url(signature)}`;
@@ -90,7 +98,12 @@ export function signDelegated(
   evidence: string,
   options: { withoutAllowlist?: boolean } = {},
 ): string {
-  return signPayload(keyring, { aud: audience, op: operationHash(body), via: evidence, ...(options.withoutAllowlist ? { withoutAllowlist: true } : {}) });
+  return signPayload(keyring, {
+    aud: audience,
+    op: operationHash(body),
+    via: evidence,
+    ...(options.withoutAllowlist ? { withoutAllowlist: true } : {}),
+  });
 }
 
 export class SignatureError extends Error {}
@@ -133,7 +146,8 @@ export function verifySignedRequest(header: string | undefined, keyring: Service
   const payload = decodeOrThrow(header, keyring);
   const time = now();
   if (payload.aud !== keyring.service) throw new SignatureError('header is for another service');
-  if (typeof payload.exp !== 'number' || payload.exp < time || payload.iat > time + CLOCK_SKEW_SECONDS) throw new SignatureError('header expired');
+  if (typeof payload.exp !== 'number' || payload.exp < time || payload.iat > time + CLOCK_SKEW_SECONDS)
+    throw new SignatureError('header expired');
   if (payload.op !== operationHash(body)) throw new SignatureError('header is for another operation');
   const { claims, withoutAllowlist } = claimsOf(payload, keyring, 0);
   if (withoutAllowlist) delete claims.allow;

@@ -41,9 +41,7 @@ export function measureOperation(
     throw httpError(ErrorCode.BAD_USER_INPUT, coerced.errors[0]!.message, { status: 400 });
   }
   const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const root = schema.getRootType(operation.operation);
   const measure = new Measure(schema, fragments, coerced.coerced, limits);

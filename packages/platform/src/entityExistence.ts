@@ -18,7 +18,12 @@ interface EntitiesAnswer {
   data?: { _entities?: unknown[] };
 }
 
-async function askOwner(owner: string, url: string, representations: { __typename: string; id: string }[], sign: (owner: string, body: unknown) => string): Promise<boolean[]> {
+async function askOwner(
+  owner: string,
+  url: string,
+  representations: { __typename: string; id: string }[],
+  sign: (owner: string, body: unknown) => string,
+): Promise<boolean[]> {
   const body = { query: ENTITIES_QUERY, variables: { representations } };
   const response = await fetch(url, {
     method: 'POST',
@@ -26,7 +31,7 @@ async function askOwner(owner: string, url: string, representations: { __typenam
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
-  const answer: EntitiesAnswer = await response.json();
+  const answer = (await response.json()) as EntitiesAnswer;
   return representations.map((_, index) => Boolean(answer.data?._entities?.[index]));
 }
 
@@ -37,7 +42,11 @@ async function askOwner(owner: string, url: string, representations: { __typenam
  * `withoutAllowlist`: the asking service applies the caller's allowlist itself. Batched: one request per owner
  * per tick, whatever the number of IDs.
  */
-export function entityExistenceLoader(route: EntityRouter, delegate: Delegate, options: { withoutAllowlist?: boolean } = {}): DataLoader<string, boolean> {
+export function entityExistenceLoader(
+  route: EntityRouter,
+  delegate: Delegate,
+  options: { withoutAllowlist?: boolean } = {},
+): DataLoader<string, boolean> {
   const sign = (owner: string, body: unknown) => delegate(owner, body, options);
   return new DataLoader<string, boolean>(async (ids) => {
     const byOwner = new Map<string, { url: string; ids: string[]; representations: { __typename: string; id: string }[] }>();

@@ -21,8 +21,7 @@ export function graphQLError(code: ErrorCode, message: string, extensions: Recor
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
-export const badUserInput = (field: string, message: string) =>
-  graphQLError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
+export const badUserInput = (field: string, message: string) => graphQLError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
 
 export const invalidId = (id: string, expected?: string) =>
   graphQLError(
@@ -56,8 +55,7 @@ export function httpError(
 export const limitExceeded = (message: string, extensions: Record<string, unknown> = {}) =>
   httpError(ErrorCode.BAD_USER_INPUT, message, { status: 400 }, extensions);
 
-export const unauthenticated = (message: string) =>
-  graphQLError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+export const unauthenticated = (message: string) => graphQLError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 
 interface DatabaseErrorLike {
   code?: string;

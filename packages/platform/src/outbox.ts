@@ -156,17 +156,24 @@ export async function deliverEvent(event: OutboundEvent, sinks: EventSinks): Pro
     if (!response.ok) throw new Error(`event sink answered ${response.status} to ${event.id}`);
   }
   logger.info(
-    { event: event.id, type: event.type, entityId: event.entityId, actor: event.actor, sourceSystem: event.sourceSystem, requestId: event.requestId },
+    {
+      event: event.id,
+      type: event.type,
+      entityId: event.entityId,
+      actor: event.actor,
+      sourceSystem: event.sourceSystem,
+      requestId: event.requestId,
+    },
     'event delivered',
   );
 }
 
 /** Notes a delivery attempt on the event row: its count, and the error of the last one (null once it succeeds). */
 export async function recordDeliveryAttempt(client: PgQueryable, eventId: string, error: unknown): Promise<void> {
-  await client.query(
-    `UPDATE "platform"."integration_events" SET attempts = attempts + 1, last_error = $2 WHERE external_id = $1`,
-    [eventId, error === null || error === undefined ? null : String(error instanceof Error ? error.message : error).slice(0, 2000)],
-  );
+  await client.query(`UPDATE "platform"."integration_events" SET attempts = attempts + 1, last_error = $2 WHERE external_id = $1`, [
+    eventId,
+    error === null || error === undefined ? null : (error instanceof Error ? error.message : JSON.stringify(error)).slice(0, 2000),
+  ]);
 }
 
 export interface InboundEvent {

@@ -49,7 +49,10 @@ function canonical(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (value && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, inner]) => inner !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -57,7 +60,10 @@ function canonical(value: unknown): string {
 /** The list, its order and its filtering arguments, hashed: a cursor of another list (or filter) is refused. */
 export function listBinding(identity: ListIdentity, keys: readonly SortKey[]): string {
   const { first: _first, after: _after, ...shape } = identity.args;
-  return createHash('sha256').update(canonical({ list: identity.list, keys, shape })).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(canonical({ list: identity.list, keys, shape }))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 function encodeValue(value: unknown): EncodedValue {
@@ -176,10 +182,7 @@ export function keysetAfter(keys: readonly SortKey[], values: readonly KeyValue[
 
 /** Prisma's `orderBy` for the keys, then id. */
 export function prismaOrderBy(keys: readonly SortKey[]): object[] {
-  return [
-    ...keys.map((key) => ({ [key.field]: key.nullable ? { sort: key.direction, nulls: 'last' } : key.direction })),
-    { id: 'asc' },
-  ];
+  return [...keys.map((key) => ({ [key.field]: key.nullable ? { sort: key.direction, nulls: 'last' } : key.direction })), { id: 'asc' }];
 }
 
 /** The page of the rows read (one more than the page size tells hasNextPage), each with its cursor. */
@@ -207,7 +210,7 @@ export function toConnection<Row>(
 
 /** The values of the keys (then id) of a row, as its cursor carries them. */
 export const keyValues = (row: object, fields: readonly string[]): unknown[] =>
-  [...fields, 'id'].map((field) => Reflect.get(row, field));
+  [...fields, 'id'].map((field): unknown => Reflect.get(row, field));
 
 /** The part of a Prisma model delegate a paginated list needs. */
 export interface ListDelegate<Row> {

@@ -12,8 +12,5 @@ export const scalarResolvers = {
  * resolvers and inputs see the Prisma values.
  */
 export function upperCaseEnum<Values extends Record<string, string>>(prismaEnum: Values): Record<string, Values[keyof Values]> {
-  return Object.fromEntries(Object.values(prismaEnum).map((value) => [value.toUpperCase(), value])) as Record<
-    string,
-    Values[keyof Values]
-  >;
+  return Object.fromEntries(Object.values(prismaEnum).map((value) => [value.toUpperCase(), value])) as Record<string, Values[keyof Values]>;
 }

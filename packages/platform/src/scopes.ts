@@ -1,11 +1,4 @@
-import {
-  defaultFieldResolver,
-  GraphQLError,
-  Kind,
-  type ConstDirectiveNode,
-  type DocumentNode,
-  type GraphQLFieldResolver,
-} from 'graphql';
+import { defaultFieldResolver, GraphQLError, Kind, type ConstDirectiveNode, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Claims } from './claims.ts';
 import { ErrorCode, httpError } from './errors.ts';
 
@@ -21,9 +14,7 @@ function requirementOf(directives: readonly ConstDirectiveNode[] | undefined): S
   const directive = directives?.find((d) => d.name.value === SCOPES_DIRECTIVE);
   const anyOf = directive?.arguments?.find((a) => a.name.value === 'anyOf')?.value;
   if (!anyOf || anyOf.kind !== Kind.LIST) return undefined;
-  return anyOf.values.map((inner) =>
-    inner.kind === Kind.LIST ? inner.values.map((v) => (v.kind === Kind.STRING ? v.value : '')) : [],
-  );
+  return anyOf.values.map((inner) => (inner.kind === Kind.LIST ? inner.values.map((v) => (v.kind === Kind.STRING ? v.value : '')) : []));
 }
 
 function add(index: ScopeIndex, key: string, requirement: ScopeRequirement | undefined) {
@@ -64,8 +55,7 @@ export function missingScopes(claims: Pick<Claims, 'scopes'>, requirements: Scop
 export const mayReadType = (index: ScopeIndex, claims: Pick<Claims, 'scopes'>, typeName: string): boolean =>
   missingScopes(claims, index.get(typeName) ?? []).length === 0;
 
-export const describeRequirement = (requirement: ScopeRequirement) =>
-  requirement.map((all) => all.join(' + ')).join(' or ');
+export const describeRequirement = (requirement: ScopeRequirement) => requirement.map((all) => all.join(' + ')).join(' or ');
 
 export interface ScopeViolation {
   field: string;
@@ -96,7 +86,7 @@ function forbiddenField(field: string, requires: string): GraphQLError {
   return new GraphQLError(`Not allowed: ${field} (requires ${requires})`, { extensions: { code: ErrorCode.FORBIDDEN, fields: [field] } });
 }
 
-type ResolverMap = Record<string, Record<string, unknown> | unknown>;
+type ResolverMap = Record<string, unknown>;
 
 /**
  * Defence in depth for subgraphs: wraps every resolver (and `__resolveReference`) of a type or field marked
@@ -121,10 +111,11 @@ export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, r
       const resolve = (typeResolvers[name] as GraphQLFieldResolver<unknown, { claims: Claims }>) ?? defaultFieldResolver;
       typeResolvers[name] = (parent: unknown, args: unknown, context: { claims: Claims }, info: never) => {
         check(typeName, name, context);
-        return resolve(parent, args as Record<string, unknown>, context, info);
+        return resolve(parent, args, context, info);
       };
     }
-    const resolveReference = typeResolvers.__resolveReference as ((ref: unknown, context: { claims: Claims }, info: unknown) => unknown) | undefined;
+    const resolveReference = typeResolvers.__resolveReference as
+      ((ref: unknown, context: { claims: Claims }, info: unknown) => unknown) | undefined;
     if (typeScoped && resolveReference) {
       typeResolvers.__resolveReference = (ref: unknown, context: { claims: Claims }, info: unknown) => {
         // An entity the caller may not read does not exist for them: null, never its data.

@@ -8,7 +8,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { CLAIMS_HEADER, signDelegated, SignatureError, verifySignedRequest, type SignedBody, type VerifiedRequest } from './claims.ts';
 import { requestContextFromClaims, type RequestContext } from './context.ts';
 import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
@@ -77,14 +77,18 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
 }
 
 export function buildSchema(def: SubgraphDefinition) {
-  return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) as typeof def.resolvers }]);
+  return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) }]);
 }
 
 /**
  * The caller's claims from a request's signed header (see claims.ts); UNAUTHENTICATED (401) when it is missing, forged,
  * expired, meant for another service or for another operation.
  */
-export function signedClaims(keyring: ServiceKeyring, headers: Record<string, string | string[] | undefined>, body: SignedBody): VerifiedRequest {
+export function signedClaims(
+  keyring: ServiceKeyring,
+  headers: Record<string, string | string[] | undefined>,
+  body: SignedBody,
+): VerifiedRequest {
   const header = headers[CLAIMS_HEADER];
   try {
     return verifySignedRequest(typeof header === 'string' ? header : undefined, keyring, body);
@@ -104,7 +108,7 @@ function signedOperationPolicy<TContext extends RequestContext>(guard: ReplayGua
       return {
         async didResolveOperation({ operation, contextValue }) {
           const request = contextValue.signature;
-          if (!request || operation?.operation === 'query') return;
+          if (!request || operation?.operation === OperationTypeNode.QUERY) return;
           if (request.delegated) throw forbiddenError('A request made on behalf of a caller by another service may only read');
           if (!(await guard.useOnce(request.jti, request.expiresAt))) throw unauthenticated('This signed header was already used');
         },
@@ -113,7 +117,11 @@ function signedOperationPolicy<TContext extends RequestContext>(guard: ReplayGua
   };
 }
 
-function contextOf<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring, request: VerifiedRequest): TContext {
+function contextOf<TContext extends RequestContext>(
+  def: SubgraphDefinition<TContext>,
+  keyring: ServiceKeyring,
+  request: VerifiedRequest,
+): TContext {
   const delegate = (audience: string, body: SignedBody, options?: { withoutAllowlist?: boolean }) =>
     signDelegated(keyring, audience, body, request.evidence, options);
   return def.createContext({ ...requestContextFromClaims(request.claims, delegate), signature: request });

@@ -24,7 +24,10 @@ const PUBLIC_SUFFIX = '.pub.pem';
 const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
 
 export const keyIdOf = (publicKey: KeyObject): string =>
-  createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 16);
+  createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url')
+    .slice(0, 16);
 
 /** The directory of keys a process uses: WRK_KEYS_DIR, else (outside production) the given dev directory. */
 export function keysDirFromEnv(devDir: string): string {

@@ -21,7 +21,9 @@ describe('Relay pagination', () => {
     expect(decodeCursor(cursor, binding, 4)).toEqual(['Acme', when, 12n, null, 42]);
     // The same position always has the same cursor; the page size and the cursor itself are not part of the list.
     expect(encodeCursor(binding, ['Acme', when, 12n, null, 42])).toBe(cursor);
-    expect(listBinding({ list: 'Query.contracts', args: { filter: { status: ['ACTIVE'] }, first: 5, after: cursor } }, BY_TITLE)).toBe(binding);
+    expect(listBinding({ list: 'Query.contracts', args: { filter: { status: ['ACTIVE'] }, first: 5, after: cursor } }, BY_TITLE)).toBe(
+      binding,
+    );
   });
 
   it('is opaque: neither the id nor the sort values can be read from it', () => {
@@ -41,7 +43,9 @@ describe('Relay pagination', () => {
     expect(() => decodeCursor(tampered.toString('base64url'), binding, 1)).toThrow(BAD_AFTER);
     // Another list, another order, another filter.
     const otherList = listBinding({ list: 'Query.projects', args: { filter: { status: ['ACTIVE'] } } }, BY_TITLE);
-    const otherOrder = listBinding({ list: 'Query.contracts', args: { filter: { status: ['ACTIVE'] } } }, [{ field: 'title', direction: 'desc' }]);
+    const otherOrder = listBinding({ list: 'Query.contracts', args: { filter: { status: ['ACTIVE'] } } }, [
+      { field: 'title', direction: 'desc' },
+    ]);
     const otherFilter = listBinding({ list: 'Query.contracts', args: { filter: { status: ['DRAFT'] } } }, BY_TITLE);
     for (const other of [otherList, otherOrder, otherFilter]) expect(() => decodeCursor(cursor, other, 1)).toThrow(BAD_AFTER);
   });

@@ -31,7 +31,9 @@ describe('@scopes', () => {
     const reader = { claims: { scopes: ['core:read', 'files:read'] } };
     const stranger = { claims: { scopes: ['files:read'] } };
     expect(resolvers.Query!.secret!({}, {}, reader, {})).toEqual({ id: 's1' });
-    expect(() => resolvers.Query!.secret!({}, {}, stranger, {})).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+    expect(() => resolvers.Query!.secret!({}, {}, stranger, {})).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    );
     expect(resolvers.Secret!.__resolveReference!({ id: 's1' }, reader, {})).toEqual({ id: 's1' });
     expect(resolvers.Secret!.__resolveReference!({ id: 's1' }, stranger, {})).toBeNull();
   });

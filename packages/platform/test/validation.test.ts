@@ -8,7 +8,9 @@ describe('machineName (agent names on tokens and runs, step statuses, approval a
   });
 
   it.each(['', 'Contract', '-leading', '_leading', 'has space', 'a'.repeat(65)])('refuses %j, naming the field', (name) => {
-    expect(() => machineName('agentName', name)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => machineName('agentName', name)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 });
 
@@ -20,7 +22,9 @@ describe('e-mail addresses', () => {
   });
 
   it.each(['', 'ada', 'ada@', '@example.com', 'a b@example.com'])('refuse %j', (value) => {
-    expect(() => email('email', value)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => email('email', value)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
   });
 });
 

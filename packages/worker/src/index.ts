@@ -38,12 +38,12 @@ export interface RunningWorker {
 
 const workerLogger = logger.child({ component: 'worker' });
 
+const PINO_LEVEL: Partial<Record<string, 'error' | 'warn'>> = { error: 'error', warning: 'warn' };
+
 /** graphile-worker's log lines through pino; its chatty `info` lines become `debug`. */
 const graphileLogger = new Logger(() => (level: LogLevel, message: string, meta?: unknown) => {
   const fields = meta && typeof meta === 'object' ? { meta } : {};
-  if (level === 'error') workerLogger.error(fields, message);
-  else if (level === 'warning') workerLogger.warn(fields, message);
-  else workerLogger.debug(fields, message);
+  workerLogger[PINO_LEVEL[level] ?? 'debug'](fields, message);
 });
 
 /** Creates or updates graphile-worker's schema (idempotent). */
@@ -79,7 +79,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // graphile-worker insists on both handlers: an idle client's error, and a checked-out client's. Once
   // stopping, a connection cut while it closes (the database stopping right after us) is no news.
   const connectionFailed = (error: Error) => {
-    if (!stopping) workerLogger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'worker connection failed');
+    if (!stopping)
+      workerLogger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'worker connection failed');
   };
   pool.on('error', connectionFailed);
   pool.on('connect', (client) => client.on('error', connectionFailed));

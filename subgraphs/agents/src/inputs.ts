@@ -23,7 +23,7 @@ export function jsonValue(field: string, value: unknown): Prisma.InputJsonValue 
   const text = JSON.stringify(value);
   if (text === undefined) throw badUserInput(field, 'must be a JSON value');
   if (text.length > MAX_JSON_CHARS) throw badUserInput(field, `must be at most ${MAX_JSON_CHARS} characters of JSON`);
-  return value as Prisma.InputJsonValue;
+  return value;
 }
 
 export function jsonObject(field: string, value: unknown): Prisma.InputJsonObject | undefined {

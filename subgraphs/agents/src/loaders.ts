@@ -28,8 +28,7 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
-  const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) =>
-    rowLoader(find, (row: Row) => row.id);
+  const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) => rowLoader(find, (row: Row) => row.id);
 
   // Whether an entity is visible, by the WRK rules alone (the allowlist is applied to rows by `visible`):
   // at its owner for entities of other subgraphs; here, for agents' own, by this subgraph's rule.
@@ -92,11 +91,20 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   }
 
   const facts = async (where: object) =>
-    shownOnly(AGENTS_SPECS.KnowledgeFact.requires, await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }));
+    shownOnly(
+      AGENTS_SPECS.KnowledgeFact.requires,
+      await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }),
+    );
   const insights = async (where: object) =>
-    shownOnly(AGENTS_SPECS.KnowledgeInsight.requires, await db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
+    shownOnly(
+      AGENTS_SPECS.KnowledgeInsight.requires,
+      await db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }),
+    );
   const approvals = async (where: object) =>
-    shownOnly(AGENTS_SPECS.AgentApproval.requires, await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }));
+    shownOnly(
+      AGENTS_SPECS.AgentApproval.requires,
+      await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }),
+    );
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
@@ -116,13 +124,21 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
     stepsByRun: groupLoader(
-      (ids: number[]) =>
-        db.agentStep.findMany({ where: { AND: [{ runId: { in: ids } }, visible.step] }, orderBy: { stepIndex: 'asc' } }),
+      (ids: number[]) => db.agentStep.findMany({ where: { AND: [{ runId: { in: ids } }, visible.step] }, orderBy: { stepIndex: 'asc' } }),
       (row) => row.runId,
     ),
-    approvalsByRun: groupLoader((ids: number[]) => approvals({ runId: { in: ids } }), (row) => row.runId!),
-    factsByRun: groupLoader((ids: number[]) => facts({ runId: { in: ids } }), (row) => row.runId!),
-    insightsByRun: groupLoader((ids: number[]) => insights({ runId: { in: ids } }), (row) => row.runId!),
+    approvalsByRun: groupLoader(
+      (ids: number[]) => approvals({ runId: { in: ids } }),
+      (row) => row.runId!,
+    ),
+    factsByRun: groupLoader(
+      (ids: number[]) => facts({ runId: { in: ids } }),
+      (row) => row.runId!,
+    ),
+    insightsByRun: groupLoader(
+      (ids: number[]) => insights({ runId: { in: ids } }),
+      (row) => row.runId!,
+    ),
 
     /** The `where` of each list and its count, the same the loaders apply. */
     visible,
@@ -155,11 +171,15 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       const where = { AND: [visible.ofRun, filter] };
       const list = { list: 'Query.agentApprovals', args: { ...args, ...filter } };
       if (everything) return listPage(db.agentApproval, { ...list, where });
-      const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } }))
-        .map((group) => group.targetId!);
+      const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } })).map(
+        (group) => group.targetId!,
+      );
       const hidden = await hiddenAmong(targets);
       const shownTargets = targets.filter((target) => !hidden.includes(target));
-      return listPage(db.agentApproval, { ...list, where: { AND: [where, { OR: [{ targetId: null }, { targetId: { in: shownTargets } }] }] } });
+      return listPage(db.agentApproval, {
+        ...list,
+        where: { AND: [where, { OR: [{ targetId: null }, { targetId: { in: shownTargets } }] }] },
+      });
     },
   };
 }

@@ -18,7 +18,7 @@ export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRe
   if (!type?.linkable) return null;
   if (type.owner !== 'agents' || !isAgentsTypename(type.typename)) return { __typename: type.typename, id } as NodeRef;
   const row = await ctx.loaders.rows[type.typename].load(id);
-  return row ? ({ __typename: type.typename, ...row } as NodeRef) : null;
+  return row ? { __typename: type.typename, ...row } : null;
 }
 
 /**

@@ -27,7 +27,9 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
   const ordered = { orderBy: { id: 'asc' as const } };
   const existsAtOwner = ownerExistenceLoader(ownerUrls, delegate);
 
-  const rows = loadersByModel('', (spec) => byExternalId<CoreRow>((ids) => spec.find(db, { externalId: { in: ids }, ...live[spec.model] })));
+  const rows = loadersByModel('', (spec) =>
+    byExternalId<CoreRow>((ids) => spec.find(db, { externalId: { in: ids }, ...live[spec.model] })),
+  );
 
   /**
    * The one rule for a link end: core's own rows through the loaders above, other subgraphs' entities at their
@@ -43,7 +45,9 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
   /** The one rule for links: a link is visible only when both its ends are; every read of links goes through it. */
   async function withVisibleEnds(found: EntityLink[]): Promise<EntityLink[]> {
     // Both ends of every link in the same tick, so each owner is asked once.
-    const shown = await Promise.all(found.map(async (link) => (await Promise.all([endVisible(link.fromId), endVisible(link.toId)])).every(Boolean)));
+    const shown = await Promise.all(
+      found.map(async (link) => (await Promise.all([endVisible(link.fromId), endVisible(link.toId)])).every(Boolean)),
+    );
     return found.filter((_, index) => shown[index]);
   }
 
@@ -77,7 +81,9 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
       const spec = SPEC_OF_TYPE.get(typename);
       return spec && (await spec.find(db, { externalId: id, ...withArchived[spec.model] })).length > 0;
     },
-    entityLink: byExternalId(async (ids) => withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } }))),
+    entityLink: byExternalId(async (ids) =>
+      withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } })),
+    ),
 
     ...loadersByModel('ById', (spec) => byId<CoreRow>((ids) => spec.find(db, { id: { in: ids }, ...live[spec.model] }))),
 
@@ -135,7 +141,6 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     pivots: pivotLoaders(db),
   };
 }
-
 
 /** The key of a pivot row on one side: an int row id, or for users their usr_ ID. */
 const pivotKey = (row: PivotRow, side: PivotSide): number | string => {

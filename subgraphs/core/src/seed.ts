@@ -27,7 +27,13 @@ export async function seedCore(db: CoreDb): Promise<boolean> {
       data: { externalId: DEMO.people.grace, fullName: 'Grace Hopper', email: 'grace@northwind.example', title: 'Buyer', ...by },
     });
     const linus = await tx.person.create({
-      data: { externalId: DEMO.people.linus, fullName: 'Linus Pauling', email: 'linus@fundation.example', title: 'Programme officer', ...by },
+      data: {
+        externalId: DEMO.people.linus,
+        fullName: 'Linus Pauling',
+        email: 'linus@fundation.example',
+        title: 'Programme officer',
+        ...by,
+      },
     });
     await tx.organizationPerson.createMany({
       data: [

@@ -2,7 +2,14 @@ import type { Claims } from '@wrk/platform';
 import { ROW_SPECS } from '../src/entities/index.ts';
 import { visibleLinkRows, visibleRows, type InProjects } from '../src/visibility.ts';
 
-const claims = (overrides: Partial<Claims>): Claims => ({ kind: 'staff', role: 'staff', teams: [], scopes: [], requestId: 'test', ...overrides });
+const claims = (overrides: Partial<Claims>): Claims => ({
+  kind: 'staff',
+  role: 'staff',
+  teams: [],
+  scopes: [],
+  requestId: 'test',
+  ...overrides,
+});
 const spec = (typename: string) => {
   const found = ROW_SPECS.find((candidate) => candidate.typename === typename);
   if (!found) throw new Error(typename);
@@ -11,7 +18,8 @@ const spec = (typename: string) => {
 
 describe('core visibility', () => {
   it('shows anonymous callers nothing, on every model and on links', () => {
-    for (const entity of ROW_SPECS) expect(visibleRows<InProjects>(claims({ kind: 'anonymous' }), entity.visibility)).toEqual({ id: { lt: 0 } });
+    for (const entity of ROW_SPECS)
+      expect(visibleRows<InProjects>(claims({ kind: 'anonymous' }), entity.visibility)).toEqual({ id: { lt: 0 } });
     expect(visibleLinkRows(claims({ kind: 'anonymous' }))).toEqual({ id: { lt: 0 } });
   });
 

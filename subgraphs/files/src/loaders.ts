@@ -18,7 +18,12 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
   /** The rows whose project (if any) the caller may see. */
   async function withVisibleProject<Row>(rows: Row[], projectOf: (row: Row) => string | null): Promise<Row[]> {
     if (visible.everything) return rows;
-    const keep = await Promise.all(rows.map((row) => (projectOf(row) === null ? true : projectVisible.load(projectOf(row)!))));
+    const keep = await Promise.all(
+      rows.map(async (row) => {
+        const project = projectOf(row);
+        return project === null || projectVisible.load(project);
+      }),
+    );
     return rows.filter((_, index) => keep[index]);
   }
 
@@ -45,28 +50,55 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
     existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
 
-    boxItem: rowLoader((ids: string[]) => boxItems(textIn('b.external_id', ids)), (row) => row.externalId),
-    projectDocument: rowLoader((ids: string[]) => documents(textIn('d.external_id', ids)), (row) => row.externalId),
-    kbChunk: rowLoader((ids: string[]) => chunks(textIn('k.external_id', ids)), (row) => row.externalId),
+    boxItem: rowLoader(
+      (ids: string[]) => boxItems(textIn('b.external_id', ids)),
+      (row) => row.externalId,
+    ),
+    projectDocument: rowLoader(
+      (ids: string[]) => documents(textIn('d.external_id', ids)),
+      (row) => row.externalId,
+    ),
+    kbChunk: rowLoader(
+      (ids: string[]) => chunks(textIn('k.external_id', ids)),
+      (row) => row.externalId,
+    ),
     boxWebhookEvent: rowLoader(
       (ids: string[]) => db.boxWebhookEvent.findMany({ where: { AND: [{ externalId: { in: ids } }, visible.webhookEvent] } }),
       (row) => row.externalId,
     ),
 
-    boxItemById: rowLoader((ids: number[]) => boxItems(intIn('b.id', ids)), (row) => row.id),
+    boxItemById: rowLoader(
+      (ids: number[]) => boxItems(intIn('b.id', ids)),
+      (row) => row.id,
+    ),
     /** By Box's own ID (box_item_id), e.g. an item's parent folder. */
-    boxItemByBoxId: rowLoader((boxIds: string[]) => boxItems(textIn('b.box_item_id', boxIds)), (row) => row.boxItemId),
+    boxItemByBoxId: rowLoader(
+      (boxIds: string[]) => boxItems(textIn('b.box_item_id', boxIds)),
+      (row) => row.boxItemId,
+    ),
     /** Whether Box's ID is mirrored at all, visible or not: a second mirror of it would conflict. */
     mirroredBoxItem: rowLoader(
       (boxIds: string[]) => db.boxItem.findMany({ where: { boxItemId: { in: boxIds } } }),
       (row) => row.boxItemId,
     ),
-    projectDocumentById: rowLoader((ids: number[]) => documents(intIn('d.id', ids)), (row) => row.id),
+    projectDocumentById: rowLoader(
+      (ids: number[]) => documents(intIn('d.id', ids)),
+      (row) => row.id,
+    ),
 
-    documentsByBoxItem: groupLoader((ids: number[]) => documents(intIn('d.box_item_id', ids)), (row) => row.boxItemId!),
+    documentsByBoxItem: groupLoader(
+      (ids: number[]) => documents(intIn('d.box_item_id', ids)),
+      (row) => row.boxItemId!,
+    ),
     /** By core's project external ID (prj_…). */
-    documentsByProject: groupLoader((projectIds: string[]) => documents(textIn('d.project_id', projectIds)), (row) => row.projectId!),
-    chunksByDocument: groupLoader((ids: number[]) => chunks(intIn('k.document_id', ids)), (row) => row.documentId),
+    documentsByProject: groupLoader(
+      (projectIds: string[]) => documents(textIn('d.project_id', projectIds)),
+      (row) => row.projectId!,
+    ),
+    chunksByDocument: groupLoader(
+      (ids: number[]) => chunks(intIn('k.document_id', ids)),
+      (row) => row.documentId,
+    ),
 
     /** The lists, with counts that agree with their pages. */
     lists: {

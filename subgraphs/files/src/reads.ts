@@ -96,9 +96,7 @@ export async function rawPage<Row extends { id: number }>(
   const sortKeys: SortKey[] = orderBy.map(({ field }) => ({ field, direction: 'asc' }));
   const binding = listBinding(list, sortKeys);
   const ours = Prisma.raw([...orderBy.map((key) => key.column), 'id'].map((column) => `${table.alias}.${column}`).join(', '));
-  const after = list.args.after
-    ? [Prisma.sql`(${ours}) > (${Prisma.join(decodeCursor(list.args.after, binding, orderBy.length))})`]
-    : [];
+  const after = list.args.after ? [Prisma.sql`(${ours}) > (${Prisma.join(decodeCursor(list.args.after, binding, orderBy.length))})`] : [];
   const rows = await db.$queryRaw<Row[]>`
     SELECT ${table.columns} FROM ${table.from} WHERE ${all(...conditions, ...after)} ORDER BY ${ours} LIMIT ${take + 1}`;
   const totalCount = lazy(async () => {

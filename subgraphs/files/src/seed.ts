@@ -33,10 +33,7 @@ const demoAcl = [
  * A small coherent demo set, once: a Box folder "Acme Contracts" with the signed MSA inside, the MSA as a
  * document of the given project, and its text in two chunks. Does nothing (null) when the slice has Box items.
  */
-export async function seedFiles(
-  db: FilesDb,
-  ids: FilesSeedIds = { projectId: DEMO.projects.platform },
-): Promise<SeededFiles | null> {
+export async function seedFiles(db: FilesDb, ids: FilesSeedIds = { projectId: DEMO.projects.platform }): Promise<SeededFiles | null> {
   if ((await db.boxItem.count()) > 0 || (await db.projectDocument.count()) > 0) return null;
   await db.$transaction(async (tx) => {
     await tx.boxItem.create({
@@ -76,7 +73,12 @@ export async function seedFiles(
         trigger: 'FILE.UPLOADED',
         sourceType: 'file',
         sourceId: '1450000000001',
-        payload: { type: 'webhook_event', id: 'f1a2b3c4-0000-4000-8000-000000000001', trigger: 'FILE.UPLOADED', source: { type: 'file', id: '1450000000001' } },
+        payload: {
+          type: 'webhook_event',
+          id: 'f1a2b3c4-0000-4000-8000-000000000001',
+          trigger: 'FILE.UPLOADED',
+          source: { type: 'file', id: '1450000000001' },
+        },
         receivedAt: new Date('2026-08-28T16:03:15Z'),
         processedAt: new Date('2026-08-28T16:03:16Z'),
         actor: 'box-webhook',

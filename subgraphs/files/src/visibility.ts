@@ -89,11 +89,7 @@ export function filesVisibility(claims: Claims): FilesVisibility {
     documentBase,
     chunk: all(documentBase, allowlisted(claims, 'k.external_id', 'd.external_id', 'd.project_id')),
     webhookEvent:
-      everything && claims.kind !== 'anonymous'
-        ? claims.allow?.length
-          ? { externalId: { in: claims.allow } }
-          : {}
-        : { id: { lt: 0 } },
+      everything && claims.kind !== 'anonymous' ? (claims.allow?.length ? { externalId: { in: claims.allow } } : {}) : { id: { lt: 0 } },
     projectIn: (projectIds) => (everything ? TRUE : any(Prisma.sql`d.project_id IS NULL`, inList(Prisma.sql`d.project_id`, projectIds))),
   };
 }

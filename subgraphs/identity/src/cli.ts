@@ -10,19 +10,43 @@ import { openCliDatabase } from './cliDatabase.ts';
 import { createIdentityDb } from './db.ts';
 import { issueRecordedToken, revokeRecordedToken, rotateSigningKey, systemContext } from './tokens.ts';
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    user: { type: 'string' },
-    agent: { type: 'string' },
-    scopes: { type: 'string' },
-    allow: { type: 'string' },
-    ttl: { type: 'string' },
-  },
-});
-const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+const USAGE = `usage: pnpm wrk token create --user EMAIL [--agent NAME --scopes a,b] [--allow ID,…] [--ttl SECONDS]
+       pnpm wrk token revoke TOKEN_ID
+       pnpm wrk keys rotate`;
 
-const database = await openCliDatabase();
+function parsedArgs() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        user: { type: 'string' },
+        agent: { type: 'string' },
+        scopes: { type: 'string' },
+        allow: { type: 'string' },
+        ttl: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)} (pnpm wrk --help for usage)`);
+    process.exit(2);
+  }
+}
+const { positionals, values } = parsedArgs();
+if (values.help || positionals.length === 0) {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const database = await openCliDatabase().catch((error: unknown) => {
+  console.error(`cannot reach the database: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  process.exit(1);
+});
 const db = createIdentityDb(database.url);
 const ctx = systemContext(db, 'cli');
 try {
@@ -38,18 +62,22 @@ try {
       allow: list(values.allow),
       ttlSeconds: values.ttl ? Number(values.ttl) : null,
     });
-    console.log(`${record.kind} token ${record.externalId} for ${user.email}, scopes ${record.scopes.join(' ')}, expires ${record.expiresAt.toISOString()}`);
+    console.log(
+      `${record.kind} token ${record.externalId} for ${user.email}, scopes ${record.scopes.join(' ')}, expires ${record.expiresAt.toISOString()}`,
+    );
     console.log(token);
   } else if (noun === 'token' && verb === 'revoke' && arg) {
-    await revokeRecordedToken(ctx, await db.apiToken.findUniqueOrThrow({ where: { externalId: arg } }));
+    const token = await db.apiToken.findUnique({ where: { externalId: arg } });
+    if (!token) throw new Error(`no token ${arg} (token IDs look like tok_…; pnpm wrk token create prints them)`);
+    await revokeRecordedToken(ctx, token);
     console.log(`revoked ${arg}`);
   } else if (noun === 'keys' && verb === 'rotate') {
     console.log(`new signing key ${await rotateSigningKey(db)}; older keys still verify until retired`);
   } else {
-    throw new Error('usage: wrk token create --user EMAIL [--agent NAME --scopes a,b] | wrk token revoke tok_… | wrk keys rotate');
+    throw new Error(`unknown command "${positionals.join(' ')}" (pnpm wrk --help for usage)`);
   }
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 } finally {
   await db.$disconnect();

@@ -4,9 +4,18 @@ import type { IdentityDb } from './db.ts';
 /** Per-request DataLoaders: one batched query per relationship per tick, whatever the list size. */
 export function createLoaders(db: IdentityDb) {
   return {
-    user: rowLoader((ids: string[]) => db.user.findMany({ where: { externalId: { in: ids } } }), (row) => row.externalId),
-    userById: rowLoader((ids: number[]) => db.user.findMany({ where: { id: { in: ids } } }), (row) => row.id),
-    team: rowLoader((ids: string[]) => db.team.findMany({ where: { externalId: { in: ids } } }), (row) => row.externalId),
+    user: rowLoader(
+      (ids: string[]) => db.user.findMany({ where: { externalId: { in: ids } } }),
+      (row) => row.externalId,
+    ),
+    userById: rowLoader(
+      (ids: number[]) => db.user.findMany({ where: { id: { in: ids } } }),
+      (row) => row.id,
+    ),
+    team: rowLoader(
+      (ids: string[]) => db.team.findMany({ where: { externalId: { in: ids } } }),
+      (row) => row.externalId,
+    ),
     teamsOfUser: groupLoader(
       (userIds: number[]) =>
         db.teamMembership.findMany({ where: { userId: { in: userIds } }, include: { team: true }, orderBy: { teamId: 'asc' } }),

@@ -55,8 +55,8 @@ export async function rotateSigningKey(db: IdentityDb | Tx): Promise<string> {
     data: {
       kid,
       algorithm: ALGORITHM,
-      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' } as object,
-      privateJwk: (await exportJWK(privateKey)) as object,
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' },
+      privateJwk: await exportJWK(privateKey),
     },
   });
   return kid;

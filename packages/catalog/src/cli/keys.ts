@@ -10,21 +10,35 @@ const usage = `usage:
 const [command, dirArgument, service] = process.argv.slice(2);
 const isService = (name: string | undefined): name is ServiceName => (SERVICES as readonly string[]).includes(name ?? '');
 
+if (command === '--help' || command === '-h') {
+  console.log(usage);
+  process.exit(0);
+}
 if (!dirArgument) {
   console.error(usage);
   process.exit(2);
 }
 const dir = resolve(dirArgument);
-if (command === 'generate') {
-  ensureServiceKeys(dir, SERVICES);
-  console.log(`keys of ${SERVICES.join(', ')} in ${dir}: give each process its own <service>.key.pem and every *.pub.pem`);
-} else if ((command === 'rotate' || command === 'retire') && isService(service)) {
-  if (command === 'rotate') console.log(`new ${service} key ${rotateServiceKey(dir, service)}: distribute ${service}.pub.pem, then restart ${service}`);
-  else {
-    retireOldKeys(dir, service);
-    console.log(`${service}.pub.pem holds only the current key: distribute it`);
+try {
+  run();
+} catch (error) {
+  console.error(`pnpm keys ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+function run() {
+  if (command === 'generate') {
+    ensureServiceKeys(dir, SERVICES);
+    console.log(`keys of ${SERVICES.join(', ')} in ${dir}: give each process its own <service>.key.pem and every *.pub.pem`);
+  } else if ((command === 'rotate' || command === 'retire') && isService(service)) {
+    if (command === 'rotate')
+      console.log(`new ${service} key ${rotateServiceKey(dir, service)}: distribute ${service}.pub.pem, then restart ${service}`);
+    else {
+      retireOldKeys(dir, service);
+      console.log(`${service}.pub.pem holds only the current key: distribute it`);
+    }
+  } else {
+    console.error(usage);
+    process.exit(2);
   }
-} else {
-  console.error(usage);
-  process.exit(2);
 }

@@ -12,6 +12,6 @@ try {
   const file = await newMigration(slice, name);
   console.log(file ? `wrote ${relative(REPO_ROOT, file)}` : `${slice}: no changes`);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 }

@@ -8,5 +8,5 @@ export interface AgentsEntitySpec<Row, Where> {
   /** The `where` of the rows the caller may see, from the request's visibility (visibility.ts). */
   visibleWhere(visible: AgentsVisibility): Where;
   /** The entities a row refers to that the caller must see before the row is shown (none: []). */
-  requires(row: Row): string[];
+  requires: (row: Row) => string[];
 }

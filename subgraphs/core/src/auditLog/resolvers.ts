@@ -60,7 +60,10 @@ async function redactSnapshot(snapshot: unknown, self: string, ctx: Context): Pr
 
 /** An entry as the caller may see it: both snapshots redacted, and the diff taken between the redacted ones. */
 async function toEntry(row: AuditLogRow, ctx: Context): Promise<AuditLogEntry> {
-  const [before, after] = await Promise.all([redactSnapshot(row.before, row.entity_id, ctx), redactSnapshot(row.after, row.entity_id, ctx)]);
+  const [before, after] = await Promise.all([
+    redactSnapshot(row.before, row.entity_id, ctx),
+    redactSnapshot(row.after, row.entity_id, ctx),
+  ]);
   return {
     id: row.external_id,
     entityType: row.entity_type,

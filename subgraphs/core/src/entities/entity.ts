@@ -28,7 +28,14 @@ export type Reference = readonly [field: string, typename: string];
  * Everything core's shared code needs to know about one entity type. The Prisma calls are the only per-type
  * code: each is a one-line closure typed by Prisma's generated inputs, so the service stays generic.
  */
-export interface EntitySpec<Model extends string, Row extends CoreRow, OrderField extends string, Create, Update, P extends InProjects = InProjects> {
+export interface EntitySpec<
+  Model extends string,
+  Row extends CoreRow,
+  OrderField extends string,
+  Create,
+  Update,
+  P extends InProjects = InProjects,
+> {
   typename: CoreEntityName;
   /** The prefix of its external IDs, from packages/catalog. */
   prefix: string;

@@ -7,9 +7,9 @@ export type Changes<Fields> = { [Key in keyof Fields]?: Fields[Key] extends (val
 /** Only the keys the client sent: `undefined` (omitted) keeps the stored value, `null` clears it. */
 export function changes<Input extends object, Fields extends Converters<Input>>(input: Input, fields: Fields): Changes<Fields> {
   const data: Record<string, unknown> = {};
-  for (const [key, convert] of Object.entries(fields)) {
+  for (const [key, convert] of Object.entries(fields) as [string, ((value: unknown) => unknown) | undefined][]) {
     const value: unknown = Reflect.get(input, key);
-    if (value !== undefined && typeof convert === 'function') data[key] = convert(value);
+    if (value !== undefined && convert) data[key] = convert(value);
   }
   // The loop above sets each sent key to its converter's result, which is what Changes<Fields> describes.
   return data as Changes<Fields>;

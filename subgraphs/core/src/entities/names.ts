@@ -2,7 +2,18 @@
  * Core's entity types, in schema order: plain data, read by codegen.ts and the composition as well as by the
  * subgraph (entities/index.ts pairs each name with its spec). Adding a core entity adds its name here.
  */
-export const CORE_ENTITY_NAMES = ['Person', 'Organization', 'Meeting', 'Project', 'Contract', 'Trip', 'Grant', 'Action', 'Decision', 'EntityLink'] as const;
+export const CORE_ENTITY_NAMES = [
+  'Person',
+  'Organization',
+  'Meeting',
+  'Project',
+  'Contract',
+  'Trip',
+  'Grant',
+  'Action',
+  'Decision',
+  'EntityLink',
+] as const;
 export type CoreEntityName = (typeof CORE_ENTITY_NAMES)[number];
 
 /** The pivot edge types (OrganizationPerson, …): rows of their pivot tables, resolved by relations/. */
@@ -26,5 +37,16 @@ export const CORE_ENTITIES = {
   owned: [...CORE_ENTITY_NAMES, ...CORE_PIVOTS],
   listed: CORE_ENTITY_NAMES,
   enums: ['Visibility', 'ProjectKind', 'ProjectStatus', 'ContractStatus', 'TripStatus', 'GrantStatus', 'ActionStatus'],
-  referenced: ['User', 'Team', 'BoxItem', 'ProjectDocument', 'KbChunk', 'AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
+  referenced: [
+    'User',
+    'Team',
+    'BoxItem',
+    'ProjectDocument',
+    'KbChunk',
+    'AgentRun',
+    'AgentStep',
+    'AgentApproval',
+    'KnowledgeFact',
+    'KnowledgeInsight',
+  ],
 } as const;

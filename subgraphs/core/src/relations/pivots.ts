@@ -56,7 +56,12 @@ type PivotDelegateName =
   | 'tripUser';
 
 /** A core entity's side: its rows load by id through the caller's visibility. */
-const side = (spec: RowSpec): PivotSide => ({ typename: spec.typename, field: spec.model, column: `${spec.model}Id`, loader: `${spec.model}ById` });
+const side = (spec: RowSpec): PivotSide => ({
+  typename: spec.typename,
+  field: spec.model,
+  column: `${spec.model}Id`,
+  loader: `${spec.model}ById`,
+});
 const person = side(personSpec);
 const organization = side(organizationSpec);
 const meeting = side(meetingSpec);

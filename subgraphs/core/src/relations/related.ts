@@ -12,7 +12,6 @@ import { sideEntity, visibleEdges } from './resolvers.ts';
 type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
 
-
 interface RelatedItem {
   via: string;
   role?: string | null;
@@ -50,9 +49,10 @@ async function throughReferences(typename: string, row: unknown, ctx: Context, r
   const groups = await Promise.all(
     (REFERENCES.get(typename) ?? []).map(async ([field, target]) => {
       const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
-      return (Array.isArray(value) ? value : value ? [value] : []).map(
-        (entity): RelatedItem => ({ via: field, entity: target === 'User' ? entity : tagged(target, entity) }),
-      );
+      return (Array.isArray(value) ? value : value ? [value] : []).map((entity): RelatedItem => ({
+        via: field,
+        entity: target === 'User' ? entity : tagged(target, entity),
+      }));
     }),
   );
   return groups.flat();

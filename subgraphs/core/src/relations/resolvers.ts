@@ -100,7 +100,10 @@ export const RelationMutations: MutationResolvers = {
     await writeAndRecord(ctx, pivot.left.typename, 'unlink', async (tx) => {
       const { count } = await pivot.delegate(tx).deleteMany({ where });
       if (count === 0) throw graphQLError(ErrorCode.NOT_FOUND, `${input.fromId} and ${input.toId} are not related by ${input.relation}`);
-      return { before: { externalId: input.fromId, relation: input.relation, toId: input.toId }, after: { externalId: input.fromId, removed: count } };
+      return {
+        before: { externalId: input.fromId, relation: input.relation, toId: input.toId },
+        after: { externalId: input.fromId, removed: count },
+      };
     });
     return { __typename: pivot.left.typename, ...fromRow };
   },

@@ -31,4 +31,4 @@ export const resolvers: Resolvers = {
 };
 
 // `related` reuses the relationship resolvers above, so it is attached once they exist.
-withRelated(resolvers as unknown as Parameters<typeof withRelated>[0]);
+withRelated(resolvers);

@@ -13,8 +13,7 @@ export const AgentApproval: AgentApprovalResolvers = {
 };
 
 export const AgentApprovalQueries: QueryResolvers = {
-  agentApproval: async (_, { id }, ctx) =>
-    found(await ctx.loaders.rows.AgentApproval.load(expectIdOf('AgentApproval', id)), id),
+  agentApproval: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentApproval.load(expectIdOf('AgentApproval', id)), id),
   agentApprovals: (_, args, ctx) => ctx.loaders.agentApprovals(args, args.status ? { status: args.status } : {}),
 };
 

@@ -15,8 +15,7 @@ export const KnowledgeFact: KnowledgeFactResolvers = {
 };
 
 export const KnowledgeFactQueries: QueryResolvers = {
-  knowledgeFact: async (_, { id }, ctx) =>
-    found(await ctx.loaders.rows.KnowledgeFact.load(expectIdOf('KnowledgeFact', id)), id),
+  knowledgeFact: async (_, { id }, ctx) => found(await ctx.loaders.rows.KnowledgeFact.load(expectIdOf('KnowledgeFact', id)), id),
   knowledgeFacts: (_, args, ctx) => {
     if (args.subjectId) typeOfIdOrThrow(args.subjectId);
     return ctx.loaders.knowledgeFacts(args, args.subjectId);

@@ -13,8 +13,7 @@ export const KnowledgeInsight: KnowledgeInsightResolvers = {
 };
 
 export const KnowledgeInsightQueries: QueryResolvers = {
-  knowledgeInsight: async (_, { id }, ctx) =>
-    found(await ctx.loaders.rows.KnowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
+  knowledgeInsight: async (_, { id }, ctx) => found(await ctx.loaders.rows.KnowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
   knowledgeInsights: (_, args, ctx) => ctx.loaders.knowledgeInsights(args, args.reviewState ? { reviewState: args.reviewState } : {}),
 };
 

@@ -42,8 +42,10 @@ async function references(ctx: Context, input: { assigneeId?: string | null; mee
   if (input.assigneeId && !(await ctx.loaders.existsAtOwner.load(expectIdOf('User', input.assigneeId)))) {
     throw notFound(input.assigneeId, { field: 'assigneeId' });
   }
-  const meeting = input.meetingId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId);
-  const project = input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
+  const meeting =
+    input.meetingId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId);
+  const project =
+    input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
   return {
     ...(input.assigneeId !== undefined && { assigneeUserId: input.assigneeId ?? null }),
     ...(meeting !== undefined && { meetingId: meeting?.id ?? null }),

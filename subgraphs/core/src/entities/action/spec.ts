@@ -28,8 +28,10 @@ export const action = defineEntity({
     ['project', 'Project'],
   ],
   find: (db, where: Prisma.ActionWhereInput) => db.action.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.ActionUncheckedCreateInput, keyof typeof columns>) => tx.action.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.ActionUncheckedUpdateInput, attribution) => tx.action.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.ActionUncheckedCreateInput, keyof typeof columns>) =>
+    tx.action.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.ActionUncheckedUpdateInput, attribution) =>
+    tx.action.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

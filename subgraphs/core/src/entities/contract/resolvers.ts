@@ -13,7 +13,8 @@ const contracts = entityService(contract, (ctx) => ctx.loaders.contract);
 
 export const Contract: ContractResolvers = {
   ...ownedEntityFields,
-  organization: async (row, _, ctx) => found(await ctx.loaders.organizationById.load(row.organizationId), `organization of ${row.externalId}`),
+  organization: async (row, _, ctx) =>
+    found(await ctx.loaders.organizationById.load(row.organizationId), `organization of ${row.externalId}`),
   project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
   grant: (row, _, ctx) => (row.grantId ? ctx.loaders.grantById.load(row.grantId) : null),
   value: (row) => formatMoney(row.valueCents, row.currency),
@@ -49,8 +50,11 @@ interface ReferenceInput {
 async function referencesAndValue(ctx: Context, input: ReferenceInput) {
   if (input.organizationId === null) throw badUserInput('organizationId', 'a contract always has an organization');
   const organization =
-    input.organizationId === undefined ? undefined : await referencedRow(ctx.loaders.organization, 'organizationId', 'Organization', input.organizationId);
-  const project = input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
+    input.organizationId === undefined
+      ? undefined
+      : await referencedRow(ctx.loaders.organization, 'organizationId', 'Organization', input.organizationId);
+  const project =
+    input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
   const grant = input.grantId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.grant, 'grantId', 'Grant', input.grantId);
   const value = input.value === undefined ? undefined : parseMoney('value', input.value);
   return {
@@ -71,7 +75,13 @@ export const ContractMutations: MutationResolvers = {
     const { organizationId, ...references } = await referencesAndValue(ctx, input);
     if (organizationId === undefined) throw badUserInput('organizationId', 'a contract always has an organization');
     checkDates(data.startDate ?? null, data.endDate ?? null);
-    return contracts.create(ctx, { title: fields.title(input.title), organizationId, ...data, ...references, ownerUserId: ctx.claims.sub ?? null });
+    return contracts.create(ctx, {
+      title: fields.title(input.title),
+      organizationId,
+      ...data,
+      ...references,
+      ownerUserId: ctx.claims.sub ?? null,
+    });
   },
   updateContract: async (_, { id, input }, ctx) => {
     const existing = await contracts.load(ctx, id);

@@ -11,7 +11,14 @@ export const contract = defineEntity({
   model: 'contract',
   visibility: { restrictable: true, inProjects: viaReference },
   order: listOrder<ContractOrderField>(
-    { TITLE: 'title', START_DATE: 'startDate?', END_DATE: 'endDate?', VALUE: 'valueCents?', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' },
+    {
+      TITLE: 'title',
+      START_DATE: 'startDate?',
+      END_DATE: 'endDate?',
+      VALUE: 'valueCents?',
+      CREATED_AT: 'createdAt',
+      UPDATED_AT: 'updatedAt',
+    },
     [{ field: 'title', direction: 'asc' }],
   ),
   enums: { ContractStatus },

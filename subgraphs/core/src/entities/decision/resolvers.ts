@@ -34,9 +34,14 @@ export const DecisionQueries: QueryResolvers = {
 
 /** The meeting and project an input names (each checked: exists, visible to the caller). */
 async function references(ctx: Context, input: { meetingId?: string | null; projectId?: string | null }) {
-  const meeting = input.meetingId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId);
-  const project = input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
-  return { ...(meeting !== undefined && { meetingId: meeting?.id ?? null }), ...(project !== undefined && { projectId: project?.id ?? null }) };
+  const meeting =
+    input.meetingId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.meeting, 'meetingId', 'Meeting', input.meetingId);
+  const project =
+    input.projectId === undefined ? undefined : await optionalReferencedRow(ctx.loaders.project, 'projectId', 'Project', input.projectId);
+  return {
+    ...(meeting !== undefined && { meetingId: meeting?.id ?? null }),
+    ...(project !== undefined && { projectId: project?.id ?? null }),
+  };
 }
 
 export const DecisionMutations: MutationResolvers = {

@@ -19,8 +19,10 @@ export const decision = defineEntity({
     ['project', 'Project'],
   ],
   find: (db, where: Prisma.DecisionWhereInput) => db.decision.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.DecisionUncheckedCreateInput, keyof typeof columns>) => tx.decision.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.DecisionUncheckedUpdateInput, attribution) => tx.decision.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.DecisionUncheckedCreateInput, keyof typeof columns>) =>
+    tx.decision.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.DecisionUncheckedUpdateInput, attribution) =>
+    tx.decision.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

@@ -28,8 +28,10 @@ export const grant = defineEntity({
     ['contracts', 'Contract'],
   ],
   find: (db, where: Prisma.GrantWhereInput) => db.grant.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.GrantUncheckedCreateInput, keyof typeof columns>) => tx.grant.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.GrantUncheckedUpdateInput, attribution) => tx.grant.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.GrantUncheckedCreateInput, keyof typeof columns>) =>
+    tx.grant.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.GrantUncheckedUpdateInput, attribution) =>
+    tx.grant.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

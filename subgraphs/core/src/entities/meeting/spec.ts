@@ -19,8 +19,10 @@ export const meeting = defineEntity({
     ['decisions', 'Decision'],
   ],
   find: (db, where: Prisma.MeetingWhereInput) => db.meeting.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.MeetingUncheckedCreateInput, keyof typeof columns>) => tx.meeting.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.MeetingUncheckedUpdateInput, attribution) => tx.meeting.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.MeetingUncheckedCreateInput, keyof typeof columns>) =>
+    tx.meeting.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.MeetingUncheckedUpdateInput, attribution) =>
+    tx.meeting.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

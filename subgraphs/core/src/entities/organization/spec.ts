@@ -9,7 +9,9 @@ export const organization = defineEntity({
   typename: 'Organization',
   model: 'organization',
   visibility: { restrictable: false, inProjects: viaPivot },
-  order: listOrder<OrganizationOrderField>({ NAME: 'name', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }, [{ field: 'name', direction: 'asc' }]),
+  order: listOrder<OrganizationOrderField>({ NAME: 'name', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }, [
+    { field: 'name', direction: 'asc' },
+  ]),
   references: [['contracts', 'Contract']],
   find: (db, where: Prisma.OrganizationWhereInput) => db.organization.findMany({ where }),
   insert: (tx, columns, data: Omit<Prisma.OrganizationUncheckedCreateInput, keyof typeof columns>) =>

@@ -15,8 +15,10 @@ export const person = defineEntity({
   ]),
   references: [],
   find: (db, where: Prisma.PersonWhereInput) => db.person.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.PersonUncheckedCreateInput, keyof typeof columns>) => tx.person.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.PersonUncheckedUpdateInput, attribution) => tx.person.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.PersonUncheckedCreateInput, keyof typeof columns>) =>
+    tx.person.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.PersonUncheckedUpdateInput, attribution) =>
+    tx.person.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

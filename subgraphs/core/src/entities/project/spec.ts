@@ -24,8 +24,10 @@ export const project = defineEntity({
     ['decisions', 'Decision'],
   ],
   find: (db, where: Prisma.ProjectWhereInput) => db.project.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.ProjectUncheckedCreateInput, keyof typeof columns>) => tx.project.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.ProjectUncheckedUpdateInput, attribution) => tx.project.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.ProjectUncheckedCreateInput, keyof typeof columns>) =>
+    tx.project.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.ProjectUncheckedUpdateInput, attribution) =>
+    tx.project.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

@@ -16,8 +16,10 @@ export const trip = defineEntity({
   enums: { TripStatus },
   references: [],
   find: (db, where: Prisma.TripWhereInput) => db.trip.findMany({ where }),
-  insert: (tx, columns, data: Omit<Prisma.TripUncheckedCreateInput, keyof typeof columns>) => tx.trip.create({ data: { ...columns, ...data } }),
-  update: (tx, id, data: Prisma.TripUncheckedUpdateInput, attribution) => tx.trip.update({ where: { id }, data: { ...data, ...attribution } }),
+  insert: (tx, columns, data: Omit<Prisma.TripUncheckedCreateInput, keyof typeof columns>) =>
+    tx.trip.create({ data: { ...columns, ...data } }),
+  update: (tx, id, data: Prisma.TripUncheckedUpdateInput, attribution) =>
+    tx.trip.update({ where: { id }, data: { ...data, ...attribution } }),
 });
 
 export const fields = {

@@ -1,4 +1,14 @@
-import { badUserInput, dateOrNull, ErrorCode, found, graphQLError, notFound, requiredText, seesEverything, writeAndRecord } from '@wrk/platform';
+import {
+  badUserInput,
+  dateOrNull,
+  ErrorCode,
+  found,
+  graphQLError,
+  notFound,
+  requiredText,
+  seesEverything,
+  writeAndRecord,
+} from '@wrk/platform';
 import type { Context } from '../../context.ts';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';

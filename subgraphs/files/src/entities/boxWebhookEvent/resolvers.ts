@@ -8,8 +8,7 @@ export const BoxWebhookEvent: BoxWebhookEventResolvers = {
 };
 
 export const BoxWebhookEventQueries: QueryResolvers = {
-  boxWebhookEvent: async (_, { id }, ctx) =>
-    found(await ctx.loaders.boxWebhookEvent.load(expectIdOf('BoxWebhookEvent', id)), id),
+  boxWebhookEvent: async (_, { id }, ctx) => found(await ctx.loaders.boxWebhookEvent.load(expectIdOf('BoxWebhookEvent', id)), id),
   /** Newest deliveries first; the raw integration log is for admins (and the platform) only. */
   boxWebhookEvents: (_, args, ctx) =>
     listPage(ctx.db.boxWebhookEvent, {

@@ -5,8 +5,7 @@ import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../../
 
 export const KbChunk: KbChunkResolvers = {
   id: (chunk) => chunk.externalId,
-  document: async (chunk, _, ctx) =>
-    found(await ctx.loaders.projectDocumentById.load(chunk.documentId), `document of ${chunk.externalId}`),
+  document: async (chunk, _, ctx) => found(await ctx.loaders.projectDocumentById.load(chunk.documentId), `document of ${chunk.externalId}`),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.kbChunk.load(ref.id), ref.id),
 };
 

@@ -13,8 +13,7 @@ export const ProjectDocument: ProjectDocumentResolvers = {
 };
 
 export const ProjectDocumentQueries: QueryResolvers = {
-  projectDocument: async (_, { id }, ctx) =>
-    found(await ctx.loaders.projectDocument.load(expectIdOf('ProjectDocument', id)), id),
+  projectDocument: async (_, { id }, ctx) => found(await ctx.loaders.projectDocument.load(expectIdOf('ProjectDocument', id)), id),
   projectDocuments: (_, args, ctx) => ctx.loaders.lists.projectDocuments(args),
 };
 

@@ -8,8 +8,7 @@ import type { SubjectType } from '../../__generated__/prisma/enums.ts';
 
 export const EntityPermission: EntityPermissionResolvers = {
   id: (permission) => permission.externalId,
-  __resolveReference: async (ref, ctx) =>
-    found(await ctx.db.entityPermission.findUnique({ where: { externalId: ref.id } }), ref.id),
+  __resolveReference: async (ref, ctx) => found(await ctx.db.entityPermission.findUnique({ where: { externalId: ref.id } }), ref.id),
 };
 
 export const EntityPermissionQueries: QueryResolvers = {

@@ -13,8 +13,7 @@ export const Team: TeamResolvers = {
 
 export const TeamQueries: QueryResolvers = {
   team: async (_, { id }, ctx) => found(await ctx.loaders.team.load(expectIdOf('Team', id)), id),
-  teams: (_, args, ctx) =>
-    listPage(ctx.db.team, { list: 'Query.teams', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
+  teams: (_, args, ctx) => listPage(ctx.db.team, { list: 'Query.teams', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 
 async function teamAndUser(ctx: Context, teamId: string, userId: string) {
@@ -48,7 +47,7 @@ export const TeamMutations: MutationResolvers = {
       });
       return { before: team, after: { ...team, addedMember: user.externalId } };
     });
-  },  /** Removing someone who is not a member changes nothing and records nothing, like revoking a revoked token. */
+  } /** Removing someone who is not a member changes nothing and records nothing, like revoking a revoked token. */,
   removeTeamMember: async (_, { teamId, userId }, ctx) => {
     requireAdministrator(ctx.claims);
     const { team, user } = await teamAndUser(ctx, teamId, userId);

@@ -16,8 +16,7 @@ export const User: UserResolvers = {
 export const UserQueries: QueryResolvers = {
   me: (_, __, ctx) => (ctx.claims.sub ? ctx.loaders.user.load(ctx.claims.sub) : null),
   user: async (_, { id }, ctx) => found(await ctx.loaders.user.load(expectIdOf('User', id)), id),
-  users: (_, args, ctx) =>
-    listPage(ctx.db.user, { list: 'Query.users', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
+  users: (_, args, ctx) => listPage(ctx.db.user, { list: 'Query.users', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 
 function name(value: string): string {
