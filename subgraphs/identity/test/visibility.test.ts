@@ -43,6 +43,7 @@ describe('identity visibility: who sees a user’s e-mail and Box user id', () =
   });
 
   it('never shows an anonymous caller the Box user id', () => {
+    // Anonymous requests are refused before any field resolves (test/e2e/authorization-matrix.test.ts); this is the backstop.
     expect(access({ kind: 'anonymous', role: undefined, scopes: [] }).boxUserId).toBe(false);
   });
 
