@@ -42,9 +42,9 @@ describe('identity visibility: who sees a user’s e-mail and Box user id', () =
     expect(access({ sub: 'usr_admin1', role: 'admin' })).toEqual(emailOnly);
   });
 
-  it('never shows an anonymous caller the Box user id', () => {
+  it('shows an anonymous caller neither the e-mail nor the Box user id', () => {
     // Anonymous requests are refused before any field resolves (test/e2e/authorization-matrix.test.ts); this is the backstop.
-    expect(access({ kind: 'anonymous', role: undefined, scopes: [] }).boxUserId).toBe(false);
+    expect(access({ kind: 'anonymous', role: undefined, scopes: [] })).toEqual({ email: false, boxUserId: false });
   });
 
   it('limits an allowlisted agent to its own user and the users the allowlist names', () => {
