@@ -16,7 +16,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { IdentityDb, Tx } from './db.ts';
 import type { ApiToken, User } from './__generated__/prisma/client.ts';
-import type { TokenKind } from './__generated__/prisma/enums.ts';
+import { TokenKind } from './__generated__/prisma/enums.ts';
 import { ROLE_SCOPES, isScope, type Scope } from './scopes.ts';
 
 const MAX_LIFETIME: Record<TokenKind, { variable: string; fallback: number }> = {
@@ -32,7 +32,7 @@ export function maxTokenLifetime(kind: TokenKind): number {
 
 /** Refuses a misconfigured maximum when the subgraph starts rather than on the first token issued. */
 export function checkTokenLifetimes(): void {
-  for (const kind of Object.keys(MAX_LIFETIME) as TokenKind[]) maxTokenLifetime(kind);
+  for (const kind of Object.values(TokenKind)) maxTokenLifetime(kind);
 }
 
 /** The lifetime asked for, or the kind's maximum when none is; above the maximum is refused. */
@@ -91,7 +91,7 @@ function agentScopes(user: User, requested: string[] | null | undefined): Scope[
     if (!isScope(scope)) throw badUserInput('scopes', `unknown scope ${scope}`);
     if (!allowed.includes(scope)) throw badUserInput('scopes', `${user.email} does not hold ${scope}`);
   }
-  return [...new Set(requested)] as Scope[];
+  return [...new Set(requested.filter(isScope))];
 }
 
 /** Issues a staff token (no agentName) or an agent token, stores its record and returns the JWT once. */
