@@ -76,7 +76,7 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
   };
 }
 
-export function buildSchema(def: SubgraphDefinition) {
+export function buildSchema(def: Pick<SubgraphDefinition, 'typeDefs' | 'resolvers'>) {
   return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) }]);
 }
 
@@ -134,7 +134,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
   const limits = operationLimits();
   const server = new ApolloServer<TContext>({
-    schema: buildSchema(def as unknown as SubgraphDefinition),
+    schema: buildSchema(def),
     formatError,
     includeStacktraceInErrorResponses: false,
     parseOptions: limits.parseOptions,
@@ -143,7 +143,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       signedOperationPolicy<TContext>(def.replayGuard),
-      ...(limits.plugins as ApolloServerPlugin<TContext>[]),
+      ...limits.plugins,
       hideSchemaSuggestions<TContext>(),
       ...(def.plugins ?? []),
     ],

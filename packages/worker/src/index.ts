@@ -80,7 +80,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // stopping, a connection cut while it closes (the database stopping right after us) is no news.
   const connectionFailed = (error: Error) => {
     if (!stopping)
-      workerLogger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'worker connection failed');
+      workerLogger.warn({ err: { message: error.message, code: 'code' in error ? error.code : undefined } }, 'worker connection failed');
   };
   pool.on('error', connectionFailed);
   pool.on('connect', (client) => client.on('error', connectionFailed));
