@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -177,7 +176,9 @@ export async function listen(app: express.Express, port: number, host = '127.0.0
     httpServer.once('error', reject);
     httpServer.listen(port, host, resolve);
   });
-  return { httpServer, port: (httpServer.address() as AddressInfo).port };
+  const address = httpServer.address();
+  if (address === null || typeof address === 'string') throw new Error(`${host}:${port} is not a TCP address`);
+  return { httpServer, port: address.port };
 }
 
 export async function startSubgraph<TContext extends RequestContext>(
