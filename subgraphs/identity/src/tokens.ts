@@ -62,17 +62,26 @@ export async function rotateSigningKey(db: IdentityDb | Tx): Promise<string> {
   return kid;
 }
 
+const isJwk = (value: unknown): value is JWK =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && 'kty' in value && typeof value.kty === 'string';
+
+/** A key as rotateSigningKey stored it (exportJWK's output). */
+function storedJwk(value: unknown): JWK {
+  if (!isJwk(value)) throw new Error('a stored signing key is not a JWK');
+  return value;
+}
+
 async function currentSigningKey(db: IdentityDb | Tx) {
   const key =
     (await db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } })) ??
     (await db.signingKey.findUniqueOrThrow({ where: { kid: await rotateSigningKey(db) } }));
-  return { kid: key.kid, privateKey: await importJWK(key.privateJwk as JWK, ALGORITHM) };
+  return { kid: key.kid, privateKey: await importJWK(storedJwk(key.privateJwk), ALGORITHM) };
 }
 
 /** The public keys that verify tokens (JWKS): served at /.well-known/jwks.json for the gateway. */
 export async function publicKeys(db: IdentityDb): Promise<{ keys: JWK[] }> {
   const keys = await db.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
-  return { keys: keys.map((key) => key.publicJwk as JWK) };
+  return { keys: keys.map((key) => storedJwk(key.publicJwk)) };
 }
 
 export interface TokenRequest {
