@@ -157,12 +157,12 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     const ready = def.isReady ? await def.isReady().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
-  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body as SignedBody));
+  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body));
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body as SignedBody)),
+      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body)),
     }),
   );
   app.use(httpErrors);
