@@ -12,8 +12,13 @@ export const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections:
 /** Wraps the dispatcher of subgraph requests: tests and benchmarks count them or switch keep-alive off this way. */
 export type DispatcherWrapper = (dispatcher: Dispatcher) => Dispatcher;
 
-export const subgraphFetcher = (dispatcher: Dispatcher) =>
-  ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+/** The fetcher Apollo's data source calls (its own minimal fetch interface). */
+type Fetcher = RemoteGraphQLDataSource<GatewayContext>['fetcher'];
+
+export const subgraphFetcher =
+  (dispatcher: Dispatcher): Fetcher =>
+  (url, init) =>
+    undiciFetch(url, { ...init, dispatcher });
 
 /**
  * Sends each subgraph request with the caller's claims, signed for that subgraph and that operation only (claims.ts):
@@ -24,9 +29,9 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     url: string,
     private readonly subgraph: string,
     private readonly keyring: ServiceKeyring,
-    fetcher: typeof fetch,
+    fetcher: Fetcher,
   ) {
-    super({ url, fetcher: fetcher as never });
+    super({ url, fetcher });
   }
 
   override willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {

@@ -34,7 +34,8 @@ export function violationsIn(document: DocumentNode, schema: GraphQLSchema, inde
         const field = `${parent.name}.${node.name.value}`;
         const requirements = requirementsOf(index, parent.name, node.name.value);
         // A field returning an object type needs that type's scopes too: { contracts { totalCount } } reads contracts.
-        const returned = typeInfo.getType() && getNamedType(typeInfo.getType()!);
+        const type = typeInfo.getType();
+        const returned = type && getNamedType(type);
         if (returned && isObjectType(returned)) requirements.push(...(index.get(returned.name) ?? []));
         const missing = missingScopes({ scopes }, requirements);
         if (missing.length) violations.set(field, { field, missing });

@@ -20,7 +20,7 @@ import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
 import { guardRequests, requestGuard } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
-import type { SubgraphName } from '@wrk/catalog';
+import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
@@ -68,12 +68,20 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** A subgraph's URL: the one configured for it, else the one the supergraph names. */
+function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: string | undefined): string {
+  const known = SUBGRAPHS.find((subgraph) => subgraph === name);
+  const resolved = known ? urls[known] : url;
+  if (resolved === undefined) throw new Error(`no URL for subgraph ${name}`);
+  return resolved;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const fetcher = subgraphFetcher(options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedClaimsDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name, options.keyring, fetcher),
+      new SignedClaimsDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
   });
   const limits = operationLimits();
   const server = new ApolloServer<GatewayContext>({
@@ -88,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       offlineExplorer(),
       requestIdHeader(),
-      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      ...limits.plugins,
       hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),

@@ -53,8 +53,8 @@ const EXTERNAL_ID = /^([a-z]+)_([0-9a-z]{6,32})$/;
 
 /** The entity type an external ID names, or undefined when the ID is malformed or its prefix unknown. */
 export function entityTypeOfId(id: string): EntityTypeInfo | undefined {
-  const match = EXTERNAL_ID.exec(id);
-  return match ? byPrefix.get(match[1]!) : undefined;
+  const prefix = EXTERNAL_ID.exec(id)?.[1];
+  return prefix === undefined ? undefined : byPrefix.get(prefix);
 }
 
 export function entityType(typename: string): EntityTypeInfo {

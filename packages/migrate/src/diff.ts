@@ -118,7 +118,7 @@ class SchemaEnginePg extends PrismaPg {
     pool.query = (async (...args: unknown[]) => {
       const result = await query(...args);
       const chars = (result.fields ?? []).flatMap((field, i) => (field.dataTypeID === PG_CHAR_OID ? [i] : []));
-      for (const i of chars) result.fields[i]!.dataTypeID = PG_TEXT_OID;
+      for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
       if (chars.length > 0) charColumns.set(result.rows, chars);
       return result;
     }) as typeof pool.query;

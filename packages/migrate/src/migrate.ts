@@ -77,7 +77,9 @@ export async function migrate(
             await client.query('COMMIT');
           } catch (error) {
             await client.query('ROLLBACK').catch(() => {});
-            throw new Error(`${slice}: migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
+            throw new Error(`${slice}: migration ${file.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+              cause: error,
+            });
           }
           applied.push(`${slice}/${file.name}`);
           log(`applied ${slice}/${file.name}`);

@@ -6,7 +6,7 @@ export const SLICES = ['platform', 'identity', 'core', 'files', 'agents'] as con
 export type Slice = (typeof SLICES)[number];
 
 export function isSlice(value: string): value is Slice {
-  return (SLICES as readonly string[]).includes(value);
+  return SLICES.some((slice) => slice === value);
 }
 
 /** The repository root (this file is `<root>/packages/migrate/src/paths.ts`). */

@@ -24,10 +24,12 @@ export function toJson(value: unknown): unknown {
   return copy;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 /** The fields that changed between two JSON snapshots (see toJson), as { field: { from, to } }. */
 export function diffOf(before: unknown, after: unknown): Record<string, unknown> {
-  const a = (before ?? {}) as Record<string, unknown>;
-  const b = (after ?? {}) as Record<string, unknown>;
+  const a = isRecord(before) ? before : {};
+  const b = isRecord(after) ? after : {};
   const diff: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (key === 'updatedAt') continue;

@@ -33,13 +33,12 @@ const CLOCK_SKEW_SECONDS = 5;
 /** The part of a request a signature is bound to: a GraphQL operation, or any JSON body (identity's session route). */
 export type SignedBody = unknown;
 
+const isGraphQLBody = (body: SignedBody): body is { query: string; operationName?: unknown; variables?: unknown } =>
+  typeof body === 'object' && body !== null && 'query' in body && typeof body.query === 'string';
+
 /** sha256 of the operation: its text, name and variables (a GraphQL body) or the whole JSON body. */
 export function operationHash(body: SignedBody): string {
-  const graphql = body as { query?: unknown; operationName?: unknown; variables?: unknown } | null;
-  const canonical =
-    graphql && typeof graphql === 'object' && typeof graphql.query === 'string'
-      ? [graphql.query, graphql.operationName ?? null, graphql.variables ?? null]
-      : body;
+  const canonical = isGraphQLBody(body) ? [body.query, body.operationName ?? null, body.variables ?? null] : body;
   return createHash('sha256')
     .update(JSON.stringify(canonical ?? null))
     .digest('base64url');

@@ -82,6 +82,9 @@ export function operationLimits(limits: OperationLimits = operationLimitsFromEnv
   return {
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: armor.validationRules,
-    plugins: [workLimit(limits), ...(armor.plugins as ApolloServerPlugin[])],
+    plugins: [
+      workLimit(limits), // graphql-armor's typings name @apollo/server's CommonJS build; ours its ES modules: the same plugin, two declarations.
+      ...(armor.plugins as ApolloServerPlugin[]),
+    ],
   };
 }

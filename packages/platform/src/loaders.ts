@@ -18,13 +18,14 @@ export function rowLoader<Key extends string | number, Row>(
 /** A per-request loader of the rows belonging to each key (one-to-many), in one query per tick. */
 export function groupLoader<Key extends string | number, Row>(
   fetch: (keys: Key[]) => Promise<Row[]>,
-  keyOf: (row: Row) => Key,
+  keyOf: (row: Row) => Key | null,
 ): DataLoader<Key, Row[]> {
   return new DataLoader<Key, Row[]>(async (keys) => {
     const rows = await fetch([...keys]);
     const groups = new Map<Key, Row[]>();
     for (const row of rows) {
       const key = keyOf(row);
+      if (key === null) continue;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
     return keys.map((key) => groups.get(key) ?? []);

@@ -11,6 +11,6 @@ export const scalarResolvers = {
  * GraphQL enum values are UPPER_CASE; Prisma stores the lower_case names. This maps one to the other so
  * resolvers and inputs see the Prisma values.
  */
-export function upperCaseEnum<Values extends Record<string, string>>(prismaEnum: Values): Record<string, Values[keyof Values]> {
-  return Object.fromEntries(Object.values(prismaEnum).map((value) => [value.toUpperCase(), value])) as Record<string, Values[keyof Values]>;
+export function upperCaseEnum<Value extends string>(prismaEnum: Record<string, Value>): Record<string, Value> {
+  return Object.fromEntries(Object.values(prismaEnum).map((value) => [value.toUpperCase(), value]));
 }

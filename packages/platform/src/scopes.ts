@@ -116,10 +116,11 @@ export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, r
     }
     const resolveReference = typeResolvers.__resolveReference as
       ((ref: unknown, context: { claims: Claims }, info: unknown) => unknown) | undefined;
-    if (typeScoped && resolveReference) {
+    const typeRequirements = index.get(typeName);
+    if (typeRequirements && resolveReference) {
       typeResolvers.__resolveReference = (ref: unknown, context: { claims: Claims }, info: unknown) => {
         // An entity the caller may not read does not exist for them: null, never its data.
-        if (missingScopes(context.claims, index.get(typeName)!).length) return null;
+        if (missingScopes(context.claims, typeRequirements).length) return null;
         return resolveReference(ref, context, info);
       };
     }

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -76,7 +75,7 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
   };
 }
 
-export function buildSchema(def: SubgraphDefinition) {
+export function buildSchema(def: Pick<SubgraphDefinition, 'typeDefs' | 'resolvers'>) {
   return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) }]);
 }
 
@@ -134,7 +133,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
   const limits = operationLimits();
   const server = new ApolloServer<TContext>({
-    schema: buildSchema(def as unknown as SubgraphDefinition),
+    schema: buildSchema(def),
     formatError,
     includeStacktraceInErrorResponses: false,
     parseOptions: limits.parseOptions,
@@ -143,7 +142,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       signedOperationPolicy<TContext>(def.replayGuard),
-      ...(limits.plugins as ApolloServerPlugin<TContext>[]),
+      ...limits.plugins,
       hideSchemaSuggestions<TContext>(),
       ...(def.plugins ?? []),
     ],
@@ -158,12 +157,12 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     const ready = def.isReady ? await def.isReady().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
-  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body as SignedBody));
+  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body));
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body as SignedBody)),
+      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body)),
     }),
   );
   app.use(httpErrors);
@@ -177,7 +176,9 @@ export async function listen(app: express.Express, port: number, host = '127.0.0
     httpServer.once('error', reject);
     httpServer.listen(port, host, resolve);
   });
-  return { httpServer, port: (httpServer.address() as AddressInfo).port };
+  const address = httpServer.address();
+  if (address === null || typeof address === 'string') throw new Error(`${host}:${port} is not a TCP address`);
+  return { httpServer, port: address.port };
 }
 
 export async function startSubgraph<TContext extends RequestContext>(

@@ -51,10 +51,20 @@ export async function migrateQueue(databaseUrl: string): Promise<void> {
   await runMigrations({ connectionString: databaseUrl, logger: graphileLogger });
 }
 
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- graphile-worker types task payloads through this namespace
+  namespace GraphileWorker {
+    interface Tasks {
+      /** The payload relayOutbox (platform/outbox.ts) enqueues for each event. */
+      [DELIVER_EVENT_TASK]: { eventId: string };
+    }
+  }
+}
+
 /** The delivery task: reads the event, hands it to the sinks, notes the attempt on the event row. */
-export function deliverEventTask(sinkUrl: string | undefined): Task {
+export function deliverEventTask(sinkUrl: string | undefined): Task<typeof DELIVER_EVENT_TASK> {
   return async (payload, helpers) => {
-    const { eventId } = payload as { eventId: string };
+    const { eventId } = payload;
     const event = await helpers.withPgClient((client) => readOutboundEvent(client, eventId));
     if (!event) {
       helpers.logger.warn(`outbound event ${eventId} not found; nothing to deliver`);
@@ -80,7 +90,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // stopping, a connection cut while it closes (the database stopping right after us) is no news.
   const connectionFailed = (error: Error) => {
     if (!stopping)
-      workerLogger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'worker connection failed');
+      workerLogger.warn({ err: { message: error.message, code: 'code' in error ? error.code : undefined } }, 'worker connection failed');
   };
   pool.on('error', connectionFailed);
   pool.on('connect', (client) => client.on('error', connectionFailed));

@@ -26,19 +26,24 @@ export function jsonValue(field: string, value: unknown): Prisma.InputJsonValue 
   return value;
 }
 
+/** A GraphQL JSON argument that is an object; its values are JSON too, as the JSON scalar parsed them. */
+const isJsonObject = (value: unknown): value is Prisma.InputJsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export function jsonObject(field: string, value: unknown): Prisma.InputJsonObject | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badUserInput(field, 'must be a JSON object');
-  return jsonValue(field, value) as Prisma.InputJsonObject;
+  if (!isJsonObject(value)) throw badUserInput(field, 'must be a JSON object');
+  jsonValue(field, value);
+  return value;
 }
 
 /** A source reference as stored in source_refs: `{ type, id, uri?, excerpt? }`. */
-export interface StoredSourceRef {
+export type StoredSourceRef = {
   type: string;
   id: string;
   uri?: string;
   excerpt?: string;
-}
+};
 
 const ENTITY_TYPENAMES = new Set(ENTITY_TYPES.map((type) => type.typename));
 const MAX_SOURCE_REFS = 100;

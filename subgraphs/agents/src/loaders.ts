@@ -129,15 +129,15 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     ),
     approvalsByRun: groupLoader(
       (ids: number[]) => approvals({ runId: { in: ids } }),
-      (row) => row.runId!,
+      (row) => row.runId,
     ),
     factsByRun: groupLoader(
       (ids: number[]) => facts({ runId: { in: ids } }),
-      (row) => row.runId!,
+      (row) => row.runId,
     ),
     insightsByRun: groupLoader(
       (ids: number[]) => insights({ runId: { in: ids } }),
-      (row) => row.runId!,
+      (row) => row.runId,
     ),
 
     /** The `where` of each list and its count, the same the loaders apply. */
@@ -171,8 +171,8 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       const where = { AND: [visible.ofRun, filter] };
       const list = { list: 'Query.agentApprovals', args: { ...args, ...filter } };
       if (everything) return listPage(db.agentApproval, { ...list, where });
-      const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } })).map(
-        (group) => group.targetId!,
+      const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } })).flatMap(
+        (group) => (group.targetId === null ? [] : [group.targetId]),
       );
       const hidden = await hiddenAmong(targets);
       const shownTargets = targets.filter((target) => !hidden.includes(target));

@@ -88,12 +88,12 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
 
     documentsByBoxItem: groupLoader(
       (ids: number[]) => documents(intIn('d.box_item_id', ids)),
-      (row) => row.boxItemId!,
+      (row) => row.boxItemId,
     ),
     /** By core's project external ID (prj_…). */
     documentsByProject: groupLoader(
       (projectIds: string[]) => documents(textIn('d.project_id', projectIds)),
-      (row) => row.projectId!,
+      (row) => row.projectId,
     ),
     chunksByDocument: groupLoader(
       (ids: number[]) => chunks(intIn('k.document_id', ids)),

@@ -11,7 +11,7 @@ export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls): SubgraphDefini
   return {
     name: 'files',
     typeDefs,
-    resolvers: resolvers as SubgraphDefinition['resolvers'],
+    resolvers,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,

@@ -51,8 +51,9 @@ function boxAclAllows(claims: Claims, alias: string): Prisma.Sql {
 
 /** The agent allowlist as a condition: true without one, else one of the given columns is allowed. */
 function allowlisted(claims: Claims, ...columns: string[]): Prisma.Sql {
-  if (!claims.allow?.length) return TRUE;
-  return any(...columns.map((column) => inList(Prisma.raw(column), claims.allow!)));
+  const allow = claims.allow;
+  if (!allow?.length) return TRUE;
+  return any(...columns.map((column) => inList(Prisma.raw(column), allow)));
 }
 
 export interface FilesVisibility {

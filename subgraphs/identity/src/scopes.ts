@@ -22,7 +22,7 @@ export const ROLE_SCOPES: Record<UserRole, readonly Scope[]> = {
 };
 
 export function isScope(value: string): value is Scope {
-  return (ALL_SCOPES as readonly string[]).includes(value);
+  return ALL_SCOPES.some((scope) => scope === value);
 }
 
 /** What a token may do now: the scopes stored on it, within those of its user's current role. */

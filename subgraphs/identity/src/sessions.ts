@@ -13,7 +13,7 @@ export class InvalidTokenError extends Error {}
  */
 export async function sessionClaims(db: IdentityDb, token: string, requestId: string): Promise<Claims> {
   const { jti, sub } = await verifyTokenSignature(db, token).catch((error: unknown) => {
-    throw new InvalidTokenError(`invalid token: ${(error as Error).message}`);
+    throw new InvalidTokenError(`invalid token: ${error instanceof Error ? error.message : String(error)}`);
   });
   const record = await db.apiToken.findUnique({
     where: { jtiHash: hashTokenId(jti) },

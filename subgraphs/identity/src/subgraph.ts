@@ -13,7 +13,7 @@ export function identitySubgraph(db: IdentityDb): SubgraphDefinition<Context> {
   return {
     name: 'identity',
     typeDefs,
-    resolvers: resolvers as SubgraphDefinition['resolvers'],
+    resolvers,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,

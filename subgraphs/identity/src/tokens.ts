@@ -16,7 +16,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { IdentityDb, Tx } from './db.ts';
 import type { ApiToken, User } from './__generated__/prisma/client.ts';
-import type { TokenKind } from './__generated__/prisma/enums.ts';
+import { TokenKind } from './__generated__/prisma/enums.ts';
 import { ROLE_SCOPES, isScope, type Scope } from './scopes.ts';
 
 const MAX_LIFETIME: Record<TokenKind, { variable: string; fallback: number }> = {
@@ -32,7 +32,7 @@ export function maxTokenLifetime(kind: TokenKind): number {
 
 /** Refuses a misconfigured maximum when the subgraph starts rather than on the first token issued. */
 export function checkTokenLifetimes(): void {
-  for (const kind of Object.keys(MAX_LIFETIME) as TokenKind[]) maxTokenLifetime(kind);
+  for (const kind of Object.values(TokenKind)) maxTokenLifetime(kind);
 }
 
 /** The lifetime asked for, or the kind's maximum when none is; above the maximum is refused. */
@@ -62,17 +62,26 @@ export async function rotateSigningKey(db: IdentityDb | Tx): Promise<string> {
   return kid;
 }
 
+const isJwk = (value: unknown): value is JWK =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && 'kty' in value && typeof value.kty === 'string';
+
+/** A key as rotateSigningKey stored it (exportJWK's output). */
+function storedJwk(value: unknown): JWK {
+  if (!isJwk(value)) throw new Error('a stored signing key is not a JWK');
+  return value;
+}
+
 async function currentSigningKey(db: IdentityDb | Tx) {
   const key =
     (await db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } })) ??
     (await db.signingKey.findUniqueOrThrow({ where: { kid: await rotateSigningKey(db) } }));
-  return { kid: key.kid, privateKey: await importJWK(key.privateJwk as JWK, ALGORITHM) };
+  return { kid: key.kid, privateKey: await importJWK(storedJwk(key.privateJwk), ALGORITHM) };
 }
 
 /** The public keys that verify tokens (JWKS): served at /.well-known/jwks.json for the gateway. */
 export async function publicKeys(db: IdentityDb): Promise<{ keys: JWK[] }> {
   const keys = await db.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
-  return { keys: keys.map((key) => key.publicJwk as JWK) };
+  return { keys: keys.map((key) => storedJwk(key.publicJwk)) };
 }
 
 export interface TokenRequest {
@@ -91,7 +100,7 @@ function agentScopes(user: User, requested: string[] | null | undefined): Scope[
     if (!isScope(scope)) throw badUserInput('scopes', `unknown scope ${scope}`);
     if (!allowed.includes(scope)) throw badUserInput('scopes', `${user.email} does not hold ${scope}`);
   }
-  return [...new Set(requested)] as Scope[];
+  return [...new Set(requested.filter(isScope))];
 }
 
 /** Issues a staff token (no agentName) or an agent token, stores its record and returns the JWT once. */

@@ -8,7 +8,7 @@ const usage = `usage:
   pnpm keys retire <dir> <service>    drop the service's old public keys (after every process runs the new key)`;
 
 const [command, dirArgument, service] = process.argv.slice(2);
-const isService = (name: string | undefined): name is ServiceName => (SERVICES as readonly string[]).includes(name ?? '');
+const isService = (name: string | undefined): name is ServiceName => SERVICES.some((known) => known === name);
 
 if (command === '--help' || command === '-h') {
   console.log(usage);

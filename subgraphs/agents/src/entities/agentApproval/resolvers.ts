@@ -2,7 +2,6 @@ import { badUserInput, found, machineName, notFound, writeAndRecord } from '@wrk
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
-import type { Prisma } from '../../db.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 
 export const AgentApproval: AgentApprovalResolvers = {
@@ -22,7 +21,7 @@ export const AgentApprovalMutations: MutationResolvers = {
     const action = machineName('action', input.action);
     const payload = jsonValue('payload', input.payload);
     if (payload === undefined) throw badUserInput('payload', 'is required');
-    const refs = sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray;
+    const refs = sourceRefs('sourceRefs', input.sourceRefs);
     if (input.targetId) {
       typeOfIdOrThrow(input.targetId);
       if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });

@@ -1,7 +1,6 @@
 import { found, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
-import type { Prisma } from '../../db.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
@@ -28,7 +27,7 @@ export const KnowledgeFactMutations: MutationResolvers = {
       predicate: requiredText('predicate', input.predicate, 200),
       value: requiredText('value', input.value, 10_000),
       confidence: confidence('confidence', input.confidence),
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
+      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
     };
     const [run, subjectId] = await Promise.all([
       optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),

@@ -1,7 +1,6 @@
 import { found, requiredText, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
-import type { Prisma } from '../../db.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -23,7 +22,7 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       title: requiredText('title', input.title),
       body: requiredText('body', input.body, 100_000),
       confidence: confidence('confidence', input.confidence),
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs) as unknown as Prisma.InputJsonArray,
+      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
     };
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
     return writeAndRecord(ctx, 'KnowledgeInsight', 'create', async (tx) => ({

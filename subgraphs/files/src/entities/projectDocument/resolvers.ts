@@ -29,7 +29,7 @@ export const ProjectDocumentMutations: MutationResolvers = {
       projectId ? ctx.loaders.existsAtOwner.load(projectId) : true,
       optionalReferencedRow(ctx.loaders.boxItem, 'boxItemId', 'BoxItem', input.boxItemId),
     ]);
-    if (!projectShown) throw notFound(projectId!, { field: 'projectId' });
+    if (projectId && !projectShown) throw notFound(projectId, { field: 'projectId' });
     if (boxItem?.boxItemType === 'folder') throw badUserInput('boxItemId', `${boxItem.externalId} is a folder, not a file or web link`);
     return writeAndRecord(ctx, 'ProjectDocument', 'create', async (tx) => ({
       after: await tx.projectDocument.create({

@@ -20,7 +20,7 @@ export const EntityPermissionQueries: QueryResolvers = {
 
 async function checkSubject(ctx: Context, subjectType: SubjectType, subjectId: string) {
   if (subjectType === 'role') {
-    if (!Object.values(UserRole).includes(subjectId as UserRole)) throw badUserInput('subjectId', 'is not a role');
+    if (!Object.values(UserRole).some((role) => role === subjectId)) throw badUserInput('subjectId', 'is not a role');
     return;
   }
   const typename = subjectType === 'user' ? 'User' : 'Team';
