@@ -11,8 +11,10 @@ for (const step of ['generate', 'compose']) {
 }
 
 const serve = fileURLToPath(new URL('serve.ts', import.meta.url));
-// execArgv carries tsx's loader.
-const stack = spawn(process.execPath, [...process.execArgv, serve], { detached: true, stdio: 'inherit' });
+// execArgv carries tsx's loader. The servers' info lines (listening, events delivered) stay out of a developer's terminal
+// unless LOG_LEVEL asks for them: the start prints the URL and the token.
+const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const stack = spawn(process.execPath, [...process.execArgv, serve], { detached: true, stdio: 'inherit', env });
 
 const stop = () => stack.kill('SIGTERM');
 process.on('SIGINT', stop);
