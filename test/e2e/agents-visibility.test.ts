@@ -27,16 +27,12 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   let staff: Caller;
   let restricted: Caller;
   let hiddenFactId: string;
-  const caller =
-    (token: string): Caller =>
-    (query, variables) =>
-      stack.graphql(query, variables, stack.as(token));
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
-    admin = caller(await stack.token('admin@wrk.demo'));
-    staff = caller(await stack.token('staff@wrk.demo'));
-    restricted = caller(await stack.token('restricted@wrk.demo'));
+    admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    staff = stack.callerFor(await stack.token('staff@wrk.demo'));
+    restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
     const run = await admin<{ agentRun: { id: string } }>(`query ($id: ID!) { agentRun(id: $id) { id } }`, { id: DEMO.agentRuns.review });
     expect(run.errors).toBeUndefined();
     const created = await admin<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
@@ -97,7 +93,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     let ownRunId: string;
 
     beforeAll(async () => {
-      agent = caller(
+      agent = stack.callerFor(
         await stack.token('staff@wrk.demo', {
           agent: 'contract-reviewer',
           scopes: ['agents:read', 'agents:write', 'core:read'],
@@ -197,7 +193,9 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     });
     const hidden = await restricted(request, { input: { ...input, targetId: DEMO.contracts.northwindSow } });
     expect(hidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN'); // restricted users hold no agents:write
-    const agent = caller(await stack.token('staff@wrk.demo', { agent: 'proposer', scopes: ['agents:read', 'agents:write', 'core:read'] }));
+    const agent = stack.callerFor(
+      await stack.token('staff@wrk.demo', { agent: 'proposer', scopes: ['agents:read', 'agents:write', 'core:read'] }),
+    );
     const outside = await agent(request, { input: { ...input, targetId: DEMO.grants.confidential } });
     expect(outside.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetId' });
   });

@@ -30,16 +30,12 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
   let admin: Caller;
   let staff: Caller;
   let restricted: Caller;
-  const caller =
-    (token: string): Caller =>
-    (query, variables) =>
-      stack.graphql(query, variables, stack.as(token));
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
-    admin = caller(await stack.token('admin@wrk.demo'));
-    staff = caller(await stack.token('staff@wrk.demo'));
-    restricted = caller(await stack.token('restricted@wrk.demo'));
+    admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    staff = stack.callerFor(await stack.token('staff@wrk.demo'));
+    restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
   });
   afterAll(async () => {
     await stack?.stop();
@@ -117,7 +113,7 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
     });
 
     it('never gets Box content through an agent token issued by the same user, even with the item in its allowlist', async () => {
-      const agent = caller(
+      const agent = stack.callerFor(
         await stack.token('restricted@wrk.demo', {
           agent: 'restricted-reader',
           scopes: ['files:read', 'core:read'],
@@ -254,7 +250,7 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
 
   describe('agent tokens with an allowlist', () => {
     it('see the documents and chunks of an allowed project, but no Box item that is not itself allowed', async () => {
-      const agent = caller(
+      const agent = stack.callerFor(
         await stack.token('staff@wrk.demo', {
           agent: 'project-reader',
           scopes: ['files:read', 'core:read'],
@@ -272,7 +268,7 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
     });
 
     it('see an allowed Box item, but not its folder or its document', async () => {
-      const agent = caller(
+      const agent = stack.callerFor(
         await stack.token('staff@wrk.demo', {
           agent: 'file-reader',
           scopes: ['files:read', 'core:read'],

@@ -22,15 +22,11 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
   let admin: Caller;
   let restricted: Caller;
   let fixtures: HiddenFixtures;
-  const caller =
-    (token: string): Caller =>
-    (query, variables) =>
-      stack.graphql(query, variables, stack.as(token));
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
-    admin = caller(await stack.token('admin@wrk.demo'));
-    restricted = caller(await stack.token('restricted@wrk.demo'));
+    admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
     fixtures = await createHiddenFixtures(admin);
   }, 180_000);
   afterAll(async () => {
@@ -151,7 +147,7 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
     it.each([['files:read'], ['identity:read'], ['agents:read']])(
       'answers an existing core entity exactly like a missing one for a token holding only %s, without internal URLs',
       async (scope) => {
-        const token = caller(await stack.token('staff@wrk.demo', { agent: 'probe', scopes: [scope] }));
+        const token = stack.callerFor(await stack.token('staff@wrk.demo', { agent: 'probe', scopes: [scope] }));
         for (const selection of ['__typename', 'id', '__typename id']) {
           const query = `query ($id: ID!) { node(id: $id) { ${selection} } }`;
           const existing = await token(query, { id: DEMO.projects.platform });

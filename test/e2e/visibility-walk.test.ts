@@ -284,15 +284,11 @@ describe.each(databaseKinds())('the schema-derived visibility walk on %s Postgre
   let stack: TestStack;
   let schema: GraphQLSchema;
   let fixtures: HiddenFixtures;
-  const caller =
-    (token: string): Caller =>
-    (query, variables) =>
-      stack.graphql(query, variables, stack.as(token));
   let admin: Caller;
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
-    admin = caller(await stack.token('admin@wrk.demo'));
+    admin = stack.callerFor(await stack.token('admin@wrk.demo'));
     const introspection = await admin<IntrospectionQuery>(getIntrospectionQuery());
     schema = buildClientSchema(introspection.data!);
     fixtures = await createHiddenFixtures(admin);
@@ -332,7 +328,7 @@ describe.each(databaseKinds())('the schema-derived visibility walk on %s Postgre
     'shows %s no hidden fixture through any field',
     async (_, token, hiddenOf) => {
       const hidden = hiddenOf(fixtures);
-      const walked = await walk(schema, caller(await token()), fixtures, hidden);
+      const walked = await walk(schema, stack.callerFor(await token()), fixtures, hidden);
       expect(new Set(walked.answers.map((answer) => answer.coordinate)).size).toBeGreaterThanOrEqual(MIN_FIELDS_WALKED);
       const found = leaks(walked, hidden);
       expect(describeLeaks(found)).toEqual([]);

@@ -1,7 +1,7 @@
 import { DEMO } from '@wrk/demo';
-import type { GraphQLResponse } from './stack.ts';
+import type { Caller } from './stack.ts';
 
-export type Caller = <Data = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<Data>>;
+export type { Caller };
 
 /**
  * Entities the demo restricted user (restricted@wrk.demo) must never see, each attached to visible parents so that

@@ -29,6 +29,8 @@ export interface TestStack extends Stack {
     variables: Record<string, unknown>,
     claims: Claims,
   ): Promise<GraphQLResponse<Data>>;
+  /** A function that POSTs operations to the gateway with this token. */
+  callerFor(token: string): Caller;
   /** POSTs an operation to the gateway and returns the parsed GraphQL response. */
   graphql<Data = Record<string, unknown>>(
     query: string,
@@ -36,6 +38,9 @@ export interface TestStack extends Stack {
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<Data>>;
 }
+
+/** Sends operations to the gateway as one caller. */
+export type Caller = <Data = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<Data>>;
 
 export interface GraphQLResponse<Data> {
   status: number;
@@ -86,6 +91,7 @@ export async function startTestStack(kind: TestDatabase['kind'], options: Pick<S
       return issued.token;
     },
     as: (token) => ({ authorization: `Bearer ${token}` }),
+    callerFor: (token) => (query, variables) => postGraphQL(stack.gatewayUrl, query, variables, { authorization: `Bearer ${token}` }),
     graphql: (query, variables, headers) => postGraphQL(stack.gatewayUrl, query, variables, headers),
     direct: (subgraph, query, variables, claims) =>
       postGraphQL(stack.subgraphUrls[subgraph], query, variables, {
