@@ -339,7 +339,8 @@ class Api {
   }
 
   private render(item: Item, fields: string[] | null): JsonObject {
-    return pickFields(itemFull(item, this.state), itemMini(item), fields, STANDARD_ITEM_FIELDS);
+    const wanted = new Set<string>(fields ?? STANDARD_ITEM_FIELDS);
+    return pickFields(itemFull(item, this.state, wanted), itemMini(item), fields, STANDARD_ITEM_FIELDS);
   }
 
   private getItem(type: Item['type'], id: string | undefined, ctx: Ctx): Answer {
