@@ -27,7 +27,7 @@ export interface ItemInput {
   id?: string;
   name: string;
   parentId: string;
-  /** Defaults to the service account. */
+  /** Top-level items only (the service account unless given): below, Box makes the parent's owner own the item. */
   ownerId?: string;
   description?: string;
   at?: Date;
@@ -453,7 +453,7 @@ export class BoxState implements TreeView {
       id,
       name: input.name,
       parentId: parent.id,
-      ownerId: input.ownerId ?? SERVICE_ACCOUNT_ID,
+      ownerId: parent.id === '0' ? (input.ownerId ?? SERVICE_ACCOUNT_ID) : parent.ownerId,
       description: input.description ?? '',
       createdAt: at,
       modifiedAt: at,
