@@ -206,6 +206,26 @@ export class BoxState implements TreeView {
     return [...this.collaborations.values()].filter((c) => c.itemId === itemId).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
+  /**
+   * What Box would let the user do with the item: 'owner', the highest role of the accepted, unexpired
+   * collaborations on the item or a folder above it (for the user or a group they are in), or null (no access).
+   */
+  effectiveRole(userId: string, itemId: string): CollaborationRole | null {
+    const item = this.items.get(itemId);
+    if (!item || item.status !== 'active') return null;
+    if (item.ownerId === userId) return 'owner';
+    const groups = new Set([...this.memberships.values()].filter((m) => m.userId === userId).map((m) => m.groupId));
+    const path = new Set([item.id, ...this.ancestorIds(item)]);
+    const now = this.now();
+    let best: CollaborationRole | null = null;
+    for (const c of this.collaborations.values()) {
+      if (!path.has(c.itemId) || c.status !== 'accepted' || (c.expiresAt && c.expiresAt <= now)) continue;
+      const mine = c.accessibleBy.type === 'user' ? c.accessibleBy.id === userId : groups.has(c.accessibleBy.id);
+      if (mine && (best === null || ROLE_RANK.indexOf(c.role) < ROLE_RANK.indexOf(best))) best = c.role;
+    }
+    return best;
+  }
+
   // ---- users and groups ----
 
   addUser(input: { id?: string; name: string; login: string; role?: User['role']; at?: Date }): User {
@@ -551,6 +571,7 @@ export class BoxState implements TreeView {
       eventType,
       createdAt,
       createdBy,
+      itemId: item.id,
       inUserStream: true,
       userSource: full,
       adminSource: eventSource(item, this),
@@ -569,6 +590,7 @@ export class BoxState implements TreeView {
       eventType,
       createdAt: at,
       createdBy,
+      itemId: collab.itemId,
       inUserStream: true,
       userSource: json,
       adminSource: item ? eventSource(item, this) : json,
@@ -594,6 +616,7 @@ export class BoxState implements TreeView {
       eventType,
       createdAt: at,
       createdBy: this.actor(by, SERVICE_ACCOUNT_ID),
+      itemId: null,
       inUserStream: false,
       userSource: groupMini(group),
       adminSource: groupMini(group),
@@ -602,6 +625,29 @@ export class BoxState implements TreeView {
     });
   }
 }
+
+/** Box's roles, most powerful first. */
+export const ROLE_RANK: readonly CollaborationRole[] = [
+  'owner',
+  'co-owner',
+  'editor',
+  'viewer uploader',
+  'previewer uploader',
+  'viewer',
+  'previewer',
+  'uploader',
+];
+
+/** Roles that may preview or download an item's content (uploaders see names only). */
+export const READ_ROLES: readonly CollaborationRole[] = [
+  'owner',
+  'co-owner',
+  'editor',
+  'viewer uploader',
+  'previewer uploader',
+  'viewer',
+  'previewer',
+];
 
 function upper(item: Item): string {
   return item.type === 'file' ? 'FILE' : 'FOLDER';
