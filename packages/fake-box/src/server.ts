@@ -544,7 +544,9 @@ class Api {
     let shown = picked.map((e) => this.eventJson(e, admin));
     if (disorder.duplicate) shown = shown.flatMap((e) => [e, e]);
     if (disorder.reverse) shown.reverse();
-    return { status: 200, json: { chunk_size: shown.length, next_stream_position: admin ? String(position) : position, entries: shown } };
+    const last = picked[picked.length - 1];
+    const next = disorder.overlap && last && picked.length > 1 ? last.position - 1 : position;
+    return { status: 200, json: { chunk_size: shown.length, next_stream_position: admin ? String(next) : next, entries: shown } };
   }
 
   private isAdmin(ctx: Ctx): boolean {

@@ -47,10 +47,14 @@ export interface CollaborationInput {
   at?: Date;
 }
 
-/** How the event streams misbehave, like Box's may: each entry twice, and/or each page in reverse order. */
+/** How the event streams misbehave, as Box's may: duplicates and disorder. */
 export interface EventDisorder {
+  /** Each entry twice in its page. */
   duplicate?: boolean;
+  /** Each page in reverse order. */
   reverse?: boolean;
+  /** next_stream_position points before a page's last entry, so the next page starts with it again. */
+  overlap?: boolean;
 }
 
 /** Raised by the programmatic API on impossible changes (a programming error in a test, not an HTTP answer). */

@@ -127,6 +127,8 @@ export interface SenderOptions {
   /** Delays before each retry, in ms; Box retries up to 10 times from 5 minutes with backoff. */
   retryDelaysMs?: number[];
   timeoutMs?: number;
+  /** Deliveries of each event, sent at once (1 unless told): Box promises neither order nor exactly-once. */
+  copies?: number;
 }
 
 export interface SentDelivery {
@@ -201,7 +203,8 @@ export class WebhookSender {
       if (!webhook.triggers.includes(change.trigger) || !targets.has(webhook.target.id)) continue;
       // A folder webhook covers the subtree; a file webhook only its file.
       if (webhook.target.type === 'file' && webhook.target.id !== change.itemId) continue;
-      this.track(this.attempt(webhook, WebhookSender.payload(webhook, change), 0));
+      const payload = WebhookSender.payload(webhook, change);
+      for (let copy = 0; copy < Math.max(1, this.options.copies ?? 1); copy++) this.track(this.attempt(webhook, payload, 0));
     }
   }
 

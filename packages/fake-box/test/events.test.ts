@@ -87,4 +87,14 @@ describe('events', () => {
     expect(page.entries?.map((e) => e.eventId)).toEqual([all.events[1]?.id, all.events[1]?.id, all.events[0]?.id, all.events[0]?.id]);
     expect(Number(page.nextStreamPosition)).toBe(2);
   });
+
+  test('the overlap switch makes the next page start again with the last entry', async () => {
+    const all = await drain(client, 'changes', '0', 500);
+    fake.state.eventDisorder = { overlap: true };
+    const first = await client.events.getEvents({ streamType: 'changes', streamPosition: '0', limit: 3 });
+    const second = await client.events.getEvents({ streamType: 'changes', streamPosition: String(first.nextStreamPosition), limit: 3 });
+    fake.state.eventDisorder = {};
+    expect(first.entries?.map((e) => e.eventId)).toEqual(all.events.slice(0, 3).map((e) => e.id));
+    expect(second.entries?.map((e) => e.eventId)).toEqual(all.events.slice(2, 5).map((e) => e.id));
+  });
 });

@@ -127,6 +127,44 @@ describe('webhooks', () => {
     }
   });
 
+  test('copies: each event delivered several times at once, same payload id, new delivery ids; timeouts are retried', async () => {
+    const receiver = await startReceiver();
+    const silent = await startReceiver();
+    silent.hang = true;
+    try {
+      fake.webhookSender.configure({ copies: 3, timeoutMs: 500, retryDelaysMs: [5] });
+      const hook = await client.webhooks.createWebhook({
+        target: { id: ids.other, type: 'folder' },
+        address: receiver.url,
+        triggers: ['FOLDER.RENAMED'],
+      });
+      const slow = await client.webhooks.createWebhook({
+        target: { id: ids.sub, type: 'folder' },
+        address: silent.url,
+        triggers: ['FOLDER.RENAMED'],
+      });
+      fake.state.rename(ids.other ?? '', 'Other (renamed)');
+      fake.webhookSender.configure({ copies: 1 });
+      fake.state.rename(ids.sub ?? '', 'Sub (renamed)');
+      await fake.webhookSender.idle();
+      expect(receiver.received.length).toBe(3);
+      expect(new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size).toBe(1);
+      expect(new Set(receiver.received.map((r) => r.headers['box-delivery-id'])).size).toBe(3);
+      const timedOut = fake.webhookSender.sent.filter((d) => d.webhookId === slow.id);
+      expect(timedOut.map((d) => [d.attempt, d.status])).toEqual([
+        [0, 0],
+        [1, 0],
+      ]);
+      expect(silent.received.length).toBe(2);
+      await client.webhooks.deleteWebhookById(hook.id ?? '');
+      await client.webhooks.deleteWebhookById(slow.id ?? '');
+    } finally {
+      fake.webhookSender.configure({ copies: 1, timeoutMs: undefined, retryDelaysMs: [5, 5, 5] });
+      await receiver.stop();
+      await silent.stop();
+    }
+  });
+
   test('deliver() sends forged, stale, future and tampered deliveries that the SDK refuses', async () => {
     const receiver = await startReceiver();
     const keys = { primary: 'p-key', secondary: 's-key' };
