@@ -99,7 +99,13 @@ const OFFSET_MAX = 10_000;
 /** Starts the fake Box API on loopback. */
 export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBox> {
   const state = options.state ?? new BoxState();
-  const auth = new TokenAuthority(options.apps ?? [DEFAULT_APP], state.enterpriseId, options.tokenTtlSeconds ?? 3600, () => Date.now());
+  const auth = new TokenAuthority(
+    options.apps ?? [DEFAULT_APP],
+    state.enterpriseId,
+    options.tokenTtlSeconds ?? 3600,
+    () => Date.now(),
+    (id) => state.users.has(id),
+  );
   for (const token of options.developerTokens ?? []) auth.addDeveloperToken(token);
   const webhookKeys = {
     primary: options.webhooks?.keys?.primary ?? randomBytes(16).toString('hex'),

@@ -1,7 +1,7 @@
 import { BoxApiError } from 'box-node-sdk/box';
-import type { BoxClient } from 'box-node-sdk';
-import { startFakeBox, BoxState, type FakeBox } from '../src/index.ts';
-import { ccgClient } from './helpers.ts';
+import { BoxCcgAuth, CcgConfig, type BoxClient } from 'box-node-sdk';
+import { startFakeBox, BoxState, DEFAULT_APP, type FakeBox } from '../src/index.ts';
+import { ccgClient, clientWith } from './helpers.ts';
 
 async function statusOf(call: Promise<unknown>): Promise<number> {
   try {
@@ -73,6 +73,14 @@ describe('what users may see (effectiveRole, As-User)', () => {
     expect((await as2.folders.getFolderItems(ids.top ?? '')).entries?.map((e) => e.name)).toEqual(['Mid', 'Other']);
     expect(await statusOf(as2.downloads.downloadFile(ids.leaf ?? ''))).toBe(200);
     expect(await statusOf(client.withAsUserHeader('999').folders.getFolderItems('0'))).toBe(403);
+  });
+
+  test('a CCG token for a user subject acts as that user; an unknown user gets no token', async () => {
+    const config = new CcgConfig({ clientId: DEFAULT_APP.clientId, clientSecret: DEFAULT_APP.clientSecret, userId: '5' });
+    const asFive = clientWith(fake, new BoxCcgAuth({ config }));
+    expect((await asFive.folders.getFolderItems('0')).entries?.map((e) => e.id)).toEqual([ids.mid]);
+    const nobody = new CcgConfig({ clientId: DEFAULT_APP.clientId, clientSecret: DEFAULT_APP.clientSecret, userId: '999' });
+    expect(await statusOf(clientWith(fake, new BoxCcgAuth({ config: nobody })).folders.getFolderItems('0'))).toBe(400);
   });
 
   test("a user's changes stream holds events of the items they can access", async () => {
