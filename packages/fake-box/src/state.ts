@@ -200,6 +200,13 @@ export class BoxState implements TreeView {
     return out;
   }
 
+  /** Names of the folders above the item, root first, joined by "/" ("/All Files/Projects/Alpha"); "" for folder 0. */
+  pathOf(itemId: string): string {
+    return this.ancestors(this.item(itemId))
+      .map((a) => `/${a.name}`)
+      .join('');
+  }
+
   item(id: string): Item {
     const item = this.items.get(id);
     if (!item || item.status === 'deleted') throw new FakeBoxStateError(`no item ${id}`);

@@ -78,6 +78,22 @@ describe('events', () => {
     );
   });
 
+  test('new versions and shared links bump the file and log their events', async () => {
+    const start = String((await client.events.getEvents({ streamType: 'changes', streamPosition: 'now' })).nextStreamPosition);
+    const file = fake.state.uploadFile({ name: 'v.txt', parentId: ids.a ?? '', content: 'one' });
+    fake.state.uploadVersion(file.id, 'two, longer');
+    fake.state.setSharedLink(file.id, { access: 'company', effectivePermission: 'can_download' });
+    fake.state.setSharedLink(file.id, null);
+    const { events } = await drain(client, 'changes', start, 100);
+    expect(events.map((e) => e.type)).toEqual(['ITEM_UPLOAD', 'ITEM_UPLOAD', 'ITEM_SHARED_CREATE', 'ITEM_SHARED_UNSHARE']);
+    expect(events[2]?.source).toMatchObject({
+      shared_link: { access: 'company', effective_access: 'company', effective_permission: 'can_download' },
+    });
+    const fetched = await client.files.getFileById(file.id);
+    expect(fetched).toMatchObject({ sequenceId: '4', size: Buffer.byteLength('two, longer'), sharedLink: undefined });
+    expect(fake.state.pathOf(file.id)).toBe('/All Files/A');
+  });
+
   test('position 0 replays from the start; the disorder switch duplicates and reverses pages', async () => {
     const all = await drain(client, 'changes', '0', 500);
     expect(all.events[0]?.type).toBe('ITEM_CREATE');
