@@ -1,7 +1,7 @@
 import { BoxApiError } from 'box-node-sdk/box';
 import { BoxCcgAuth, CcgConfig, type BoxClient } from 'box-node-sdk';
 import { startFakeBox, BoxState, DEFAULT_APP, type FakeBox } from '../src/index.ts';
-import { ccgClient, clientWith } from './helpers.ts';
+import { ccgClient, clientWith, rawEntries } from './helpers.ts';
 
 async function statusOf(call: Promise<unknown>): Promise<number> {
   try {
@@ -89,7 +89,7 @@ describe('what users may see (effectiveRole, As-User)', () => {
     fake.state.rename(ids.leaf ?? '', 'leaf 2.txt');
     const seen = await client.withAsUserHeader('5').events.getEvents({ streamType: 'changes', streamPosition: start });
     expect(seen.entries?.map((e) => e.eventType)).toEqual(['ITEM_RENAME']);
-    expect((seen.rawData as { entries: { source: { id: string } }[] }).entries[0]?.source.id).toBe(ids.leaf);
+    expect(rawEntries(seen)[0]?.source.id).toBe(ids.leaf);
     const all = await client.events.getEvents({ streamType: 'changes', streamPosition: start });
     expect(all.entries?.length).toBe(2);
   });

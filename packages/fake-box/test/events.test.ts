@@ -1,5 +1,5 @@
 import { startFakeBox, BoxState, type FakeBox } from '../src/index.ts';
-import { ccgClient } from './helpers.ts';
+import { ccgClient, rawEntries } from './helpers.ts';
 import type { BoxClient } from 'box-node-sdk';
 
 type Stream = 'changes' | 'admin_logs_streaming';
@@ -11,9 +11,9 @@ async function drain(client: BoxClient, streamType: Stream, position: string, li
   for (;;) {
     const page = await client.events.getEvents({ streamType, streamPosition: next, limit });
     next = String(page.nextStreamPosition);
-    const raw = page.rawData as { entries: { source: Record<string, unknown> }[] };
     if (!page.entries?.length) break;
-    page.entries.forEach((e, i) => events.push({ id: e.eventId ?? '', type: e.eventType ?? '', source: raw.entries[i]?.source ?? {} }));
+    const raw = rawEntries(page);
+    page.entries.forEach((e, i) => events.push({ id: e.eventId ?? '', type: e.eventType ?? '', source: raw[i]?.source ?? {} }));
   }
   return { events, next };
 }
