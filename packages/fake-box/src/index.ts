@@ -14,6 +14,7 @@ export { TokenAuthority, makeJwtApp, JWT_AUDIENCE, type AppConfig, type Subject 
 export {
   deliver,
   deliveryHeaders,
+  serializePayload,
   signDelivery,
   WebhookSender,
   BOX_RETRY_DELAYS_MS,

@@ -15,7 +15,7 @@ export async function startReceiver(statuses: number[] = []) {
     req.on('end', () => {
       received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: flat(req.headers) });
       if (control.hang) return;
-      res.writeHead(statuses.shift() ?? 200).end();
+      res.writeHead(statuses.shift() ?? 200).end('ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

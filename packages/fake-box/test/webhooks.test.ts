@@ -176,11 +176,20 @@ describe('webhooks', () => {
       await deliver(payload, { url: receiver.url, keys, timestamp: boxTime(new Date(Date.now() + 120_000)) });
       await deliver(payload, { url: receiver.url, keys, signedBody: JSON.stringify({ ...payload, id: 'evt-2' }) });
       const replay = await deliver(payload, { url: receiver.url, keys, deliveryId: 'same-delivery' });
-      expect(replay).toEqual({ status: 200, deliveryId: 'same-delivery' });
+      expect(replay).toEqual({ status: 200, deliveryId: 'same-delivery', body: 'ok' });
       const verdicts = await Promise.all(
         receiver.received.map((r) => WebhooksManager.validateMessage(r.body, r.headers, keys.primary, { secondaryKey: keys.secondary })),
       );
       expect(verdicts).toEqual([true, false, false, false, false, true]);
+      const unicode = { ...payload, source: { type: 'file', id: '2', name: 'Zürich/Plan – 2026.md' } };
+      await deliver(unicode, { url: receiver.url, keys, escaped: true });
+      const escaped = receiver.received[receiver.received.length - 1];
+      expect(escaped?.body).toContain('Z\\u00fcrich\\/Plan \\u2013 2026.md');
+      expect(JSON.parse(escaped?.body ?? '{}')).toEqual(unicode);
+      expect(await WebhooksManager.validateMessage(escaped?.body ?? '', escaped?.headers ?? {}, keys.primary)).toBe(true);
+      // The SDK's fallback re-escapes a plain body PHP-style: it agrees with our escaping. Other re-serialisations fail.
+      expect(await WebhooksManager.validateMessage(JSON.stringify(unicode), escaped?.headers ?? {}, keys.primary)).toBe(true);
+      expect(await WebhooksManager.validateMessage(JSON.stringify(unicode, null, 1), escaped?.headers ?? {}, keys.primary)).toBe(false);
       const refused = await deliver(payload, { url: 'http://127.0.0.1:1/nowhere', keys });
       expect(refused.status).toBe(0);
     } finally {
