@@ -4,7 +4,8 @@ ALTER INDEX "files"."project_documents_project_id_idx" RENAME TO "project_docume
 
 -- Full-text search of chunks: a per-row text search configuration and the vector Postgres keeps in step with it.
 ALTER TABLE "files"."kb_index" ADD COLUMN "language" regconfig NOT NULL DEFAULT 'english'::regconfig,
-ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (to_tsvector(language, content)) STORED;
+ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (to_tsvector(language, content)) STORED,
+ADD COLUMN "archived_at" TIMESTAMPTZ(3);
 
 -- CreateIndex
 CREATE INDEX "kb_index_search_vector_idx" ON "files"."kb_index" USING GIN ("search_vector");
