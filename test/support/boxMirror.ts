@@ -48,6 +48,7 @@ export async function writeBoxMirror(databaseUrl: string, state: MirrorState): P
         const externalId = newExternalId('box');
         const above = await tx.boxItemAncestor.findMany({ where: { itemBoxId: parent } });
         const parentChain = above.length ? above : [{ ancestorBoxId: parent, depth: 0 }];
+        const parentRow = await tx.boxItem.findUnique({ where: { boxItemId: parent } });
         await tx.boxItem.create({
           data: {
             externalId,
@@ -55,6 +56,7 @@ export async function writeBoxMirror(databaseUrl: string, state: MirrorState): P
             boxItemType: item.type ?? 'file',
             name: item.name,
             parentBoxFolderId: parent,
+            path: parentRow ? `${parentRow.path}/${parentRow.name}` : '/All Files',
             ownerBoxUserId: item.ownerBoxUserId ?? null,
             trashedAt: item.trashedAt ?? null,
             itemStatus: item.trashedAt ? 'trashed' : 'active',
