@@ -28,12 +28,15 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     return rows.filter((_, index) => keep[index]);
   }
 
-  /** The entities core shows the caller among those of the documents the Box rule lets them see (for lists). */
-  async function visibleEntityIds(): Promise<string[]> {
+  /**
+   * The entities core shows the caller among those of the documents the Box rule lets them see (for lists), and
+   * that match `among` (a condition on `d`) when given.
+   */
+  async function visibleEntityIds(among: Prisma.Sql = Prisma.sql`TRUE`): Promise<string[]> {
     if (visible.everything) return [];
     const rows = await db.$queryRaw<{ entityId: string }[]>`
       SELECT DISTINCT d.entity_id AS "entityId" FROM "files"."project_documents" d
-      WHERE d.entity_id IS NOT NULL AND ${visible.documentBase}`;
+      WHERE d.entity_id IS NOT NULL AND ${visible.documentBase} AND ${among}`;
     const ids = rows.map((row) => row.entityId);
     const shown = await Promise.all(ids.map((id) => entityVisible.load(id)));
     return ids.filter((_, index) => shown[index]);
@@ -132,8 +135,19 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
           ],
           { list: 'Query.kbChunks', args },
         ),
-      searchDocuments: async (search: SearchArgs) =>
-        searchChunks(db, search, [visible.chunk, visible.entityIn(await visibleEntityIds())], visible.boxItem),
+      /** Core is asked only about the entities of visible documents with a matching chunk. */
+      searchDocuments: (search: SearchArgs) =>
+        searchChunks(
+          db,
+          search,
+          async (matching) => [
+            visible.chunk,
+            visible.entityIn(
+              await visibleEntityIds(Prisma.sql`EXISTS (SELECT 1 FROM "files"."kb_index" k WHERE k.document_id = d.id AND ${matching})`),
+            ),
+          ],
+          visible.boxItem,
+        ),
       boxWebhookEventsWhere: visible.webhookEvent,
     },
   };

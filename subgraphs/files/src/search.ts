@@ -46,7 +46,8 @@ const ORDER: SortKey[] = [{ field: 'score', direction: 'desc' }];
 export async function searchChunks(
   db: FilesDb,
   args: SearchArgs,
-  visible: Prisma.Sql[],
+  /** The visibility conditions on `k` and `d`, given the match condition on `k` (rows outside it need no check). */
+  visibleAmong: (matching: Prisma.Sql) => Promise<Prisma.Sql[]>,
   boxItemVisible: Prisma.Sql,
 ): Promise<Connection<SearchHitRow>> {
   const text = args.query.trim();
@@ -55,7 +56,8 @@ export async function searchChunks(
   const take = pageSize(args.first);
   const binding = listBinding({ list: 'Query.searchDocuments', args: { ...args, query: text } }, ORDER);
   const tsquery = Prisma.sql`websearch_to_tsquery(${searchLanguage()}::regconfig, ${text})`;
-  const conditions = [Prisma.sql`k.search_vector @@ ${tsquery}`, ...visible, ...filterConditions(args.filter, boxItemVisible)];
+  const matching = Prisma.sql`(k.archived_at IS NULL AND k.search_vector @@ ${tsquery})`;
+  const conditions = [matching, ...(await visibleAmong(matching)), ...filterConditions(args.filter, boxItemVisible)];
   const rank = Prisma.sql`ts_rank(k.search_vector, ${tsquery})`;
   const after = args.after ? afterCursor(rank, decodeCursor(args.after, binding, ORDER.length)) : [];
   const rows = await db.$queryRaw<SearchHitRow[]>`
