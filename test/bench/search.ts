@@ -57,7 +57,7 @@ export async function seedSearchFixture(databaseUrl: string): Promise<void> {
       SELECT '5900', '1002' UNION ALL SELECT '5900', (3000 + i)::text FROM generate_series(1, 200) i`);
     await db.query(`
       INSERT INTO files.box_collaborations (box_collaboration_id, box_item_id, principal_type, principal_id, role, status, expires_at)
-      SELECT '89' || i, '71' || lpad(i::text, 8, '0'), 'group', '5900', 'viewer', 'accepted', NULL FROM generate_series(1, 3) i
+      SELECT '89' || i, '71' || lpad(i::text, 8, '0'), 'group'::files."BoxPrincipalType", '5900', 'viewer', 'accepted'::files."BoxCollaborationStatus", NULL::timestamptz FROM generate_series(1, 3) i
       UNION ALL SELECT '88' || i, '73' || lpad((400 + i * 10)::text, 8, '0'), 'user', '1002', 'editor', 'accepted', NULL FROM generate_series(1, 50) i
       UNION ALL SELECT '874', '7100000004', 'user', '1002', 'viewer', 'pending', NULL
       UNION ALL SELECT '875', '7100000005', 'user', '1002', 'viewer', 'accepted', now() - interval '1 day'
@@ -65,7 +65,7 @@ export async function seedSearchFixture(databaseUrl: string): Promise<void> {
       UNION ALL SELECT '86' || i, '74' || lpad((i * 97)::text, 8, '0'), 'user', (4000 + i)::text, 'viewer', 'accepted', NULL FROM generate_series(1, 1000) i`);
     await db.query(
       `INSERT INTO files.project_documents (external_id, entity_id, box_item_id, title, actor, source_system)
-       SELECT 'doc_srch' || lpad(b.n::text, 6, '0'), CASE WHEN b.n % 10 = 0 THEN $2 ELSE $1 END, b.id, 'Bench document ' || b.n, 'bench', 'bench'
+       SELECT 'doc_srch' || lpad(i.n::text, 6, '0'), CASE WHEN i.n % 10 = 0 THEN $2 ELSE $1 END, b.id, 'Bench document ' || i.n, 'bench', 'bench'
        FROM files.box_items b JOIN bench_items i ON i.box_id = b.box_item_id WHERE i.level = 4`,
       [DEMO.projects.platform, DEMO.projects.skunkworks],
     );

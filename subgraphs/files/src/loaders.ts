@@ -28,18 +28,31 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     return rows.filter((_, index) => keep[index]);
   }
 
-  /**
-   * The entities core shows the caller among those of the documents the Box rule lets them see (for lists), and
-   * that match `among` (a condition on `d`) when given.
-   */
-  async function visibleEntityIds(among: Prisma.Sql = Prisma.sql`TRUE`): Promise<string[]> {
+  /** The entities among these that core shows the caller: one batched request. */
+  async function shownAmong(entityIds: string[]): Promise<string[]> {
+    const shown = await Promise.all(entityIds.map((id) => entityVisible.load(id)));
+    return entityIds.filter((_, index) => shown[index]);
+  }
+
+  /** The entities core shows the caller among those of the documents the Box rule lets them see (for lists). */
+  async function visibleEntityIds(): Promise<string[]> {
     if (visible.everything) return [];
     const rows = await db.$queryRaw<{ entityId: string }[]>`
       SELECT DISTINCT d.entity_id AS "entityId" FROM "files"."project_documents" d
-      WHERE d.entity_id IS NOT NULL AND ${visible.documentBase} AND ${among}`;
-    const ids = rows.map((row) => row.entityId);
-    const shown = await Promise.all(ids.map((id) => entityVisible.load(id)));
-    return ids.filter((_, index) => shown[index]);
+      WHERE d.entity_id IS NOT NULL AND ${visible.documentBase}`;
+    return shownAmong(rows.map((row) => row.entityId));
+  }
+
+  /**
+   * For search: the entities core shows the caller among those of live documents with a chunk matching
+   * `matching` (on `k`). The Box rule is left to the search statement: asking core about an entity reveals nothing.
+   */
+  async function matchingEntityIds(matching: Prisma.Sql): Promise<string[]> {
+    if (visible.everything) return [];
+    const rows = await db.$queryRaw<{ entityId: string }[]>`
+      SELECT DISTINCT d.entity_id AS "entityId" FROM "files"."kb_index" k JOIN "files"."project_documents" d ON d.id = k.document_id
+      WHERE d.entity_id IS NOT NULL AND d.archived_at IS NULL AND ${matching}`;
+    return shownAmong(rows.map((row) => row.entityId));
   }
 
   const boxItems = (condition: Prisma.Sql) => selectRows(db, BOX_ITEMS, [condition, visible.boxItem]);
@@ -135,19 +148,9 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
           ],
           { list: 'Query.kbChunks', args },
         ),
-      /** Core is asked only about the entities of visible documents with a matching chunk. */
+      /** Core is asked only about the entities of documents with a matching chunk. */
       searchDocuments: (search: SearchArgs) =>
-        searchChunks(
-          db,
-          search,
-          async (matching) => [
-            visible.chunk,
-            visible.entityIn(
-              await visibleEntityIds(Prisma.sql`EXISTS (SELECT 1 FROM "files"."kb_index" k WHERE k.document_id = d.id AND ${matching})`),
-            ),
-          ],
-          visible.boxItem,
-        ),
+        searchChunks(db, search, async (matching) => [visible.chunk, visible.entityIn(await matchingEntityIds(matching))], visible.boxItem),
       boxWebhookEventsWhere: visible.webhookEvent,
     },
   };

@@ -58,28 +58,36 @@ export async function searchChunks(
   const tsquery = Prisma.sql`websearch_to_tsquery(${searchLanguage()}::regconfig, ${text})`;
   const matching = Prisma.sql`(k.archived_at IS NULL AND k.search_vector @@ ${tsquery})`;
   const conditions = [matching, ...(await visibleAmong(matching)), ...filterConditions(args.filter, boxItemVisible)];
-  const rank = Prisma.sql`ts_rank(k.search_vector, ${tsquery})`;
-  const after = args.after ? afterCursor(rank, decodeCursor(args.after, binding, ORDER.length)) : [];
-  const rows = await db.$queryRaw<SearchHitRow[]>`
-    SELECT hit.*, ts_headline(${searchLanguage()}::regconfig, hit.content, ${tsquery}, ${HEADLINE}) AS snippet
+  const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : [];
+  // Ranking needs every visible match anyway, so the total comes from the same pass (a window count); the page
+  // is cut after it, and snippets are made for the page's rows only.
+  const rows = await db.$queryRaw<(SearchHitRow & { total: number })[]>`
+    SELECT page.*, ts_headline(${searchLanguage()}::regconfig, page.content, ${tsquery}, ${HEADLINE}) AS snippet
     FROM (
-      SELECT ${CHUNKS.columns}, ${rank} AS score FROM ${CHUNKS.from}
-      WHERE ${all(...conditions, ...after)} ORDER BY score DESC, k.id LIMIT ${take + 1}
-    ) hit ORDER BY hit.score DESC, hit.id`;
+      SELECT hit.* FROM (
+        SELECT ${CHUNKS.columns}, ts_rank(k.search_vector, ${tsquery}) AS score, count(*) OVER ()::int AS total
+        FROM ${CHUNKS.from} WHERE ${all(...conditions)}
+      ) hit
+      WHERE ${all(Prisma.sql`TRUE`, ...after)} ORDER BY hit.score DESC, hit.id LIMIT ${take + 1}
+    ) page ORDER BY page.score DESC, page.id`;
+  const total = rows[0]?.total;
   let counted: Promise<number> | undefined;
   const totalCount: PromiseLike<number> = {
     then: (onFulfilled, onRejected) =>
-      (counted ??= db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM ${CHUNKS.from} WHERE ${all(...conditions)}`.then(
-        ([row]) => row?.count ?? 0,
-      )).then(onFulfilled, onRejected),
+      (counted ??=
+        total !== undefined
+          ? Promise.resolve(total)
+          : db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM ${CHUNKS.from} WHERE ${all(...conditions)}`.then(
+              ([row]) => row?.count ?? 0,
+            )).then(onFulfilled, onRejected),
   };
   return toConnection(rows, args, totalCount, (row) => encodeCursor(binding, keyValues(row, ['score'])));
 }
 
-/** Rows after the cursor's (score, id) in the order score DESC, id ASC. Scores are float4, exact in a cursor. */
-function afterCursor(rank: Prisma.Sql, [score, id]: unknown[]): Prisma.Sql[] {
+/** Rows of `hit` after the cursor's (score, id) in the order score DESC, id ASC. Scores are float4, exact in a cursor. */
+function afterCursor([score, id]: unknown[]): Prisma.Sql[] {
   if (typeof score !== 'number' || typeof id !== 'number') throw badUserInput('after', 'is not a cursor of this list');
-  return [Prisma.sql`(${rank} < ${score}::real OR (${rank} = ${score}::real AND k.id > ${id}))`];
+  return [Prisma.sql`(hit.score < ${score}::real OR (hit.score = ${score}::real AND hit.id > ${id}))`];
 }
 
 function filterConditions(filter: SearchFilter, boxItemVisible: Prisma.Sql): Prisma.Sql[] {
