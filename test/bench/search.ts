@@ -147,6 +147,8 @@ export async function searchBench(stack: TestStack): Promise<string[]> {
     ...rows,
     `| **all queries** | | **${ms(percentile(all.on, 50))}** | **${ms(percentile(all.on, 95))}** | | **${ms(percentile(all.off, 50))}** | **${ms(percentile(all.off, 95))}** | ${(percentile(all.on, 50) / percentile(all.off, 50)).toFixed(2)}× |`,
     '',
+    'Interleaving makes the ON ÷ OFF ratio the meaningful figure when the machine is shared: both sides see the same load.',
+    '',
     'Plans of the permission-filtered statements (EXPLAIN ANALYZE, staff, the medium query), index use only:',
     '',
     ...plans,
