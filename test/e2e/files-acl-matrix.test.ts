@@ -280,6 +280,8 @@ describe.each(databaseKinds())('files ACL matrix on %s Postgres', (kind) => {
       expect(docsOf(await search('staff', { entityId: DEMO.contracts.acmeMsa }))).toEqual(['contract']);
       expect(docsOf(await search('staff', { projectId: DEMO.projects.platform }))).toEqual(['group', 'inherited']);
       expect(docsOf(await search('staff', { projectId: DEMO.projects.skunkworks }))).toEqual([]);
+      expect(codes(await search('staff', { entityId: 'not-an-id' }))).toEqual(['INVALID_ID']);
+      expect(codes(await search('staff', { projectId: DEMO.contracts.acmeMsa }))).toEqual(['INVALID_ID']);
     });
 
     it('refuses an empty query, a page over 100 and a cursor of another query with BAD_USER_INPUT', async () => {

@@ -1,5 +1,5 @@
 import { found } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { KbChunkResolvers, MutationResolvers, QueryResolvers, SearchHitResolvers } from '../../__generated__/resolvers-types.ts';
 import { chunkService } from '../service.ts';
 import { entityReference } from '../documentOwner/resolvers.ts';
@@ -21,6 +21,15 @@ export const SearchHit: SearchHitResolvers = {
   entity: (hit) => entityReference(hit.documentEntityId),
 };
 
+/** The entity a search is narrowed to (INVALID_ID when malformed); `projectId` is the older spelling for a project. */
+function searchedEntity(filter: { entityId?: string | null; projectId?: string | null } | null | undefined): string | null {
+  if (filter?.entityId) {
+    typeOfIdOrThrow(filter.entityId);
+    return filter.entityId;
+  }
+  return filter?.projectId ? expectIdOf('Project', filter.projectId) : null;
+}
+
 export const KbChunkQueries: QueryResolvers = {
   kbChunk: async (_, { id }, ctx) => found(await ctx.loaders.kbChunk.load(expectIdOf('KbChunk', id)), id),
   kbChunks: (_, args, ctx) => ctx.loaders.lists.kbChunks(args),
@@ -30,7 +39,7 @@ export const KbChunkQueries: QueryResolvers = {
       first,
       after,
       filter: {
-        entityId: filter?.entityId ?? (filter?.projectId ? expectIdOf('Project', filter.projectId) : null),
+        entityId: searchedEntity(filter),
         boxFolderId: filter?.boxFolderId ?? null,
       },
     }),
