@@ -52,11 +52,13 @@ interface EntityNames {
   listed: readonly string[];
   enums: readonly string[];
   referenced: readonly string[];
+  /** Other object types whose resolvers receive a row of the subgraph's own (type → `<module>#<Type>`, from __generated__). */
+  mapped?: Readonly<Record<string, string>>;
 }
 
 /** A subgraph whose schema is a header plus entity fragments, and whose mapper lists are its entities/names.ts. */
 const entitySubgraph = (name: string, names: EntityNames) =>
-  subgraph(name, [...names.owned], [...names.enums], {}, { paginated: [...names.listed], foreign: [...names.referenced] });
+  subgraph(name, [...names.owned], [...names.enums], { ...names.mapped }, { paginated: [...names.listed], foreign: [...names.referenced] });
 
 const config: CodegenConfig = {
   overwrite: true,

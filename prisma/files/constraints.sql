@@ -21,5 +21,4 @@ BEGIN
 END $$;
 CREATE TRIGGER box_webhook_events_append_only BEFORE UPDATE OR DELETE ON "files"."box_webhook_events"
   FOR EACH ROW EXECUTE FUNCTION "files".box_webhook_events_append_only();
-ALTER TABLE "files"."box_items" ADD CONSTRAINT "box_items_permissions_array" CHECK (jsonb_typeof(permissions) = 'array');
 ALTER TABLE "files"."kb_index" ADD CONSTRAINT "kb_index_chunk_index" CHECK (chunk_index >= 0);

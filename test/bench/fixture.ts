@@ -17,11 +17,8 @@ const by = { actor: 'test', sourceSystem: 'test' };
 const STAFF = 'usr_demostaff0001';
 const ADMIN = 'usr_demoadmin0001';
 const pad = (i: number) => String(i).padStart(3, '0');
-/** The demo Box ACL: the demo admin (Box user 1001) and staff member (1002) may see the items. */
-const acl = [
-  { principalType: 'user', principalId: '1001', role: 'co-owner' },
-  { principalType: 'user', principalId: '1002', role: 'editor' },
-];
+/** The demo's Acme Contracts folder: owned by the demo admin (Box user 1001), staff (1002) reads it through a group. */
+const CONTRACTS_FOLDER_BOX_ID = '318000000001';
 
 export interface BenchFixture {
   size: number;
@@ -107,17 +104,23 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
         boxItemId: String(9_100_000_000 + i),
         boxItemType: 'file' as const,
         name: `0 bench file ${pad(i)}.pdf`,
-        parentBoxFolderId: '318000000001',
-        permissions: acl,
+        parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID,
+        ownerBoxUserId: '1001',
         sizeBytes: 1000n + BigInt(i),
         ...by,
       })),
     });
     const itemId = new Map(items.map((item) => [item.externalId, item.id]));
+    await files.boxItemAncestor.createMany({
+      data: items.flatMap((item) => [
+        { itemBoxId: item.boxItemId, ancestorBoxId: item.boxItemId, depth: 0 },
+        { itemBoxId: item.boxItemId, ancestorBoxId: CONTRACTS_FOLDER_BOX_ID, depth: 1 },
+      ]),
+    });
     const documents = await files.projectDocument.createManyAndReturn({
       data: ids.documentIds.map((externalId, i) => ({
         externalId,
-        projectId: ids.projectIds[i]!,
+        entityId: ids.projectIds[i]!,
         boxItemId: itemId.get(ids.boxItemIds[i]!)!,
         title: `0 bench document ${pad(i)}`,
         kind: 'contract',

@@ -8,7 +8,8 @@
  *  (d) the gateway's keep-alive subgraph connections vs a new connection per subgraph request;
  *  (e) the time to refuse `nodes(ids:)` with 20,000 IDs (over the list limit), and `{ me { id } }` latency at c=1 alone
  *      vs while a second load process sends such oversized requests (6 connections, bounded count), in ME_ROUNDS
- *      (default 4) interleaved rounds A B A B.
+ *      (default 4) interleaved rounds A B A B;
+ *  (f) searchDocuments over 100,000 chunks with the permission filter on vs off, interleaved (test/bench/search.ts).
  * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 3) seconds, and the scenarios are
  * run BENCH_ROUNDS (default 3) times interleaved; medians are reported. With 2+ CPUs the stack is pinned to CPU 1
  * and the load generator to CPU 0 (BENCH_PIN=0 to leave them free); Postgres is not pinned.
@@ -46,6 +47,7 @@ const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '
 const { startTestStack } = await import('../support/stack.ts');
 const { CONTRACTS_QUERY, idle, requestsReceived, seedBenchFixture, workOf } = await import('./fixture.ts');
 const { subgraphKeepAlive } = await import('../support/instrumentation.ts');
+const { searchBench } = await import('./search.ts');
 const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
 const { startGateway } = await import('@wrk/gateway/server');
 const { committedSupergraph } = await import('@wrk/gateway/compose');
@@ -333,6 +335,8 @@ try {
     `Per-round p50 (ms): A ${p50s(alone).map(ms).join('/')}; B ${p50s(underAttack).map(ms).join('/')}.`,
   ];
 
+  const searchReport = await searchBench(stack);
+
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const report = [
     `# pnpm bench — ${new Date().toISOString()}`,
@@ -357,6 +361,7 @@ try {
     '',
     ...oversizedReport,
     '',
+    ...searchReport,
     `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
   ].join('\n');

@@ -88,6 +88,22 @@ interface Case {
   onlyFor?: Principal[];
 }
 
+/** A fresh document of the platform project backed by the demo MSA file (visible to staff through the Box ACL). */
+async function matrixDocument(ctx: Setup): Promise<string> {
+  const created = await ctx.admin(
+    `mutation { createProjectDocument(input: { title: "Matrix doc ${ctx.unique()}", entityId: "${DEMO.projects.platform}", boxItemId: "${DEMO.boxItems.acmeMsaFile}" }) { id } }`,
+  );
+  return (created.data!.createProjectDocument as { id: string }).id;
+}
+
+/** A fresh chunk of a fresh document. */
+async function matrixChunk(ctx: Setup): Promise<string> {
+  const created = await ctx.admin(`mutation ($doc: ID!) { createKbChunk(input: { documentId: $doc, content: "Matrix text." }) { id } }`, {
+    doc: await matrixDocument(ctx),
+  });
+  return (created.data!.createKbChunk as { id: string }).id;
+}
+
 interface Setup {
   stack: TestStack;
   admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
@@ -397,23 +413,50 @@ const CASES: Case[] = [
   { ...byId('boxWebhookEvent', 'files', 'files:read', DEMO.boxWebhookEvents.msaUploaded), onlyFor: ['admin'] },
   list('boxWebhookEvents', 'files', 'files:read'),
   {
-    field: 'createBoxItem',
+    field: 'searchDocuments',
     subgraph: 'files',
-    needs: needs('files:write'),
-    query: `mutation ($boxId: String!) { createBoxItem(input: { boxItemId: $boxId, type: FILE, name: "matrix.pdf", parentBoxFolderId: "318000000001" }) { id } }`,
-    variables: () => ({ boxId: String(Date.now()) + String(Math.floor(Math.random() * 1000)) }),
+    needs: needs('files:read'),
+    query: `{ searchDocuments(query: "fees", first: 5) { totalCount nodes { score snippet } } }`,
   },
   {
     field: 'createProjectDocument',
     subgraph: 'files',
     needs: needs('files:write'),
-    query: `mutation { createProjectDocument(input: { title: "Matrix doc", projectId: "${DEMO.projects.platform}" }) { id } }`,
+    query: `mutation { createProjectDocument(input: { title: "Matrix doc", entityId: "${DEMO.projects.platform}", boxItemId: "${DEMO.boxItems.acmeMsaFile}" }) { id } }`,
+  },
+  {
+    field: 'updateProjectDocument',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation ($id: ID!) { updateProjectDocument(id: $id, input: { title: "Matrix doc, renamed" }) { id } }`,
+    variables: async (ctx) => ({ id: await matrixDocument(ctx) }),
+  },
+  {
+    field: 'archiveProjectDocument',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation ($id: ID!) { archiveProjectDocument(id: $id) { id } }`,
+    variables: async (ctx) => ({ id: await matrixDocument(ctx) }),
   },
   {
     field: 'createKbChunk',
     subgraph: 'files',
     needs: needs('files:write'),
     query: `mutation { createKbChunk(input: { documentId: "${DEMO.projectDocuments.acmeMsa}", content: "More text." }) { id } }`,
+  },
+  {
+    field: 'updateKbChunk',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation ($id: ID!) { updateKbChunk(id: $id, input: { content: "Changed text." }) { id } }`,
+    variables: async (ctx) => ({ id: await matrixChunk(ctx) }),
+  },
+  {
+    field: 'archiveKbChunk',
+    subgraph: 'files',
+    needs: needs('files:write'),
+    query: `mutation ($id: ID!) { archiveKbChunk(id: $id) { id } }`,
+    variables: async (ctx) => ({ id: await matrixChunk(ctx) }),
   },
   // agents
   byId('agentRun', 'agents', 'agents:read', DEMO.agentRuns.review),

@@ -27,7 +27,7 @@ describe.each(databaseKinds())('no oracles on %s Postgres', (kind) => {
     stack = await startTestStack(kind);
     admin = stack.callerFor(await stack.token('admin@wrk.demo'));
     restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
-    fixtures = await createHiddenFixtures(admin);
+    fixtures = await createHiddenFixtures(admin, stack.databaseUrl);
   }, 180_000);
   afterAll(async () => {
     await stack?.stop();

@@ -243,7 +243,7 @@ describe.each(databaseKinds())('the gateway → subgraph trust boundary (%s Post
     const admin = { ...adminClaims('delegated-write'), scopes: [...adminClaims('').scopes, 'files:write'] };
     const write = await ask(
       'files',
-      'mutation { createBoxItem(input: { boxItemId: "999001", type: FILE, name: "x" }) { id } }',
+      'mutation { createKbChunk(input: { documentId: "doc_demoacmemsa0001", content: "x" }) { id } }',
       evidenceFor(admin),
     );
     expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -291,7 +291,7 @@ describe.each(databaseKinds())('the schema-derived visibility walk on %s Postgre
     admin = stack.callerFor(await stack.token('admin@wrk.demo'));
     const introspection = await admin<IntrospectionQuery>(getIntrospectionQuery());
     schema = buildClientSchema(introspection.data!);
-    fixtures = await createHiddenFixtures(admin);
+    fixtures = await createHiddenFixtures(admin, stack.databaseUrl);
   }, 180_000);
   afterAll(async () => {
     await stack?.stop();

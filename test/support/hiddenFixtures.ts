@@ -1,4 +1,5 @@
 import { DEMO } from '@wrk/demo';
+import { writeBoxMirror } from './boxMirror.ts';
 import type { Caller } from './stack.ts';
 
 export type { Caller };
@@ -44,7 +45,7 @@ async function auditEntries(admin: Caller, entities: Record<string, string>): Pr
   return entries;
 }
 
-export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixtures> {
+export async function createHiddenFixtures(admin: Caller, databaseUrl: string): Promise<HiddenFixtures> {
   const { projects, organizations, grants, meetings, people, users, contracts } = DEMO;
   const restricted = { visibility: 'RESTRICTED' };
   const project = await create(admin, `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`, {
@@ -90,10 +91,10 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
     input: { title: 'Visible decision of hidden parents', meetingId: meeting, projectId: project },
   });
 
-  // Files: an item no Box ACL opens to anyone but admins, a document hidden by it, one hidden by its project.
-  const boxItem = await create(admin, `mutation ($input: CreateBoxItemInput!) { createBoxItem(input: $input) { id } }`, {
-    input: { boxItemId: '990001', type: 'FILE', name: 'Hidden file.pdf' },
-  });
+  // Files: an item no Box ACL opens to anyone but admins (mirrored as the sync would), a document hidden by it,
+  // one hidden by its project.
+  const { '990001': boxItem } = await writeBoxMirror(databaseUrl, { items: [{ boxItemId: '990001', name: 'Hidden file.pdf' }] });
+  if (!boxItem) throw new Error('fixture failed: Box item 990001');
   const documentOfBoxItem = await create(
     admin,
     `mutation ($input: CreateProjectDocumentInput!) { createProjectDocument(input: $input) { id } }`,
@@ -109,7 +110,7 @@ export async function createHiddenFixtures(admin: Caller): Promise<HiddenFixture
     },
   );
   const chunk = await create(admin, `mutation ($input: CreateKbChunkInput!) { createKbChunk(input: $input) { id } }`, {
-    input: { documentId: documentOfProject, content: 'hidden chunk' },
+    input: { documentId: documentOfProject, content: 'hidden chunk x' },
   });
 
   // Agents: a visible run whose outputs name hidden entities.

@@ -2,53 +2,72 @@ import { groupLoader, rowLoader, type Claims, type Delegate, type ConnectionArgs
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { Prisma } from './__generated__/prisma/client.ts';
 import type { FilesDb } from './db.ts';
-import { BOX_ITEMS, CHUNKS, DOCUMENTS, rawPage, selectRows } from './reads.ts';
+import { BOX_ITEMS, CHUNKS, DOCUMENTS, collaborationsOn, rawPage, selectRows } from './reads.ts';
+import { searchChunks, type SearchArgs } from './search.ts';
 import { filesVisibility, inList } from './visibility.ts';
 
 /**
  * Per-request DataLoaders: every relationship and reference loads in one batched statement per tick, limited to
  * the rows the caller may see (see visibility.ts). Documents and chunks are then kept only when core shows their
- * project to the caller: one request to core per tick, whatever the number of rows.
+ * entity to the caller: one request to core per tick, whatever the number of rows.
  */
 export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims, delegate: Delegate) {
   const visible = filesVisibility(claims);
-  /** Does core show the project to the caller? By the WRK rules alone: files applies the allowlist itself. */
-  const projectVisible = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
+  /** Does core show the entity to the caller? By the WRK rules alone: files applies the allowlist itself. */
+  const entityVisible = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
 
-  /** The rows whose project (if any) the caller may see. */
-  async function withVisibleProject<Row>(rows: Row[], projectOf: (row: Row) => string | null): Promise<Row[]> {
+  /** The rows whose entity the caller may see (the SQL already refused rows without one to non-admins). */
+  async function withVisibleEntity<Row>(rows: Row[], entityOf: (row: Row) => string | null): Promise<Row[]> {
     if (visible.everything) return rows;
     const keep = await Promise.all(
       rows.map(async (row) => {
-        const project = projectOf(row);
-        return project === null || projectVisible.load(project);
+        const entity = entityOf(row);
+        return entity !== null && entityVisible.load(entity);
       }),
     );
     return rows.filter((_, index) => keep[index]);
   }
 
-  /** The projects core shows the caller among those of the documents the Box rule lets them see (for lists). */
-  async function visibleProjectIds(): Promise<string[]> {
+  /** The entities among these that core shows the caller: one batched request. */
+  async function shownAmong(entityIds: string[]): Promise<string[]> {
+    const shown = await Promise.all(entityIds.map((id) => entityVisible.load(id)));
+    return entityIds.filter((_, index) => shown[index]);
+  }
+
+  /** The entities core shows the caller among those of the documents the Box rule lets them see (for lists). */
+  async function visibleEntityIds(): Promise<string[]> {
     if (visible.everything) return [];
-    const rows = await db.$queryRaw<{ projectId: string }[]>`
-      SELECT DISTINCT d.project_id AS "projectId" FROM "files"."project_documents" d
-      WHERE d.project_id IS NOT NULL AND ${visible.documentBase}`;
-    const ids = rows.map((row) => row.projectId);
-    const shown = await Promise.all(ids.map((id) => projectVisible.load(id)));
-    return ids.filter((_, index) => shown[index]);
+    const rows = await db.$queryRaw<{ entityId: string }[]>`
+      SELECT DISTINCT d.entity_id AS "entityId" FROM "files"."project_documents" d
+      WHERE d.entity_id IS NOT NULL AND ${visible.documentBase}`;
+    return shownAmong(rows.map((row) => row.entityId));
+  }
+
+  /**
+   * For search: the entities core shows the caller among those of live documents with a chunk matching
+   * `matching` (on `k`). The Box rule is left to the search statement: asking core about an entity reveals nothing.
+   */
+  async function matchingEntityIds(matching: Prisma.Sql): Promise<string[]> {
+    if (visible.everything) return [];
+    const rows = await db.$queryRaw<{ entityId: string }[]>`
+      SELECT DISTINCT d.entity_id AS "entityId" FROM "files"."kb_index" k JOIN "files"."project_documents" d ON d.id = k.document_id
+      WHERE d.entity_id IS NOT NULL AND d.archived_at IS NULL AND ${matching}`;
+    return shownAmong(rows.map((row) => row.entityId));
   }
 
   const boxItems = (condition: Prisma.Sql) => selectRows(db, BOX_ITEMS, [condition, visible.boxItem]);
   const documents = async (condition: Prisma.Sql) =>
-    withVisibleProject(await selectRows(db, DOCUMENTS, [condition, visible.document], ['id']), (row) => row.projectId);
+    withVisibleEntity(await selectRows(db, DOCUMENTS, [condition, visible.document], ['id']), (row) => row.entityId);
   const chunks = async (condition: Prisma.Sql) =>
-    withVisibleProject(await selectRows(db, CHUNKS, [condition, visible.chunk], ['chunk_index']), (row) => row.documentProjectId);
+    withVisibleEntity(await selectRows(db, CHUNKS, [condition, visible.chunk], ['chunk_index']), (row) => row.documentEntityId);
   const intIn = (column: string, ids: readonly number[]) => Prisma.sql`${Prisma.raw(column)} = ANY(${[...ids]}::int[])`;
   const textIn = (column: string, ids: readonly string[]) => inList(Prisma.raw(column), ids);
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
     existsAtOwner: ownerExistenceLoader(ownerUrls, delegate),
+    /** The same by the WRK rules alone, for the owning entity of a document (files applies the allowlist itself). */
+    entityVisible,
 
     boxItem: rowLoader(
       (ids: string[]) => boxItems(textIn('b.external_id', ids)),
@@ -76,24 +95,33 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
       (boxIds: string[]) => boxItems(textIn('b.box_item_id', boxIds)),
       (row) => row.boxItemId,
     ),
-    /** Whether Box's ID is mirrored at all, visible or not: a second mirror of it would conflict. */
-    mirroredBoxItem: rowLoader(
-      (boxIds: string[]) => db.boxItem.findMany({ where: { boxItemId: { in: boxIds } } }),
-      (row) => row.boxItemId,
-    ),
     projectDocumentById: rowLoader(
       (ids: number[]) => documents(intIn('d.id', ids)),
       (row) => row.id,
+    ),
+    /** Mirrored Box users and groups by Box ID (owners and collaborators are shown by name). */
+    boxUser: rowLoader(
+      (boxIds: string[]) => db.boxUser.findMany({ where: { boxUserId: { in: boxIds } } }),
+      (row) => row.boxUserId,
+    ),
+    boxGroup: rowLoader(
+      (boxIds: string[]) => db.boxGroup.findMany({ where: { boxGroupId: { in: boxIds } } }),
+      (row) => row.boxGroupId,
+    ),
+    /** The collaborations on an item (by Box ID) and on every folder above it, nearest first. */
+    permissionsByBoxItem: groupLoader(
+      (boxIds: string[]) => collaborationsOn(db, boxIds),
+      (row) => row.itemBoxId,
     ),
 
     documentsByBoxItem: groupLoader(
       (ids: number[]) => documents(intIn('d.box_item_id', ids)),
       (row) => row.boxItemId,
     ),
-    /** By core's project external ID (prj_…). */
-    documentsByProject: groupLoader(
-      (projectIds: string[]) => documents(textIn('d.project_id', projectIds)),
-      (row) => row.projectId,
+    /** By the owning core entity's external ID (prj_, ctr_, …). */
+    documentsByEntity: groupLoader(
+      (entityIds: string[]) => documents(textIn('d.entity_id', entityIds)),
+      (row) => row.entityId,
     ),
     chunksByDocument: groupLoader(
       (ids: number[]) => chunks(intIn('k.document_id', ids)),
@@ -105,7 +133,7 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
       boxItems: (args: ConnectionArgs) =>
         rawPage(db, BOX_ITEMS, [visible.boxItem], [{ column: 'name', field: 'name' }], { list: 'Query.boxItems', args }),
       projectDocuments: async (args: ConnectionArgs) =>
-        rawPage(db, DOCUMENTS, [visible.document, visible.projectIn(await visibleProjectIds())], [{ column: 'title', field: 'title' }], {
+        rawPage(db, DOCUMENTS, [visible.document, visible.entityIn(await visibleEntityIds())], [{ column: 'title', field: 'title' }], {
           list: 'Query.projectDocuments',
           args,
         }),
@@ -113,13 +141,16 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
         rawPage(
           db,
           CHUNKS,
-          [visible.chunk, visible.projectIn(await visibleProjectIds())],
+          [visible.chunk, visible.entityIn(await visibleEntityIds())],
           [
             { column: 'document_id', field: 'documentId' },
             { column: 'chunk_index', field: 'chunkIndex' },
           ],
           { list: 'Query.kbChunks', args },
         ),
+      /** Core is asked only about the entities of documents with a matching chunk. */
+      searchDocuments: (search: SearchArgs) =>
+        searchChunks(db, search, async (matching) => [visible.chunk, visible.entityIn(await matchingEntityIds(matching))], visible.boxItem),
       boxWebhookEventsWhere: visible.webhookEvent,
     },
   };

@@ -23,11 +23,48 @@ export interface SeededFiles {
   kbChunkIds: string[];
 }
 
-/** Projected Box ACL of the demo items: the demo admin (Box user 1001) and staff member (1002). */
-const demoAcl = [
-  { principalType: 'user', principalId: '1001', role: 'co-owner' },
-  { principalType: 'user', principalId: '1002', role: 'editor' },
-];
+const CONTRACTS_FOLDER_BOX_ID = '318000000001';
+const MSA_FILE_BOX_ID = '1450000000001';
+
+/**
+ * The demo's Box state as the sync would mirror it from the fake Box: the demo admin (Box user 1001) owns the
+ * Acme Contracts folder and its file, the "Contracts" Box group holds the staff member (1002) and has the folder
+ * as editor; the restricted user (1003) has a pending invitation as viewer, which grants nothing.
+ */
+const DEMO_BOX = {
+  users: [
+    { boxUserId: '1001', name: 'Avery Admin', login: 'admin@wrk.demo' },
+    { boxUserId: '1002', name: 'Sam Staff', login: 'staff@wrk.demo' },
+    { boxUserId: '1003', name: 'Riley Restricted', login: 'restricted@wrk.demo' },
+  ],
+  groups: [{ boxGroupId: '5001', name: 'Contracts' }],
+  memberships: [{ boxMembershipId: '6001', boxGroupId: '5001', boxUserId: '1002' }],
+  collaborations: [
+    {
+      boxCollaborationId: '7001',
+      boxItemId: CONTRACTS_FOLDER_BOX_ID,
+      principalType: 'group',
+      principalId: '5001',
+      role: 'editor',
+      status: 'accepted',
+    },
+    {
+      boxCollaborationId: '7002',
+      boxItemId: CONTRACTS_FOLDER_BOX_ID,
+      principalType: 'user',
+      principalId: '1003',
+      role: 'viewer',
+      status: 'pending',
+    },
+  ],
+  ancestors: [
+    { itemBoxId: CONTRACTS_FOLDER_BOX_ID, ancestorBoxId: CONTRACTS_FOLDER_BOX_ID, depth: 0 },
+    { itemBoxId: CONTRACTS_FOLDER_BOX_ID, ancestorBoxId: '0', depth: 1 },
+    { itemBoxId: MSA_FILE_BOX_ID, ancestorBoxId: MSA_FILE_BOX_ID, depth: 0 },
+    { itemBoxId: MSA_FILE_BOX_ID, ancestorBoxId: CONTRACTS_FOLDER_BOX_ID, depth: 1 },
+    { itemBoxId: MSA_FILE_BOX_ID, ancestorBoxId: '0', depth: 2 },
+  ],
+} as const;
 
 /**
  * A small coherent demo set, once: a Box folder "Acme Contracts" with the signed MSA inside, the MSA as a
@@ -39,11 +76,12 @@ export async function seedFiles(db: FilesDb, ids: FilesSeedIds = { projectId: DE
     await tx.boxItem.create({
       data: {
         externalId: FILES_DEMO.contractsFolder,
-        boxItemId: '318000000001',
+        boxItemId: CONTRACTS_FOLDER_BOX_ID,
         boxItemType: 'folder',
         name: 'Acme Contracts',
         parentBoxFolderId: '0',
-        permissions: demoAcl,
+        path: '/All Files',
+        ownerBoxUserId: '1001',
         modifiedAt: new Date('2026-08-28T16:04:00Z'),
         etag: '3',
         sequenceId: '3',
@@ -53,11 +91,12 @@ export async function seedFiles(db: FilesDb, ids: FilesSeedIds = { projectId: DE
     const file = await tx.boxItem.create({
       data: {
         externalId: FILES_DEMO.acmeMsaFile,
-        boxItemId: '1450000000001',
+        boxItemId: MSA_FILE_BOX_ID,
         boxItemType: 'file',
         name: 'Acme MSA 2026.pdf',
-        parentBoxFolderId: '318000000001',
-        permissions: demoAcl,
+        parentBoxFolderId: CONTRACTS_FOLDER_BOX_ID,
+        path: '/All Files/Acme Contracts',
+        ownerBoxUserId: '1001',
         modifiedAt: new Date('2026-08-28T16:03:12Z'),
         etag: '1',
         sequenceId: '1',
@@ -65,6 +104,11 @@ export async function seedFiles(db: FilesDb, ids: FilesSeedIds = { projectId: DE
         ...by,
       },
     });
+    await tx.boxUser.createMany({ data: [...DEMO_BOX.users] });
+    await tx.boxGroup.createMany({ data: [...DEMO_BOX.groups] });
+    await tx.boxGroupMembership.createMany({ data: [...DEMO_BOX.memberships] });
+    await tx.boxCollaboration.createMany({ data: [...DEMO_BOX.collaborations] });
+    await tx.boxItemAncestor.createMany({ data: [...DEMO_BOX.ancestors] });
     await tx.boxWebhookEvent.create({
       data: {
         externalId: DEMO.boxWebhookEvents.msaUploaded,
@@ -88,7 +132,7 @@ export async function seedFiles(db: FilesDb, ids: FilesSeedIds = { projectId: DE
     const document = await tx.projectDocument.create({
       data: {
         externalId: FILES_DEMO.acmeMsaDocument,
-        projectId: ids.projectId,
+        entityId: ids.projectId,
         boxItemId: file.id,
         title: 'Acme Master Services Agreement 2026 (signed)',
         kind: 'contract',

@@ -3,22 +3,27 @@ import { Prisma } from './__generated__/prisma/client.ts';
 
 /**
  * Row-level visibility of files, as SQL conditions built once per request from the verified claims. Every read
- * path — lists and their counts, by-ID loaders, relationships, references — is built on them, so none can leak.
+ * path — lists and their counts, search, by-ID loaders, relationships, references — is built on them, so none
+ * can leak.
  *
- * A document is shown only when BOTH sides allow it:
- * - Box: a Box item is visible when the caller's Box user is a `user` principal of its projected ACL
- *   (`box_items.permissions`) or of the ACL of any folder above it (walked up parent_box_folder_id → box_item_id).
- *   `group` principals never match yet: Box group memberships are not mirrored. Agent tokens carry the issuing
- *   user's boxUserId; a caller without one sees no Box item.
- * - WRK: a document of a project is visible only when core shows the project to the caller (asked per request,
- *   batched, by the owner loader) — checked after the SQL for by-ID reads, folded into the SQL for lists.
- * A document with neither a Box item nor a project is shown to nobody but admins (deny by default).
- * Chunks follow their document. Admins and the platform itself see every row; anonymous callers none; agent
- * allowlists narrow everything to the allowed entities (a document or chunk also through its project's ID).
+ * Box (deny by default): the caller's Box user (`boxUserOf`) may read a live (not trashed, status active) Box
+ * item when they own it, or when an accepted, unexpired collaboration with a reading role is on the item or any
+ * folder above it (box_item_ancestors, the item itself at depth 0) for them or a group they are in (memberships
+ * joined at query time). Pending, rejected and expired collaborations and the `uploader` role grant nothing. A
+ * caller without a Box user sees no Box item; agents carry their user's Box user.
+ * WRK: a document belongs to a core entity (entity_id), and is visible only when core shows that entity to the
+ * caller (asked per request, batched, by the owner loader) — checked after the SQL for by-ID reads, folded
+ * into the SQL for lists and search. A document needs both: one without a Box item or without an entity is
+ * shown to nobody but admins. Chunks follow their document. Admins and the platform see every row; anonymous
+ * callers none; agent allowlists narrow everything to the allowed entities (a document or chunk also through
+ * its entity's ID).
  */
 
 const TRUE = Prisma.sql`TRUE`;
 const FALSE = Prisma.sql`FALSE`;
+
+/** Box roles that can read an item's content (`uploader` can only upload). */
+export const READING_ROLES = ['owner', 'co-owner', 'editor', 'viewer uploader', 'viewer', 'previewer', 'previewer uploader'] as const;
 
 const any = (...conditions: Prisma.Sql[]) => Prisma.sql`(${Prisma.join(conditions, ' OR ')})`;
 export const all = (...conditions: Prisma.Sql[]) => Prisma.sql`(${Prisma.join(conditions, ' AND ')})`;
@@ -27,26 +32,43 @@ export const all = (...conditions: Prisma.Sql[]) => Prisma.sql`(${Prisma.join(co
 export const inList = (column: Prisma.Sql, ids: readonly string[]) =>
   ids.length ? Prisma.sql`${column} = ANY(${[...ids]}::text[])` : FALSE;
 
+/** The caller's Box user ID: the one place files reads it from the claims. */
+export function boxUserOf(claims: Claims): string | null {
+  return claims.kind === 'anonymous' ? null : (claims.boxUserId ?? null);
+}
+
 /**
- * Whether the Box ACL lets the caller see the box_items row aliased `alias`: one recursive walk up its folders
- * per row, inside the statement (UNION stops on a cycle in mirrored data). The aliases used inside (acl_*) must
- * not be used by the enclosing query.
+ * The collaborations aliased `alias` that give `boxUserId` read access: accepted, unexpired, a reading role, for
+ * the user or one of their groups.
  */
+export function grantsReadTo(boxUserId: string, alias: string): Prisma.Sql {
+  const c = Prisma.raw(alias);
+  return Prisma.sql`(${c}.status = 'accepted' AND (${c}.expires_at IS NULL OR ${c}.expires_at > now())
+    AND ${c}.role = ANY(${[...READING_ROLES]}::text[])
+    AND ((${c}.principal_type = 'user' AND ${c}.principal_id = ${boxUserId})
+      OR (${c}.principal_type = 'group' AND ${c}.principal_id IN (
+        SELECT acl_m.box_group_id FROM "files"."box_group_memberships" acl_m WHERE acl_m.box_user_id = ${boxUserId}))))`;
+}
+
+/**
+ * Whether `boxUserId` may read the box_items row aliased `alias`. The collaborations that reach the caller are an
+ * uncorrelated subquery (Postgres computes it once per statement, hashed); each row then needs only its own
+ * closure rows (the primary key's prefix), whatever the depth. The aliases used inside (acl_*) must not be used
+ * by the enclosing query.
+ */
+export function boxAccess(boxUserId: string, alias: string): Prisma.Sql {
+  const item = Prisma.raw(alias);
+  return Prisma.sql`(${item}.trashed_at IS NULL AND ${item}.item_status = 'active' AND (${item}.owner_box_user_id = ${boxUserId} OR EXISTS (
+    SELECT 1 FROM "files"."box_item_ancestors" acl_a WHERE acl_a.item_box_id = ${item}.box_item_id AND acl_a.ancestor_box_id IN (
+      SELECT acl_c.box_item_id FROM "files"."box_collaborations" acl_c WHERE ${grantsReadTo(boxUserId, 'acl_c')}))))`;
+}
+
+/** The Box rule for the caller on the box_items row aliased `alias`. */
 function boxAclAllows(claims: Claims, alias: string): Prisma.Sql {
   if (claims.kind === 'anonymous') return FALSE;
   if (seesEverything(claims)) return TRUE;
-  if (!claims.boxUserId) return FALSE;
-  const item = Prisma.raw(alias);
-  return Prisma.sql`EXISTS (
-    WITH RECURSIVE acl_chain (box_item_id, parent_box_folder_id, permissions) AS (
-      VALUES (${item}.box_item_id, ${item}.parent_box_folder_id, ${item}.permissions)
-      UNION
-      SELECT acl_parent.box_item_id, acl_parent.parent_box_folder_id, acl_parent.permissions
-      FROM acl_chain JOIN "files"."box_items" acl_parent ON acl_parent.box_item_id = acl_chain.parent_box_folder_id
-    )
-    SELECT 1 FROM acl_chain CROSS JOIN LATERAL jsonb_array_elements(acl_chain.permissions) AS acl_entry(principal)
-    WHERE acl_entry.principal->>'principalType' = 'user' AND acl_entry.principal->>'principalId' = ${claims.boxUserId}
-  )`;
+  const boxUserId = boxUserOf(claims);
+  return boxUserId === null ? FALSE : boxAccess(boxUserId, alias);
 }
 
 /** The agent allowlist as a condition: true without one, else one of the given columns is allowed. */
@@ -57,20 +79,20 @@ function allowlisted(claims: Claims, ...columns: string[]): Prisma.Sql {
 }
 
 export interface FilesVisibility {
-  /** Sees every row: no project check needed. */
+  /** Sees every row: no entity check needed. */
   everything: boolean;
   /** box_items aliased `b`. */
   boxItem: Prisma.Sql;
-  /** project_documents aliased `d`, by the Box and allowlist rules; the project rule comes on top (`projectIn`). */
+  /** project_documents aliased `d`, by the Box and allowlist rules; the entity rule comes on top (`entityIn`). */
   document: Prisma.Sql;
-  /** project_documents aliased `d` by the Box rule alone: whose projects a list asks core about. */
+  /** project_documents aliased `d` by the Box rule alone: whose entities a list asks core about. */
   documentBase: Prisma.Sql;
-  /** kb_index aliased `k` joined with its document aliased `d`; the project rule comes on top. */
+  /** kb_index aliased `k` joined with its document aliased `d`; the entity rule comes on top. */
   chunk: Prisma.Sql;
   /** box_webhook_events (the raw integration log): admins and the platform only. */
   webhookEvent: object;
-  /** The project rule for lists: `d` has no project or one of these (visible) projects. */
-  projectIn(projectIds: readonly string[]): Prisma.Sql;
+  /** The entity rule for lists: `d` belongs to one of these (visible) entities. */
+  entityIn(entityIds: readonly string[]): Prisma.Sql;
 }
 
 export function filesVisibility(claims: Claims): FilesVisibility {
@@ -80,17 +102,17 @@ export function filesVisibility(claims: Claims): FilesVisibility {
       ? FALSE
       : everything
         ? Prisma.sql`d.archived_at IS NULL`
-        : // Deny by default: a document with neither a Box item nor a project has no rule that could show it.
-          Prisma.sql`(d.archived_at IS NULL AND (d.box_item_id IS NOT NULL OR d.project_id IS NOT NULL) AND (d.box_item_id IS NULL OR EXISTS (
-            SELECT 1 FROM "files"."box_items" doc_item WHERE doc_item.id = d.box_item_id AND ${boxAclAllows(claims, 'doc_item')})))`;
+        : // Deny by default: both the entity and the Box item must vouch for the caller.
+          Prisma.sql`(d.archived_at IS NULL AND d.entity_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM "files"."box_items" doc_item WHERE doc_item.id = d.box_item_id AND ${boxAclAllows(claims, 'doc_item')}))`;
   return {
     everything,
     boxItem: all(boxAclAllows(claims, 'b'), allowlisted(claims, 'b.external_id')),
-    document: all(documentBase, allowlisted(claims, 'd.external_id', 'd.project_id')),
+    document: all(documentBase, allowlisted(claims, 'd.external_id', 'd.entity_id')),
     documentBase,
-    chunk: all(documentBase, allowlisted(claims, 'k.external_id', 'd.external_id', 'd.project_id')),
+    chunk: all(Prisma.sql`k.archived_at IS NULL`, documentBase, allowlisted(claims, 'k.external_id', 'd.external_id', 'd.entity_id')),
     webhookEvent:
       everything && claims.kind !== 'anonymous' ? (claims.allow?.length ? { externalId: { in: claims.allow } } : {}) : { id: { lt: 0 } },
-    projectIn: (projectIds) => (everything ? TRUE : any(Prisma.sql`d.project_id IS NULL`, inList(Prisma.sql`d.project_id`, projectIds))),
+    entityIn: (entityIds) => (everything ? TRUE : inList(Prisma.sql`d.entity_id`, entityIds)),
   };
 }

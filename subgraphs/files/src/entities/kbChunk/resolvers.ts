@@ -1,7 +1,8 @@
-import { found, requiredText, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
-import { newRowColumns } from '@wrk/catalog/rows';
-import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { found } from '@wrk/platform';
+import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import type { KbChunkResolvers, MutationResolvers, QueryResolvers, SearchHitResolvers } from '../../__generated__/resolvers-types.ts';
+import { chunkService } from '../service.ts';
+import { entityReference } from '../documentOwner/resolvers.ts';
 
 export const KbChunk: KbChunkResolvers = {
   id: (chunk) => chunk.externalId,
@@ -9,24 +10,43 @@ export const KbChunk: KbChunkResolvers = {
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.kbChunk.load(ref.id), ref.id),
 };
 
+/** A hit is a visible chunk with its score and snippet: its document, item and entity follow it. */
+export const SearchHit: SearchHitResolvers = {
+  chunk: (hit) => hit,
+  document: async (hit, _, ctx) => found(await ctx.loaders.projectDocumentById.load(hit.documentId), `document of ${hit.externalId}`),
+  boxItem: async (hit, _, ctx) => {
+    const document = await ctx.loaders.projectDocumentById.load(hit.documentId);
+    return document?.boxItemId ? ctx.loaders.boxItemById.load(document.boxItemId) : null;
+  },
+  entity: (hit) => entityReference(hit.documentEntityId),
+};
+
+/** The entity a search is narrowed to (INVALID_ID when malformed); `projectId` is the older spelling for a project. */
+function searchedEntity(filter: { entityId?: string | null; projectId?: string | null } | null | undefined): string | null {
+  if (filter?.entityId) {
+    typeOfIdOrThrow(filter.entityId);
+    return filter.entityId;
+  }
+  return filter?.projectId ? expectIdOf('Project', filter.projectId) : null;
+}
+
 export const KbChunkQueries: QueryResolvers = {
   kbChunk: async (_, { id }, ctx) => found(await ctx.loaders.kbChunk.load(expectIdOf('KbChunk', id)), id),
   kbChunks: (_, args, ctx) => ctx.loaders.lists.kbChunks(args),
+  searchDocuments: (_, { query, first, after, filter }, ctx) =>
+    ctx.loaders.lists.searchDocuments({
+      query,
+      first,
+      after,
+      filter: {
+        entityId: searchedEntity(filter),
+        boxFolderId: filter?.boxFolderId ?? null,
+      },
+    }),
 };
 
 export const KbChunkMutations: MutationResolvers = {
-  createKbChunk: async (_, { input }, ctx) => {
-    const content = requiredText('content', input.content, 100_000);
-    const document = await referencedRow(ctx.loaders.projectDocument, 'documentId', 'ProjectDocument', input.documentId);
-    return writeAndRecord(ctx, 'KbChunk', 'create', async (tx) => {
-      // Lock the document so concurrent appends take distinct chunk indexes.
-      await tx.$queryRaw`SELECT id FROM files.project_documents WHERE id = ${document.id} FOR UPDATE`;
-      const last = await tx.kbChunk.findFirst({ where: { documentId: document.id }, orderBy: { chunkIndex: 'desc' } });
-      return {
-        after: await tx.kbChunk.create({
-          data: { ...newRowColumns(ctx, 'KbChunk'), documentId: document.id, chunkIndex: (last?.chunkIndex ?? -1) + 1, content },
-        }),
-      };
-    });
-  },
+  createKbChunk: (_, { input }, ctx) => chunkService.create(ctx, input),
+  updateKbChunk: (_, { id, input }, ctx) => chunkService.update(ctx, id, input),
+  archiveKbChunk: (_, { id }, ctx) => chunkService.archive(ctx, id),
 };

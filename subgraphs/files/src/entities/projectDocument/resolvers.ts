@@ -1,12 +1,14 @@
-import { badUserInput, found, notFound, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import { found } from '@wrk/platform';
+import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { documentService } from '../service.ts';
+import { entityReference } from '../documentOwner/resolvers.ts';
 
 export const ProjectDocument: ProjectDocumentResolvers = {
   id: (document) => document.externalId,
-  /** A reference to core's project: the gateway fetches its fields from core. */
-  project: (document) => (document.projectId ? { __typename: 'Project', id: document.projectId } : null),
+  /** References to core's entity: the gateway fetches its fields from core. */
+  entity: (document) => entityReference(document.entityId),
+  project: (document) => (document.entityId?.startsWith('prj_') ? { __typename: 'Project', id: document.entityId } : null),
   boxItem: (document, _, ctx) => (document.boxItemId === null ? null : ctx.loaders.boxItemById.load(document.boxItemId)),
   chunks: (document, _, ctx) => ctx.loaders.chunksByDocument.load(document.id),
   __resolveReference: async (ref, ctx) => found(await ctx.loaders.projectDocument.load(ref.id), ref.id),
@@ -18,29 +20,7 @@ export const ProjectDocumentQueries: QueryResolvers = {
 };
 
 export const ProjectDocumentMutations: MutationResolvers = {
-  createProjectDocument: async (_, { input }, ctx) => {
-    const title = requiredText('title', input.title);
-    const kind = optionalText('kind', input.kind, 100);
-    // Projects are core's: core is asked whether it exists and the caller may see it (NOT_FOUND otherwise).
-    const projectId = input.projectId ? expectIdOf('Project', input.projectId) : null;
-    // Visibility comes from the project or the Box item: a document with neither would be nobody's to see.
-    if (!projectId && !input.boxItemId) throw badUserInput('projectId', 'a document belongs to a project, a Box item or both');
-    const [projectShown, boxItem] = await Promise.all([
-      projectId ? ctx.loaders.existsAtOwner.load(projectId) : true,
-      optionalReferencedRow(ctx.loaders.boxItem, 'boxItemId', 'BoxItem', input.boxItemId),
-    ]);
-    if (projectId && !projectShown) throw notFound(projectId, { field: 'projectId' });
-    if (boxItem?.boxItemType === 'folder') throw badUserInput('boxItemId', `${boxItem.externalId} is a folder, not a file or web link`);
-    return writeAndRecord(ctx, 'ProjectDocument', 'create', async (tx) => ({
-      after: await tx.projectDocument.create({
-        data: {
-          ...newRowColumns(ctx, 'ProjectDocument'),
-          title,
-          kind,
-          projectId,
-          boxItemId: boxItem?.id ?? null,
-        },
-      }),
-    }));
-  },
+  createProjectDocument: (_, { input }, ctx) => documentService.create(ctx, input),
+  updateProjectDocument: (_, { id, input }, ctx) => documentService.update(ctx, id, input),
+  archiveProjectDocument: (_, { id }, ctx) => documentService.archive(ctx, id),
 };
