@@ -1,7 +1,7 @@
-import { badUserInput, found, machineName, notFound, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, machineName, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
-import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 
 export const AgentApproval: AgentApprovalResolvers = {
@@ -43,3 +43,10 @@ export const AgentApprovalMutations: MutationResolvers = {
     }));
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const agentApprovalModule = schemaModule(new URL('./agentApproval.graphql', import.meta.url), {
+  Query: AgentApprovalQueries,
+  Mutation: AgentApprovalMutations,
+  AgentApproval,
+} satisfies Resolvers);

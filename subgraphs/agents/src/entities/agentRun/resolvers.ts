@@ -1,6 +1,6 @@
-import { found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, listPage, machineName, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { AgentRunResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonObject } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -46,3 +46,10 @@ export const AgentRunMutations: MutationResolvers = {
     }));
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const agentRunModule = schemaModule(new URL('./agentRun.graphql', import.meta.url), {
+  Query: AgentRunQueries,
+  Mutation: AgentRunMutations,
+  AgentRun,
+} satisfies Resolvers);

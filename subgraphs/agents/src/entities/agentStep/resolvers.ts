@@ -1,6 +1,6 @@
-import { badUserInput, dateOrNull, found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, dateOrNull, found, listPage, machineName, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
-import type { AgentStepResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { AgentStepResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { Prisma } from '../../db.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
@@ -57,3 +57,10 @@ export const AgentStepMutations: MutationResolvers = {
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const agentStepModule = schemaModule(new URL('./agentStep.graphql', import.meta.url), {
+  Query: AgentStepQueries,
+  Mutation: AgentStepMutations,
+  AgentStep,
+} satisfies Resolvers);

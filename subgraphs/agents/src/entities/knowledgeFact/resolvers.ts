@@ -1,6 +1,6 @@
-import { found, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
@@ -40,3 +40,10 @@ export const KnowledgeFactMutations: MutationResolvers = {
     }));
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const knowledgeFactModule = schemaModule(new URL('./knowledgeFact.graphql', import.meta.url), {
+  Query: KnowledgeFactQueries,
+  Mutation: KnowledgeFactMutations,
+  KnowledgeFact,
+} satisfies Resolvers);

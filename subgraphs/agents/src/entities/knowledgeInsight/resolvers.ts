@@ -1,6 +1,6 @@
-import { found, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -32,3 +32,10 @@ export const KnowledgeInsightMutations: MutationResolvers = {
     }));
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const knowledgeInsightModule = schemaModule(new URL('./knowledgeInsight.graphql', import.meta.url), {
+  Query: KnowledgeInsightQueries,
+  Mutation: KnowledgeInsightMutations,
+  KnowledgeInsight,
+} satisfies Resolvers);

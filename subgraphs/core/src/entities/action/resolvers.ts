@@ -1,4 +1,4 @@
-import { found, listPage, notFound } from '@wrk/platform';
+import { found, listPage, notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { ActionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -65,4 +65,9 @@ export const ActionMutations: MutationResolvers = {
   archiveAction: (_, { id }, ctx) => actions.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: ActionQueries, Mutation: ActionMutations, Action };
+/** The entity's module: its schema fragment and its resolvers. */
+export const actionModule = schemaModule(new URL('./action.graphql', import.meta.url), {
+  Query: ActionQueries,
+  Mutation: ActionMutations,
+  Action,
+} satisfies Resolvers);

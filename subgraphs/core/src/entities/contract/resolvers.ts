@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import type { ContractResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -92,4 +92,9 @@ export const ContractMutations: MutationResolvers = {
   archiveContract: (_, { id }, ctx) => contracts.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: ContractQueries, Mutation: ContractMutations, Contract };
+/** The entity's module: its schema fragment and its resolvers. */
+export const contractModule = schemaModule(new URL('./contract.graphql', import.meta.url), {
+  Query: ContractQueries,
+  Mutation: ContractMutations,
+  Contract,
+} satisfies Resolvers);

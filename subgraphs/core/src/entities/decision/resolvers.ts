@@ -1,4 +1,4 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { DecisionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -56,4 +56,9 @@ export const DecisionMutations: MutationResolvers = {
   archiveDecision: (_, { id }, ctx) => decisions.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: DecisionQueries, Mutation: DecisionMutations, Decision };
+/** The entity's module: its schema fragment and its resolvers. */
+export const decisionModule = schemaModule(new URL('./decision.graphql', import.meta.url), {
+  Query: DecisionQueries,
+  Mutation: DecisionMutations,
+  Decision,
+} satisfies Resolvers);

@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -55,4 +55,9 @@ export const EntityLinkMutations: MutationResolvers = {
   },
 };
 
-export const resolvers: Resolvers = { Query: EntityLinkQueries, Mutation: EntityLinkMutations, EntityLink };
+/** The entity's module: its schema fragment and its resolvers. */
+export const entityLinkModule = schemaModule(new URL('./entityLink.graphql', import.meta.url), {
+  Query: EntityLinkQueries,
+  Mutation: EntityLinkMutations,
+  EntityLink,
+} satisfies Resolvers);

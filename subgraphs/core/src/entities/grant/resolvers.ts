@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { GrantResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
@@ -61,4 +61,9 @@ export const GrantMutations: MutationResolvers = {
   archiveGrant: (_, { id }, ctx) => grants.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: GrantQueries, Mutation: GrantMutations, Grant };
+/** The entity's module: its schema fragment and its resolvers. */
+export const grantModule = schemaModule(new URL('./grant.graphql', import.meta.url), {
+  Query: GrantQueries,
+  Mutation: GrantMutations,
+  Grant,
+} satisfies Resolvers);

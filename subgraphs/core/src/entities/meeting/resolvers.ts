@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MeetingResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
@@ -59,4 +59,9 @@ export const MeetingMutations: MutationResolvers = {
   archiveMeeting: (_, { id }, ctx) => meetings.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: MeetingQueries, Mutation: MeetingMutations, Meeting };
+/** The entity's module: its schema fragment and its resolvers. */
+export const meetingModule = schemaModule(new URL('./meeting.graphql', import.meta.url), {
+  Query: MeetingQueries,
+  Mutation: MeetingMutations,
+  Meeting,
+} satisfies Resolvers);

@@ -1,4 +1,4 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, OrganizationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, orderOf, searchIn } from '../../lists.ts';
@@ -37,4 +37,9 @@ export const OrganizationMutations: MutationResolvers = {
   archiveOrganization: (_, { id }, ctx) => organizations.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: OrganizationQueries, Mutation: OrganizationMutations, Organization };
+/** The entity's module: its schema fragment and its resolvers. */
+export const organizationModule = schemaModule(new URL('./organization.graphql', import.meta.url), {
+  Query: OrganizationQueries,
+  Mutation: OrganizationMutations,
+  Organization,
+} satisfies Resolvers);

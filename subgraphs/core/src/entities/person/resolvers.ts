@@ -1,4 +1,4 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, PersonResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
@@ -38,4 +38,9 @@ export const PersonMutations: MutationResolvers = {
   archivePerson: (_, { id }, ctx) => people.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: PersonQueries, Mutation: PersonMutations, Person };
+/** The entity's module: its schema fragment and its resolvers. */
+export const personModule = schemaModule(new URL('./person.graphql', import.meta.url), {
+  Query: PersonQueries,
+  Mutation: PersonMutations,
+  Person,
+} satisfies Resolvers);

@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -86,4 +86,9 @@ export const ProjectMutations: MutationResolvers = {
   archiveProject: (_, { id }, ctx) => projects.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: ProjectQueries, Mutation: ProjectMutations, Project };
+/** The entity's module: its schema fragment and its resolvers. */
+export const projectModule = schemaModule(new URL('./project.graphql', import.meta.url), {
+  Query: ProjectQueries,
+  Mutation: ProjectMutations,
+  Project,
+} satisfies Resolvers);

@@ -1,4 +1,4 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
+import { badUserInput, found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, TripResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
@@ -51,4 +51,9 @@ export const TripMutations: MutationResolvers = {
   archiveTrip: (_, { id }, ctx) => trips.archive(ctx, id),
 };
 
-export const resolvers: Resolvers = { Query: TripQueries, Mutation: TripMutations, Trip };
+/** The entity's module: its schema fragment and its resolvers. */
+export const tripModule = schemaModule(new URL('./trip.graphql', import.meta.url), {
+  Query: TripQueries,
+  Mutation: TripMutations,
+  Trip,
+} satisfies Resolvers);

@@ -6,12 +6,13 @@ import {
   graphQLError,
   notFound,
   requiredText,
+  schemaModule,
   seesEverything,
   writeAndRecord,
 } from '@wrk/platform';
 import type { Context } from '../../context.ts';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { BoxItemResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { BoxItemResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { boxId, conflict, optionalBoxId, optionalByteCount } from '../../inputs.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
@@ -69,3 +70,10 @@ export const BoxItemMutations: MutationResolvers = {
     }));
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const boxItemModule = schemaModule(new URL('./boxItem.graphql', import.meta.url), {
+  Query: BoxItemQueries,
+  Mutation: BoxItemMutations,
+  BoxItem,
+} satisfies Resolvers);

@@ -1,7 +1,7 @@
-import { found, requiredText, writeAndRecord } from '@wrk/platform';
+import { found, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
-import type { KbChunkResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { KbChunkResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 
 export const KbChunk: KbChunkResolvers = {
   id: (chunk) => chunk.externalId,
@@ -30,3 +30,10 @@ export const KbChunkMutations: MutationResolvers = {
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const kbChunkModule = schemaModule(new URL('./kbChunk.graphql', import.meta.url), {
+  Query: KbChunkQueries,
+  Mutation: KbChunkMutations,
+  KbChunk,
+} satisfies Resolvers);

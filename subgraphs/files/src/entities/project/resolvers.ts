@@ -1,4 +1,5 @@
-import type { ProjectResolvers } from '../../__generated__/resolvers-types.ts';
+import { schemaModule } from '@wrk/platform';
+import type { ProjectResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 
 /**
  * Core's projects, to which files contributes `documents`. The reference is the representation itself: files
@@ -9,3 +10,6 @@ export const Project: ProjectResolvers = {
   documents: (project, _, ctx) => ctx.loaders.documentsByProject.load(project.id),
   __resolveReference: (ref) => ref,
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const projectModule = schemaModule(new URL('./project.graphql', import.meta.url), { Project } satisfies Resolvers);

@@ -1,6 +1,6 @@
-import { badUserInput, found, notFound, optionalText, requiredText, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, notFound, optionalText, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, ProjectDocumentResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 export const ProjectDocument: ProjectDocumentResolvers = {
@@ -44,3 +44,10 @@ export const ProjectDocumentMutations: MutationResolvers = {
     }));
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const projectDocumentModule = schemaModule(new URL('./projectDocument.graphql', import.meta.url), {
+  Query: ProjectDocumentQueries,
+  Mutation: ProjectDocumentMutations,
+  ProjectDocument,
+} satisfies Resolvers);

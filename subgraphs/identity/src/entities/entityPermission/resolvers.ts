@@ -1,7 +1,7 @@
-import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { newRowColumns } from '@wrk/catalog/rows';
-import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { UserRole } from '../../__generated__/prisma/enums.ts';
 import type { SubjectType } from '../../__generated__/prisma/enums.ts';
@@ -54,3 +54,10 @@ export const EntityPermissionMutations: MutationResolvers = {
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const entityPermissionModule = schemaModule(new URL('./entityPermission.graphql', import.meta.url), {
+  Query: EntityPermissionQueries,
+  Mutation: EntityPermissionMutations,
+  EntityPermission,
+} satisfies Resolvers);

@@ -1,6 +1,6 @@
-import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers, Resolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 import type { Context } from '../../context.ts';
 import { requireAdministrator } from '../../admins.ts';
@@ -59,3 +59,10 @@ export const TeamMutations: MutationResolvers = {
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const teamModule = schemaModule(new URL('./team.graphql', import.meta.url), {
+  Query: TeamQueries,
+  Mutation: TeamMutations,
+  Team,
+} satisfies Resolvers);

@@ -1,6 +1,6 @@
-import { attribution, badUserInput, email, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
+import { attribution, badUserInput, email, found, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, UpdateUserInput, UserResolvers } from '../../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers, Resolvers, UpdateUserInput, UserResolvers } from '../../__generated__/resolvers-types.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 import { requireAdministrator, userToChange, type UserChanges } from '../../admins.ts';
 import { userDataAccess } from '../../userData.ts';
@@ -58,3 +58,10 @@ export const UserMutations: MutationResolvers = {
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const userModule = schemaModule(new URL('./user.graphql', import.meta.url), {
+  Query: UserQueries,
+  Mutation: UserMutations,
+  User,
+} satisfies Resolvers);
