@@ -1,15 +1,19 @@
-import { badUserInput, found, listPage, schemaModule } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import { badUserInput, schemaModule } from '@wrk/platform';
+import { optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { byExternalId, oneOf, relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
 import { after, changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { fields, project } from './spec.ts';
 
-const projects = entityService(project, (ctx) => ctx.loaders.project);
+const projects = entityRootFields(
+  project,
+  (ctx) => ctx.loaders.project,
+  (ctx) => ctx.db.project,
+);
 
 export const Project: ProjectResolvers = {
   ...ownedEntityFields,
@@ -24,25 +28,19 @@ export const Project: ProjectResolvers = {
   meetings: edgesOf('MeetingProject', 'right'),
   actions: (row, _, ctx) => ctx.loaders.actionsByProject.load(row.id),
   decisions: (row, _, ctx) => ctx.loaders.decisionsByProject.load(row.id),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.project.load(ref.id), ref.id),
+  __resolveReference: projects.resolveReference,
 };
 
 export const ProjectQueries: QueryResolvers = {
-  project: async (_, { id }, ctx) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id),
-  projects: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.project, {
-      list: 'Query.projects',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'project', filter, [
-        searchIn(['name', 'description'], filter?.search),
-        oneOf('kind', filter?.kind),
-        oneOf('status', filter?.status),
-        byExternalId(ctx, 'parent', 'project', filter?.parentId),
-        filter?.topLevel ? { parentId: null } : null,
-        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
-      ]),
-      orderBy: orderOf(orderBy, project.order),
-    }),
+  project: projects.byId,
+  projects: projects.list((ctx, filter) => [
+    searchIn(['name', 'description'], filter.search),
+    oneOf('kind', filter.kind),
+    oneOf('status', filter.status),
+    byExternalId(ctx, 'parent', 'project', filter.parentId),
+    filter.topLevel ? { parentId: null } : null,
+    relatedThrough(ctx, 'organizations', 'organization', filter.organizationId),
+  ]),
 };
 
 function checkDates(startDate: Date | null, endDate: Date | null) {
@@ -68,7 +66,7 @@ export const ProjectMutations: MutationResolvers = {
     const parent = await parentFor(ctx, input.parentId);
     const data = changes(input, fields);
     checkDates(data.startDate ?? null, data.endDate ?? null);
-    return projects.create(ctx, {
+    return projects.service.create(ctx, {
       name: fields.name(input.name),
       kind: input.kind ?? (parent ? 'workstream' : 'project'),
       ...data,
@@ -77,13 +75,13 @@ export const ProjectMutations: MutationResolvers = {
     });
   },
   updateProject: async (_, { id, input }, ctx) => {
-    const existing = await projects.load(ctx, id);
+    const existing = await projects.service.load(ctx, id);
     const data = changes(input, fields);
     const parentId = input.parentId === undefined ? undefined : ((await parentFor(ctx, input.parentId, existing))?.id ?? null);
     checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
-    return projects.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
+    return projects.service.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
   },
-  archiveProject: (_, { id }, ctx) => projects.archive(ctx, id),
+  archiveProject: projects.archive,
 };
 
 /** The entity's module: its schema fragment and its resolvers. */
