@@ -9,4 +9,8 @@ export const FILES_ENTITIES = {
   listed: ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
   enums: ['BoxItemType'],
   referenced: ['Project'],
+  /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
+  prefixes: { BoxItem: 'box', BoxWebhookEvent: 'whk', ProjectDocument: 'doc', KbChunk: 'kb' },
+  /** Types that entity links may not point at or from (all others may). */
+  unlinkable: ['BoxWebhookEvent'],
 } as const;
