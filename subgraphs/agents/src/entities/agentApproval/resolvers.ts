@@ -1,6 +1,7 @@
-import { badUserInput, found, machineName, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
+import { badUserInput, found, machineName, notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { agentsService } from '../service.ts';
+import { agentApprovalSpec } from './spec.ts';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 
@@ -27,20 +28,15 @@ export const AgentApprovalMutations: MutationResolvers = {
       if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
     }
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
-    return writeAndRecord(ctx, 'AgentApproval', 'create', async (tx) => ({
-      after: await tx.agentApproval.create({
-        data: {
-          ...newRowColumns(ctx, 'AgentApproval'),
-          runId: run?.id ?? null,
-          action,
-          payload,
-          targetId: input.targetId ?? null,
-          status: 'pending',
-          requestedBy: ctx.actor,
-          sourceRefs: refs,
-        },
-      }),
-    }));
+    return agentsService.create(ctx, agentApprovalSpec, {
+      runId: run?.id ?? null,
+      action,
+      payload,
+      targetId: input.targetId ?? null,
+      status: 'pending',
+      requestedBy: ctx.actor,
+      sourceRefs: refs,
+    });
   },
 };
 

@@ -1,8 +1,9 @@
-import { found, listPage, machineName, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
+import { found, listPage, machineName, requiredText, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { agentRunSpec } from './spec.ts';
 import type { AgentRunResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonObject } from '../../inputs.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
 
 export const AgentRun: AgentRunResolvers = {
   id: (run) => run.externalId,
@@ -32,18 +33,13 @@ export const AgentRunMutations: MutationResolvers = {
       model: requiredText('model', input.model, 200),
       runtimeMetadata: jsonObject('runtimeMetadata', input.runtimeMetadata),
     };
-    return writeAndRecord(ctx, 'AgentRun', 'create', async (tx) => ({
-      after: await tx.agentRun.create({
-        data: {
-          ...newRowColumns(ctx, 'AgentRun'),
-          ...data,
-          status: 'running',
-          startedAt: new Date(),
-          initiatedBy: ctx.claims.sub ?? null,
-          tokenId: ctx.claims.tokenId ?? null,
-        },
-      }),
-    }));
+    return agentsService.create(ctx, agentRunSpec, {
+      ...data,
+      status: 'running',
+      startedAt: new Date(),
+      initiatedBy: ctx.claims.sub ?? null,
+      tokenId: ctx.claims.tokenId ?? null,
+    });
   },
 };
 

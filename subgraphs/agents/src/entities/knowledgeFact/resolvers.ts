@@ -1,9 +1,10 @@
-import { found, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
+import { found, requiredText, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { knowledgeFactSpec } from './spec.ts';
 import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../../nodes.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
 
 export const KnowledgeFact: KnowledgeFactResolvers = {
   id: (fact) => fact.externalId,
@@ -33,11 +34,7 @@ export const KnowledgeFactMutations: MutationResolvers = {
       optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),
       expectEntityId('subjectId', input.subjectId, ctx),
     ]);
-    return writeAndRecord(ctx, 'KnowledgeFact', 'create', async (tx) => ({
-      after: await tx.knowledgeFact.create({
-        data: { ...newRowColumns(ctx, 'KnowledgeFact'), runId: run?.id ?? null, subjectId, ...data },
-      }),
-    }));
+    return agentsService.create(ctx, knowledgeFactSpec, { runId: run?.id ?? null, subjectId, ...data });
   },
 };
 

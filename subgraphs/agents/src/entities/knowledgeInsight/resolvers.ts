@@ -1,8 +1,9 @@
-import { found, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
+import { found, requiredText, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { knowledgeInsightSpec } from './spec.ts';
 import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
 
 export const KnowledgeInsight: KnowledgeInsightResolvers = {
   id: (insight) => insight.externalId,
@@ -25,11 +26,7 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
     };
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
-    return writeAndRecord(ctx, 'KnowledgeInsight', 'create', async (tx) => ({
-      after: await tx.knowledgeInsight.create({
-        data: { ...newRowColumns(ctx, 'KnowledgeInsight'), runId: run?.id ?? null, ...data },
-      }),
-    }));
+    return agentsService.create(ctx, knowledgeInsightSpec, { runId: run?.id ?? null, ...data });
   },
 };
 
