@@ -13,3 +13,5 @@ export const IDENTITY_ENTITIES = {
   /** Types that entity links may not point at or from (all others may). */
   unlinkable: ['EntityPermission', 'ApiToken'],
 } as const;
+
+export type IdentityTypename = (typeof IDENTITY_ENTITIES.owned)[number];

@@ -1,7 +1,8 @@
-import { badUserInput, found, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
+import { teamSpec } from './spec.ts';
+import { identityService } from '../service.ts';
+import { badUserInput, found, listPage, notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, Resolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
 import type { Context } from '../../context.ts';
 import { requireAdministrator } from '../../admins.ts';
 
@@ -35,13 +36,11 @@ export const TeamMutations: MutationResolvers = {
   createTeam: (_, { input }, ctx) => {
     const name = input.name.trim();
     if (!name) throw badUserInput('name', 'must not be empty');
-    return writeAndRecord(ctx, 'Team', 'create', async (tx) => ({
-      after: await tx.team.create({ data: { ...newRowColumns(ctx, 'Team'), name, slug: slug(input.slug) } }),
-    }));
+    return identityService.create(ctx, teamSpec, { name, slug: slug(input.slug) });
   },
   addTeamMember: async (_, { teamId, userId, role }, ctx) => {
     const { team, user } = await teamAndUser(ctx, teamId, userId);
-    return writeAndRecord(ctx, 'Team', 'update', async (tx) => {
+    return identityService.change(ctx, teamSpec, 'update', async (tx) => {
       await tx.teamMembership.create({
         data: { teamId: team.id, userId: user.id, role: role ?? 'member', actor: ctx.actor, sourceSystem: ctx.sourceSystem },
       });
@@ -53,7 +52,7 @@ export const TeamMutations: MutationResolvers = {
     const { team, user } = await teamAndUser(ctx, teamId, userId);
     const membership = { teamId: team.id, userId: user.id };
     if (!(await ctx.db.teamMembership.count({ where: membership }))) return team;
-    return writeAndRecord(ctx, 'Team', 'update', async (tx) => {
+    return identityService.change(ctx, teamSpec, 'update', async (tx) => {
       await tx.teamMembership.deleteMany({ where: membership });
       return { before: team, after: { ...team, removedMember: user.externalId } };
     });

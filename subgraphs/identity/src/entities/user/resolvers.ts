@@ -1,7 +1,8 @@
-import { attribution, badUserInput, email, found, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
+import { userSpec } from './spec.ts';
+import { identityService } from '../service.ts';
+import { attribution, badUserInput, email, found, listPage, notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, Resolvers, UpdateUserInput, UserResolvers } from '../../__generated__/resolvers-types.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
 import { requireAdministrator, userToChange, type UserChanges } from '../../admins.ts';
 import { userDataAccess } from '../../userData.ts';
 
@@ -36,22 +37,17 @@ function userChanges(input: UpdateUserInput): UserChanges {
 
 export const UserMutations: MutationResolvers = {
   createUser: (_, { input }, ctx) =>
-    writeAndRecord(ctx, 'User', 'create', async (tx) => ({
-      after: await tx.user.create({
-        data: {
-          ...newRowColumns(ctx, 'User'),
-          email: email('email', input.email),
-          name: name(input.name),
-          role: input.role ?? 'staff',
-          boxUserId: input.boxUserId?.trim() || null,
-        },
-      }),
-    })),
+    identityService.create(ctx, userSpec, {
+      email: email('email', input.email),
+      name: name(input.name),
+      role: input.role ?? 'staff',
+      boxUserId: input.boxUserId?.trim() || null,
+    }),
   updateUser: (_, { id, input }, ctx) => {
     requireAdministrator(ctx.claims);
     const externalId = expectIdOf('User', id);
     const changes = userChanges(input);
-    return writeAndRecord(ctx, 'User', 'update', async (tx) => {
+    return identityService.change(ctx, userSpec, 'update', async (tx) => {
       const before = await userToChange(tx, externalId, changes);
       if (!before) throw notFound(id);
       return { before, after: await tx.user.update({ where: { id: before.id }, data: { ...changes, ...attribution(ctx) } }) };
