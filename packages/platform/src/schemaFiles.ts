@@ -38,7 +38,7 @@ export interface SchemaModule {
   resolvers: ModuleResolvers;
 }
 
-/** The module of a schema file: `schemaModule(new URL('./contract.graphql', import.meta.url), resolvers)`. */
+/** The module of a schema file: `schemaModule(new URL('./<type>.graphql', import.meta.url), resolvers)`. */
 export function schemaModule(file: URL, resolvers: ModuleResolvers): SchemaModule {
   return { file, typeDefs: parse(readFileSync(file, 'utf8')), resolvers };
 }

@@ -37,7 +37,7 @@ export function email(field: string, value: string): string {
 }
 
 /**
- * A machine name (agent names, step statuses, approval actions): lower-case letters, digits, - and _, starting
+ * A machine name (names a program gives itself or its records): lower-case letters, digits, - and _, starting
  * with a letter or digit, at most 64 characters. The union of the rules tokens and runs once followed apart, so
  * every name either accepted stays valid.
  */

@@ -1,5 +1,6 @@
 import { seesEverything, type Claims } from '@wrk/platform';
 import { Prisma } from './__generated__/prisma/client.ts';
+import { boxUserOf } from './boxUser.ts';
 
 /**
  * Row-level visibility of files, as SQL conditions built once per request from the verified claims. Every read
@@ -9,7 +10,7 @@ import { Prisma } from './__generated__/prisma/client.ts';
  * - Box: a Box item is visible when the caller's Box user is a `user` principal of its projected ACL
  *   (`box_items.permissions`) or of the ACL of any folder above it (walked up parent_box_folder_id → box_item_id).
  *   `group` principals never match yet: Box group memberships are not mirrored. Agent tokens carry the issuing
- *   user's boxUserId; a caller without one sees no Box item.
+ *   user's Box user (`boxUserOf`); a caller without one sees no Box item.
  * - WRK: a document of a project is visible only when core shows the project to the caller (asked per request,
  *   batched, by the owner loader) — checked after the SQL for by-ID reads, folded into the SQL for lists.
  * A document with neither a Box item nor a project is shown to nobody but admins (deny by default).
@@ -35,7 +36,8 @@ export const inList = (column: Prisma.Sql, ids: readonly string[]) =>
 function boxAclAllows(claims: Claims, alias: string): Prisma.Sql {
   if (claims.kind === 'anonymous') return FALSE;
   if (seesEverything(claims)) return TRUE;
-  if (!claims.boxUserId) return FALSE;
+  const boxUserId = boxUserOf(claims);
+  if (!boxUserId) return FALSE;
   const item = Prisma.raw(alias);
   return Prisma.sql`EXISTS (
     WITH RECURSIVE acl_chain (box_item_id, parent_box_folder_id, permissions) AS (
@@ -45,7 +47,7 @@ function boxAclAllows(claims: Claims, alias: string): Prisma.Sql {
       FROM acl_chain JOIN "files"."box_items" acl_parent ON acl_parent.box_item_id = acl_chain.parent_box_folder_id
     )
     SELECT 1 FROM acl_chain CROSS JOIN LATERAL jsonb_array_elements(acl_chain.permissions) AS acl_entry(principal)
-    WHERE acl_entry.principal->>'principalType' = 'user' AND acl_entry.principal->>'principalId' = ${claims.boxUserId}
+    WHERE acl_entry.principal->>'principalType' = 'user' AND acl_entry.principal->>'principalId' = ${boxUserId}
   )`;
 }
 

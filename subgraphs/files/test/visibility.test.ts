@@ -15,7 +15,7 @@ const ALLOWED_PROJECTS = '(d.project_id IS NULL OR d.project_id = ANY(?::text[])
 
 describe('files visibility', () => {
   it('shows anonymous callers nothing, whatever their token carries', () => {
-    const visible = filesVisibility(claims({ kind: 'anonymous', role: undefined, boxUserId: 'box_1' }));
+    const visible = filesVisibility(claims({ kind: 'anonymous', role: undefined, accounts: { box: 'box_1' } }));
     expect(visible.everything).toBe(false);
     expect(visible.documentBase.sql).toBe('FALSE');
     expect(visible.boxItem.sql).toBe('(FALSE AND TRUE)');
@@ -37,7 +37,7 @@ describe('files visibility', () => {
   });
 
   it('shows staff the Box items whose ACL, or a folder above, names their Box user, and denies by default', () => {
-    const visible = filesVisibility(claims({ sub: 'usr_staff1', boxUserId: 'box_1' }));
+    const visible = filesVisibility(claims({ sub: 'usr_staff1', accounts: { box: 'box_1' } }));
     expect(visible.everything).toBe(false);
     expect(visible.boxItem.sql).toContain('WITH RECURSIVE acl_chain');
     expect(visible.boxItem.sql).toContain("acl_entry.principal->>'principalType' = 'user'");
@@ -61,7 +61,7 @@ describe('files visibility', () => {
   });
 
   it('narrows an allowlisted agent to the listed IDs, a document also through its project, a chunk through both', () => {
-    const visible = filesVisibility(claims({ kind: 'agent', sub: 'usr_staff1', boxUserId: 'box_1', allow }));
+    const visible = filesVisibility(claims({ kind: 'agent', sub: 'usr_staff1', accounts: { box: 'box_1' }, allow }));
     expect(visible.boxItem.sql).toMatch(/AND \(b\.external_id = ANY\(\?::text\[\]\)\)\)$/);
     expect(visible.boxItem.values).toEqual(['box_1', allow]);
     expect(visible.document.sql).toMatch(/AND \(d\.external_id = ANY\(\?::text\[\]\) OR d\.project_id = ANY\(\?::text\[\]\)\)\)$/);
