@@ -1,23 +1,12 @@
-import { expectIdOf } from '@wrk/catalog/ids';
-import { found, listPage, type ListDelegate } from '@wrk/platform';
+import { byIdFields } from '@wrk/catalog/ids';
+import { listPage, type ListDelegate } from '@wrk/platform';
 import type { Context } from '../context.ts';
 import { listWhere, orderOf } from '../lists.ts';
 import type { CoreRow, EntitySpec } from './entity.ts';
 import type { CoreModel } from './index.ts';
-import type { CoreEntityName } from './names.ts';
 import { entityService } from './service.ts';
 
 type Loader<Row> = (ctx: Context) => { load(id: string): Promise<Row | null> };
-
-/** An entity's `x(id:)` root field and its `__resolveReference`: the row as the caller sees it, or NOT_FOUND. */
-export function byIdFields<Row>(typename: CoreEntityName, loader: Loader<Row>) {
-  return {
-    /** `x(id:)`: INVALID_ID for another type's ID, NOT_FOUND when missing or hidden. */
-    byId: async (_: unknown, { id }: { id: string }, ctx: Context): Promise<Row> =>
-      found(await loader(ctx).load(expectIdOf(typename, id)), id),
-    resolveReference: async (ref: { id: string }, ctx: Context): Promise<Row> => found(await loader(ctx).load(ref.id), ref.id),
-  };
-}
 
 type Clause = object | false | null | undefined;
 type ListFilter = { includeArchived?: boolean | null };
@@ -40,7 +29,7 @@ export function entityRootFields<Model extends CoreModel, Row extends CoreRow, O
 ) {
   const service = entityService(spec, loader);
   return {
-    ...byIdFields(spec.typename, loader),
+    ...byIdFields<Row, Context>(spec.typename, loader),
     service,
     archive: (_: unknown, { id }: { id: string }, ctx: Context) => service.archive(ctx, id),
     /** The list: rows the caller may see (live unless `includeArchived`), narrowed by the filter's clauses. */

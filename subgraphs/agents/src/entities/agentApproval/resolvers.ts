@@ -1,19 +1,22 @@
-import { badUserInput, found, machineName, notFound, schemaModule } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { badUserInput, machineName, notFound, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { agentApprovalSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+
+const byId = byIdFields('AgentApproval', (ctx: Context) => ctx.loaders.rows.AgentApproval);
 
 export const AgentApproval: AgentApprovalResolvers = {
   id: (approval) => approval.externalId,
   run: (approval, _, ctx) => (approval.runId === null ? null : ctx.loaders.agentRunById.load(approval.runId)),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentApproval.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const AgentApprovalQueries: QueryResolvers = {
-  agentApproval: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentApproval.load(expectIdOf('AgentApproval', id)), id),
+  agentApproval: byId.byId,
   agentApprovals: (_, args, ctx) => ctx.loaders.agentApprovals(args, args.status ? { status: args.status } : {}),
 };
 

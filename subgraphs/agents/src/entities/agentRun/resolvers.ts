@@ -1,9 +1,12 @@
-import { found, listPage, machineName, requiredText, schemaModule } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { listPage, machineName, requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { agentRunSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
 import type { AgentRunResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonObject } from '../../inputs.ts';
+
+const byId = byIdFields('AgentRun', (ctx: Context) => ctx.loaders.rows.AgentRun);
 
 export const AgentRun: AgentRunResolvers = {
   id: (run) => run.externalId,
@@ -11,11 +14,11 @@ export const AgentRun: AgentRunResolvers = {
   approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
   facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
   insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentRun.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const AgentRunQueries: QueryResolvers = {
-  agentRun: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentRun.load(expectIdOf('AgentRun', id)), id),
+  agentRun: byId.byId,
   agentRuns: (_, args, ctx) =>
     listPage(ctx.db.agentRun, {
       list: 'Query.agentRuns',

@@ -1,20 +1,23 @@
 import { dateOrNull, found, listPage, machineName, requiredText, schemaModule } from '@wrk/platform';
-import { expectIdOf, referencedRow } from '@wrk/catalog/ids';
+import { byIdFields, referencedRow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { agentStepSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
 import type { AgentStepResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { Prisma } from '../../db.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+
+const byId = byIdFields('AgentStep', (ctx: Context) => ctx.loaders.rows.AgentStep);
 
 export const AgentStep: AgentStepResolvers = {
   id: (step) => step.externalId,
   run: async (step, _, ctx) => found(await ctx.loaders.agentRunById.load(step.runId), `run of ${step.externalId}`),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentStep.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const AgentStepQueries: QueryResolvers = {
-  agentStep: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentStep.load(expectIdOf('AgentStep', id)), id),
+  agentStep: byId.byId,
   agentSteps: (_, args, ctx) =>
     listPage(ctx.db.agentStep, {
       list: 'Query.agentSteps',

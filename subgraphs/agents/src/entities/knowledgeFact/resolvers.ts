@@ -1,21 +1,24 @@
-import { found, requiredText, schemaModule } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { knowledgeFactSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
 import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../../nodes.ts';
+
+const byId = byIdFields('KnowledgeFact', (ctx: Context) => ctx.loaders.rows.KnowledgeFact);
 
 export const KnowledgeFact: KnowledgeFactResolvers = {
   id: (fact) => fact.externalId,
   run: (fact, _, ctx) => (fact.runId === null ? null : ctx.loaders.agentRunById.load(fact.runId)),
   subject: (fact, _, ctx) => resolveEntityRef(fact.subjectId, ctx),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.KnowledgeFact.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const KnowledgeFactQueries: QueryResolvers = {
-  knowledgeFact: async (_, { id }, ctx) => found(await ctx.loaders.rows.KnowledgeFact.load(expectIdOf('KnowledgeFact', id)), id),
+  knowledgeFact: byId.byId,
   knowledgeFacts: (_, args, ctx) => {
     if (args.subjectId) typeOfIdOrThrow(args.subjectId);
     return ctx.loaders.knowledgeFacts(args, args.subjectId);

@@ -1,19 +1,22 @@
-import { found, requiredText, schemaModule } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import { requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { knowledgeInsightSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
 import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+
+const byId = byIdFields('KnowledgeInsight', (ctx: Context) => ctx.loaders.rows.KnowledgeInsight);
 
 export const KnowledgeInsight: KnowledgeInsightResolvers = {
   id: (insight) => insight.externalId,
   run: (insight, _, ctx) => (insight.runId === null ? null : ctx.loaders.agentRunById.load(insight.runId)),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.KnowledgeInsight.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const KnowledgeInsightQueries: QueryResolvers = {
-  knowledgeInsight: async (_, { id }, ctx) => found(await ctx.loaders.rows.KnowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
+  knowledgeInsight: byId.byId,
   knowledgeInsights: (_, args, ctx) => ctx.loaders.knowledgeInsights(args, args.reviewState ? { reviewState: args.reviewState } : {}),
 };
 

@@ -1,4 +1,4 @@
-import { badUserInput, found, schemaModule } from '@wrk/platform';
+import { badUserInput, found, dateOrder, schemaModule } from '@wrk/platform';
 import { optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import type { ContractResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -63,16 +63,12 @@ async function referencesAndValue(ctx: Context, input: ReferenceInput) {
   };
 }
 
-function checkDates(startDate: Date | null, endDate: Date | null) {
-  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
-}
-
 export const ContractMutations: MutationResolvers = {
   createContract: async (_, { input }, ctx) => {
     const data = changes(input, fields);
     const { organizationId, ...references } = await referencesAndValue(ctx, input);
     if (organizationId === undefined) throw badUserInput('organizationId', 'a contract always has an organization');
-    checkDates(data.startDate ?? null, data.endDate ?? null);
+    dateOrder(data.startDate ?? null, data.endDate ?? null);
     return contracts.service.create(ctx, {
       title: fields.title(input.title),
       organizationId,
@@ -84,7 +80,7 @@ export const ContractMutations: MutationResolvers = {
   updateContract: async (_, { id, input }, ctx) => {
     const existing = await contracts.service.load(ctx, id);
     const data = { ...changes(input, fields), ...(await referencesAndValue(ctx, input)) };
-    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    dateOrder(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
     return contracts.service.update(ctx, existing, data);
   },
   archiveContract: contracts.archive,

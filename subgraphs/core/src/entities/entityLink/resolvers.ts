@@ -1,12 +1,11 @@
 import { badUserInput, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
-import { typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { byIdFields, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { entityExists, resolveStoredRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
-import { byIdFields } from '../rootFields.ts';
 
-const links = byIdFields('EntityLink', (ctx) => ctx.loaders.entityLink);
+const links = byIdFields('EntityLink', (ctx: Context) => ctx.loaders.entityLink);
 
 const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 

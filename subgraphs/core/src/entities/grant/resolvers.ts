@@ -1,4 +1,4 @@
-import { badUserInput, schemaModule } from '@wrk/platform';
+import { dateOrder, schemaModule } from '@wrk/platform';
 import type { GrantResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { oneOf, relatedThrough, searchIn } from '../../lists.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
@@ -39,20 +39,16 @@ function amountOf(amount: MoneyInput | null | undefined) {
   return { amountCents: parsed?.cents ?? null, currency: parsed?.currency ?? null };
 }
 
-function checkDates(startDate: Date | null, endDate: Date | null) {
-  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
-}
-
 export const GrantMutations: MutationResolvers = {
   createGrant: (_, { input }, ctx) => {
     const data = { ...changes(input, fields), ...amountOf(input.amount) };
-    checkDates(data.startDate ?? null, data.endDate ?? null);
+    dateOrder(data.startDate ?? null, data.endDate ?? null);
     return grants.service.create(ctx, { title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null });
   },
   updateGrant: async (_, { id, input }, ctx) => {
     const existing = await grants.service.load(ctx, id);
     const data = { ...changes(input, fields), ...amountOf(input.amount) };
-    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    dateOrder(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
     return grants.service.update(ctx, existing, data);
   },
   archiveGrant: grants.archive,

@@ -1,4 +1,4 @@
-import { badUserInput, schemaModule } from '@wrk/platform';
+import { badUserInput, dateOrder, schemaModule } from '@wrk/platform';
 import { optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
@@ -43,10 +43,6 @@ export const ProjectQueries: QueryResolvers = {
   ]),
 };
 
-function checkDates(startDate: Date | null, endDate: Date | null) {
-  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
-}
-
 /** The new parent, refusing one that would make the tree a cycle (the project itself or a descendant). */
 async function parentFor(ctx: Context, parentId: string | null | undefined, self?: { id: number }) {
   const parent = await optionalReferencedRow(ctx.loaders.project, 'parentId', 'Project', parentId);
@@ -65,7 +61,7 @@ export const ProjectMutations: MutationResolvers = {
   createProject: async (_, { input }, ctx) => {
     const parent = await parentFor(ctx, input.parentId);
     const data = changes(input, fields);
-    checkDates(data.startDate ?? null, data.endDate ?? null);
+    dateOrder(data.startDate ?? null, data.endDate ?? null);
     return projects.service.create(ctx, {
       name: fields.name(input.name),
       kind: input.kind ?? (parent ? 'workstream' : 'project'),
@@ -78,7 +74,7 @@ export const ProjectMutations: MutationResolvers = {
     const existing = await projects.service.load(ctx, id);
     const data = changes(input, fields);
     const parentId = input.parentId === undefined ? undefined : ((await parentFor(ctx, input.parentId, existing))?.id ?? null);
-    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    dateOrder(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
     return projects.service.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
   },
   archiveProject: projects.archive,

@@ -1,4 +1,4 @@
-import { badUserInput, schemaModule } from '@wrk/platform';
+import { dateOrder, schemaModule } from '@wrk/platform';
 import type { MutationResolvers, QueryResolvers, TripResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { oneOf, relatedThrough, searchIn } from '../../lists.ts';
 import { coreEntityFields } from '../../nodes.ts';
@@ -6,6 +6,8 @@ import { edgesOf } from '../../relations/resolvers.ts';
 import { after, changes } from '../fields.ts';
 import { entityRootFields } from '../rootFields.ts';
 import { fields, trip } from './spec.ts';
+
+const TRIP_DATES = { start: 'startsOn', end: 'endsOn' };
 
 const trips = entityRootFields(
   trip,
@@ -29,20 +31,16 @@ export const TripQueries: QueryResolvers = {
   ]),
 };
 
-function checkDates(startsOn: Date | null, endsOn: Date | null) {
-  if (startsOn && endsOn && endsOn < startsOn) throw badUserInput('endsOn', 'must not be before startsOn');
-}
-
 export const TripMutations: MutationResolvers = {
   createTrip: (_, { input }, ctx) => {
     const data = changes(input, fields);
-    checkDates(data.startsOn ?? null, data.endsOn ?? null);
+    dateOrder(data.startsOn ?? null, data.endsOn ?? null, TRIP_DATES);
     return trips.service.create(ctx, { title: fields.title(input.title), ...data });
   },
   updateTrip: async (_, { id, input }, ctx) => {
     const existing = await trips.service.load(ctx, id);
     const data = changes(input, fields);
-    checkDates(after(data.startsOn, existing.startsOn), after(data.endsOn, existing.endsOn));
+    dateOrder(after(data.startsOn, existing.startsOn), after(data.endsOn, existing.endsOn), TRIP_DATES);
     return trips.service.update(ctx, existing, data);
   },
   archiveTrip: trips.archive,

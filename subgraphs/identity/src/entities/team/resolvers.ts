@@ -1,19 +1,21 @@
 import { teamSpec } from './spec.ts';
 import { identityService } from '../service.ts';
-import { badUserInput, found, listPage, notFound, schemaModule } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, listPage, notFound, schemaModule } from '@wrk/platform';
+import { byIdFields, expectIdOf } from '@wrk/catalog/ids';
 import type { MutationResolvers, QueryResolvers, Resolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { requireAdministrator } from '../../admins.ts';
 
+const byId = byIdFields('Team', (ctx: Context) => ctx.loaders.team);
+
 export const Team: TeamResolvers = {
   id: (team) => team.externalId,
   members: async (team, _, ctx) => (await ctx.loaders.membersOfTeam.load(team.id)).map((membership) => membership.user),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.team.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const TeamQueries: QueryResolvers = {
-  team: async (_, { id }, ctx) => found(await ctx.loaders.team.load(expectIdOf('Team', id)), id),
+  team: byId.byId,
   teams: (_, args, ctx) => listPage(ctx.db.team, { list: 'Query.teams', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 

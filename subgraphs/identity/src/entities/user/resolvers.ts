@@ -1,22 +1,25 @@
 import { userSpec } from './spec.ts';
 import { identityService } from '../service.ts';
-import { attribution, badUserInput, email, found, listPage, notFound, schemaModule } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { attribution, badUserInput, email, listPage, notFound, schemaModule } from '@wrk/platform';
+import { byIdFields, expectIdOf } from '@wrk/catalog/ids';
+import type { Context } from '../../context.ts';
 import type { MutationResolvers, QueryResolvers, Resolvers, UpdateUserInput, UserResolvers } from '../../__generated__/resolvers-types.ts';
 import { requireAdministrator, userToChange, type UserChanges } from '../../admins.ts';
 import { userDataAccess } from '../../userData.ts';
+
+const byId = byIdFields('User', (ctx: Context) => ctx.loaders.user);
 
 export const User: UserResolvers = {
   id: (user) => user.externalId,
   email: (user, _, ctx) => (userDataAccess(ctx.claims, user).email ? user.email : null),
   boxUserId: (user, _, ctx) => (userDataAccess(ctx.claims, user).boxUserId ? user.boxUserId : null),
   teams: async (user, _, ctx) => (await ctx.loaders.teamsOfUser.load(user.id)).map((membership) => membership.team),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.user.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const UserQueries: QueryResolvers = {
   me: (_, __, ctx) => (ctx.claims.sub ? ctx.loaders.user.load(ctx.claims.sub) : null),
-  user: async (_, { id }, ctx) => found(await ctx.loaders.user.load(expectIdOf('User', id)), id),
+  user: byId.byId,
   users: (_, args, ctx) => listPage(ctx.db.user, { list: 'Query.users', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 
