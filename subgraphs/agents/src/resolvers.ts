@@ -1,5 +1,5 @@
 import { ENTITY_TYPES } from '@wrk/catalog';
-import { scalarResolvers, schemaModule, subgraphModules, upperCaseEnum } from '@wrk/platform';
+import { scalarResolvers, schemaModule, subgraphModules, upperCaseEnums } from '@wrk/platform';
 import type { NodeResolvers, Resolvers } from './__generated__/resolvers-types.ts';
 import * as storedEnums from './__generated__/prisma/enums.ts';
 import { agentApprovalModule } from './entities/agentApproval/resolvers.ts';
@@ -25,7 +25,7 @@ const Node: NodeResolvers = {
 /** The header's resolvers: scalars, GraphQL enum values (UPPER_CASE) ↔ the stored Prisma values, Node. */
 const header: Resolvers = {
   ...scalarResolvers,
-  ...Object.fromEntries(AGENTS_ENTITIES.enums.map((name) => [name, upperCaseEnum(storedEnums[name])])),
+  ...upperCaseEnums(AGENTS_ENTITIES.enums, storedEnums),
   Node,
 };
 

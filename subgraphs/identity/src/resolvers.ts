@@ -1,4 +1,4 @@
-import { scalarResolvers, schemaModule, subgraphModules, upperCaseEnum } from '@wrk/platform';
+import { scalarResolvers, schemaModule, subgraphModules, upperCaseEnums } from '@wrk/platform';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import * as storedEnums from './__generated__/prisma/enums.ts';
 import { apiTokenModule } from './entities/apiToken/resolvers.ts';
@@ -10,7 +10,7 @@ import { userModule } from './entities/user/resolvers.ts';
 /** The header's resolvers: scalars, GraphQL enum values (UPPER_CASE) ↔ the stored Prisma values. */
 const header: Resolvers = {
   DateTime: scalarResolvers.DateTime,
-  ...Object.fromEntries(IDENTITY_ENTITIES.enums.map((name) => [name, upperCaseEnum(storedEnums[name])])),
+  ...upperCaseEnums(IDENTITY_ENTITIES.enums, storedEnums),
 };
 
 /** The subgraph's modules: the header's, then each entity folder's (checked against the schema files on disk). */
