@@ -168,7 +168,7 @@ async function explainPlans(databaseUrl: string): Promise<string[]> {
       kind: 'staff',
       role: 'staff',
       sub: DEMO.users.staff,
-      boxUserId: '1002',
+      accounts: { box: '1002' },
       teams: [],
       scopes: [],
       requestId: 'bench',

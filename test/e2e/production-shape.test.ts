@@ -24,7 +24,7 @@ const SERVICES = ['gateway', 'identity', 'core', 'files', 'agents'] as const;
 function keysDirPerService(): Record<(typeof SERVICES)[number], string> {
   const root = mkdtempSync(join(tmpdir(), 'wrk-prod-keys-'));
   const all = join(root, 'all');
-  const generated = spawnSync('node', ['--import', 'tsx', 'packages/catalog/src/cli/keys.ts', 'generate', all], {
+  const generated = spawnSync('node', ['--import', 'tsx', 'catalog/src/cli/keys.ts', 'generate', all], {
     cwd: repoRoot,
     encoding: 'utf8',
   });

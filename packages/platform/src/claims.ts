@@ -1,6 +1,9 @@
 import { createHash, randomBytes, sign, verify } from 'node:crypto';
 import type { ServiceKeyring } from './serviceKeys.ts';
 
+/** A caller's user IDs in external systems, keyed by the system's name. */
+export type ExternalAccounts = Readonly<Partial<Record<string, string>>>;
+
 /** What the gateway tells a subgraph about the caller, signed so subgraphs trust only the gateway. */
 export interface Claims {
   /** External ID of the user, or of the user who issued an agent token. Absent for anonymous callers. */
@@ -12,7 +15,11 @@ export interface Claims {
   scopes: string[];
   agent?: string;
   tokenId?: string;
-  boxUserId?: string;
+  /**
+   * The caller's accounts in external systems, by system (identity fills them; each consumer reads its own system's
+   * through one function of its own).
+   */
+  accounts?: ExternalAccounts;
   /** Agent tokens may be narrowed to these entity IDs. */
   allow?: string[];
   /** Restricted entities this caller was granted through entity_permissions (directly, via a team or a role). */

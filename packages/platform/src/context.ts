@@ -13,7 +13,7 @@ export interface RequestContext {
   requestId: string;
   /** Who writes: taken from the verified claims, never from client input. */
   actor: string;
-  /** Through what: web, agent:<name>, cli, seed, box-sync, … */
+  /** Through what: web, agent:<name>, cli, seed, or a sync job */
   sourceSystem: string;
   /** How this request asks other subgraphs (an entity's owner) on the caller's behalf. */
   delegate: Delegate;

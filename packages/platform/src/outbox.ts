@@ -177,13 +177,13 @@ export async function recordDeliveryAttempt(client: PgQueryable, eventId: string
 }
 
 export interface InboundEvent {
-  /** The system the event comes from (e.g. `box`). */
+  /** The system the event comes from (an external system's name). */
   source: string;
-  /** That system's own ID of the event (e.g. Box's delivery ID): the idempotency key, with `source`. */
+  /** That system's own ID of the event (e.g. a webhook's delivery ID): the idempotency key, with `source`. */
   sourceEventId: string;
   eventType: string;
   payload: unknown;
-  /** Who is recorded as having written it (e.g. `system:box-webhook`). */
+  /** Who is recorded as having written it (e.g. `system:<source>-webhook`). */
   actor: string;
   sourceSystem: string;
   entityType?: string | null;

@@ -30,7 +30,7 @@ export interface SortKey {
   enumValues?: readonly string[];
 }
 
-/** What a cursor is valid for: one list (e.g. `Query.contracts`) with the same arguments besides the page. */
+/** What a cursor is valid for: one list (e.g. `Query.items`) with the same arguments besides the page. */
 export interface ListIdentity {
   list: string;
   args: ConnectionArgs & Readonly<Record<string, unknown>>;

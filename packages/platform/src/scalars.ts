@@ -14,3 +14,8 @@ export const scalarResolvers = {
 export function upperCaseEnum<Value extends string>(prismaEnum: Record<string, Value>): Record<string, Value> {
   return Object.fromEntries(Object.values(prismaEnum).map((value) => [value.toUpperCase(), value]));
 }
+
+/** The enum resolvers of the named Prisma enums (each GraphQL enum named as its Prisma enum). */
+export function upperCaseEnums<Name extends string>(names: readonly Name[], stored: Record<Name, Record<string, string>>) {
+  return Object.fromEntries(names.map((name) => [name, upperCaseEnum(stored[name])]));
+}

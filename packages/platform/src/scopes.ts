@@ -2,7 +2,7 @@ import { defaultFieldResolver, GraphQLError, Kind, type ConstDirectiveNode, type
 import type { Claims } from './claims.ts';
 import { ErrorCode, httpError } from './errors.ts';
 
-/** `@scopes(anyOf: [["core:read"], ["admin"]])`: satisfied when the caller holds every scope of one inner list. */
+/** `@scopes(anyOf: [["x:read"], ["admin"]])`: satisfied when the caller holds every scope of one inner list. */
 export type ScopeRequirement = string[][];
 
 export const SCOPES_DIRECTIVE = 'scopes';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -6,8 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { GraphQLError, OperationTypeNode, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
+import { mergeModuleResolvers, modulesTypeDefs, type SchemaModule } from './schemaFiles.ts';
 import { CLAIMS_HEADER, signDelegated, SignatureError, verifySignedRequest, type SignedBody, type VerifiedRequest } from './claims.ts';
 import { requestContextFromClaims, type RequestContext } from './context.ts';
 import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
@@ -22,10 +21,8 @@ import { hideSchemaSuggestions } from './suggestions.ts';
 
 export interface SubgraphDefinition<TContext extends RequestContext = RequestContext> {
   name: string;
-  typeDefs: DocumentNode;
-  // Resolver maps are checked against the schema by graphql-codegen's generated types in each subgraph.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  resolvers: GraphQLResolverMap<any>;
+  /** The header's module and each entity's (and shared module's), in schema order (subgraphModules). */
+  modules: readonly SchemaModule[];
   createContext(request: RequestContext): TContext;
   /** Readiness probe, e.g. a `SELECT 1` on the subgraph's database. */
   isReady?(): Promise<boolean>;
@@ -40,11 +37,6 @@ export interface RunningServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-/** A subgraph's schema: one file, or a header and its modules' fragments, concatenated in the order given. */
-export function loadTypeDefs(...schemaFiles: (URL | string)[]): DocumentNode {
-  return parse(schemaFiles.map((file) => readFileSync(file, 'utf8')).join('\n'));
 }
 
 /** Extensions that describe the inside: the gateway's report of a failed subgraph fetch (URL, status, body), stacks. */
@@ -75,8 +67,13 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
   };
 }
 
-export function buildSchema(def: Pick<SubgraphDefinition, 'typeDefs' | 'resolvers'>) {
-  return buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: enforceScopes(def.typeDefs, def.resolvers) }]);
+/**
+ * The subgraph's schema from its modules. Scopes are enforced over the resolvers of all modules together: a field's
+ * `@scopes` (or its type's) may be declared in another module than the one resolving it.
+ */
+export function buildSchema(modules: readonly SchemaModule[]) {
+  const typeDefs = modulesTypeDefs(modules);
+  return buildSubgraphSchema([{ typeDefs, resolvers: enforceScopes(typeDefs, mergeModuleResolvers(modules)) }]);
 }
 
 /**
@@ -133,7 +130,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
   const limits = operationLimits();
   const server = new ApolloServer<TContext>({
-    schema: buildSchema(def),
+    schema: buildSchema(def.modules),
     formatError,
     includeStacktraceInErrorResponses: false,
     parseOptions: limits.parseOptions,

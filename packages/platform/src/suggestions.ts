@@ -6,7 +6,7 @@ export function mayIntrospect(claims: Pick<Claims, 'kind'>, env: NodeJS.ProcessE
   return claims.kind === 'staff' || claims.kind === 'system' || (claims.kind === 'agent' && env.WRK_AGENT_INTROSPECTION === 'true');
 }
 
-/** graphql-js ends a message with its suggestions: `Did you mean "contracts"?`, `Did you mean the enum value "ACTIVE"?`. */
+/** graphql-js ends a message with its suggestions: `Did you mean "items"?`, `Did you mean the enum value "ACTIVE"?`. */
 const SUGGESTION = /\s*Did you mean .*$/s;
 
 /**

@@ -23,6 +23,15 @@ export function dateOrNull(value: Date | string | null | undefined): Date | null
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** A trimmed, lower-cased e-mail address of at most 320 characters, or null when absent or blank. */
+/** BAD_USER_INPUT on the end's field when a range ends before it starts (an open end never does). */
+export function dateOrder(
+  start: Date | null,
+  end: Date | null,
+  fields: { start: string; end: string } = { start: 'startDate', end: 'endDate' },
+) {
+  if (start && end && end < start) throw badUserInput(fields.end, `must not be before ${fields.start}`);
+}
+
 export function optionalEmail(field: string, value: string | null | undefined): string | null {
   const email = optionalText(field, value, 320)?.toLowerCase() ?? null;
   if (email && !EMAIL.test(email)) throw badUserInput(field, 'is not an email address');
@@ -37,7 +46,7 @@ export function email(field: string, value: string): string {
 }
 
 /**
- * A machine name (agent names, step statuses, approval actions): lower-case letters, digits, - and _, starting
+ * A machine name (names a program gives itself or its records): lower-case letters, digits, - and _, starting
  * with a letter or digit, at most 64 characters. The union of the rules tokens and runs once followed apart, so
  * every name either accepted stays valid.
  */

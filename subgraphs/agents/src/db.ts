@@ -1,7 +1,9 @@
 import { createPrismaClient } from '@wrk/platform';
-import { PrismaClient } from './__generated__/prisma/client.ts';
+import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 
 export type AgentsDb = PrismaClient;
+/** The client inside a transaction. */
+export type Tx = Prisma.TransactionClient;
 
 export const createAgentsDb = (databaseUrl: string): AgentsDb => createPrismaClient(PrismaClient, databaseUrl);
 

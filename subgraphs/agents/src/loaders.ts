@@ -35,7 +35,7 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   const atOwner = ownerExistenceLoader(ownerUrls, delegate, { withoutAllowlist: true });
 
   /** One own entity type's loaders: the rows the caller may see, and whether any row (seen or not) is shown. */
-  function entityRows<Row extends { externalId: string }, Where>(spec: AgentsEntitySpec<Row, Where>) {
+  function entityRows<Row extends { externalId: string }, Where, Create>(spec: AgentsEntitySpec<Row, Where, Create>) {
     const existing = byExternalId((ids) => spec.find(db, ids));
     return {
       visible: byExternalId(async (ids) => shownOnly(spec.requires, await spec.find(db, ids, spec.visibleWhere(visible)))),

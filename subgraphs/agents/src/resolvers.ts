@@ -1,12 +1,12 @@
 import { ENTITY_TYPES } from '@wrk/catalog';
-import { scalarResolvers, upperCaseEnum } from '@wrk/platform';
+import { scalarResolvers, schemaModule, subgraphModules, upperCaseEnums } from '@wrk/platform';
 import type { NodeResolvers, Resolvers } from './__generated__/resolvers-types.ts';
 import * as storedEnums from './__generated__/prisma/enums.ts';
-import { AgentApproval, AgentApprovalMutations, AgentApprovalQueries } from './entities/agentApproval/resolvers.ts';
-import { AgentRun, AgentRunMutations, AgentRunQueries } from './entities/agentRun/resolvers.ts';
-import { AgentStep, AgentStepMutations, AgentStepQueries } from './entities/agentStep/resolvers.ts';
-import { KnowledgeFact, KnowledgeFactMutations, KnowledgeFactQueries } from './entities/knowledgeFact/resolvers.ts';
-import { KnowledgeInsight, KnowledgeInsightMutations, KnowledgeInsightQueries } from './entities/knowledgeInsight/resolvers.ts';
+import { agentApprovalModule } from './entities/agentApproval/resolvers.ts';
+import { agentRunModule } from './entities/agentRun/resolvers.ts';
+import { agentStepModule } from './entities/agentStep/resolvers.ts';
+import { knowledgeFactModule } from './entities/knowledgeFact/resolvers.ts';
+import { knowledgeInsightModule } from './entities/knowledgeInsight/resolvers.ts';
 import { AGENTS_ENTITIES } from './entities/names.ts';
 
 type NodeType = NonNullable<Awaited<ReturnType<NodeResolvers['__resolveType']>>>;
@@ -22,28 +22,19 @@ const Node: NodeResolvers = {
   },
 };
 
-/** The subgraph's resolvers: each entity folder's, GraphQL enum values (UPPER_CASE) ↔ the stored Prisma values. */
-export const resolvers: Resolvers = {
+/** The header's resolvers: scalars, GraphQL enum values (UPPER_CASE) ↔ the stored Prisma values, Node. */
+const header: Resolvers = {
   ...scalarResolvers,
-  ...Object.fromEntries(AGENTS_ENTITIES.enums.map((name) => [name, upperCaseEnum(storedEnums[name])])),
-  Query: {
-    ...AgentRunQueries,
-    ...AgentStepQueries,
-    ...AgentApprovalQueries,
-    ...KnowledgeFactQueries,
-    ...KnowledgeInsightQueries,
-  },
-  Mutation: {
-    ...AgentRunMutations,
-    ...AgentStepMutations,
-    ...KnowledgeFactMutations,
-    ...KnowledgeInsightMutations,
-    ...AgentApprovalMutations,
-  },
+  ...upperCaseEnums(AGENTS_ENTITIES.enums, storedEnums),
   Node,
-  AgentRun,
-  AgentStep,
-  AgentApproval,
-  KnowledgeFact,
-  KnowledgeInsight,
 };
+
+/** The subgraph's modules: the header's, then each entity folder's (checked against the schema files on disk). */
+export const modules = subgraphModules(new URL('../', import.meta.url), [
+  schemaModule(new URL('../schema.graphql', import.meta.url), header),
+  agentApprovalModule,
+  agentRunModule,
+  agentStepModule,
+  knowledgeFactModule,
+  knowledgeInsightModule,
+]);

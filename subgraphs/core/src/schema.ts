@@ -1,7 +1,5 @@
-import { loadSubgraphTypeDefs, scopeIndex } from '@wrk/platform';
+import { readSubgraphSdl, scopeIndex } from '@wrk/platform';
+import { parse } from 'graphql';
 
-/** Core's schema: the header schema.graphql and every fragment under src/ (see readSubgraphSdl). */
-export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
-
-/** The `@scopes` of core's types and fields. */
-export const scopes = scopeIndex(typeDefs);
+/** The `@scopes` of core's types and fields, read from its schema files (the same its modules serve). */
+export const scopes = scopeIndex(parse(readSubgraphSdl(new URL('../', import.meta.url))));

@@ -3,16 +3,12 @@ import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
-import { resolvers } from './resolvers/index.ts';
-import { typeDefs } from './schema.ts';
-
-export { typeDefs };
+import { modules } from './resolvers/index.ts';
 
 export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {
     name: 'core',
-    typeDefs,
-    resolvers: resolvers as SubgraphDefinition['resolvers'],
+    modules,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,

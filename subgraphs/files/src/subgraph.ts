@@ -1,17 +1,14 @@
-import { loadSubgraphTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { FilesDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
-import { resolvers } from './resolvers.ts';
-
-export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
+import { modules } from './resolvers.ts';
 
 export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {
     name: 'files',
-    typeDefs,
-    resolvers,
+    modules,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,

@@ -1,5 +1,6 @@
 import { seesEverything, type Claims } from '@wrk/platform';
 import { Prisma } from './__generated__/prisma/client.ts';
+import { boxUserOf } from './boxUser.ts';
 
 /**
  * Row-level visibility of files, as SQL conditions built once per request from the verified claims. Every read
@@ -31,11 +32,6 @@ export const all = (...conditions: Prisma.Sql[]) => Prisma.sql`(${Prisma.join(co
 /** `column` is one of the IDs (a text[] parameter); false for an empty list. */
 export const inList = (column: Prisma.Sql, ids: readonly string[]) =>
   ids.length ? Prisma.sql`${column} = ANY(${[...ids]}::text[])` : FALSE;
-
-/** The caller's Box user ID: the one place files reads it from the claims. */
-export function boxUserOf(claims: Claims): string | null {
-  return claims.kind === 'anonymous' ? null : (claims.boxUserId ?? null);
-}
 
 /**
  * The collaborations aliased `alias` that give `boxUserId` read access: accepted, unexpired, a reading role, for

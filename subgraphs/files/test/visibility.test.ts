@@ -1,7 +1,8 @@
 import type { Claims } from '@wrk/platform';
 import { Prisma } from '../src/__generated__/prisma/client.ts';
 import { createFilesDb, type FilesDb } from '../src/db.ts';
-import { boxUserOf, filesVisibility } from '../src/visibility.ts';
+import { boxUserOf } from '../src/boxUser.ts';
+import { filesVisibility } from '../src/visibility.ts';
 // The SQL rules run on a real, migrated Postgres (test/ is not a package dependency: imported by path).
 import { migrate } from '../../../packages/migrate/src/index.ts';
 import { freshDatabase, type TestDatabase } from '../../../test/support/databases.ts';
@@ -20,7 +21,7 @@ const allow = ['prj_listed1', 'doc_listed1'];
 
 describe('files visibility: the conditions per kind of caller', () => {
   it('shows anonymous callers nothing, whatever their token carries', () => {
-    const anonymous = claims({ kind: 'anonymous', role: undefined, boxUserId: '1001' });
+    const anonymous = claims({ kind: 'anonymous', role: undefined, accounts: { box: '1001' } });
     const visible = filesVisibility(anonymous);
     expect(boxUserOf(anonymous)).toBeNull();
     expect(visible.everything).toBe(false);
@@ -48,7 +49,7 @@ describe('files visibility: the conditions per kind of caller', () => {
   });
 
   it('narrows an allowlisted agent to the listed IDs, a document also through its entity, a chunk through both', () => {
-    const visible = filesVisibility(claims({ kind: 'agent', sub: 'usr_staff1', boxUserId: '1002', allow }));
+    const visible = filesVisibility(claims({ kind: 'agent', sub: 'usr_staff1', accounts: { box: '1002' }, allow }));
     expect(visible.boxItem.sql).toMatch(/AND \(b\.external_id = ANY\(\?::text\[\]\)\)\)$/);
     expect(visible.document.sql).toMatch(/AND \(d\.external_id = ANY\(\?::text\[\]\) OR d\.entity_id = ANY\(\?::text\[\]\)\)\)$/);
     expect(visible.chunk.sql).toMatch(
@@ -116,7 +117,7 @@ describe('files visibility: the Box rule in SQL', () => {
       SELECT b.box_item_id AS id FROM "files"."box_items" b WHERE ${filesVisibility(caller).boxItem} ORDER BY b.box_item_id`;
     return rows.map((row) => row.id);
   };
-  const boxUser = (boxUserId: string) => claims({ sub: `usr_${boxUserId}`, boxUserId });
+  const boxUser = (boxUserId: string) => claims({ sub: `usr_${boxUserId}`, accounts: { box: boxUserId } });
 
   it.each([
     ['the owner of a folder sees the folder (ownership is per item)', '1001', ['100']],
@@ -135,7 +136,7 @@ describe('files visibility: the Box rule in SQL', () => {
 
   it('lets an agent see what its user sees, within its allowlist', async () => {
     const [alpha] = await db.boxItem.findMany({ where: { boxItemId: '102' } });
-    const agent = claims({ kind: 'agent', sub: 'usr_2002', boxUserId: '2002', allow: [alpha!.externalId] });
+    const agent = claims({ kind: 'agent', sub: 'usr_2002', accounts: { box: '2002' }, allow: [alpha!.externalId] });
     expect(await visibleTo(agent)).toEqual(['102']);
   });
 

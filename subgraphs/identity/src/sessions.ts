@@ -45,7 +45,7 @@ export async function sessionClaims(db: IdentityDb, token: string, requestId: st
     ...(record.agentName ? { agent: record.agentName } : {}),
     ...(record.allow.length ? { allow: record.allow } : {}),
     tokenId: record.externalId,
-    ...(user.boxUserId ? { boxUserId: user.boxUserId } : {}),
+    ...(user.boxUserId ? { accounts: { box: user.boxUserId } } : {}),
     grants: [...new Set(permissions.map((p) => p.entityId))],
     writeGrants: [...new Set(permissions.filter((p) => p.permission !== 'read').map((p) => p.entityId))],
     requestId,

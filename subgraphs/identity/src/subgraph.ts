@@ -1,19 +1,16 @@
-import { loadSubgraphTypeDefs, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { IdentityDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
-import { resolvers } from './resolvers.ts';
+import { modules } from './resolvers.ts';
 import { identityRoutes } from './routes.ts';
 import { checkTokenLifetimes } from './tokens.ts';
-
-export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
 
 export function identitySubgraph(db: IdentityDb): SubgraphDefinition<Context> {
   checkTokenLifetimes();
   return {
     name: 'identity',
-    typeDefs,
-    resolvers,
+    modules,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db) }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,

@@ -1,3 +1,6 @@
+import { identityService, type WritingContext } from './entities/service.ts';
+import { apiTokenSpec } from './entities/apiToken/spec.ts';
+import { prefixOf } from '@wrk/catalog';
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import {
@@ -10,8 +13,6 @@ import {
   TOKEN_ALGORITHM as ALGORITHM,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
-  writeAndRecord,
-  type RequestContext,
 } from '@wrk/platform';
 import { randomUUID } from 'node:crypto';
 import type { IdentityDb, Tx } from './db.ts';
@@ -120,7 +121,7 @@ export async function issueToken(
   const expiresAt = new Date(Date.now() + ttl * 1000);
   const record = await tx.apiToken.create({
     data: {
-      externalId: newExternalId('tok'),
+      externalId: newExternalId(prefixOf(apiTokenSpec.typename)),
       kind: isAgent ? 'agent' : 'staff',
       userId: user.id,
       agentName: request.agentName ?? null,
@@ -170,12 +171,10 @@ async function verificationKeys(db: IdentityDb, { reload = false } = {}): Promis
   return keys;
 }
 
-type WritingContext = RequestContext & { db: IdentityDb };
-
 /** Issues a token and records it (audit row and outbox event) in one transaction; the JWT is returned once. */
 export async function issueRecordedToken(ctx: WritingContext, request: TokenRequest): Promise<{ token: string; record: ApiToken }> {
   let token = '';
-  const record = await writeAndRecord(ctx, 'ApiToken', 'create', async (tx) => {
+  const record = await identityService.change(ctx, apiTokenSpec, 'create', async (tx) => {
     const issued = await issueToken(tx, request, attribution(ctx));
     token = issued.token;
     return { after: issued.record };
@@ -186,7 +185,7 @@ export async function issueRecordedToken(ctx: WritingContext, request: TokenRequ
 /** Revokes a token (refused from the next request on), recorded; revoking it again changes nothing. */
 export async function revokeRecordedToken(ctx: WritingContext, existing: ApiToken): Promise<ApiToken> {
   if (existing.revokedAt) return existing;
-  return writeAndRecord(ctx, 'ApiToken', 'revoke', async (tx) => ({
+  return identityService.change(ctx, apiTokenSpec, 'revoke', async (tx) => ({
     before: existing,
     after: await tx.apiToken.update({ where: { id: existing.id }, data: { revokedAt: new Date(), revokedBy: ctx.actor } }),
   }));

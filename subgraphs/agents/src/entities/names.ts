@@ -9,6 +9,10 @@ export const AGENTS_ENTITIES = {
   listed: ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
   enums: ['AgentRunStatus', 'ApprovalStatus', 'ReviewState'],
   referenced: [],
+  /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
+  prefixes: { AgentRun: 'run', AgentStep: 'stp', AgentApproval: 'apr', KnowledgeFact: 'fct', KnowledgeInsight: 'ins' },
+  /** Types that entity links may not point at or from (all others may). */
+  unlinkable: [],
 } as const;
 
 export type AgentsTypename = (typeof AGENTS_ENTITIES.owned)[number];

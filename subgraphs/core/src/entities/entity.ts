@@ -37,7 +37,7 @@ export interface EntitySpec<
   P extends InProjects = InProjects,
 > {
   typename: CoreEntityName;
-  /** The prefix of its external IDs, from packages/catalog. */
+  /** The prefix of its external IDs, from catalog/ (composed from the subgraphs' names.ts). */
   prefix: string;
   /** The name of its Prisma delegate, and of its by-external-ID loader. */
   model: Model;

@@ -3,17 +3,17 @@
  * is derived from it. Adding a core entity adds its spec here (and its name to names.ts).
  */
 import type DataLoader from 'dataloader';
-import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { resolvers as personResolvers } from './person/resolvers.ts';
-import { resolvers as organizationResolvers } from './organization/resolvers.ts';
-import { resolvers as meetingResolvers } from './meeting/resolvers.ts';
-import { resolvers as projectResolvers } from './project/resolvers.ts';
-import { resolvers as contractResolvers } from './contract/resolvers.ts';
-import { resolvers as tripResolvers } from './trip/resolvers.ts';
-import { resolvers as grantResolvers } from './grant/resolvers.ts';
-import { resolvers as actionResolvers } from './action/resolvers.ts';
-import { resolvers as decisionResolvers } from './decision/resolvers.ts';
-import { resolvers as entityLinkResolvers } from './entityLink/resolvers.ts';
+import type { SchemaModule } from '@wrk/platform';
+import { personModule } from './person/resolvers.ts';
+import { organizationModule } from './organization/resolvers.ts';
+import { meetingModule } from './meeting/resolvers.ts';
+import { projectModule } from './project/resolvers.ts';
+import { contractModule } from './contract/resolvers.ts';
+import { tripModule } from './trip/resolvers.ts';
+import { grantModule } from './grant/resolvers.ts';
+import { actionModule } from './action/resolvers.ts';
+import { decisionModule } from './decision/resolvers.ts';
+import { entityLinkModule } from './entityLink/resolvers.ts';
 import { action } from './action/spec.ts';
 import { contract } from './contract/spec.ts';
 import { decision } from './decision/spec.ts';
@@ -26,18 +26,18 @@ import { person } from './person/spec.ts';
 import { project } from './project/spec.ts';
 import { trip } from './trip/spec.ts';
 
-/** Each entity's resolvers (its type, its root fields), in schema order. */
-export const ENTITY_RESOLVERS: readonly Resolvers[] = [
-  personResolvers,
-  organizationResolvers,
-  meetingResolvers,
-  projectResolvers,
-  contractResolvers,
-  tripResolvers,
-  grantResolvers,
-  actionResolvers,
-  decisionResolvers,
-  entityLinkResolvers,
+/** Each entity's module (its fragment; its type's and root fields' resolvers). */
+export const ENTITY_MODULES: readonly SchemaModule[] = [
+  personModule,
+  organizationModule,
+  meetingModule,
+  projectModule,
+  contractModule,
+  tripModule,
+  grantModule,
+  actionModule,
+  decisionModule,
+  entityLinkModule,
 ];
 
 /** The entities with rows of their own, in schema order (EntityLink, which joins them, has its own loaders). */

@@ -49,4 +49,19 @@ export const CORE_ENTITIES = {
     'KnowledgeFact',
     'KnowledgeInsight',
   ],
+  /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
+  prefixes: {
+    Person: 'per',
+    Organization: 'org',
+    Meeting: 'mtg',
+    Project: 'prj',
+    Contract: 'ctr',
+    Trip: 'trp',
+    Grant: 'gnt',
+    Action: 'act',
+    Decision: 'dec',
+    EntityLink: 'lnk',
+  } satisfies Record<CoreEntityName, string>,
+  /** Types that entity links may not point at or from (all others may). */
+  unlinkable: ['EntityLink'],
 } as const;

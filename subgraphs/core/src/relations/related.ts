@@ -3,14 +3,23 @@
  * references in both directions, and typed entity links — each with how it is related. It reuses the
  * relationship resolvers (and their per-request loaders), so it adds no query of its own per row.
  */
+import type { ModuleResolvers } from '@wrk/platform';
+import { GraphQLScalarType } from 'graphql';
 import type { Context } from '../context.ts';
 import { REFERENCES } from '../entities/index.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
 import { PIVOT_NAMES, PIVOTS } from './pivots.ts';
 import { sideEntity, visibleEdges } from './resolvers.ts';
 
-type FieldResolver = (parent: unknown, args: Record<string, unknown>, ctx: Context, info: never) => unknown;
 type ResolverMap = Record<string, Record<string, unknown>>;
+
+/** The resolver of `typename.field` among the entities' resolvers. */
+function fieldResolver(resolvers: ModuleResolvers, typename: string, field: string) {
+  const type = resolvers[typename];
+  const resolve = type && !(type instanceof GraphQLScalarType) ? type[field] : undefined;
+  if (typeof resolve !== 'function') throw new Error(`${typename}.${field} has no resolver`);
+  return resolve;
+}
 
 interface RelatedItem {
   via: string;
@@ -45,10 +54,10 @@ async function throughPivots(typename: string, row: { id: number }, ctx: Context
   return groups.flat();
 }
 
-async function throughReferences(typename: string, row: unknown, ctx: Context, resolvers: ResolverMap): Promise<RelatedItem[]> {
+async function throughReferences(typename: string, row: unknown, ctx: Context, resolvers: ModuleResolvers): Promise<RelatedItem[]> {
   const groups = await Promise.all(
     (REFERENCES.get(typename) ?? []).map(async ([field, target]) => {
-      const value = await (resolvers[typename]![field] as FieldResolver)(row, {}, ctx, undefined as never);
+      const value: unknown = await fieldResolver(resolvers, typename, field)(row, {}, ctx, undefined as never);
       return (Array.isArray(value) ? value : value ? [value] : []).map((entity): RelatedItem => ({
         via: field,
         entity: target === 'User' ? entity : tagged(target, entity),
@@ -72,19 +81,15 @@ async function throughLinks(row: { externalId: string }, ctx: Context): Promise<
   );
 }
 
-/** Adds `related` to each core entity type of the resolver map. */
-export function withRelated(resolvers: ResolverMap): void {
-  for (const typename of REFERENCES.keys()) {
-    resolvers[typename] = {
-      ...resolvers[typename],
-      related: async (row: { id: number; externalId: string }, _: unknown, ctx: Context) => {
-        const groups = await Promise.all([
-          throughPivots(typename, row, ctx),
-          throughReferences(typename, row, ctx, resolvers),
-          throughLinks(row, ctx),
-        ]);
-        return groups.flat().filter((item) => item.entity);
-      },
-    };
-  }
+/** `related` of each core entity type; references are read through the entities' own resolvers (`entities`). */
+export function relatedResolvers(entities: ModuleResolvers): ResolverMap {
+  const related = (typename: string) => async (row: { id: number; externalId: string }, _: unknown, ctx: Context) => {
+    const groups = await Promise.all([
+      throughPivots(typename, row, ctx),
+      throughReferences(typename, row, ctx, entities),
+      throughLinks(row, ctx),
+    ]);
+    return groups.flat().filter((item) => item.entity);
+  };
+  return Object.fromEntries([...REFERENCES.keys()].map((typename) => [typename, { related: related(typename) }]));
 }

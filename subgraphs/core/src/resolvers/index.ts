@@ -1,34 +1,30 @@
-import { scalarResolvers } from '@wrk/platform';
-import type { MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types.ts';
+import { mergeModuleResolvers, scalarResolvers, schemaModule, subgraphModules } from '@wrk/platform';
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { AuditLogQueries } from '../auditLog/resolvers.ts';
-import { ENTITY_RESOLVERS } from '../entities/index.ts';
-import { withRelated } from '../relations/related.ts';
+import { ENTITY_MODULES } from '../entities/index.ts';
+import { relatedResolvers } from '../relations/related.ts';
 import { edgeTypes, RelationMutations } from '../relations/resolvers.ts';
 import { enumResolvers } from './enums.ts';
 import * as foreignEntities from './foreignEntities.ts';
 import { Node } from './Node.ts';
 import { NodeQueries } from './Query.ts';
 
-const Query = [NodeQueries, ...ENTITY_RESOLVERS.map((module) => module.Query), AuditLogQueries].reduce<QueryResolvers>(
-  (all, part) => ({ ...all, ...part }),
-  {},
-);
-const Mutation = [...ENTITY_RESOLVERS.map((module) => module.Mutation), RelationMutations].reduce<MutationResolvers>(
-  (all, part) => ({ ...all, ...part }),
-  {},
-);
+const root = new URL('../../', import.meta.url);
 
-/** Core's resolvers: the entities' modules, then the shared ones (node routing, relations, audit log, foreign types). */
-export const resolvers: Resolvers = {
-  ...scalarResolvers,
-  ...enumResolvers,
-  ...foreignEntities,
+/** The header's resolvers: scalars, enums, node routing, and the fields core adds to other subgraphs' types. */
+const header: Resolvers = { ...scalarResolvers, ...enumResolvers, ...foreignEntities, Node, Query: NodeQueries };
+
+/** Pivot edges, addRelation/removeRelation, and `related`, which reuses the entities' reference resolvers. */
+const relations: Resolvers = {
   ...edgeTypes,
-  ...ENTITY_RESOLVERS.reduce<Resolvers>((all, module) => ({ ...all, ...module }), {}),
-  Query,
-  Mutation,
-  Node,
+  ...relatedResolvers(mergeModuleResolvers(ENTITY_MODULES)),
+  Mutation: RelationMutations,
 };
 
-// `related` reuses the relationship resolvers above, so it is attached once they exist.
-withRelated(resolvers);
+/** Core's modules: the header's, each entity's, and the shared ones (relations, audit log). */
+export const modules = subgraphModules(root, [
+  schemaModule(new URL('schema.graphql', root), header),
+  ...ENTITY_MODULES,
+  schemaModule(new URL('src/relations/relations.graphql', root), relations),
+  schemaModule(new URL('src/auditLog/auditLog.graphql', root), { Query: AuditLogQueries } satisfies Resolvers),
+]);

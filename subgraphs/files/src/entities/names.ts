@@ -11,4 +11,8 @@ export const FILES_ENTITIES = {
   enums: ['BoxItemType', 'BoxPrincipalType', 'BoxCollaborationStatus'],
   mapped: { SearchHit: '../search.ts#SearchHit', BoxPermission: '../reads.ts#PermissionRow' },
   referenced: ['Project', 'Contract', 'Grant', 'Organization', 'Person', 'Meeting', 'Trip', 'Action', 'Decision'],
+  /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
+  prefixes: { BoxItem: 'box', BoxWebhookEvent: 'whk', ProjectDocument: 'doc', KbChunk: 'kb' },
+  /** Types that entity links may not point at or from (all others may). */
+  unlinkable: ['BoxWebhookEvent'],
 } as const;

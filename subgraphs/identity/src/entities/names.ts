@@ -8,4 +8,10 @@ export const IDENTITY_ENTITIES = {
   listed: ['User', 'Team'],
   enums: ['UserRole', 'AuthState', 'SubjectType', 'PermissionLevel', 'TokenKind'],
   referenced: [],
+  /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
+  prefixes: { User: 'usr', Team: 'team', EntityPermission: 'prm', ApiToken: 'tok' },
+  /** Types that entity links may not point at or from (all others may). */
+  unlinkable: ['EntityPermission', 'ApiToken'],
 } as const;
+
+export type IdentityTypename = (typeof IDENTITY_ENTITIES.owned)[number];

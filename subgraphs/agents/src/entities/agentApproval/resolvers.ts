@@ -1,18 +1,22 @@
-import { badUserInput, found, machineName, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import { newRowColumns } from '@wrk/catalog/rows';
-import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { badUserInput, machineName, notFound, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { agentApprovalSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
+import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+
+const byId = byIdFields('AgentApproval', (ctx: Context) => ctx.loaders.rows.AgentApproval);
 
 export const AgentApproval: AgentApprovalResolvers = {
   id: (approval) => approval.externalId,
   run: (approval, _, ctx) => (approval.runId === null ? null : ctx.loaders.agentRunById.load(approval.runId)),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentApproval.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const AgentApprovalQueries: QueryResolvers = {
-  agentApproval: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentApproval.load(expectIdOf('AgentApproval', id)), id),
+  agentApproval: byId.byId,
   agentApprovals: (_, args, ctx) => ctx.loaders.agentApprovals(args, args.status ? { status: args.status } : {}),
 };
 
@@ -27,19 +31,21 @@ export const AgentApprovalMutations: MutationResolvers = {
       if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
     }
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
-    return writeAndRecord(ctx, 'AgentApproval', 'create', async (tx) => ({
-      after: await tx.agentApproval.create({
-        data: {
-          ...newRowColumns(ctx, 'AgentApproval'),
-          runId: run?.id ?? null,
-          action,
-          payload,
-          targetId: input.targetId ?? null,
-          status: 'pending',
-          requestedBy: ctx.actor,
-          sourceRefs: refs,
-        },
-      }),
-    }));
+    return agentsService.create(ctx, agentApprovalSpec, {
+      runId: run?.id ?? null,
+      action,
+      payload,
+      targetId: input.targetId ?? null,
+      status: 'pending',
+      requestedBy: ctx.actor,
+      sourceRefs: refs,
+    });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const agentApprovalModule = schemaModule(new URL('./agentApproval.graphql', import.meta.url), {
+  Query: AgentApprovalQueries,
+  Mutation: AgentApprovalMutations,
+  AgentApproval,
+} satisfies Resolvers);

@@ -1,8 +1,12 @@
-import { found, listPage, machineName, requiredText, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
-import type { AgentRunResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { listPage, machineName, requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { agentRunSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
+import type { AgentRunResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { jsonObject } from '../../inputs.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+
+const byId = byIdFields('AgentRun', (ctx: Context) => ctx.loaders.rows.AgentRun);
 
 export const AgentRun: AgentRunResolvers = {
   id: (run) => run.externalId,
@@ -10,11 +14,11 @@ export const AgentRun: AgentRunResolvers = {
   approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
   facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
   insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.AgentRun.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const AgentRunQueries: QueryResolvers = {
-  agentRun: async (_, { id }, ctx) => found(await ctx.loaders.rows.AgentRun.load(expectIdOf('AgentRun', id)), id),
+  agentRun: byId.byId,
   agentRuns: (_, args, ctx) =>
     listPage(ctx.db.agentRun, {
       list: 'Query.agentRuns',
@@ -32,17 +36,19 @@ export const AgentRunMutations: MutationResolvers = {
       model: requiredText('model', input.model, 200),
       runtimeMetadata: jsonObject('runtimeMetadata', input.runtimeMetadata),
     };
-    return writeAndRecord(ctx, 'AgentRun', 'create', async (tx) => ({
-      after: await tx.agentRun.create({
-        data: {
-          ...newRowColumns(ctx, 'AgentRun'),
-          ...data,
-          status: 'running',
-          startedAt: new Date(),
-          initiatedBy: ctx.claims.sub ?? null,
-          tokenId: ctx.claims.tokenId ?? null,
-        },
-      }),
-    }));
+    return agentsService.create(ctx, agentRunSpec, {
+      ...data,
+      status: 'running',
+      startedAt: new Date(),
+      initiatedBy: ctx.claims.sub ?? null,
+      tokenId: ctx.claims.tokenId ?? null,
+    });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const agentRunModule = schemaModule(new URL('./agentRun.graphql', import.meta.url), {
+  Query: AgentRunQueries,
+  Mutation: AgentRunMutations,
+  AgentRun,
+} satisfies Resolvers);

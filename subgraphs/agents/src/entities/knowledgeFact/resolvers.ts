@@ -1,20 +1,24 @@
-import { found, requiredText, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { knowledgeFactSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
+import type { KnowledgeFactResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 import { expectEntityId, resolveEntityRef } from '../../nodes.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+
+const byId = byIdFields('KnowledgeFact', (ctx: Context) => ctx.loaders.rows.KnowledgeFact);
 
 export const KnowledgeFact: KnowledgeFactResolvers = {
   id: (fact) => fact.externalId,
   run: (fact, _, ctx) => (fact.runId === null ? null : ctx.loaders.agentRunById.load(fact.runId)),
   subject: (fact, _, ctx) => resolveEntityRef(fact.subjectId, ctx),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.KnowledgeFact.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const KnowledgeFactQueries: QueryResolvers = {
-  knowledgeFact: async (_, { id }, ctx) => found(await ctx.loaders.rows.KnowledgeFact.load(expectIdOf('KnowledgeFact', id)), id),
+  knowledgeFact: byId.byId,
   knowledgeFacts: (_, args, ctx) => {
     if (args.subjectId) typeOfIdOrThrow(args.subjectId);
     return ctx.loaders.knowledgeFacts(args, args.subjectId);
@@ -33,10 +37,13 @@ export const KnowledgeFactMutations: MutationResolvers = {
       optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),
       expectEntityId('subjectId', input.subjectId, ctx),
     ]);
-    return writeAndRecord(ctx, 'KnowledgeFact', 'create', async (tx) => ({
-      after: await tx.knowledgeFact.create({
-        data: { ...newRowColumns(ctx, 'KnowledgeFact'), runId: run?.id ?? null, subjectId, ...data },
-      }),
-    }));
+    return agentsService.create(ctx, knowledgeFactSpec, { runId: run?.id ?? null, subjectId, ...data });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const knowledgeFactModule = schemaModule(new URL('./knowledgeFact.graphql', import.meta.url), {
+  Query: KnowledgeFactQueries,
+  Mutation: KnowledgeFactMutations,
+  KnowledgeFact,
+} satisfies Resolvers);

@@ -1,18 +1,22 @@
-import { found, requiredText, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
-import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import { requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow } from '@wrk/catalog/ids';
+import { agentsService } from '../service.ts';
+import { knowledgeInsightSpec } from './spec.ts';
+import type { Context } from '../../context.ts';
+import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+
+const byId = byIdFields('KnowledgeInsight', (ctx: Context) => ctx.loaders.rows.KnowledgeInsight);
 
 export const KnowledgeInsight: KnowledgeInsightResolvers = {
   id: (insight) => insight.externalId,
   run: (insight, _, ctx) => (insight.runId === null ? null : ctx.loaders.agentRunById.load(insight.runId)),
   sourceRefs: sourceRefsOf,
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.rows.KnowledgeInsight.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const KnowledgeInsightQueries: QueryResolvers = {
-  knowledgeInsight: async (_, { id }, ctx) => found(await ctx.loaders.rows.KnowledgeInsight.load(expectIdOf('KnowledgeInsight', id)), id),
+  knowledgeInsight: byId.byId,
   knowledgeInsights: (_, args, ctx) => ctx.loaders.knowledgeInsights(args, args.reviewState ? { reviewState: args.reviewState } : {}),
 };
 
@@ -25,10 +29,13 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
     };
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
-    return writeAndRecord(ctx, 'KnowledgeInsight', 'create', async (tx) => ({
-      after: await tx.knowledgeInsight.create({
-        data: { ...newRowColumns(ctx, 'KnowledgeInsight'), runId: run?.id ?? null, ...data },
-      }),
-    }));
+    return agentsService.create(ctx, knowledgeInsightSpec, { runId: run?.id ?? null, ...data });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const knowledgeInsightModule = schemaModule(new URL('./knowledgeInsight.graphql', import.meta.url), {
+  Query: KnowledgeInsightQueries,
+  Mutation: KnowledgeInsightMutations,
+  KnowledgeInsight,
+} satisfies Resolvers);

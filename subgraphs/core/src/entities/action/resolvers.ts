@@ -1,14 +1,18 @@
-import { found, listPage, notFound } from '@wrk/platform';
+import { notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
 import type { ActionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
+import { byExternalId, oneOf, searchIn } from '../../lists.ts';
 import { coreEntityFields, userRef } from '../../nodes.ts';
 import { changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { action, fields } from './spec.ts';
 
-const actions = entityService(action, (ctx) => ctx.loaders.action);
+const actions = entityRootFields(
+  action,
+  (ctx) => ctx.loaders.action,
+  (ctx) => ctx.db.action,
+);
 
 export const Action: ActionResolvers = {
   ...coreEntityFields,
@@ -16,25 +20,19 @@ export const Action: ActionResolvers = {
   creator: (row) => userRef(row.creatorUserId),
   meeting: (row, _, ctx) => (row.meetingId ? ctx.loaders.meetingById.load(row.meetingId) : null),
   project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.action.load(ref.id), ref.id),
+  __resolveReference: actions.resolveReference,
 };
 
 export const ActionQueries: QueryResolvers = {
-  action: async (_, { id }, ctx) => found(await ctx.loaders.action.load(expectIdOf('Action', id)), id),
-  actions: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.action, {
-      list: 'Query.actions',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'action', filter, [
-        searchIn(['title'], filter?.search),
-        oneOf('status', filter?.status),
-        filter?.assigneeId ? { assigneeUserId: filter.assigneeId } : null,
-        byExternalId(ctx, 'meeting', 'meeting', filter?.meetingId),
-        byExternalId(ctx, 'project', 'project', filter?.projectId),
-        filter?.dueBefore ? { dueOn: { lte: new Date(filter.dueBefore) } } : null,
-      ]),
-      orderBy: orderOf(orderBy, action.order),
-    }),
+  action: actions.byId,
+  actions: actions.list((ctx, filter) => [
+    searchIn(['title'], filter.search),
+    oneOf('status', filter.status),
+    filter.assigneeId ? { assigneeUserId: filter.assigneeId } : null,
+    byExternalId(ctx, 'meeting', 'meeting', filter.meetingId),
+    byExternalId(ctx, 'project', 'project', filter.projectId),
+    filter.dueBefore ? { dueOn: { lte: new Date(filter.dueBefore) } } : null,
+  ]),
 };
 
 /** The assignee (checked at identity: exists and visible), meeting and project an input names. */
@@ -56,13 +54,18 @@ async function references(ctx: Context, input: { assigneeId?: string | null; mee
 export const ActionMutations: MutationResolvers = {
   createAction: async (_, { input }, ctx) => {
     const data = { ...changes(input, fields), ...(await references(ctx, input)) };
-    return actions.create(ctx, { title: fields.title(input.title), ...data, creatorUserId: ctx.claims.sub ?? null });
+    return actions.service.create(ctx, { title: fields.title(input.title), ...data, creatorUserId: ctx.claims.sub ?? null });
   },
   updateAction: async (_, { id, input }, ctx) => {
-    const existing = await actions.load(ctx, id);
-    return actions.update(ctx, existing, { ...changes(input, fields), ...(await references(ctx, input)) });
+    const existing = await actions.service.load(ctx, id);
+    return actions.service.update(ctx, existing, { ...changes(input, fields), ...(await references(ctx, input)) });
   },
-  archiveAction: (_, { id }, ctx) => actions.archive(ctx, id),
+  archiveAction: actions.archive,
 };
 
-export const resolvers: Resolvers = { Query: ActionQueries, Mutation: ActionMutations, Action };
+/** The entity's module: its schema fragment and its resolvers. */
+export const actionModule = schemaModule(new URL('./action.graphql', import.meta.url), {
+  Query: ActionQueries,
+  Mutation: ActionMutations,
+  Action,
+} satisfies Resolvers);

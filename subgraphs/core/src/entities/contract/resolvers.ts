@@ -1,15 +1,19 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
+import { badUserInput, found, dateOrder, schemaModule } from '@wrk/platform';
+import { optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import type { ContractResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { byExternalId, listWhere, oneOf, orderOf, searchIn } from '../../lists.ts';
+import { byExternalId, oneOf, searchIn } from '../../lists.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { after, changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { contract, fields } from './spec.ts';
 
-const contracts = entityService(contract, (ctx) => ctx.loaders.contract);
+const contracts = entityRootFields(
+  contract,
+  (ctx) => ctx.loaders.contract,
+  (ctx) => ctx.db.contract,
+);
 
 export const Contract: ContractResolvers = {
   ...ownedEntityFields,
@@ -18,25 +22,19 @@ export const Contract: ContractResolvers = {
   project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
   grant: (row, _, ctx) => (row.grantId ? ctx.loaders.grantById.load(row.grantId) : null),
   value: (row) => formatMoney(row.valueCents, row.currency),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.contract.load(ref.id), ref.id),
+  __resolveReference: contracts.resolveReference,
 };
 
 export const ContractQueries: QueryResolvers = {
-  contract: async (_, { id }, ctx) => found(await ctx.loaders.contract.load(expectIdOf('Contract', id)), id),
-  contracts: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.contract, {
-      list: 'Query.contracts',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'contract', filter, [
-        searchIn(['title', 'agreementTerms'], filter?.search),
-        oneOf('status', filter?.status),
-        byExternalId(ctx, 'organization', 'organization', filter?.organizationId),
-        byExternalId(ctx, 'project', 'project', filter?.projectId),
-        byExternalId(ctx, 'grant', 'grant', filter?.grantId),
-        filter?.endsBefore ? { endDate: { lte: new Date(filter.endsBefore) } } : null,
-      ]),
-      orderBy: orderOf(orderBy, contract.order),
-    }),
+  contract: contracts.byId,
+  contracts: contracts.list((ctx, filter) => [
+    searchIn(['title', 'agreementTerms'], filter.search),
+    oneOf('status', filter.status),
+    byExternalId(ctx, 'organization', 'organization', filter.organizationId),
+    byExternalId(ctx, 'project', 'project', filter.projectId),
+    byExternalId(ctx, 'grant', 'grant', filter.grantId),
+    filter.endsBefore ? { endDate: { lte: new Date(filter.endsBefore) } } : null,
+  ]),
 };
 
 interface ReferenceInput {
@@ -65,17 +63,13 @@ async function referencesAndValue(ctx: Context, input: ReferenceInput) {
   };
 }
 
-function checkDates(startDate: Date | null, endDate: Date | null) {
-  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
-}
-
 export const ContractMutations: MutationResolvers = {
   createContract: async (_, { input }, ctx) => {
     const data = changes(input, fields);
     const { organizationId, ...references } = await referencesAndValue(ctx, input);
     if (organizationId === undefined) throw badUserInput('organizationId', 'a contract always has an organization');
-    checkDates(data.startDate ?? null, data.endDate ?? null);
-    return contracts.create(ctx, {
+    dateOrder(data.startDate ?? null, data.endDate ?? null);
+    return contracts.service.create(ctx, {
       title: fields.title(input.title),
       organizationId,
       ...data,
@@ -84,12 +78,17 @@ export const ContractMutations: MutationResolvers = {
     });
   },
   updateContract: async (_, { id, input }, ctx) => {
-    const existing = await contracts.load(ctx, id);
+    const existing = await contracts.service.load(ctx, id);
     const data = { ...changes(input, fields), ...(await referencesAndValue(ctx, input)) };
-    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
-    return contracts.update(ctx, existing, data);
+    dateOrder(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return contracts.service.update(ctx, existing, data);
   },
-  archiveContract: (_, { id }, ctx) => contracts.archive(ctx, id),
+  archiveContract: contracts.archive,
 };
 
-export const resolvers: Resolvers = { Query: ContractQueries, Mutation: ContractMutations, Contract };
+/** The entity's module: its schema fragment and its resolvers. */
+export const contractModule = schemaModule(new URL('./contract.graphql', import.meta.url), {
+  Query: ContractQueries,
+  Mutation: ContractMutations,
+  Contract,
+} satisfies Resolvers);

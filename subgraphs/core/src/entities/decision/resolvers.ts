@@ -1,35 +1,33 @@
-import { found, listPage } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import { schemaModule } from '@wrk/platform';
+import { optionalReferencedRow } from '@wrk/catalog/ids';
 import type { DecisionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { byExternalId, listWhere, orderOf, searchIn } from '../../lists.ts';
+import { byExternalId, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { decision, fields } from './spec.ts';
 
-const decisions = entityService(decision, (ctx) => ctx.loaders.decision);
+const decisions = entityRootFields(
+  decision,
+  (ctx) => ctx.loaders.decision,
+  (ctx) => ctx.db.decision,
+);
 
 export const Decision: DecisionResolvers = {
   ...ownedEntityFields,
   meeting: (row, _, ctx) => (row.meetingId ? ctx.loaders.meetingById.load(row.meetingId) : null),
   project: (row, _, ctx) => (row.projectId ? ctx.loaders.projectById.load(row.projectId) : null),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.decision.load(ref.id), ref.id),
+  __resolveReference: decisions.resolveReference,
 };
 
 export const DecisionQueries: QueryResolvers = {
-  decision: async (_, { id }, ctx) => found(await ctx.loaders.decision.load(expectIdOf('Decision', id)), id),
-  decisions: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.decision, {
-      list: 'Query.decisions',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'decision', filter, [
-        searchIn(['title', 'summary'], filter?.search),
-        byExternalId(ctx, 'meeting', 'meeting', filter?.meetingId),
-        byExternalId(ctx, 'project', 'project', filter?.projectId),
-      ]),
-      orderBy: orderOf(orderBy, decision.order),
-    }),
+  decision: decisions.byId,
+  decisions: decisions.list((ctx, filter) => [
+    searchIn(['title', 'summary'], filter.search),
+    byExternalId(ctx, 'meeting', 'meeting', filter.meetingId),
+    byExternalId(ctx, 'project', 'project', filter.projectId),
+  ]),
 };
 
 /** The meeting and project an input names (each checked: exists, visible to the caller). */
@@ -47,13 +45,18 @@ async function references(ctx: Context, input: { meetingId?: string | null; proj
 export const DecisionMutations: MutationResolvers = {
   createDecision: async (_, { input }, ctx) => {
     const data = { ...changes(input, fields), ...(await references(ctx, input)) };
-    return decisions.create(ctx, { title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null });
+    return decisions.service.create(ctx, { title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null });
   },
   updateDecision: async (_, { id, input }, ctx) => {
-    const existing = await decisions.load(ctx, id);
-    return decisions.update(ctx, existing, { ...changes(input, fields), ...(await references(ctx, input)) });
+    const existing = await decisions.service.load(ctx, id);
+    return decisions.service.update(ctx, existing, { ...changes(input, fields), ...(await references(ctx, input)) });
   },
-  archiveDecision: (_, { id }, ctx) => decisions.archive(ctx, id),
+  archiveDecision: decisions.archive,
 };
 
-export const resolvers: Resolvers = { Query: DecisionQueries, Mutation: DecisionMutations, Decision };
+/** The entity's module: its schema fragment and its resolvers. */
+export const decisionModule = schemaModule(new URL('./decision.graphql', import.meta.url), {
+  Query: DecisionQueries,
+  Mutation: DecisionMutations,
+  Decision,
+} satisfies Resolvers);

@@ -1,9 +1,11 @@
-import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { badUserInput, listPage, notFound, schemaModule, writeAndRecord } from '@wrk/platform';
+import { byIdFields, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { entityExists, resolveStoredRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
+
+const links = byIdFields('EntityLink', (ctx: Context) => ctx.loaders.entityLink);
 
 const LINK_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -12,11 +14,11 @@ export const EntityLink: EntityLinkResolvers = {
   from: (link, _, ctx) => resolveStoredRef(link.fromId, ctx),
   to: (link, _, ctx) => resolveStoredRef(link.toId, ctx),
   // The link loaders apply the one rule for links (both ends visible) on every path: here, node, nodes, lists.
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.entityLink.load(ref.id), ref.id),
+  __resolveReference: links.resolveReference,
 };
 
 export const EntityLinkQueries: QueryResolvers = {
-  entityLink: async (_, { id }, ctx) => found(await ctx.loaders.entityLink.load(expectIdOf('EntityLink', id)), id),
+  entityLink: links.byId,
   entityLinks: async (_, args, ctx) =>
     listPage(ctx.db.entityLink, {
       list: 'Query.entityLinks',
@@ -55,4 +57,9 @@ export const EntityLinkMutations: MutationResolvers = {
   },
 };
 
-export const resolvers: Resolvers = { Query: EntityLinkQueries, Mutation: EntityLinkMutations, EntityLink };
+/** The entity's module: its schema fragment and its resolvers. */
+export const entityLinkModule = schemaModule(new URL('./entityLink.graphql', import.meta.url), {
+  Query: EntityLinkQueries,
+  Mutation: EntityLinkMutations,
+  EntityLink,
+} satisfies Resolvers);

@@ -1,15 +1,18 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { dateOrder, schemaModule } from '@wrk/platform';
 import type { GrantResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
-import { listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { oneOf, relatedThrough, searchIn } from '../../lists.ts';
 import { formatMoney, parseMoney, type MoneyInput } from '../../money.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
 import { after, changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { fields, grant } from './spec.ts';
 
-const grants = entityService(grant, (ctx) => ctx.loaders.grant);
+const grants = entityRootFields(
+  grant,
+  (ctx) => ctx.loaders.grant,
+  (ctx) => ctx.db.grant,
+);
 
 export const Grant: GrantResolvers = {
   ...ownedEntityFields,
@@ -17,23 +20,17 @@ export const Grant: GrantResolvers = {
   contracts: (row, _, ctx) => ctx.loaders.contractsByGrant.load(row.id),
   organizations: edgesOf('OrganizationGrant', 'right'),
   projects: edgesOf('ProjectGrant', 'right'),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.grant.load(ref.id), ref.id),
+  __resolveReference: grants.resolveReference,
 };
 
 export const GrantQueries: QueryResolvers = {
-  grant: async (_, { id }, ctx) => found(await ctx.loaders.grant.load(expectIdOf('Grant', id)), id),
-  grants: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.grant, {
-      list: 'Query.grants',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'grant', filter, [
-        searchIn(['title'], filter?.search),
-        oneOf('status', filter?.status),
-        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
-        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
-      ]),
-      orderBy: orderOf(orderBy, grant.order),
-    }),
+  grant: grants.byId,
+  grants: grants.list((ctx, filter) => [
+    searchIn(['title'], filter.search),
+    oneOf('status', filter.status),
+    relatedThrough(ctx, 'organizations', 'organization', filter.organizationId),
+    relatedThrough(ctx, 'projects', 'project', filter.projectId),
+  ]),
 };
 
 function amountOf(amount: MoneyInput | null | undefined) {
@@ -42,23 +39,24 @@ function amountOf(amount: MoneyInput | null | undefined) {
   return { amountCents: parsed?.cents ?? null, currency: parsed?.currency ?? null };
 }
 
-function checkDates(startDate: Date | null, endDate: Date | null) {
-  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
-}
-
 export const GrantMutations: MutationResolvers = {
   createGrant: (_, { input }, ctx) => {
     const data = { ...changes(input, fields), ...amountOf(input.amount) };
-    checkDates(data.startDate ?? null, data.endDate ?? null);
-    return grants.create(ctx, { title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null });
+    dateOrder(data.startDate ?? null, data.endDate ?? null);
+    return grants.service.create(ctx, { title: fields.title(input.title), ...data, ownerUserId: ctx.claims.sub ?? null });
   },
   updateGrant: async (_, { id, input }, ctx) => {
-    const existing = await grants.load(ctx, id);
+    const existing = await grants.service.load(ctx, id);
     const data = { ...changes(input, fields), ...amountOf(input.amount) };
-    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
-    return grants.update(ctx, existing, data);
+    dateOrder(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return grants.service.update(ctx, existing, data);
   },
-  archiveGrant: (_, { id }, ctx) => grants.archive(ctx, id),
+  archiveGrant: grants.archive,
 };
 
-export const resolvers: Resolvers = { Query: GrantQueries, Mutation: GrantMutations, Grant };
+/** The entity's module: its schema fragment and its resolvers. */
+export const grantModule = schemaModule(new URL('./grant.graphql', import.meta.url), {
+  Query: GrantQueries,
+  Mutation: GrantMutations,
+  Grant,
+} satisfies Resolvers);

@@ -1,14 +1,17 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
+import { badUserInput, schemaModule } from '@wrk/platform';
 import type { MeetingResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
-import { listWhere, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
 import { after, changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { fields, meeting } from './spec.ts';
 
-const meetings = entityService(meeting, (ctx) => ctx.loaders.meeting);
+const meetings = entityRootFields(
+  meeting,
+  (ctx) => ctx.loaders.meeting,
+  (ctx) => ctx.db.meeting,
+);
 
 export const Meeting: MeetingResolvers = {
   ...ownedEntityFields,
@@ -18,25 +21,19 @@ export const Meeting: MeetingResolvers = {
   participants: edgesOf('MeetingUser', 'left'),
   actions: (row, _, ctx) => ctx.loaders.actionsByMeeting.load(row.id),
   decisions: (row, _, ctx) => ctx.loaders.decisionsByMeeting.load(row.id),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.meeting.load(ref.id), ref.id),
+  __resolveReference: meetings.resolveReference,
 };
 
 export const MeetingQueries: QueryResolvers = {
-  meeting: async (_, { id }, ctx) => found(await ctx.loaders.meeting.load(expectIdOf('Meeting', id)), id),
-  meetings: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.meeting, {
-      list: 'Query.meetings',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'meeting', filter, [
-        searchIn(['title', 'location', 'notes'], filter?.search),
-        filter?.from ? { startsAt: { gte: new Date(filter.from) } } : null,
-        filter?.to ? { startsAt: { lt: new Date(filter.to) } } : null,
-        relatedThrough(ctx, 'projects', 'project', filter?.projectId),
-        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
-        relatedThrough(ctx, 'people', 'person', filter?.personId),
-      ]),
-      orderBy: orderOf(orderBy, meeting.order),
-    }),
+  meeting: meetings.byId,
+  meetings: meetings.list((ctx, filter) => [
+    searchIn(['title', 'location', 'notes'], filter.search),
+    filter.from ? { startsAt: { gte: new Date(filter.from) } } : null,
+    filter.to ? { startsAt: { lt: new Date(filter.to) } } : null,
+    relatedThrough(ctx, 'projects', 'project', filter.projectId),
+    relatedThrough(ctx, 'organizations', 'organization', filter.organizationId),
+    relatedThrough(ctx, 'people', 'person', filter.personId),
+  ]),
 };
 
 function checkTimes(startsAt: Date, endsAt: Date | null) {
@@ -48,15 +45,20 @@ export const MeetingMutations: MutationResolvers = {
     const data = changes(input, fields);
     const startsAt = fields.startsAt(input.startsAt);
     checkTimes(startsAt, data.endsAt ?? null);
-    return meetings.create(ctx, { title: fields.title(input.title), startsAt, ...data, ownerUserId: ctx.claims.sub ?? null });
+    return meetings.service.create(ctx, { title: fields.title(input.title), startsAt, ...data, ownerUserId: ctx.claims.sub ?? null });
   },
   updateMeeting: async (_, { id, input }, ctx) => {
-    const existing = await meetings.load(ctx, id);
+    const existing = await meetings.service.load(ctx, id);
     const data = changes(input, fields);
     checkTimes(data.startsAt ?? existing.startsAt, after(data.endsAt, existing.endsAt));
-    return meetings.update(ctx, existing, data);
+    return meetings.service.update(ctx, existing, data);
   },
-  archiveMeeting: (_, { id }, ctx) => meetings.archive(ctx, id),
+  archiveMeeting: meetings.archive,
 };
 
-export const resolvers: Resolvers = { Query: MeetingQueries, Mutation: MeetingMutations, Meeting };
+/** The entity's module: its schema fragment and its resolvers. */
+export const meetingModule = schemaModule(new URL('./meeting.graphql', import.meta.url), {
+  Query: MeetingQueries,
+  Mutation: MeetingMutations,
+  Meeting,
+} satisfies Resolvers);

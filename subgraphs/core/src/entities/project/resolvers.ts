@@ -1,15 +1,19 @@
-import { badUserInput, found, listPage } from '@wrk/platform';
-import { expectIdOf, optionalReferencedRow } from '@wrk/catalog/ids';
+import { badUserInput, dateOrder, schemaModule } from '@wrk/platform';
+import { optionalReferencedRow } from '@wrk/catalog/ids';
 import type { MutationResolvers, ProjectResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { byExternalId, listWhere, oneOf, orderOf, relatedThrough, searchIn } from '../../lists.ts';
+import { byExternalId, oneOf, relatedThrough, searchIn } from '../../lists.ts';
 import { ownedEntityFields } from '../../nodes.ts';
 import { edgesOf } from '../../relations/resolvers.ts';
 import { after, changes } from '../fields.ts';
-import { entityService } from '../service.ts';
+import { entityRootFields } from '../rootFields.ts';
 import { fields, project } from './spec.ts';
 
-const projects = entityService(project, (ctx) => ctx.loaders.project);
+const projects = entityRootFields(
+  project,
+  (ctx) => ctx.loaders.project,
+  (ctx) => ctx.db.project,
+);
 
 export const Project: ProjectResolvers = {
   ...ownedEntityFields,
@@ -24,30 +28,20 @@ export const Project: ProjectResolvers = {
   meetings: edgesOf('MeetingProject', 'right'),
   actions: (row, _, ctx) => ctx.loaders.actionsByProject.load(row.id),
   decisions: (row, _, ctx) => ctx.loaders.decisionsByProject.load(row.id),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.project.load(ref.id), ref.id),
+  __resolveReference: projects.resolveReference,
 };
 
 export const ProjectQueries: QueryResolvers = {
-  project: async (_, { id }, ctx) => found(await ctx.loaders.project.load(expectIdOf('Project', id)), id),
-  projects: (_, { filter, orderBy, ...page }, ctx) =>
-    listPage(ctx.db.project, {
-      list: 'Query.projects',
-      args: { ...page, filter, orderBy },
-      where: listWhere(ctx, 'project', filter, [
-        searchIn(['name', 'description'], filter?.search),
-        oneOf('kind', filter?.kind),
-        oneOf('status', filter?.status),
-        byExternalId(ctx, 'parent', 'project', filter?.parentId),
-        filter?.topLevel ? { parentId: null } : null,
-        relatedThrough(ctx, 'organizations', 'organization', filter?.organizationId),
-      ]),
-      orderBy: orderOf(orderBy, project.order),
-    }),
+  project: projects.byId,
+  projects: projects.list((ctx, filter) => [
+    searchIn(['name', 'description'], filter.search),
+    oneOf('kind', filter.kind),
+    oneOf('status', filter.status),
+    byExternalId(ctx, 'parent', 'project', filter.parentId),
+    filter.topLevel ? { parentId: null } : null,
+    relatedThrough(ctx, 'organizations', 'organization', filter.organizationId),
+  ]),
 };
-
-function checkDates(startDate: Date | null, endDate: Date | null) {
-  if (startDate && endDate && endDate < startDate) throw badUserInput('endDate', 'must not be before startDate');
-}
 
 /** The new parent, refusing one that would make the tree a cycle (the project itself or a descendant). */
 async function parentFor(ctx: Context, parentId: string | null | undefined, self?: { id: number }) {
@@ -67,8 +61,8 @@ export const ProjectMutations: MutationResolvers = {
   createProject: async (_, { input }, ctx) => {
     const parent = await parentFor(ctx, input.parentId);
     const data = changes(input, fields);
-    checkDates(data.startDate ?? null, data.endDate ?? null);
-    return projects.create(ctx, {
+    dateOrder(data.startDate ?? null, data.endDate ?? null);
+    return projects.service.create(ctx, {
       name: fields.name(input.name),
       kind: input.kind ?? (parent ? 'workstream' : 'project'),
       ...data,
@@ -77,13 +71,18 @@ export const ProjectMutations: MutationResolvers = {
     });
   },
   updateProject: async (_, { id, input }, ctx) => {
-    const existing = await projects.load(ctx, id);
+    const existing = await projects.service.load(ctx, id);
     const data = changes(input, fields);
     const parentId = input.parentId === undefined ? undefined : ((await parentFor(ctx, input.parentId, existing))?.id ?? null);
-    checkDates(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
-    return projects.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
+    dateOrder(after(data.startDate, existing.startDate), after(data.endDate, existing.endDate));
+    return projects.service.update(ctx, existing, { ...data, ...(parentId !== undefined && { parentId }) });
   },
-  archiveProject: (_, { id }, ctx) => projects.archive(ctx, id),
+  archiveProject: projects.archive,
 };
 
-export const resolvers: Resolvers = { Query: ProjectQueries, Mutation: ProjectMutations, Project };
+/** The entity's module: its schema fragment and its resolvers. */
+export const projectModule = schemaModule(new URL('./project.graphql', import.meta.url), {
+  Query: ProjectQueries,
+  Mutation: ProjectMutations,
+  Project,
+} satisfies Resolvers);

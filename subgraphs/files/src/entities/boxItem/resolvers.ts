@@ -1,6 +1,6 @@
-import { found } from '@wrk/platform';
+import { found, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { BoxItemResolvers, BoxPermissionResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { BoxItemResolvers, BoxPermissionResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 
 /** Box items are mirrored from Box by the sync and webhooks only: there is no mutation of them here. */
 export const BoxItem: BoxItemResolvers = {
@@ -30,3 +30,10 @@ export const BoxItemQueries: QueryResolvers = {
   boxItem: async (_, { id }, ctx) => found(await ctx.loaders.boxItem.load(expectIdOf('BoxItem', id)), id),
   boxItems: (_, args, ctx) => ctx.loaders.lists.boxItems(args),
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const boxItemModule = schemaModule(new URL('./boxItem.graphql', import.meta.url), {
+  Query: BoxItemQueries,
+  BoxItem,
+  BoxPermission,
+} satisfies Resolvers);

@@ -1,6 +1,6 @@
-import { found, listPage } from '@wrk/platform';
+import { found, listPage, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { BoxWebhookEventResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { BoxWebhookEventResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 
 export const BoxWebhookEvent: BoxWebhookEventResolvers = {
   id: (event) => event.externalId,
@@ -18,3 +18,9 @@ export const BoxWebhookEventQueries: QueryResolvers = {
       orderBy: [{ field: 'receivedAt', direction: 'desc' }],
     }),
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const boxWebhookEventModule = schemaModule(new URL('./boxWebhookEvent.graphql', import.meta.url), {
+  Query: BoxWebhookEventQueries,
+  BoxWebhookEvent,
+} satisfies Resolvers);

@@ -1,5 +1,5 @@
 import { entityTypeOfId } from '@wrk/catalog';
-import type { EntityRef } from '@wrk/platform';
+import { schemaModule, type EntityRef } from '@wrk/platform';
 import type { Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 
@@ -32,3 +32,6 @@ export const documentOwnerResolvers = {
   Action: documentOwner,
   Decision: documentOwner,
 } satisfies Partial<Resolvers>;
+
+/** The module: the `documents` field files contributes to core's entity types. */
+export const documentOwnerModule = schemaModule(new URL('./documentOwner.graphql', import.meta.url), documentOwnerResolvers);

@@ -1,6 +1,12 @@
-import { found } from '@wrk/platform';
+import { found, schemaModule } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import type { KbChunkResolvers, MutationResolvers, QueryResolvers, SearchHitResolvers } from '../../__generated__/resolvers-types.ts';
+import type {
+  KbChunkResolvers,
+  MutationResolvers,
+  QueryResolvers,
+  Resolvers,
+  SearchHitResolvers,
+} from '../../__generated__/resolvers-types.ts';
 import { chunkService } from '../service.ts';
 import { entityReference } from '../documentOwner/resolvers.ts';
 
@@ -50,3 +56,11 @@ export const KbChunkMutations: MutationResolvers = {
   updateKbChunk: (_, { id, input }, ctx) => chunkService.update(ctx, id, input),
   archiveKbChunk: (_, { id }, ctx) => chunkService.archive(ctx, id),
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const kbChunkModule = schemaModule(new URL('./kbChunk.graphql', import.meta.url), {
+  Query: KbChunkQueries,
+  Mutation: KbChunkMutations,
+  KbChunk,
+  SearchHit,
+} satisfies Resolvers);

@@ -1,6 +1,6 @@
-import { ErrorCode, badUserInput, found, graphQLError, notFound } from '@wrk/platform';
+import { badUserInput, ErrorCode, found, graphQLError, notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf } from '@wrk/catalog/ids';
-import type { ApiTokenResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { ApiTokenResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { issueRecordedToken, revokeRecordedToken } from '../../tokens.ts';
 
@@ -48,3 +48,10 @@ export const ApiTokenMutations: MutationResolvers = {
     return revokeRecordedToken(ctx, existing);
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const apiTokenModule = schemaModule(new URL('./apiToken.graphql', import.meta.url), {
+  Query: ApiTokenQueries,
+  Mutation: ApiTokenMutations,
+  ApiToken,
+} satisfies Resolvers);

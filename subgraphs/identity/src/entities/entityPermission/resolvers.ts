@@ -1,7 +1,8 @@
-import { badUserInput, found, notFound, writeAndRecord } from '@wrk/platform';
+import { entityPermissionSpec } from './spec.ts';
+import { identityService } from '../service.ts';
+import { badUserInput, found, notFound, schemaModule } from '@wrk/platform';
 import { expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
-import { newRowColumns } from '@wrk/catalog/rows';
-import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers } from '../../__generated__/resolvers-types.ts';
+import type { EntityPermissionResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { UserRole } from '../../__generated__/prisma/enums.ts';
 import type { SubjectType } from '../../__generated__/prisma/enums.ts';
@@ -32,25 +33,28 @@ export const EntityPermissionMutations: MutationResolvers = {
   grantPermission: async (_, { input }, ctx) => {
     const entityType = typeOfIdOrThrow(input.entityId);
     await checkSubject(ctx, input.subjectType, input.subjectId);
-    return writeAndRecord(ctx, 'EntityPermission', 'grant', async (tx) => ({
-      after: await tx.entityPermission.create({
-        data: {
-          ...newRowColumns(ctx, 'EntityPermission'),
-          entityType: entityType.typename,
-          entityId: input.entityId,
-          subjectType: input.subjectType,
-          subjectId: input.subjectId,
-          permission: input.permission,
-          grantedBy: ctx.actor,
-        },
-      }),
-    }));
+    const grant = {
+      entityType: entityType.typename,
+      entityId: input.entityId,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      permission: input.permission,
+      grantedBy: ctx.actor,
+    };
+    return identityService.create(ctx, entityPermissionSpec, grant, 'grant');
   },
   revokePermission: async (_, { id }, ctx) => {
     const existing = found(await ctx.db.entityPermission.findUnique({ where: { externalId: expectIdOf('EntityPermission', id) } }), id);
-    return writeAndRecord(ctx, 'EntityPermission', 'revoke', async (tx) => {
+    return identityService.change(ctx, entityPermissionSpec, 'revoke', async (tx) => {
       await tx.entityPermission.delete({ where: { id: existing.id } });
       return { before: existing, after: existing };
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const entityPermissionModule = schemaModule(new URL('./entityPermission.graphql', import.meta.url), {
+  Query: EntityPermissionQueries,
+  Mutation: EntityPermissionMutations,
+  EntityPermission,
+} satisfies Resolvers);

@@ -1,18 +1,21 @@
-import { badUserInput, found, listPage, notFound, writeAndRecord } from '@wrk/platform';
-import { expectIdOf } from '@wrk/catalog/ids';
-import type { MutationResolvers, QueryResolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
-import { newRowColumns } from '@wrk/catalog/rows';
+import { teamSpec } from './spec.ts';
+import { identityService } from '../service.ts';
+import { badUserInput, listPage, notFound, schemaModule } from '@wrk/platform';
+import { byIdFields, expectIdOf } from '@wrk/catalog/ids';
+import type { MutationResolvers, QueryResolvers, Resolvers, TeamResolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
 import { requireAdministrator } from '../../admins.ts';
+
+const byId = byIdFields('Team', (ctx: Context) => ctx.loaders.team);
 
 export const Team: TeamResolvers = {
   id: (team) => team.externalId,
   members: async (team, _, ctx) => (await ctx.loaders.membersOfTeam.load(team.id)).map((membership) => membership.user),
-  __resolveReference: async (ref, ctx) => found(await ctx.loaders.team.load(ref.id), ref.id),
+  __resolveReference: byId.resolveReference,
 };
 
 export const TeamQueries: QueryResolvers = {
-  team: async (_, { id }, ctx) => found(await ctx.loaders.team.load(expectIdOf('Team', id)), id),
+  team: byId.byId,
   teams: (_, args, ctx) => listPage(ctx.db.team, { list: 'Query.teams', args, where: {}, orderBy: [{ field: 'name', direction: 'asc' }] }),
 };
 
@@ -35,13 +38,11 @@ export const TeamMutations: MutationResolvers = {
   createTeam: (_, { input }, ctx) => {
     const name = input.name.trim();
     if (!name) throw badUserInput('name', 'must not be empty');
-    return writeAndRecord(ctx, 'Team', 'create', async (tx) => ({
-      after: await tx.team.create({ data: { ...newRowColumns(ctx, 'Team'), name, slug: slug(input.slug) } }),
-    }));
+    return identityService.create(ctx, teamSpec, { name, slug: slug(input.slug) });
   },
   addTeamMember: async (_, { teamId, userId, role }, ctx) => {
     const { team, user } = await teamAndUser(ctx, teamId, userId);
-    return writeAndRecord(ctx, 'Team', 'update', async (tx) => {
+    return identityService.change(ctx, teamSpec, 'update', async (tx) => {
       await tx.teamMembership.create({
         data: { teamId: team.id, userId: user.id, role: role ?? 'member', actor: ctx.actor, sourceSystem: ctx.sourceSystem },
       });
@@ -53,9 +54,16 @@ export const TeamMutations: MutationResolvers = {
     const { team, user } = await teamAndUser(ctx, teamId, userId);
     const membership = { teamId: team.id, userId: user.id };
     if (!(await ctx.db.teamMembership.count({ where: membership }))) return team;
-    return writeAndRecord(ctx, 'Team', 'update', async (tx) => {
+    return identityService.change(ctx, teamSpec, 'update', async (tx) => {
       await tx.teamMembership.deleteMany({ where: membership });
       return { before: team, after: { ...team, removedMember: user.externalId } };
     });
   },
 };
+
+/** The entity's module: its schema fragment and its resolvers. */
+export const teamModule = schemaModule(new URL('./team.graphql', import.meta.url), {
+  Query: TeamQueries,
+  Mutation: TeamMutations,
+  Team,
+} satisfies Resolvers);

@@ -1,4 +1,4 @@
-import { invalidId, notFound } from '@wrk/platform/errors';
+import { found, invalidId, notFound } from '@wrk/platform/errors';
 import { entityType, entityTypeOfId, type EntityTypeInfo } from './index.ts';
 
 /** The entity type an ID names; INVALID_ID when malformed or of an unknown prefix. */
@@ -35,4 +35,15 @@ export async function optionalReferencedRow<Row>(
   id: string | null | undefined,
 ): Promise<Row | null> {
   return id ? referencedRow(loader, field, typename, id) : null;
+}
+
+/**
+ * An entity's `x(id:)` root field and its `__resolveReference`, over its by-external-ID loader: the row as the caller
+ * sees it, NOT_FOUND when missing or hidden, and for `x(id:)` INVALID_ID when the ID names another type.
+ */
+export function byIdFields<Row, Ctx>(typename: string, loader: (ctx: Ctx) => { load(id: string): Promise<Row | null> }) {
+  return {
+    byId: async (_: unknown, { id }: { id: string }, ctx: Ctx): Promise<Row> => found(await loader(ctx).load(expectIdOf(typename, id)), id),
+    resolveReference: async (ref: { id: string }, ctx: Ctx): Promise<Row> => found(await loader(ctx).load(ref.id), ref.id),
+  };
 }

@@ -7,7 +7,7 @@ export const SERVICES = ['gateway', ...SUBGRAPHS] as const;
 export type ServiceName = 'gateway' | SubgraphName;
 
 /** Where a checkout keeps the keys it generates for itself (never committed: .data is ignored). */
-export const DEV_KEYS_DIR = resolve(new URL('../../../.data/keys', import.meta.url).pathname);
+export const DEV_KEYS_DIR = resolve(new URL('../../.data/keys', import.meta.url).pathname);
 
 /**
  * The keyring of a service, from `dir`, else WRK_KEYS_DIR, else the checkout's dev keys. Outside production, missing

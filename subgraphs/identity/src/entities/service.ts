@@ -1,0 +1,45 @@
+import { newRowColumns } from '@wrk/catalog/rows';
+import { writeAndRecord, type RequestContext } from '@wrk/platform';
+import type { IdentityDb, Tx } from '../db.ts';
+import type { IdentityTypename } from './names.ts';
+
+/** A request's context, or the platform's own (the CLI, the stack): who writes, and the database. */
+export type WritingContext = RequestContext & { db: IdentityDb };
+
+/** Columns the service sets on every new row: its external ID and attribution. */
+export interface NewRowColumns {
+  externalId: string;
+  actor: string;
+  sourceSystem: string;
+}
+
+/** What the service needs of an identity entity type; each entity folder's spec.ts gives it. */
+export interface IdentityEntitySpec<Row, Create> {
+  typename: IdentityTypename;
+  /** Inserts a row (inside the service's transaction), typed by Prisma's generated create input. */
+  insert(tx: Tx, columns: NewRowColumns, data: Create): Promise<Row>;
+}
+
+type Recorded = { externalId: string };
+
+/**
+ * The one write path of the identity subgraph: every change runs inside writeAndRecord (audit log and outbox in the
+ * same transaction). Checks of who may write stay with the callers (resolvers, the CLI), which differ.
+ */
+export const identityService = {
+  /** A new row with a fresh external ID and attribution; a permission's creation is recorded as a `grant`. */
+  create: <Row extends Recorded, Create>(
+    ctx: WritingContext,
+    spec: IdentityEntitySpec<Row, Create>,
+    data: Create,
+    action: 'create' | 'grant' = 'create',
+  ): Promise<Row> =>
+    writeAndRecord(ctx, spec.typename, action, async (tx) => ({ after: await spec.insert(tx, newRowColumns(ctx, spec.typename), data) })),
+  /** A change to existing rows: `write` reads what it changes (under a lock where a rule needs one) and returns it before and after. */
+  change: <Row extends Recorded>(
+    ctx: WritingContext,
+    spec: Pick<IdentityEntitySpec<Row, never>, 'typename'>,
+    action: 'create' | 'update' | 'revoke',
+    write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
+  ): Promise<Row> => writeAndRecord(ctx, spec.typename, action, write),
+};
