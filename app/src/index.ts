@@ -20,6 +20,9 @@ import { seedCore } from '@wrk/subgraph-core/seed';
 import { createFilesDb } from '@wrk/subgraph-files/db';
 import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
 import { seedFiles } from '@wrk/subgraph-files/seed';
+import { boxWebhookKeys } from '@wrk/subgraph-files/box/webhookKeys';
+import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
+import { BOX_WEBHOOK_CRONTAB, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
@@ -41,6 +44,8 @@ export interface StackOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the dispatcher of the gateway's subgraph requests (see GatewayOptions). */
   wrapDispatcher?: DispatcherWrapper;
+  /** What the worker's Box webhook jobs re-read items with; without it those jobs wait in the queue. */
+  boxSync?: BoxItemSync;
 }
 
 export interface Stack {
@@ -51,6 +56,8 @@ export interface Stack {
   databaseUrl: string;
   /** The keyring of each service of the stack (tests sign direct subgraph requests with them). */
   keyrings: Record<ServiceName, ServiceKeyring>;
+  /** The keys Box webhook deliveries are signed with (generated next to the services' keys outside production). */
+  boxWebhookKeys?: BoxWebhookKeys;
   /** The background worker, unless disabled. */
   worker?: RunningWorker;
   stop(): Promise<void>;
@@ -89,7 +96,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
   const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
-  const starting = workerEnabled ? startWorker({ databaseUrl }) : Promise.resolve(undefined);
+  const boxTasks = options.boxSync && { tasks: boxWebhookTasks(dbs.files, options.boxSync), crontab: [BOX_WEBHOOK_CRONTAB] };
+  const starting = workerEnabled ? startWorker({ databaseUrl, ...boxTasks }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 
   const host = options.host ?? '127.0.0.1';
@@ -104,7 +112,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ownerUrls: OwnerUrls = {};
   const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host, keyring: keyrings.identity }));
   const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
-  const files = await start(startSubgraph(filesSubgraph(dbs.files, ownerUrls), { host, keyring: keyrings.files }));
+  const webhookKeys = boxWebhookKeys(options.keysDir);
+  const files = await start(
+    startSubgraph(filesSubgraph(dbs.files, ownerUrls, { boxWebhookKeys: webhookKeys }), { host, keyring: keyrings.files }),
+  );
   const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host, keyring: keyrings.agents }));
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
@@ -128,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphUrls,
     databaseUrl,
     keyrings,
+    boxWebhookKeys: webhookKeys,
     worker,
     async stop() {
       for (const server of started.reverse()) await server.stop();

@@ -28,6 +28,10 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** How often the relay runs without a notification (ms, default 5000). */
   relayIntervalMs?: number;
+  /** More tasks by name (e.g. files' Box webhook jobs); a job whose task is not registered waits in the queue. */
+  tasks?: Record<string, (payload: unknown) => Promise<void>>;
+  /** graphile-worker crontab lines for those tasks. */
+  crontab?: string[];
 }
 
 export interface RunningWorker {
@@ -103,7 +107,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       pollInterval: options.pollIntervalMs ?? 1000,
       noHandleSignals: true,
       logger: graphileLogger,
-      taskList: { [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+      taskList: { ...options.tasks, [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+      crontab: options.crontab?.join('\n'),
     });
   } catch (error) {
     await pool.end();

@@ -4,16 +4,24 @@ import type { FilesDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import { resolvers } from './resolvers.ts';
+import { boxWebhookRoutes } from './box/webhookRoute.ts';
+import type { BoxWebhookKeys } from './box/webhookSignature.ts';
 
 export const typeDefs = loadSubgraphTypeDefs(new URL('../', import.meta.url));
 
-export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
+export interface FilesOptions {
+  /** The keys that verify Box webhook deliveries (box/webhookKeys.ts); without them POST /webhooks/box answers 503. */
+  boxWebhookKeys?: BoxWebhookKeys;
+}
+
+export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesOptions = {}): SubgraphDefinition<Context> {
   return {
     name: 'files',
     typeDefs,
     resolvers,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
     replayGuard: postgresReplayGuard(db),
+    routes: boxWebhookRoutes(db, options.boxWebhookKeys),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }
