@@ -29,9 +29,12 @@ const MINUTE = 60_000;
 const boxTimestamp = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
 let eventCounter = 0;
-/** A Box webhook V2 body, as Box serializes it. */
+/**
+ * A Box webhook V2 body, serialized as Box may (non-ASCII escaped as \uXXXX, `/` as `\/`): bytes that re-serializing
+ * JSON would change, so only a receiver that keeps the raw bytes can verify them.
+ */
 function boxEvent(trigger: string, source: Record<string, unknown>, id = `${Date.now()}${eventCounter++}`): string {
-  return JSON.stringify({
+  const json = JSON.stringify({
     type: 'webhook_event',
     id,
     created_at: boxTimestamp(Date.now()),
@@ -41,8 +44,15 @@ function boxEvent(trigger: string, source: Record<string, unknown>, id = `${Date
     source,
     additional_info: [],
   });
+  return json.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).replaceAll('/', '\\/');
 }
-const fileSource = (id: string) => ({ type: 'file', id, name: `report-${id}.pdf`, etag: '1', parent: { type: 'folder', id: '11446498' } });
+const fileSource = (id: string) => ({
+  type: 'file',
+  id,
+  name: `Résumé ${id} 2026/12.pdf`,
+  etag: '1',
+  parent: { type: 'folder', id: '11446498' },
+});
 const idOf = (body: string) => (JSON.parse(body) as { id: string }).id;
 
 interface Signing {
