@@ -81,7 +81,7 @@ function boxHeaders(keys: BoxWebhookKeys, body: string, signing: Signing = {}): 
   };
 }
 
-async function deliver(url: string, body: string | Buffer, headers: Record<string, string>) {
+async function deliver(url: string, body: string, headers: Record<string, string>) {
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
@@ -215,7 +215,7 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     ['straight to files', () => direct],
   ])('refusals %s', (_where, url) => {
     const wrongKeys: BoxWebhookKeys = { primary: 'not-the-primary-key-0123456789abc', secondary: 'not-the-secondary-key-0123456789' };
-    const unauthentic: [string, (body: string) => { body: string | Buffer; headers: Record<string, string> }][] = [
+    const unauthentic: [string, (body: string) => { body: string; headers: Record<string, string> }][] = [
       ['forged (signed with other keys)', (body) => ({ body, headers: boxHeaders(wrongKeys, body) })],
       ['stale (11 minutes old)', (body) => ({ body, headers: boxHeaders(keys, body, { at: Date.now() - 11 * MINUTE }) })],
       ['future-dated (+2 minutes)', (body) => ({ body, headers: boxHeaders(keys, body, { at: Date.now() + 2 * MINUTE }) })],

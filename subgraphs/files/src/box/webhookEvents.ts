@@ -1,5 +1,7 @@
+import DataLoader from 'dataloader';
 import { logger, newExternalId } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
+import { Prisma } from '../__generated__/prisma/client.ts';
 
 /** The graphile-worker task that processes one stored delivery (webhookJob.ts); its payload is `{ boxEventId }`. */
 export const BOX_WEBHOOK_TASK = 'box:webhook';
@@ -8,8 +10,8 @@ export const BOX_WEBHOOK_MAX_ATTEMPTS = 25;
 /** Who is recorded as having written the rows of deliveries. */
 export const BOX_WEBHOOK_ATTRIBUTION = { actor: 'system:box-webhook', sourceSystem: 'box-webhook' } as const;
 
-/** The queue's job key of an event: one job per Box event however often it is delivered. */
-export const boxWebhookJobKey = (boxEventId: string) => `box-webhook:${boxEventId}`;
+/** The queue's job key of an event is this plus its Box ID: one job per Box event however often it is delivered. */
+export const BOX_WEBHOOK_JOB_KEY_PREFIX = 'box-webhook:';
 
 /** The part of a Box webhook V2 body we rely on; the whole body is stored as it came. */
 export interface BoxWebhookPayload {
@@ -71,45 +73,97 @@ function queueProbe(db: FilesDb) {
   };
 }
 
-/**
- * Stores deliveries append-only, once per Box event (ON CONFLICT on box_event_id does nothing), and enqueues the
- * event's job in the same statement, hence the same transaction: a row without its job, or a second job for a
- * replay, cannot commit. Without a queue the row alone is stored; `enqueueUnqueuedBoxWebhooks` enqueues it later.
- */
-export function boxWebhookStore(db: FilesDb) {
-  const hasQueue = queueProbe(db);
-  return async function store(delivery: Delivery): Promise<'stored' | 'duplicate'> {
-    const { payload, body, deliveryId, deliveredAt } = delivery;
-    const externalId = newExternalId('whk');
-    const { actor, sourceSystem } = BOX_WEBHOOK_ATTRIBUTION;
-    const sourceType = payload.source?.type ?? null;
-    const sourceId = payload.source?.id ?? null;
-    if (!(await hasQueue())) {
-      const inserted = await db.$executeRaw`
-        INSERT INTO "files"."box_webhook_events"
-          (external_id, box_event_id, delivery_id, delivered_at, trigger, source_type, source_id, payload, actor, source_system)
-        VALUES (${externalId}, ${payload.id}, ${deliveryId ?? null}, ${deliveredAt.toISOString()}::timestamptz, ${payload.trigger},
-                ${sourceType}, ${sourceId}, ${body}::jsonb, ${actor}, ${sourceSystem})
-        ON CONFLICT (box_event_id) DO NOTHING`;
-      return inserted > 0 ? 'stored' : 'duplicate';
-    }
-    const rows = await db.$queryRaw<{ queued: boolean }[]>`
-      WITH stored AS (
-        INSERT INTO "files"."box_webhook_events"
-          (external_id, box_event_id, delivery_id, delivered_at, trigger, source_type, source_id, payload, actor, source_system)
-        VALUES (${externalId}, ${payload.id}, ${deliveryId ?? null}, ${deliveredAt.toISOString()}::timestamptz, ${payload.trigger},
-                ${sourceType}, ${sourceId}, ${body}::jsonb, ${actor}, ${sourceSystem})
-        ON CONFLICT (box_event_id) DO NOTHING
-        RETURNING box_event_id
-      )
-      SELECT graphile_worker.add_job(${BOX_WEBHOOK_TASK}, json_build_object('boxEventId', box_event_id),
-               job_key := ${boxWebhookJobKey(payload.id)}, job_key_mode := 'unsafe_dedupe',
-               max_attempts := ${BOX_WEBHOOK_MAX_ATTEMPTS}::int) IS NOT NULL AS queued
-        FROM stored`;
-    return rows.length > 0 ? 'stored' : 'duplicate';
+/** One batch's rows, as parallel arrays for unnest(): one element per Box event. */
+function columnsOf(deliveries: readonly Delivery[]) {
+  return {
+    externalIds: deliveries.map(() => newExternalId('whk')),
+    eventIds: deliveries.map((d) => d.payload.id),
+    deliveryIds: deliveries.map((d) => d.deliveryId ?? null),
+    deliveredAt: deliveries.map((d) => d.deliveredAt.toISOString()),
+    triggers: deliveries.map((d) => d.payload.trigger),
+    sourceTypes: deliveries.map((d) => d.payload.source?.type ?? null),
+    sourceIds: deliveries.map((d) => d.payload.source?.id ?? null),
+    bodies: deliveries.map((d) => d.body),
   };
 }
 
+/**
+ * Inserts the first delivery of each event (ON CONFLICT on box_event_id does nothing for a stored one) and, in the
+ * same statement and so the same transaction, enqueues one job per row inserted: a row without its job, or a job
+ * for a replay, cannot commit. Without a queue the rows alone are stored (the worker's sweep enqueues them).
+ * Returns the event IDs this statement stored.
+ */
+async function insertEvents(db: FilesDb, deliveries: readonly Delivery[], withJobs: boolean): Promise<Set<string>> {
+  const c = columnsOf(deliveries);
+  const { actor, sourceSystem } = BOX_WEBHOOK_ATTRIBUTION;
+  const insert = Prisma.sql`
+    INSERT INTO "files"."box_webhook_events"
+      (external_id, box_event_id, delivery_id, delivered_at, trigger, source_type, source_id, payload, actor, source_system)
+    SELECT external_id, box_event_id, delivery_id, delivered_at, trigger, source_type, source_id, body::jsonb, ${actor}, ${sourceSystem}
+      FROM unnest(${c.externalIds}::text[], ${c.eventIds}::text[], ${c.deliveryIds}::text[], ${c.deliveredAt}::timestamptz[],
+                  ${c.triggers}::text[], ${c.sourceTypes}::text[], ${c.sourceIds}::text[], ${c.bodies}::text[])
+           AS incoming(external_id, box_event_id, delivery_id, delivered_at, trigger, source_type, source_id, body)
+    ON CONFLICT (box_event_id) DO NOTHING
+    RETURNING box_event_id`;
+  const rows = withJobs
+    ? await db.$queryRaw<{ box_event_id: string }[]>`
+        WITH stored AS (${insert})
+        SELECT box_event_id, graphile_worker.add_job(${BOX_WEBHOOK_TASK}, json_build_object('boxEventId', box_event_id),
+                 job_key := ${BOX_WEBHOOK_JOB_KEY_PREFIX} || box_event_id, job_key_mode := 'unsafe_dedupe',
+                 max_attempts := ${BOX_WEBHOOK_MAX_ATTEMPTS}::int) IS NOT NULL AS queued
+          FROM stored`
+    : await db.$queryRaw<{ box_event_id: string }[]>`${insert}`;
+  return new Set(rows.map((row) => row.box_event_id));
+}
+
+/** Batches in flight at once: each is one statement, one commit, one WAL flush shared by all its deliveries. */
+const MAX_BATCHES_IN_FLIGHT = 3;
+const MAX_BATCH = 500;
+
+/**
+ * Stores deliveries append-only, once per Box event, with their jobs (insertEvents). Deliveries arriving while
+ * MAX_BATCHES_IN_FLIGHT statements run wait and go together in the next one (group commit: a commit's flush to
+ * disk costs milliseconds, the same for one row or hundreds); an idle store writes a delivery at once. Each
+ * delivery is answered only after its own batch committed. Of two deliveries of one event, one is `stored`.
+ */
+export function boxWebhookStore(db: FilesDb) {
+  const hasQueue = queueProbe(db);
+  let reserved = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else reserved -= 1;
+  };
+  const loader = new DataLoader<Delivery, Outcome>(
+    async (deliveries) => {
+      try {
+        const first = new Map<string, Delivery>();
+        for (const delivery of deliveries) if (!first.has(delivery.payload.id)) first.set(delivery.payload.id, delivery);
+        const stored = await insertEvents(db, [...first.values()], await hasQueue());
+        return deliveries.map((delivery) =>
+          stored.has(delivery.payload.id) && first.get(delivery.payload.id) === delivery ? 'stored' : 'duplicate',
+        );
+      } finally {
+        release();
+      }
+    },
+    {
+      cache: false,
+      maxBatchSize: MAX_BATCH,
+      // A batch is sent when a slot is free; until then, deliveries join it.
+      batchScheduleFn: (dispatch) => {
+        if (reserved < MAX_BATCHES_IN_FLIGHT) {
+          reserved += 1;
+          setImmediate(dispatch);
+        } else waiting.push(dispatch);
+      },
+    },
+  );
+  return (delivery: Delivery): Promise<Outcome> => loader.load(delivery);
+}
+
+export type Outcome = 'stored' | 'duplicate';
 export type BoxWebhookStore = ReturnType<typeof boxWebhookStore>;
 
 /**
@@ -123,8 +177,8 @@ export async function enqueueUnqueuedBoxWebhooks(db: FilesDb, limit = 1000): Pro
   if (rows.length === 0) return 0;
   const ids = rows.map((row) => row.box_event_id);
   await db.$executeRaw`
-    SELECT graphile_worker.add_job(${BOX_WEBHOOK_TASK}, json_build_object('boxEventId', event.id), job_key := event.key,
-             job_key_mode := 'unsafe_dedupe', max_attempts := ${BOX_WEBHOOK_MAX_ATTEMPTS}::int)
-      FROM unnest(${ids}::text[], ${ids.map(boxWebhookJobKey)}::text[]) AS event(id, key)`;
+    SELECT graphile_worker.add_job(${BOX_WEBHOOK_TASK}, json_build_object('boxEventId', id),
+             job_key := ${BOX_WEBHOOK_JOB_KEY_PREFIX} || id, job_key_mode := 'unsafe_dedupe', max_attempts := ${BOX_WEBHOOK_MAX_ATTEMPTS}::int)
+      FROM unnest(${ids}::text[]) AS id`;
   return rows.length;
 }
