@@ -8,7 +8,9 @@
  *  (d) the gateway's keep-alive subgraph connections vs a new connection per subgraph request;
  *  (e) the time to refuse `nodes(ids:)` with 20,000 IDs (over the list limit), and `{ me { id } }` latency at c=1 alone
  *      vs while a second load process sends such oversized requests (6 connections, bounded count), in ME_ROUNDS
- *      (default 4) interleaved rounds A B A B.
+ *      (default 4) interleaved rounds A B A B;
+ *  (f) Box webhook deliveries accepted per second under 5× replay, through the gateway and straight to files
+ *      (test/bench/webhooks.ts).
  * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 3) seconds, and the scenarios are
  * run BENCH_ROUNDS (default 3) times interleaved; medians are reported. With 2+ CPUs the stack is pinned to CPU 1
  * and the load generator to CPU 0 (BENCH_PIN=0 to leave them free); Postgres is not pinned.
@@ -50,6 +52,7 @@ const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
 const { startGateway } = await import('@wrk/gateway/server');
 const { committedSupergraph } = await import('@wrk/gateway/compose');
 const { rateLimitsFromEnv } = await import('@wrk/gateway/rateLimit');
+const { benchBoxWebhooks } = await import('./webhooks.ts');
 type LoadJob = import('./load.ts').LoadJob;
 type LoadResult = import('./load.ts').LoadResult;
 type Work = import('./fixture.ts').Work;
@@ -333,6 +336,15 @@ try {
     `Per-round p50 (ms): A ${p50s(alone).map(ms).join('/')}; B ${p50s(underAttack).map(ms).join('/')}.`,
   ];
 
+  // (f) Box webhook deliveries accepted per second under 5× replay, through the gateway and straight to files.
+  const keys = stack.boxWebhookKeys;
+  if (!keys) throw new Error('the stack has no Box webhook keys');
+  const webhookReport = await benchBoxWebhooks(
+    { gatewayUrl: stack.gatewayUrl, filesUrl: stack.subgraphUrls.files, databaseUrl: stack.databaseUrl, keys },
+    load,
+    { rounds: ROUNDS, seconds: SECONDS, idle },
+  );
+
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const report = [
     `# pnpm bench — ${new Date().toISOString()}`,
@@ -356,6 +368,8 @@ try {
     `Per-round c=1 p50 (ms): ${scenarios.map((s) => `${s.key} ${samples[s.key]!.c1.map((r) => ms(r.p50)).join('/')}`).join('; ')}.`,
     '',
     ...oversizedReport,
+    '',
+    ...webhookReport,
     '',
     `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
     '',

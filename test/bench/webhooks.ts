@@ -36,6 +36,8 @@ export interface WebhookBenchOptions {
 interface Round extends LoadResult, BoxDeliveryCounts {
   rows: number;
   jobs: number;
+  /** This process's CPU time (the stack runs in it; Postgres does not) per delivery. */
+  cpuMsPerDelivery: number;
 }
 
 const hasCounts = (result: LoadResult): result is LoadResult & BoxDeliveryCounts =>
@@ -69,6 +71,7 @@ export async function benchBoxWebhooks(
       const order = round % 2 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
       for (const key of order) {
         const prefix = `bench-${key}-${round}-${randomBytes(4).toString('hex')}`;
+        const cpu = process.cpuUsage();
         const result = await load({
           url: new URL('/webhooks/box', targets[key]).toString(),
           headers: {},
@@ -79,6 +82,7 @@ export async function benchBoxWebhooks(
           boxDeliveries: { keys: target.keys, prefix, replays },
         });
         await options.idle();
+        const used = process.cpuUsage(cpu);
         const stored = await countStored(db, prefix);
         if (result.failures) throw new Error(`Box webhooks ${key}: ${result.failures} failed deliveries`);
         if (!hasCounts(result)) throw new Error('the load process did not count Box deliveries');
@@ -86,7 +90,7 @@ export async function benchBoxWebhooks(
         if (stored.jobs !== stored.rows || result.storedAnswers > stored.rows || stored.rows > result.events) {
           throw new Error(`Box webhooks ${key}: duplicates (${JSON.stringify({ ...stored, ...result })})`);
         }
-        results[key].push({ ...result, ...stored });
+        results[key].push({ ...result, ...stored, cpuMsPerDelivery: (used.user + used.system) / 1000 / Math.max(1, result.requests) });
         process.stdout.write(`\rwebhook round ${round + 1}/${options.rounds} ${key} done   `);
       }
     }
@@ -114,7 +118,7 @@ function report(
     const storedAnswers = rounds.reduce((total, r) => total + r.storedAnswers, 0);
     return (
       `| ${label} | ${Math.round(median(rps))} | ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))} | ` +
-      `${ms(median(rounds.map((r) => r.p50)))} | ${ms(median(rounds.map((r) => r.p99)))} | ${sum('requests')} | ${sum('rows')} | ${sum('jobs')} | ${storedAnswers} | 0 |`
+      `${ms(median(rounds.map((r) => r.p50)))} | ${ms(median(rounds.map((r) => r.p99)))} | ${ms(median(rounds.map((r) => r.cpuMsPerDelivery)))} | ${sum('requests')} | ${sum('rows')} | ${sum('jobs')} | ${storedAnswers} | 0 |`
     );
   };
   return [
@@ -125,8 +129,8 @@ function report(
       `${options.maxRequests.toLocaleString('en')} requests or ${options.seconds} s. Accepted = answered 200 (stored or duplicate); ` +
       'every round checked in the database: one row and one queue job per event, and as many `stored` answers as rows.',
     '',
-    '| Target | accepted/s (median) | min–max | p50 ms | p99 ms | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Target | accepted/s (median) | min–max | p50 ms | p99 ms | stack CPU ms/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     line('through the gateway', results.gateway),
     line('straight to files', results.direct),
     '',
