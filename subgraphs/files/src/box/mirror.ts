@@ -53,7 +53,8 @@ export function itemFromBox(json: BoxItemJson): MirrorItem {
     etag: json.etag,
     sequenceId: json.sequence_id,
     itemStatus: json.item_status ?? 'active',
-    sizeBytes: json.size ?? null,
+    // A folder's size is an aggregate Box recomputes without a new sequence id: only files' sizes are mirrored.
+    sizeBytes: json.type === 'file' ? (json.size ?? null) : null,
     ownerId: json.owned_by?.id ?? null,
     sharedLink: json.shared_link ?? null,
     trashedAt: json.trashed_at,

@@ -42,8 +42,9 @@ export const ITEM_FIELDS = [
   'shared_link',
   'owned_by',
   'trashed_at',
-  'path_collection',
 ];
+/** One item read alone also names the folders above it (so that it can be placed before they are mirrored). */
+const ONE_ITEM_FIELDS = [...ITEM_FIELDS, 'path_collection'];
 
 function parsed<T>(what: string, schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);
@@ -74,7 +75,7 @@ export type ItemState = { state: 'present'; item: BoxItemJson } | { state: 'tras
 
 /** An item as Box has it now: present, in the trash, or gone (Box answers 404 `trashed` or `not_found`). */
 export async function getItem(client: BoxClient, type: BoxItemKind, id: string): Promise<ItemState> {
-  const queryParams = { fields: ITEM_FIELDS };
+  const queryParams = { fields: ONE_ITEM_FIELDS };
   try {
     const raw =
       type === 'file'
