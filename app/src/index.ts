@@ -22,7 +22,8 @@ import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
 import { seedFiles } from '@wrk/subgraph-files/seed';
 import { boxWebhookKeys } from '@wrk/subgraph-files/box/webhookKeys';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
-import { BOX_WEBHOOK_CRONTAB, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
+import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
+import { boxConfigFromEnv, createBoxClient } from '@wrk/subgraph-files/box/client';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
@@ -44,7 +45,10 @@ export interface StackOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the dispatcher of the gateway's subgraph requests (see GatewayOptions). */
   wrapDispatcher?: DispatcherWrapper;
-  /** What the worker's Box webhook jobs re-read items with; without it those jobs wait in the queue. */
+  /**
+   * What the worker's Box webhook jobs re-read items with: default the Box sync over the Box client configured in
+   * the environment (BOX_*); with neither, those jobs wait in the queue.
+   */
   boxSync?: BoxItemSync;
 }
 
@@ -96,7 +100,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
   const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
-  const boxTasks = options.boxSync && { tasks: boxWebhookTasks(dbs.files, options.boxSync), crontab: [BOX_WEBHOOK_CRONTAB] };
+  const boxConfig = boxConfigFromEnv();
+  const boxSync = options.boxSync ?? (boxConfig ? boxItemSync(dbs.files, createBoxClient(boxConfig)) : undefined);
+  const boxTasks = boxSync && { tasks: boxWebhookTasks(dbs.files, boxSync), crontab: [BOX_WEBHOOK_CRONTAB] };
   const starting = workerEnabled ? startWorker({ databaseUrl, ...boxTasks }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 

@@ -7,6 +7,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,8 +20,11 @@ import { startWorker, migrateQueue, type RunningWorker } from '@wrk/worker';
 import { createFilesDb, type FilesDb } from '@wrk/subgraph-files/db';
 import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
 import { enqueueUnqueuedBoxWebhooks } from '@wrk/subgraph-files/box/webhookEvents';
-import { BOX_WEBHOOK_CRONTAB, boxWebhookTasks, type BoxItemSync, type BoxItemType } from '@wrk/subgraph-files/box/webhookJob';
+import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
+import type { BoxItemKind } from '@wrk/subgraph-files/box/mirror';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
+import { createBoxClient } from '@wrk/subgraph-files/box/client';
+import { BoxState, DEFAULT_APP, startFakeBox, type FakeBox } from '@wrk/fake-box';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -116,12 +121,44 @@ function recordingSync() {
   const calls: string[] = [];
   const failOnce = new Set<string>();
   const sync: BoxItemSync = {
-    async refreshItem(type: BoxItemType, boxId: string) {
+    async refreshItem(type: BoxItemKind, boxId: string) {
       calls.push(`${type}:${boxId}`);
       if (failOnce.delete(`${type}:${boxId}`)) throw new Error(`Box answered 503 for ${type} ${boxId}`);
     },
   };
   return { sync, calls, failOnce };
+}
+
+/**
+ * Between Box and WRK: forwards every delivery to `target` as it is, but answers 500 to the first delivery of each
+ * event whatever WRK said (as if the answer were lost), so that Box retries an event WRK already stored.
+ */
+async function startLossyHop(target: string) {
+  const answered = new Set<string>();
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(
+          (entry): entry is [string, string] => entry[0].startsWith('box-') || entry[0] === 'content-type',
+        ),
+      );
+      void fetch(target, { method: 'POST', headers, body }).then(async (answer) => {
+        const text = await answer.text();
+        const eventId = idOf(body.toString());
+        const first = !answered.has(eventId);
+        answered.add(eventId);
+        response.writeHead(first ? 500 : answer.status, { 'content-type': 'application/json' }).end(first ? '{}' : text);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/box`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
@@ -369,6 +406,72 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
       expect(await deliver(viaGateway, first!, boxHeaders(keys, first!))).toMatchObject({ status: 200, json: { status: 'duplicate' } });
       expect(await totalRows()).toBe(before);
       expect((await rowsOf(idOf(first!)))[0].processed_at).not.toBeNull();
+    });
+  });
+
+  describe('Box’s own deliveries (the fake Box API’s sender) processed by the Box sync', () => {
+    let fake: FakeBox;
+    let hop: Awaited<ReturnType<typeof startLossyHop>>;
+    let worker: RunningWorker;
+    let filesDb: FilesDb;
+    let folderId: string;
+
+    beforeAll(async () => {
+      const state = new BoxState();
+      folderId = state.createFolder({ name: 'Contracts', parentId: '0' }).id;
+      // The fake signs with WRK's keys (as a Box app's console shows them) and retries after 20 ms instead of 5 minutes.
+      fake = await startFakeBox({
+        state,
+        webhooks: { keys: { primary: keys.primary, secondary: keys.secondary }, retryDelaysMs: [20, 20, 20] },
+      });
+      hop = await startLossyHop(viaGateway);
+      filesDb = createFilesDb(stack.databaseUrl);
+      const client = createBoxClient({
+        apiBase: fake.url,
+        clientId: DEFAULT_APP.clientId,
+        clientSecret: DEFAULT_APP.clientSecret,
+        enterpriseId: state.enterpriseId,
+        timeoutMs: 10_000,
+      });
+      await client.webhooks.createWebhook({
+        target: { id: folderId, type: 'folder' },
+        address: hop.url,
+        triggers: ['FILE.UPLOADED', 'FILE.RENAMED'],
+      });
+      worker = await startWorker({
+        databaseUrl: stack.databaseUrl,
+        tasks: boxWebhookTasks(filesDb, boxItemSync(filesDb, client)),
+        pollIntervalMs: 200,
+      });
+    });
+    afterAll(async () => {
+      await worker?.stop();
+      await filesDb?.$disconnect();
+      await hop?.close();
+      await fake?.stop();
+    });
+
+    it('a delivery answered 500 is retried with a new delivery id and ends in one row; its job mirrors the item from Box', async () => {
+      const file = fake.state.uploadFile({ name: 'Grant agreement.pdf', parentId: folderId, content: 'signed' });
+      await fake.webhookSender.idle();
+      const attempts = fake.webhookSender.sent.filter((sent) => sent.trigger === 'FILE.UPLOADED');
+      expect(attempts.map((sent) => sent.status)).toEqual([500, 200]);
+      expect(new Set(attempts.map((sent) => sent.deliveryId)).size).toBe(2);
+      const eventId = attempts[0]!.payloadId;
+      expect(attempts[1]!.payloadId).toBe(eventId);
+      const rows = await rowsOf(eventId);
+      expect(rows).toHaveLength(1);
+      // The first delivery was stored (only its answer was lost); the retry found it.
+      expect(rows[0].delivery_id).toBe(attempts[0]!.deliveryId);
+      await waitFor('the upload processed', async () => ((await rowsOf(eventId))[0]?.processed_at ? true : undefined));
+      const mirrored = await filesDb.boxItem.findUnique({ where: { boxItemId: file.id } });
+      expect(mirrored).toMatchObject({ name: 'Grant agreement.pdf', boxItemType: 'file', parentBoxFolderId: folderId });
+
+      fake.state.rename(file.id, 'Grant agreement (signed).pdf');
+      await fake.webhookSender.idle();
+      const renamed = fake.webhookSender.sent.find((sent) => sent.trigger === 'FILE.RENAMED')!;
+      await waitFor('rename processed', async () => ((await rowsOf(renamed.payloadId))[0]?.processed_at ? true : undefined));
+      expect(await filesDb.boxItem.findUnique({ where: { boxItemId: file.id } })).toMatchObject({ name: 'Grant agreement (signed).pdf' });
     });
   });
 

@@ -1,17 +1,22 @@
+import type { BoxClient } from 'box-node-sdk';
 import { logger } from '@wrk/platform';
 import type { BoxWebhookEvent, FilesDb } from '../db.ts';
 import { BOX_WEBHOOK_TASK, enqueueUnqueuedBoxWebhooks } from './webhookEvents.ts';
-
-/** The Box item types the mirror holds. */
-export type BoxItemType = 'file' | 'folder' | 'web_link';
+import { refreshItem } from './incrementalSync.ts';
+import type { BoxItemKind } from './mirror.ts';
 
 /** What processing needs from the Box sync: re-read one item (with its collaborations) from Box into the mirror. */
 export interface BoxItemSync {
-  refreshItem(type: BoxItemType, boxId: string): Promise<unknown>;
+  refreshItem(type: BoxItemKind, boxId: string): Promise<unknown>;
 }
 
+/** The Box sync's per-item refresh (incrementalSync.ts) over a Box client: what the worker's jobs run in WRK. */
+export const boxItemSync = (db: FilesDb, client: BoxClient): BoxItemSync => ({
+  refreshItem: (type, boxId) => refreshItem(db, client, type, boxId),
+});
+
 /** What an event asks of the mirror. */
-export type WebhookAction = { refresh: { type: BoxItemType; id: string } } | { ignore: string };
+export type WebhookAction = { refresh: { type: BoxItemKind; id: string } } | { ignore: string };
 
 /** graphile-worker task that enqueues the events no job carries yet (see enqueueUnqueuedBoxWebhooks). */
 export const BOX_WEBHOOK_SWEEP_TASK = 'box:webhook-sweep';
@@ -20,14 +25,14 @@ export const BOX_WEBHOOK_CRONTAB = `* * * * * ${BOX_WEBHOOK_SWEEP_TASK}`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const ITEM_TYPES: readonly string[] = ['file', 'folder', 'web_link'] satisfies BoxItemType[];
-const isItemType = (type: unknown): type is BoxItemType => typeof type === 'string' && ITEM_TYPES.includes(type);
+const ITEM_TYPES: readonly string[] = ['file', 'folder', 'web_link'] satisfies BoxItemKind[];
+const isItemType = (type: unknown): type is BoxItemKind => typeof type === 'string' && ITEM_TYPES.includes(type);
 
 /** Triggers that change nothing the mirror holds (views, locks, comments, tasks, metadata, signatures). */
 const IGNORED =
   /^(FILE\.(PREVIEWED|DOWNLOADED|LOCKED|UNLOCKED)|FOLDER\.DOWNLOADED|COMMENT\.|TASK_ASSIGNMENT\.|METADATA_INSTANCE\.|SIGN_REQUEST\.|WEBHOOK\.)/;
 
-function itemOf(value: unknown): { type: BoxItemType; id: string } | undefined {
+function itemOf(value: unknown): { type: BoxItemKind; id: string } | undefined {
   if (!isRecord(value) || !isItemType(value.type) || typeof value.id !== 'string') return undefined;
   return { type: value.type, id: value.id };
 }
@@ -45,7 +50,7 @@ export function webhookAction(event: Pick<BoxWebhookEvent, 'trigger' | 'payload'
   return item ? { refresh: item } : { ignore: `${event.trigger} names no file, folder or web link` };
 }
 
-/** Applies one stored event to the mirror through the sync (which the lead wires to the Box sync's refreshItem). */
+/** Applies one stored event to the mirror through the sync (boxItemSync in WRK). */
 export async function applyBoxWebhook(event: Pick<BoxWebhookEvent, 'trigger' | 'payload' | 'boxEventId'>, sync: BoxItemSync) {
   const action = webhookAction(event);
   if ('refresh' in action) await sync.refreshItem(action.refresh.type, action.refresh.id);
