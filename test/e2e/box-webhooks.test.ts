@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { WebhooksManager } from 'box-node-sdk/managers';
 import { migrate } from '@wrk/migrate';
+import { freePort } from '@wrk/devdb';
+import { startGateway } from '@wrk/gateway/server';
+import { committedSupergraph } from '@wrk/gateway/compose';
 import { startSubgraph, type RunningServer } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { startWorker, migrateQueue, type RunningWorker } from '@wrk/worker';
@@ -233,6 +236,61 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     expect(first.payload).toEqual(JSON.parse(byPrimary));
     expect(await rowsOf(idOf(bySecondary))).toHaveLength(1);
     expect(await jobsOf([idOf(byPrimary), idOf(bySecondary)])).toHaveLength(2);
+
+    // The integration log, for admins: the first delivery's id and timestamp.
+    const admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    const read = await admin<{ boxWebhookEvent: Record<string, unknown> }>(
+      'query ($id: ID!) { boxWebhookEvent(id: $id) { boxEventId deliveryId deliveredAt trigger sourceType sourceId processedAt } }',
+      { id: first.external_id },
+    );
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.boxWebhookEvent).toEqual({
+      boxEventId: idOf(byPrimary),
+      deliveryId: primaryHeaders['box-delivery-id'],
+      deliveredAt: new Date(Date.parse(primaryHeaders['box-delivery-timestamp']!)).toISOString(),
+      trigger: 'FILE.UPLOADED',
+      sourceType: 'file',
+      sourceId: '9001',
+      processedAt: null,
+    });
+  });
+
+  it('a files subgraph that just started, hit by concurrent deliveries at once, enqueues a job for every event', async () => {
+    const filesDb = createFilesDb(stack.databaseUrl);
+    const files = await startSubgraph(filesSubgraph(filesDb, {}, { boxWebhookKeys: keys }), { keyring: stack.keyrings.files });
+    try {
+      const url = new URL('/webhooks/box', files.url).toString();
+      const bodies = Array.from({ length: 40 }, (_, i) => boxEvent('FILE.UPLOADED', fileSource(`fresh${i}`)));
+      const answers = await Promise.all(bodies.map((body) => deliver(url, body, boxHeaders(keys, body))));
+      expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 200));
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM files.box_webhook_events WHERE box_event_id = ANY($1)', [
+        bodies.map(idOf),
+      ]);
+      expect(rows[0].n).toBe(40);
+      expect(await jobsOf(bodies.map(idOf))).toHaveLength(40);
+    } finally {
+      await files.stop();
+      await filesDb.$disconnect();
+    }
+  });
+
+  it('a gateway that cannot reach files answers 502, naming no internal address', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
+    const gateway = await startGateway({
+      supergraphSdl: committedSupergraph(),
+      subgraphUrls: { ...stack.subgraphUrls, files: nowhere },
+      keyring: stack.keyrings.gateway,
+      databaseUrl: stack.databaseUrl,
+    });
+    try {
+      const body = boxEvent('FILE.UPLOADED', fileSource('9005'));
+      const answer = await deliver(new URL('/webhooks/box', gateway.url).toString(), body, boxHeaders(keys, body));
+      expect(answer.status).toBe(502);
+      expect(answer.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      expect(answer.text).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|at /);
+    } finally {
+      await gateway.stop();
+    }
   });
 
   it('accepts up to 10 minutes of age and 1 minute of clock skew (where the SDK refuses any skew)', async () => {

@@ -61,15 +61,24 @@ export interface Delivery {
  * until then asked again at most every 10 s.
  */
 function queueProbe(db: FilesDb) {
-  let present = false;
+  let answer: Promise<boolean> | undefined;
   let askedAt = 0;
-  return async (): Promise<boolean> => {
-    if (present || Date.now() - askedAt < 10_000) return present;
-    askedAt = Date.now();
+  const ask = async () => {
     const rows = await db.$queryRaw<{ present: boolean }[]>`SELECT to_regproc('graphile_worker.add_job') IS NOT NULL AS present`;
-    present = rows[0]?.present ?? false;
+    const present = rows[0]?.present ?? false;
     if (!present) logger.warn('graphile-worker queue not migrated here: Box webhook events are stored, and enqueued by the worker sweep');
     return present;
+  };
+  // Every caller waits for the same question: one asked while another is in flight must not read "no queue".
+  return async (): Promise<boolean> => {
+    if (!answer || (Date.now() - askedAt >= 10_000 && !(await answer))) {
+      askedAt = Date.now();
+      answer = ask().catch((error: unknown) => {
+        answer = undefined;
+        throw error;
+      });
+    }
+    return answer;
   };
 }
 
