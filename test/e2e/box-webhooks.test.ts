@@ -293,6 +293,12 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     }
   });
 
+  it('stores a body whose text holds a backslash before u0000 (not a NUL character)', async () => {
+    const body = `{"type":"webhook_event","id":"${Date.now()}nul","trigger":"FILE.RENAMED","source":{"type":"file","id":"9006","name":"a\\\\u0000b"}}`;
+    expect(await deliver(viaGateway, body, boxHeaders(keys, body))).toMatchObject({ status: 200, json: { status: 'stored' } });
+    expect((await rowsOf(idOf(body)))[0].payload.source.name).toBe('a\\u0000b');
+  });
+
   it('accepts up to 10 minutes of age and 1 minute of clock skew (where the SDK refuses any skew)', async () => {
     const old = boxEvent('FILE.MOVED', fileSource('9003'));
     const ahead = boxEvent('FILE.MOVED', fileSource('9004'));

@@ -29,14 +29,17 @@ const optionalText = (value: unknown) => (typeof value === 'string' && value.len
  * cannot hold U+0000, so a body containing it is refused here rather than failing to store.
  */
 export function parseBoxWebhookPayload(text: string): BoxWebhookPayload | null {
-  if (text.includes('\\u0000')) return null;
+  let nul = false;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text, (key, value: unknown) => {
+      if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) nul = true;
+      return value;
+    });
   } catch {
     return null;
   }
-  if (!isRecord(body)) return null;
+  if (nul || !isRecord(body)) return null;
   const { id, trigger, source } = body;
   if (typeof id !== 'string' || !/^[\w-]{1,200}$/.test(id)) return null;
   if (typeof trigger !== 'string' || !/^[A-Z][A-Z_.]{0,99}$/.test(trigger)) return null;
