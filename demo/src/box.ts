@@ -197,10 +197,11 @@ function addPeople(state: BoxState): void {
 }
 
 function addTree(state: BoxState): void {
+  // Box makes a top-level folder's owner own everything put inside it, whoever uploads it.
   const folder = (id: string, name: string, parentId: string, ownerId: string = U.admin) =>
     state.createFolder({ id, name, parentId, ownerId });
-  const file = (id: string | undefined, name: string, parentId: string, content: string, ownerId: string = U.admin) =>
-    state.uploadFile({ id, name, parentId, content, ownerId });
+  const file = (id: string | undefined, name: string, parentId: string, content: string, by?: string) =>
+    state.uploadFile({ id, name, parentId, content, by });
 
   folder(F.contracts, 'Acme Contracts', '0');
   file(DEMO_BOX.files.acmeMsa, 'Acme MSA 2026.pdf', F.contracts, DOCUMENTS.acmeMsa);
@@ -210,8 +211,8 @@ function addTree(state: BoxState): void {
   for (const quarter of ['Q2', 'Q3']) {
     const year =
       state.children(state.item(F.correspondence)).find((c) => c.name === '2026') ??
-      state.createFolder({ name: '2026', parentId: F.correspondence, ownerId: U.admin });
-    const q = state.createFolder({ name: quarter, parentId: year.id, ownerId: U.admin });
+      state.createFolder({ name: '2026', parentId: F.correspondence });
+    const q = state.createFolder({ name: quarter, parentId: year.id });
     for (let i = 1; i <= 6; i++) {
       file(
         undefined,
@@ -223,11 +224,11 @@ function addTree(state: BoxState): void {
   }
 
   folder(F.projects, 'Projects', '0');
-  folder(F.platform, 'Acme Platform Rollout', F.projects, U.staff);
-  file(DEMO_BOX.files.platformPlan, 'Rollout plan.md', F.platform, DOCUMENTS.platformPlan, U.staff);
-  const specs = state.createFolder({ name: 'Specs', parentId: F.platform, ownerId: U.staff });
-  file(DEMO_BOX.files.platformArchitecture, 'Architecture.md', specs.id, DOCUMENTS.platformArchitecture, U.staff);
-  const notes = state.createFolder({ name: 'Meeting Notes', parentId: F.platform, ownerId: U.staff });
+  folder(F.platform, 'Acme Platform Rollout', F.projects);
+  file(DEMO_BOX.files.platformPlan, 'Rollout plan.md', F.platform, DOCUMENTS.platformPlan);
+  const specs = state.createFolder({ name: 'Specs', parentId: F.platform });
+  file(DEMO_BOX.files.platformArchitecture, 'Architecture.md', specs.id, DOCUMENTS.platformArchitecture);
+  const notes = state.createFolder({ name: 'Meeting Notes', parentId: F.platform });
   for (let week = 1; week <= 16; week++) {
     file(
       undefined,
@@ -237,11 +238,11 @@ function addTree(state: BoxState): void {
       U.staff,
     );
   }
-  folder(F.onboarding, 'Onboarding', F.platform, U.staff);
-  file(DEMO_BOX.files.onboardingGuide, 'Onboarding guide.txt', F.onboarding, DOCUMENTS.onboardingGuide, U.staff);
-  const training = state.createFolder({ name: 'Training', parentId: F.onboarding, ownerId: U.staff });
+  folder(F.onboarding, 'Onboarding', F.platform);
+  file(DEMO_BOX.files.onboardingGuide, 'Onboarding guide.txt', F.onboarding, DOCUMENTS.onboardingGuide);
+  const training = state.createFolder({ name: 'Training', parentId: F.onboarding });
   for (let week = 1; week <= 3; week++) {
-    const w = state.createFolder({ name: `Week ${week}`, parentId: training.id, ownerId: U.staff });
+    const w = state.createFolder({ name: `Week ${week}`, parentId: training.id });
     for (let day = 1; day <= 5; day++)
       file(
         undefined,
@@ -251,11 +252,11 @@ function addTree(state: BoxState): void {
         U.staff,
       );
   }
-  folder(F.summit, 'Partner Summit 2027', F.projects, U.events);
-  file(DEMO_BOX.files.summitBrief, 'Summit brief.md', F.summit, DOCUMENTS.summitBrief, U.events);
-  const travel = state.createFolder({ name: 'Travel', parentId: F.summit, ownerId: U.events });
-  const berlin = state.createFolder({ name: 'Berlin', parentId: travel.id, ownerId: U.events });
-  file(DEMO_BOX.files.berlinTrip, 'Berlin trip.txt', berlin.id, DOCUMENTS.berlinTrip, U.events);
+  folder(F.summit, 'Partner Summit 2027', F.projects);
+  file(DEMO_BOX.files.summitBrief, 'Summit brief.md', F.summit, DOCUMENTS.summitBrief);
+  const travel = state.createFolder({ name: 'Travel', parentId: F.summit });
+  const berlin = state.createFolder({ name: 'Berlin', parentId: travel.id });
+  file(DEMO_BOX.files.berlinTrip, 'Berlin trip.txt', berlin.id, DOCUMENTS.berlinTrip);
   folder(F.skunkworks, 'Skunkworks', F.projects);
   file(DEMO_BOX.files.skunkworksIdeas, 'Ideas.md', F.skunkworks, DOCUMENTS.skunkworksIdeas);
 
@@ -263,13 +264,13 @@ function addTree(state: BoxState): void {
   file(DEMO_BOX.files.northwindSow, 'Northwind SOW.md', F.northwind, DOCUMENTS.northwindSow);
 
   folder(F.finance, 'Finance', '0', U.finance);
-  folder(F.grants, 'Grants', F.finance, U.finance);
-  file(DEMO_BOX.files.innovationGrant, 'Innovation Fund 2026.txt', F.grants, DOCUMENTS.innovationGrant, U.finance);
+  folder(F.grants, 'Grants', F.finance);
+  file(DEMO_BOX.files.innovationGrant, 'Innovation Fund 2026.txt', F.grants, DOCUMENTS.innovationGrant);
   folder(F.confidential, 'Confidential', F.finance);
   file(DEMO_BOX.files.bridgeFunding, 'Bridge funding.txt', F.confidential, DOCUMENTS.bridgeFunding);
-  folder(F.invoices, 'Invoices', F.finance, U.finance);
+  folder(F.invoices, 'Invoices', F.finance);
   for (const month of ['2026-09', '2026-10', '2026-11', '2026-12']) {
-    const m = state.createFolder({ name: month, parentId: F.invoices, ownerId: U.finance });
+    const m = state.createFolder({ name: month, parentId: F.invoices });
     for (let i = 1; i <= 10; i++)
       file(
         undefined,
@@ -292,19 +293,18 @@ function addArchive(state: BoxState): void {
   const rand = prng(2026);
   const topics = ['status report', 'budget', 'meeting notes', 'risk log', 'timeline', 'vendor quote'];
   for (const year of ['2023', '2024', '2025']) {
-    const y = state.createFolder({ name: year, parentId: F.archive, ownerId: U.admin });
+    const y = state.createFolder({ name: year, parentId: F.archive });
     for (let q = 1; q <= 4; q++) {
-      const quarter = state.createFolder({ name: `Q${q}`, parentId: y.id, ownerId: U.admin });
+      const quarter = state.createFolder({ name: `Q${q}`, parentId: y.id });
       for (let m = 1; m <= 3; m++) {
         const month = String((q - 1) * 3 + m).padStart(2, '0');
-        const folder = state.createFolder({ name: `${year}-${month}`, parentId: quarter.id, ownerId: U.admin });
+        const folder = state.createFolder({ name: `${year}-${month}`, parentId: quarter.id });
         const count = 4 + Math.floor(rand() * 4);
         for (let i = 0; i < count; i++) {
           const topic = topics[Math.floor(rand() * topics.length)] ?? 'notes';
           state.uploadFile({
             name: `${year}-${month} ${topic} ${i + 1}.txt`,
             parentId: folder.id,
-            ownerId: U.admin,
             content: `Archived ${topic} from ${year}-${month}.\n`,
           });
         }

@@ -33,6 +33,8 @@ export class TokenAuthority {
     readonly enterpriseId: string,
     private readonly tokenTtlSeconds: number,
     private readonly now: () => number,
+    /** Whether a user subject (CCG or JWT `box_sub_type=user`) exists in the enterprise. */
+    private readonly userExists: (id: string) => boolean = () => true,
   ) {
     for (const app of apps) this.apps.set(app.clientId, app);
   }
@@ -72,7 +74,7 @@ export class TokenAuthority {
     const type = form.get('box_subject_type');
     const id = form.get('box_subject_id') ?? '';
     if (type === 'enterprise') return id === this.enterpriseId ? { type, id } : 'Please check the box_subject_id';
-    if (type === 'user') return id ? { type, id } : 'Please check the box_subject_id';
+    if (type === 'user') return this.userExists(id) ? { type, id } : 'Please check the box_subject_id';
     return 'Please check the box_subject_type';
   }
 
@@ -99,7 +101,7 @@ export class TokenAuthority {
     const sub = typeof claims.sub === 'string' ? claims.sub : '';
     if (claims.box_sub_type === 'enterprise')
       return sub === this.enterpriseId ? { type: 'enterprise', id: sub } : 'Please check the sub claim';
-    if (claims.box_sub_type === 'user' && sub) return { type: 'user', id: sub };
+    if (claims.box_sub_type === 'user' && this.userExists(sub)) return { type: 'user', id: sub };
     return 'Please check the box_sub_type claim';
   }
 }

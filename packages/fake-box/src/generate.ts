@@ -103,7 +103,7 @@ export function generateBoxTree(options: TreeOptions): GeneratedTree {
     const name = `${pick(WORDS)}-${created}`;
     created++;
     if (folder) {
-      const id = state.createFolder({ name, parentId, at: tick(created), ownerId: pick([state.serviceAccountId, ...userIds]) }).id;
+      const id = state.createFolder({ name, parentId, at: tick(created) }).id;
       levelOf.set(id, level);
       folderIds.push(id);
       return id;

@@ -1,10 +1,20 @@
 /** A fake of the Box API on loopback: a real HTTP server that box-node-sdk talks to unchanged (tests and the demo). */
 export { startFakeBox, DEFAULT_APP, type FakeBox, type FakeBoxOptions, type Fault, type Delay, type LoggedRequest } from './server.ts';
-export { BoxState, FakeBoxStateError, type StateOptions, type ItemInput, type CollaborationInput, type EventDisorder } from './state.ts';
+export {
+  BoxState,
+  FakeBoxStateError,
+  ROLE_RANK,
+  READ_ROLES,
+  type StateOptions,
+  type ItemInput,
+  type CollaborationInput,
+  type EventDisorder,
+} from './state.ts';
 export { TokenAuthority, makeJwtApp, JWT_AUDIENCE, type AppConfig, type Subject } from './auth.ts';
 export {
   deliver,
   deliveryHeaders,
+  serializePayload,
   signDelivery,
   WebhookSender,
   BOX_RETRY_DELAYS_MS,

@@ -97,6 +97,8 @@ export interface StoredEvent {
   eventType: string;
   createdAt: Date;
   createdBy: JsonObject;
+  /** The item the event is about (user streams show it to users who can access the item). */
+  itemId: string | null;
   /** Whether user streams (`changes`, `all`) show it; the admin streams show everything. */
   inUserStream: boolean;
   /** `source` as user streams show it (the full item, a collaboration...). */

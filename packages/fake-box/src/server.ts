@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { TokenAuthority, type AppConfig, type TokenGrant } from './auth.ts';
-import type { Item, Json, JsonObject, StoredEvent } from './model.ts';
+import type { CollaborationRole, Item, Json, JsonObject, StoredEvent } from './model.ts';
 import {
   collaborationJson,
   groupFull,
@@ -13,7 +13,7 @@ import {
   userFull,
   webhookJson,
 } from './repr.ts';
-import { BoxState } from './state.ts';
+import { BoxState, READ_ROLES } from './state.ts';
 import { FILE_AND_FOLDER_TRIGGERS, FOLDER_ONLY_TRIGGERS, WebhookSender, type SenderOptions } from './webhooks.ts';
 
 export interface FakeBoxOptions {
@@ -99,7 +99,13 @@ const OFFSET_MAX = 10_000;
 /** Starts the fake Box API on loopback. */
 export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBox> {
   const state = options.state ?? new BoxState();
-  const auth = new TokenAuthority(options.apps ?? [DEFAULT_APP], state.enterpriseId, options.tokenTtlSeconds ?? 3600, () => Date.now());
+  const auth = new TokenAuthority(
+    options.apps ?? [DEFAULT_APP],
+    state.enterpriseId,
+    options.tokenTtlSeconds ?? 3600,
+    () => Date.now(),
+    (id) => state.users.has(id),
+  );
   for (const token of options.developerTokens ?? []) auth.addDeveloperToken(token);
   const webhookKeys = {
     primary: options.webhooks?.keys?.primary ?? randomBytes(16).toString('hex'),
@@ -307,7 +313,7 @@ class Api {
     if (method === 'GET' && (p = m(/^\/folders\/(\w+)$/))) return this.getItem('folder', p[1], ctx);
     if (method === 'GET' && (p = m(/^\/files\/(\w+)$/))) return this.getItem('file', p[1], ctx);
     if (method === 'GET' && (p = m(/^\/folders\/(\w+)\/items$/))) return this.folderItems(p[1], ctx);
-    if (method === 'GET' && (p = m(/^\/files\/(\w+)\/content$/))) return this.content(p[1]);
+    if (method === 'GET' && (p = m(/^\/files\/(\w+)\/content$/))) return this.content(p[1], ctx);
     if (method === 'GET' && (p = m(/^\/(folders|files)\/(\w+)\/collaborations$/)))
       return this.itemCollaborations(p[1] === 'files' ? 'file' : 'folder', p[2], ctx);
     if (method === 'GET' && (p = m(/^\/collaborations\/(\w+)$/))) return this.collaboration(p[1]);
@@ -330,30 +336,61 @@ class Api {
 
   // ---- items ----
 
-  private visibleItem(type: Item['type'], id = ''): Item {
-    const item = this.state.items.get(id);
+  /** The user a call acts for (As-User, or a user-subject token); null for the service account, which sees everything. */
+  private actingUser(ctx: Ctx): string | null {
+    const asUser = headerOf(ctx.req, 'as-user');
+    if (asUser !== null) {
+      if (!this.state.users.has(asUser))
+        throw new HttpError(403, 'access_denied_insufficient_permissions', 'Access denied - insufficient permission');
+      return asUser;
+    }
+    return ctx.grant.subject.type === 'user' ? ctx.grant.subject.id : null;
+  }
+
+  /** The item if the caller may see it; what a user may not see is missing (404 not_found), as in Box. */
+  private visibleItem(type: Item['type'], id: string | undefined, ctx: Ctx): Item {
+    const item = this.state.items.get(id ?? '');
     if (!item || item.type !== type || item.status === 'deleted')
       throw new HttpError(404, 'not_found', `Could not find the specified resource`);
     if (item.status === 'trashed') throw new HttpError(404, 'trashed', `Item is trashed`);
+    const user = this.actingUser(ctx);
+    if (user !== null && item.id !== '0' && this.state.effectiveRole(user, item.id) === null)
+      throw new HttpError(404, 'not_found', `Could not find the specified resource`);
     return item;
   }
 
-  private render(item: Item, fields: string[] | null): JsonObject {
+  /** A folder's children the caller may see; a user's folder 0 holds the top of each tree shared with them. */
+  private visibleChildren(folder: Item, ctx: Ctx): Item[] {
+    const user = this.actingUser(ctx);
+    if (user === null) return this.state.children(folder);
+    const canSee = (i: Item) => this.state.effectiveRole(user, i.id) !== null;
+    if (folder.id !== '0') return this.state.children(folder).filter(canSee);
+    const tops = [...this.state.items.values()].filter((i) => i.id !== '0' && i.status === 'active' && canSee(i));
+    const topSet = new Set(tops.map((i) => i.id));
+    return tops.filter((i) => i.parentId === '0' || !topSet.has(i.parentId ?? '')).sort(byTypeThenName);
+  }
+
+  private render(item: Item, fields: string[] | null, ctx: Ctx): JsonObject {
     const wanted = new Set<string>(fields ?? STANDARD_ITEM_FIELDS);
-    return pickFields(itemFull(item, this.state, wanted), itemMini(item), fields, STANDARD_ITEM_FIELDS);
+    return this.asCaller(pickFields(itemFull(item, this.state, wanted), itemMini(item), fields, STANDARD_ITEM_FIELDS), item, ctx);
+  }
+
+  /** `permissions` describe the caller: a user's role decides them. */
+  private asCaller(json: JsonObject, item: Item, ctx: Ctx): JsonObject {
+    const user = this.actingUser(ctx);
+    if (user === null || !('permissions' in json)) return json;
+    return { ...json, permissions: permissionsFor(item, this.state.effectiveRole(user, item.id)) };
   }
 
   private getItem(type: Item['type'], id: string | undefined, ctx: Ctx): Answer {
-    const item = this.visibleItem(type, id);
+    const item = this.visibleItem(type, id, ctx);
     const fields = fieldsParam(ctx.query);
-    const full = itemFull(item, this.state);
-    const json = fields ? this.render(item, fields) : full;
-    if (type === 'folder' && !fields) json.item_collection = this.itemCollection(item);
+    const json = fields ? this.render(item, fields, ctx) : this.asCaller(itemFull(item, this.state), item, ctx);
+    if (type === 'folder' && !fields) json.item_collection = this.itemCollection(this.visibleChildren(item, ctx));
     return { status: 200, json };
   }
 
-  private itemCollection(folder: Item): JsonObject {
-    const kids = this.state.children(folder);
+  private itemCollection(kids: Item[]): JsonObject {
     return {
       total_count: kids.length,
       entries: kids.slice(0, 100).map(itemMini),
@@ -367,9 +404,9 @@ class Api {
   }
 
   private folderItems(id: string | undefined, ctx: Ctx): Answer {
-    const folder = this.visibleItem('folder', id);
+    const folder = this.visibleItem('folder', id, ctx);
     const fields = fieldsParam(ctx.query);
-    const json = page(this.state.children(folder), ctx.query, (item) => this.render(item, fields), {
+    const json = page(this.visibleChildren(folder, ctx), ctx.query, (item) => this.render(item, fields, ctx), {
       limit: 100,
       max: FOLDER_ITEMS_MAX,
       marker: true,
@@ -383,8 +420,12 @@ class Api {
   }
 
   /** Box answers 302 to a short-lived download URL; the SDK follows it. */
-  private content(id: string | undefined): Answer {
-    const item = this.visibleItem('file', id);
+  private content(id: string | undefined, ctx: Ctx): Answer {
+    const item = this.visibleItem('file', id, ctx);
+    const user = this.actingUser(ctx);
+    const role = user === null ? 'owner' : this.state.effectiveRole(user, item.id);
+    if (!role || !DOWNLOAD_ROLES.includes(role))
+      throw new HttpError(403, 'access_denied_insufficient_permissions', 'Access denied - insufficient permission');
     const token = randomBytes(12).toString('base64url');
     this.downloads.set(token, item.id);
     return { status: 302, headers: { location: `${this.baseUrl}/dl/${token}` } };
@@ -400,7 +441,7 @@ class Api {
   // ---- collaborations ----
 
   private itemCollaborations(type: Item['type'], id: string | undefined, ctx: Ctx): Answer {
-    const item = this.visibleItem(type, id);
+    const item = this.visibleItem(type, id, ctx);
     const collabs = this.state.collaborationsOn(item.id);
     const json = page(collabs, new URLSearchParams({ ...Object.fromEntries(ctx.query), usemarker: 'true' }), (c) => this.collabJson(c.id), {
       limit: 100,
@@ -488,6 +529,7 @@ class Api {
       return { status: 200, json: { chunk_size: 0, next_stream_position: admin ? String(log.length) : log.length, entries: [] } };
     const from = Number(raw);
     if (!Number.isInteger(from) || from < 0) throw new HttpError(400, 'bad_request', 'Invalid stream_position');
+    const user = this.actingUser(ctx);
     const types = admin ? (ctx.query.get('event_type')?.split(',').filter(Boolean) ?? []) : [];
     const after = ctx.query.get('created_after');
     const before = ctx.query.get('created_before');
@@ -498,6 +540,7 @@ class Api {
       position += 1;
       if (!event) continue;
       if (!admin && !event.inUserStream) continue;
+      if (!admin && user !== null && (event.itemId === null || this.state.effectiveRole(user, event.itemId) === null)) continue;
       if (types.length && !types.includes(event.eventType)) continue;
       if (streamType === 'admin_logs' && after && event.createdAt < new Date(after)) continue;
       if (streamType === 'admin_logs' && before && event.createdAt > new Date(before)) continue;
@@ -507,7 +550,9 @@ class Api {
     let shown = picked.map((e) => this.eventJson(e, admin));
     if (disorder.duplicate) shown = shown.flatMap((e) => [e, e]);
     if (disorder.reverse) shown.reverse();
-    return { status: 200, json: { chunk_size: shown.length, next_stream_position: admin ? String(position) : position, entries: shown } };
+    const last = picked[picked.length - 1];
+    const next = disorder.overlap && last && picked.length > 1 ? last.position - 1 : position;
+    return { status: 200, json: { chunk_size: shown.length, next_stream_position: admin ? String(next) : next, entries: shown } };
   }
 
   private isAdmin(ctx: Ctx): boolean {
@@ -559,7 +604,7 @@ class Api {
     const target = validTarget(body.target);
     const address = validAddress(body.address);
     const triggers = validTriggers(body.triggers, target.type);
-    this.checkWebhookTarget(target, address, null);
+    this.checkWebhookTarget(target, address, null, ctx);
     const webhook = {
       id: this.state.nextId('webhook'),
       target,
@@ -578,7 +623,7 @@ class Api {
     const target = body.target === undefined ? webhook.target : validTarget(body.target);
     const address = body.address === undefined ? webhook.address : validAddress(body.address);
     const triggers = body.triggers === undefined ? webhook.triggers : validTriggers(body.triggers, target.type);
-    if (body.target !== undefined || body.address !== undefined) this.checkWebhookTarget(target, address, webhook.id);
+    if (body.target !== undefined || body.address !== undefined) this.checkWebhookTarget(target, address, webhook.id, ctx);
     Object.assign(webhook, { target, address, triggers });
     return { status: 200, json: webhookJson(webhook, this.state) };
   }
@@ -589,16 +634,48 @@ class Api {
     return { status: 204 };
   }
 
-  private checkWebhookTarget(target: { id: string; type: Item['type'] }, address: string, selfId: string | null): void {
+  private checkWebhookTarget(target: { id: string; type: Item['type'] }, address: string, selfId: string | null, ctx: Ctx): void {
     if (target.type === 'folder' && target.id === '0')
       throw new HttpError(400, 'bad_request', 'Webhooks are not supported on the root folder');
-    this.visibleItem(target.type, target.id);
+    this.visibleItem(target.type, target.id, ctx);
     const duplicate = [...this.state.webhooks.values()].find(
       (w) => w.id !== selfId && w.target.id === target.id && w.target.type === target.type && w.address === address,
     );
     if (duplicate)
       throw new HttpError(409, 'conflict', 'Webhook:' + duplicate.id + ' already exists on the specified target.', { errors: [] });
   }
+}
+
+const DOWNLOAD_ROLES: readonly CollaborationRole[] = ['owner', 'co-owner', 'editor', 'viewer uploader', 'viewer'];
+const EDIT_ROLES: readonly CollaborationRole[] = ['owner', 'co-owner', 'editor'];
+const UPLOAD_ROLES: readonly CollaborationRole[] = ['owner', 'co-owner', 'editor', 'viewer uploader', 'previewer uploader', 'uploader'];
+
+function byTypeThenName(a: Item, b: Item): number {
+  return a.type === b.type ? a.name.localeCompare(b.name) || a.id.localeCompare(b.id) : a.type === 'folder' ? -1 : 1;
+}
+
+/** A user's permissions on an item from their role (Box's role matrix, simplified to the flags the SDK reads). */
+function permissionsFor(item: Item, role: CollaborationRole | null): JsonObject {
+  const has = (roles: readonly CollaborationRole[]) => role !== null && roles.includes(role);
+  const common: JsonObject = {
+    can_delete: has(EDIT_ROLES),
+    can_download: has(DOWNLOAD_ROLES),
+    can_invite_collaborator: has(EDIT_ROLES),
+    can_rename: has(EDIT_ROLES),
+    can_set_share_access: has(EDIT_ROLES),
+    can_share: has(EDIT_ROLES),
+    can_upload: has(UPLOAD_ROLES),
+  };
+  if (item.type === 'folder') return common;
+  const preview = has(READ_ROLES);
+  return {
+    ...common,
+    can_annotate: has(EDIT_ROLES),
+    can_comment: preview,
+    can_preview: preview,
+    can_view_annotations_all: preview,
+    can_view_annotations_self: preview,
+  };
 }
 
 function boxTimeOf(date: Date): string {

@@ -27,7 +27,7 @@ export interface ItemInput {
   id?: string;
   name: string;
   parentId: string;
-  /** Defaults to the service account. */
+  /** Top-level items only (the service account unless given): below, Box makes the parent's owner own the item. */
   ownerId?: string;
   description?: string;
   at?: Date;
@@ -47,10 +47,14 @@ export interface CollaborationInput {
   at?: Date;
 }
 
-/** How the event streams misbehave, like Box's may: each entry twice, and/or each page in reverse order. */
+/** How the event streams misbehave, as Box's may: duplicates and disorder. */
 export interface EventDisorder {
+  /** Each entry twice in its page. */
   duplicate?: boolean;
+  /** Each page in reverse order. */
   reverse?: boolean;
+  /** next_stream_position points before a page's last entry, so the next page starts with it again. */
+  overlap?: boolean;
 }
 
 /** Raised by the programmatic API on impossible changes (a programming error in a test, not an HTTP answer). */
@@ -196,6 +200,13 @@ export class BoxState implements TreeView {
     return out;
   }
 
+  /** Names of the folders above the item, root first, joined by "/" ("/All Files/Projects/Alpha"); "" for folder 0. */
+  pathOf(itemId: string): string {
+    return this.ancestors(this.item(itemId))
+      .map((a) => `/${a.name}`)
+      .join('');
+  }
+
   item(id: string): Item {
     const item = this.items.get(id);
     if (!item || item.status === 'deleted') throw new FakeBoxStateError(`no item ${id}`);
@@ -204,6 +215,26 @@ export class BoxState implements TreeView {
 
   collaborationsOn(itemId: string): Collaboration[] {
     return [...this.collaborations.values()].filter((c) => c.itemId === itemId).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /**
+   * What Box would let the user do with the item: 'owner', the highest role of the accepted, unexpired
+   * collaborations on the item or a folder above it (for the user or a group they are in), or null (no access).
+   */
+  effectiveRole(userId: string, itemId: string): CollaborationRole | null {
+    const item = this.items.get(itemId);
+    if (!item || item.status !== 'active') return null;
+    if (item.ownerId === userId) return 'owner';
+    const groups = new Set([...this.memberships.values()].filter((m) => m.userId === userId).map((m) => m.groupId));
+    const path = new Set([item.id, ...this.ancestorIds(item)]);
+    const now = this.now();
+    let best: CollaborationRole | null = null;
+    for (const c of this.collaborations.values()) {
+      if (!path.has(c.itemId) || c.status !== 'accepted' || (c.expiresAt && c.expiresAt <= now)) continue;
+      const mine = c.accessibleBy.type === 'user' ? c.accessibleBy.id === userId : groups.has(c.accessibleBy.id);
+      if (mine && (best === null || ROLE_RANK.indexOf(c.role) < ROLE_RANK.indexOf(best))) best = c.role;
+    }
+    return best;
   }
 
   // ---- users and groups ----
@@ -453,7 +484,7 @@ export class BoxState implements TreeView {
       id,
       name: input.name,
       parentId: parent.id,
-      ownerId: input.ownerId ?? SERVICE_ACCOUNT_ID,
+      ownerId: parent.id === '0' ? (input.ownerId ?? SERVICE_ACCOUNT_ID) : parent.ownerId,
       description: input.description ?? '',
       createdAt: at,
       modifiedAt: at,
@@ -551,6 +582,7 @@ export class BoxState implements TreeView {
       eventType,
       createdAt,
       createdBy,
+      itemId: item.id,
       inUserStream: true,
       userSource: full,
       adminSource: eventSource(item, this),
@@ -569,6 +601,7 @@ export class BoxState implements TreeView {
       eventType,
       createdAt: at,
       createdBy,
+      itemId: collab.itemId,
       inUserStream: true,
       userSource: json,
       adminSource: item ? eventSource(item, this) : json,
@@ -594,6 +627,7 @@ export class BoxState implements TreeView {
       eventType,
       createdAt: at,
       createdBy: this.actor(by, SERVICE_ACCOUNT_ID),
+      itemId: null,
       inUserStream: false,
       userSource: groupMini(group),
       adminSource: groupMini(group),
@@ -602,6 +636,29 @@ export class BoxState implements TreeView {
     });
   }
 }
+
+/** Box's roles, most powerful first. */
+export const ROLE_RANK: readonly CollaborationRole[] = [
+  'owner',
+  'co-owner',
+  'editor',
+  'viewer uploader',
+  'previewer uploader',
+  'viewer',
+  'previewer',
+  'uploader',
+];
+
+/** Roles that may preview or download an item's content (uploaders see names only). */
+export const READ_ROLES: readonly CollaborationRole[] = [
+  'owner',
+  'co-owner',
+  'editor',
+  'viewer uploader',
+  'previewer uploader',
+  'viewer',
+  'previewer',
+];
 
 function upper(item: Item): string {
   return item.type === 'file' ? 'FILE' : 'FOLDER';

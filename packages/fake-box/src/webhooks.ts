@@ -66,11 +66,15 @@ export interface DeliverOptions {
   signedBody?: string;
   /** Request timeout in ms (Box gives 30 s). */
   timeoutMs?: number;
+  /** Serialise the payload as Box's PHP side may: `/` as `\/`, non-ASCII as `\uXXXX` (verify the raw bytes). */
+  escaped?: boolean;
 }
 
 export interface DeliveryResult {
   status: number;
   deliveryId: string;
+  /** The receiver's answer, as text. */
+  body?: string;
   /** Set when no HTTP answer came (refused connection, timeout). */
   error?: string;
 }
@@ -100,8 +104,15 @@ export function deliveryHeaders(body: string, options: Omit<DeliverOptions, 'url
 }
 
 /** POSTs one signed delivery; never throws (a refused connection or timeout is a result with status 0). */
+/** A payload's JSON text, plain or escaped as PHP's json_encode escapes it. */
+export function serializePayload(payload: JsonObject, escaped = false): string {
+  const json = JSON.stringify(payload);
+  if (!escaped) return json;
+  return json.replace(/\//g, '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export async function deliver(payload: JsonObject | string, options: DeliverOptions): Promise<DeliveryResult> {
-  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const body = typeof payload === 'string' ? payload : serializePayload(payload, options.escaped);
   const headers = deliveryHeaders(body, options);
   const deliveryId = headers['box-delivery-id'] ?? '';
   const url = new URL(options.url);
@@ -111,8 +122,9 @@ export async function deliver(payload: JsonObject | string, options: DeliverOpti
       url,
       { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: options.timeoutMs ?? 30_000 },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, deliveryId }));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, deliveryId, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (e) => resolve({ status: 0, deliveryId, error: e.message }));
       },
     );
@@ -127,6 +139,10 @@ export interface SenderOptions {
   /** Delays before each retry, in ms; Box retries up to 10 times from 5 minutes with backoff. */
   retryDelaysMs?: number[];
   timeoutMs?: number;
+  /** Deliveries of each event, sent at once (1 unless told): Box promises neither order nor exactly-once. */
+  copies?: number;
+  /** Bodies escaped as PHP's json_encode does (see serializePayload). */
+  escaped?: boolean;
 }
 
 export interface SentDelivery {
@@ -201,7 +217,8 @@ export class WebhookSender {
       if (!webhook.triggers.includes(change.trigger) || !targets.has(webhook.target.id)) continue;
       // A folder webhook covers the subtree; a file webhook only its file.
       if (webhook.target.type === 'file' && webhook.target.id !== change.itemId) continue;
-      this.track(this.attempt(webhook, WebhookSender.payload(webhook, change), 0));
+      const payload = WebhookSender.payload(webhook, change);
+      for (let copy = 0; copy < Math.max(1, this.options.copies ?? 1); copy++) this.track(this.attempt(webhook, payload, 0));
     }
   }
 
@@ -212,7 +229,8 @@ export class WebhookSender {
 
   private async attempt(webhook: Webhook, payload: JsonObject, attempt: number): Promise<void> {
     if (this.stopped) return;
-    const result = await deliver(payload, { url: webhook.address, keys: this.options.keys, timeoutMs: this.options.timeoutMs });
+    const { keys, timeoutMs, escaped } = this.options;
+    const { body: _answer, ...result } = await deliver(payload, { url: webhook.address, keys, timeoutMs, escaped });
     const payloadId = typeof payload.id === 'string' ? payload.id : '';
     this.sent.push({
       webhookId: webhook.id,

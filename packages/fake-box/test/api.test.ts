@@ -2,7 +2,7 @@ import { BoxJwtAuth, JwtConfig, BoxCcgAuth, CcgConfig } from 'box-node-sdk';
 import { BoxApiError } from 'box-node-sdk/box';
 import { BoxRetryStrategy } from 'box-node-sdk/networking';
 import { startFakeBox, makeJwtApp, DEFAULT_APP, BoxState, type FakeBox } from '../src/index.ts';
-import { ccgClient, clientWith, devTokenClient } from './helpers.ts';
+import { ccgClient, clientWith, devTokenClient, rawEntries, readText } from './helpers.ts';
 
 /** What a rejected SDK call carried: status and Box's error code (from the body: the SDK's `code` keeps JSON quotes). */
 async function failure(call: Promise<unknown>): Promise<{ status: number; code: string | undefined; body: unknown }> {
@@ -46,7 +46,7 @@ describe('authentication', () => {
     const res = await failure(devTokenClient(fake, 'nope').folders.getFolderItems('0'));
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ type: 'error', status: 401, code: 'unauthorized' });
-    expect(typeof (res.body as { request_id?: unknown }).request_id).toBe('string');
+    expect(res.body).toMatchObject({ request_id: expect.any(String) });
   });
 
   test('a wrong client secret, enterprise or JWT key gets no token', async () => {
@@ -105,8 +105,7 @@ describe('items', () => {
     let pages = 0;
     do {
       const page = await client.folders.getFolderItems(bigId, { queryParams: { fields, usemarker: true, marker, limit: 100 } });
-      const raw = page.rawData as { entries: Record<string, unknown>[] };
-      seen.push(...raw.entries);
+      seen.push(...rawEntries(page));
       marker = page.nextMarker ?? undefined;
       pages++;
     } while (marker);
@@ -144,10 +143,7 @@ describe('items', () => {
     const folder = await client.folders.getFolderById(subId, { queryParams: { fields: ['path_collection', 'item_status'] } });
     expect(folder.pathCollection?.totalCount).toBe(3);
     expect(folder.itemStatus).toBe('active');
-    const stream = await client.downloads.downloadFile(fileId);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-    expect(Buffer.concat(chunks).toString()).toBe('# Notes\nThe Acme MSA renews in August.');
+    expect(await readText(await client.downloads.downloadFile(fileId))).toBe('# Notes\nThe Acme MSA renews in August.');
   });
 
   test('missing → 404 not_found; trashed (also inside a trashed folder) → 404 trashed; restore and delete', async () => {

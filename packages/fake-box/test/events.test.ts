@@ -1,5 +1,5 @@
 import { startFakeBox, BoxState, type FakeBox } from '../src/index.ts';
-import { ccgClient } from './helpers.ts';
+import { ccgClient, rawEntries } from './helpers.ts';
 import type { BoxClient } from 'box-node-sdk';
 
 type Stream = 'changes' | 'admin_logs_streaming';
@@ -11,9 +11,9 @@ async function drain(client: BoxClient, streamType: Stream, position: string, li
   for (;;) {
     const page = await client.events.getEvents({ streamType, streamPosition: next, limit });
     next = String(page.nextStreamPosition);
-    const raw = page.rawData as { entries: { source: Record<string, unknown> }[] };
     if (!page.entries?.length) break;
-    page.entries.forEach((e, i) => events.push({ id: e.eventId ?? '', type: e.eventType ?? '', source: raw.entries[i]?.source ?? {} }));
+    const raw = rawEntries(page);
+    page.entries.forEach((e, i) => events.push({ id: e.eventId ?? '', type: e.eventType ?? '', source: raw[i]?.source ?? {} }));
   }
   return { events, next };
 }
@@ -78,6 +78,22 @@ describe('events', () => {
     );
   });
 
+  test('new versions and shared links bump the file and log their events', async () => {
+    const start = String((await client.events.getEvents({ streamType: 'changes', streamPosition: 'now' })).nextStreamPosition);
+    const file = fake.state.uploadFile({ name: 'v.txt', parentId: ids.a ?? '', content: 'one' });
+    fake.state.uploadVersion(file.id, 'two, longer');
+    fake.state.setSharedLink(file.id, { access: 'company', effectivePermission: 'can_download' });
+    fake.state.setSharedLink(file.id, null);
+    const { events } = await drain(client, 'changes', start, 100);
+    expect(events.map((e) => e.type)).toEqual(['ITEM_UPLOAD', 'ITEM_UPLOAD', 'ITEM_SHARED_CREATE', 'ITEM_SHARED_UNSHARE']);
+    expect(events[2]?.source).toMatchObject({
+      shared_link: { access: 'company', effective_access: 'company', effective_permission: 'can_download' },
+    });
+    const fetched = await client.files.getFileById(file.id);
+    expect(fetched).toMatchObject({ sequenceId: '4', size: Buffer.byteLength('two, longer'), sharedLink: undefined });
+    expect(fake.state.pathOf(file.id)).toBe('/All Files/A');
+  });
+
   test('position 0 replays from the start; the disorder switch duplicates and reverses pages', async () => {
     const all = await drain(client, 'changes', '0', 500);
     expect(all.events[0]?.type).toBe('ITEM_CREATE');
@@ -86,5 +102,15 @@ describe('events', () => {
     fake.state.eventDisorder = {};
     expect(page.entries?.map((e) => e.eventId)).toEqual([all.events[1]?.id, all.events[1]?.id, all.events[0]?.id, all.events[0]?.id]);
     expect(Number(page.nextStreamPosition)).toBe(2);
+  });
+
+  test('the overlap switch makes the next page start again with the last entry', async () => {
+    const all = await drain(client, 'changes', '0', 500);
+    fake.state.eventDisorder = { overlap: true };
+    const first = await client.events.getEvents({ streamType: 'changes', streamPosition: '0', limit: 3 });
+    const second = await client.events.getEvents({ streamType: 'changes', streamPosition: String(first.nextStreamPosition), limit: 3 });
+    fake.state.eventDisorder = {};
+    expect(first.entries?.map((e) => e.eventId)).toEqual(all.events.slice(0, 3).map((e) => e.id));
+    expect(second.entries?.map((e) => e.eventId)).toEqual(all.events.slice(2, 5).map((e) => e.id));
   });
 });

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { BoxClient, BoxDeveloperTokenAuth, BoxCcgAuth, CcgConfig } from 'box-node-sdk';
 import { NetworkSession, BaseUrls, BoxRetryStrategy } from 'box-node-sdk/networking';
 import type { Authentication, RetryStrategy } from 'box-node-sdk/networking';
@@ -25,4 +27,17 @@ export function ccgClient(fake: FakeBox, retryStrategy?: RetryStrategy): BoxClie
 
 export function devTokenClient(fake: FakeBox, token: string): BoxClient {
   return clientWith(fake, new BoxDeveloperTokenAuth({ token }));
+}
+
+/** A page's entries as Box sent them (snake_case rawData): the typed models drop fields of sub-folders. */
+export function rawEntries(page: { rawData?: unknown }): Record<string, any>[] {
+  const raw = page.rawData;
+  if (raw && typeof raw === 'object' && 'entries' in raw && Array.isArray(raw.entries)) return raw.entries;
+  throw new Error('the page has no raw entries');
+}
+
+/** The text of a download. */
+export async function readText(stream: Readable | undefined): Promise<string> {
+  if (!stream) throw new Error('no content');
+  return text(stream);
 }

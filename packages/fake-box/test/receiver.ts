@@ -8,21 +8,31 @@ export interface Received {
 /** A loopback HTTP endpoint that records what it receives and answers with the statuses it is given, in turn. */
 export async function startReceiver(statuses: number[] = []) {
   const received: Received[] = [];
+  const control = { hang: false };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: flat(req.headers) });
-      res.writeHead(statuses.shift() ?? 200).end();
+      if (control.hang) return;
+      res.writeHead(statuses.shift() ?? 200).end('ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : 0;
   return {
+    /** When set, requests are read but never answered (the sender times out). */
+    set hang(value: boolean) {
+      control.hang = value;
+    },
     url: `http://127.0.0.1:${port}/webhooks/box`,
     received,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -127,6 +127,44 @@ describe('webhooks', () => {
     }
   });
 
+  test('copies: each event delivered several times at once, same payload id, new delivery ids; timeouts are retried', async () => {
+    const receiver = await startReceiver();
+    const silent = await startReceiver();
+    silent.hang = true;
+    try {
+      fake.webhookSender.configure({ copies: 3, timeoutMs: 500, retryDelaysMs: [5] });
+      const hook = await client.webhooks.createWebhook({
+        target: { id: ids.other, type: 'folder' },
+        address: receiver.url,
+        triggers: ['FOLDER.RENAMED'],
+      });
+      const slow = await client.webhooks.createWebhook({
+        target: { id: ids.sub, type: 'folder' },
+        address: silent.url,
+        triggers: ['FOLDER.RENAMED'],
+      });
+      fake.state.rename(ids.other ?? '', 'Other (renamed)');
+      fake.webhookSender.configure({ copies: 1 });
+      fake.state.rename(ids.sub ?? '', 'Sub (renamed)');
+      await fake.webhookSender.idle();
+      expect(receiver.received.length).toBe(3);
+      expect(new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size).toBe(1);
+      expect(new Set(receiver.received.map((r) => r.headers['box-delivery-id'])).size).toBe(3);
+      const timedOut = fake.webhookSender.sent.filter((d) => d.webhookId === slow.id);
+      expect(timedOut.map((d) => [d.attempt, d.status])).toEqual([
+        [0, 0],
+        [1, 0],
+      ]);
+      expect(silent.received.length).toBe(2);
+      await client.webhooks.deleteWebhookById(hook.id ?? '');
+      await client.webhooks.deleteWebhookById(slow.id ?? '');
+    } finally {
+      fake.webhookSender.configure({ copies: 1, timeoutMs: undefined, retryDelaysMs: [5, 5, 5] });
+      await receiver.stop();
+      await silent.stop();
+    }
+  });
+
   test('deliver() sends forged, stale, future and tampered deliveries that the SDK refuses', async () => {
     const receiver = await startReceiver();
     const keys = { primary: 'p-key', secondary: 's-key' };
@@ -138,11 +176,20 @@ describe('webhooks', () => {
       await deliver(payload, { url: receiver.url, keys, timestamp: boxTime(new Date(Date.now() + 120_000)) });
       await deliver(payload, { url: receiver.url, keys, signedBody: JSON.stringify({ ...payload, id: 'evt-2' }) });
       const replay = await deliver(payload, { url: receiver.url, keys, deliveryId: 'same-delivery' });
-      expect(replay).toEqual({ status: 200, deliveryId: 'same-delivery' });
+      expect(replay).toEqual({ status: 200, deliveryId: 'same-delivery', body: 'ok' });
       const verdicts = await Promise.all(
         receiver.received.map((r) => WebhooksManager.validateMessage(r.body, r.headers, keys.primary, { secondaryKey: keys.secondary })),
       );
       expect(verdicts).toEqual([true, false, false, false, false, true]);
+      const unicode = { ...payload, source: { type: 'file', id: '2', name: 'Zürich/Plan – 2026.md' } };
+      await deliver(unicode, { url: receiver.url, keys, escaped: true });
+      const escaped = receiver.received[receiver.received.length - 1];
+      expect(escaped?.body).toContain('Z\\u00fcrich\\/Plan \\u2013 2026.md');
+      expect(JSON.parse(escaped?.body ?? '{}')).toEqual(unicode);
+      expect(await WebhooksManager.validateMessage(escaped?.body ?? '', escaped?.headers ?? {}, keys.primary)).toBe(true);
+      // The SDK's fallback re-escapes a plain body PHP-style: it agrees with our escaping. Other re-serialisations fail.
+      expect(await WebhooksManager.validateMessage(JSON.stringify(unicode), escaped?.headers ?? {}, keys.primary)).toBe(true);
+      expect(await WebhooksManager.validateMessage(JSON.stringify(unicode, null, 1), escaped?.headers ?? {}, keys.primary)).toBe(false);
       const refused = await deliver(payload, { url: 'http://127.0.0.1:1/nowhere', keys });
       expect(refused.status).toBe(0);
     } finally {
