@@ -483,10 +483,11 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     beforeAll(async () => {
       const state = new BoxState();
       folderId = state.createFolder({ name: 'Contracts', parentId: '0' }).id;
-      // The fake signs with WRK's keys (as a Box app's console shows them) and retries after 20 ms instead of 5 minutes.
+      // The fake signs with WRK's keys (as a Box app's console shows them), escapes bodies as Box's PHP side may,
+      // and retries after 20 ms instead of 5 minutes.
       fake = await startFakeBox({
         state,
-        webhooks: { keys: { primary: keys.primary, secondary: keys.secondary }, retryDelaysMs: [20, 20, 20] },
+        webhooks: { keys: { primary: keys.primary, secondary: keys.secondary }, retryDelaysMs: [20, 20, 20], escaped: true },
       });
       hop = await startLossyHop(viaGateway);
       filesDb = createFilesDb(stack.databaseUrl);
@@ -531,11 +532,11 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
       const mirrored = await filesDb.boxItem.findUnique({ where: { boxItemId: file.id } });
       expect(mirrored).toMatchObject({ name: 'Grant agreement.pdf', boxItemType: 'file', parentBoxFolderId: folderId });
 
-      fake.state.rename(file.id, 'Grant agreement (signed).pdf');
+      fake.state.rename(file.id, 'Grant agreement — signé.pdf');
       await fake.webhookSender.idle();
       const renamed = fake.webhookSender.sent.find((sent) => sent.trigger === 'FILE.RENAMED')!;
       await waitFor('rename processed', async () => ((await rowsOf(renamed.payloadId))[0]?.processed_at ? true : undefined));
-      expect(await filesDb.boxItem.findUnique({ where: { boxItemId: file.id } })).toMatchObject({ name: 'Grant agreement (signed).pdf' });
+      expect(await filesDb.boxItem.findUnique({ where: { boxItemId: file.id } })).toMatchObject({ name: 'Grant agreement — signé.pdf' });
     });
   });
 
