@@ -7,6 +7,7 @@
  * exactly as many deliveries must have been answered `stored` as there are rows: no duplicates.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +41,13 @@ interface Round extends LoadResult, BoxDeliveryCounts {
   cpuMsPerDelivery: number;
 }
 
+interface Rounds {
+  /** Throughput: `connections` at once. */
+  c32: Round[];
+  /** Latency: one delivery at a time. */
+  c1: Round[];
+}
+
 const hasCounts = (result: LoadResult): result is LoadResult & BoxDeliveryCounts =>
   'events' in result && typeof result.events === 'number' && 'storedAnswers' in result && typeof result.storedAnswers === 'number';
 
@@ -64,33 +72,38 @@ export async function benchBoxWebhooks(
   const maxRequests = options.maxRequests ?? 20_000;
   const replays = options.replays ?? 5;
   const targets = { gateway: target.gatewayUrl, direct: target.filesUrl } as const;
-  const results: Record<keyof typeof targets, Round[]> = { gateway: [], direct: [] };
+  const results: Record<keyof typeof targets, Rounds> = { gateway: { c32: [], c1: [] }, direct: { c32: [], c1: [] } };
   const db = new pg.Pool({ connectionString: target.databaseUrl, max: 2 });
+  /** One bounded load of fresh events, checked in the database afterwards. */
+  const measure = async (key: keyof typeof targets, width: number, round: number): Promise<Round> => {
+    const prefix = `bench-${key}-${width}-${round}-${randomBytes(4).toString('hex')}`;
+    const cpu = process.cpuUsage();
+    const result = await load({
+      url: new URL('/webhooks/box', targets[key]).toString(),
+      headers: {},
+      body: '',
+      connections: width,
+      seconds: options.seconds,
+      maxRequests,
+      boxDeliveries: { keys: target.keys, prefix, replays },
+    });
+    await options.idle();
+    const used = process.cpuUsage(cpu);
+    const stored = await countStored(db, prefix);
+    if (result.failures) throw new Error(`Box webhooks ${key}: ${result.failures} failed deliveries`);
+    if (!hasCounts(result)) throw new Error('the load process did not count Box deliveries');
+    // Every event stored once with one job; no two deliveries of an event both answered `stored`.
+    if (stored.jobs !== stored.rows || result.storedAnswers > stored.rows || stored.rows > result.events) {
+      throw new Error(`Box webhooks ${key}: duplicates (${JSON.stringify({ ...stored, ...result })})`);
+    }
+    return { ...result, ...stored, cpuMsPerDelivery: (used.user + used.system) / 1000 / Math.max(1, result.requests) };
+  };
   try {
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
       for (const key of order) {
-        const prefix = `bench-${key}-${round}-${randomBytes(4).toString('hex')}`;
-        const cpu = process.cpuUsage();
-        const result = await load({
-          url: new URL('/webhooks/box', targets[key]).toString(),
-          headers: {},
-          body: '',
-          connections,
-          seconds: options.seconds,
-          maxRequests,
-          boxDeliveries: { keys: target.keys, prefix, replays },
-        });
-        await options.idle();
-        const used = process.cpuUsage(cpu);
-        const stored = await countStored(db, prefix);
-        if (result.failures) throw new Error(`Box webhooks ${key}: ${result.failures} failed deliveries`);
-        if (!hasCounts(result)) throw new Error('the load process did not count Box deliveries');
-        // Every event stored once with one job; no two deliveries of an event both answered `stored`.
-        if (stored.jobs !== stored.rows || result.storedAnswers > stored.rows || stored.rows > result.events) {
-          throw new Error(`Box webhooks ${key}: duplicates (${JSON.stringify({ ...stored, ...result })})`);
-        }
-        results[key].push({ ...result, ...stored, cpuMsPerDelivery: (used.user + used.system) / 1000 / Math.max(1, result.requests) });
+        results[key].c32.push(await measure(key, connections, round));
+        results[key].c1.push(await measure(key, 1, round));
         process.stdout.write(`\rwebhook round ${round + 1}/${options.rounds} ${key} done   `);
       }
     }
@@ -109,32 +122,35 @@ const median = (values: number[]) => {
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 
 function report(
-  results: Record<'gateway' | 'direct', Round[]>,
+  results: Record<'gateway' | 'direct', Rounds>,
   options: WebhookBenchOptions & { connections: number; maxRequests: number; replays: number },
 ): string[] {
-  const line = (label: string, rounds: Round[]) => {
-    const rps = rounds.map((r) => r.rps);
-    const sum = (field: 'requests' | 'rows' | 'jobs') => rounds.reduce((total, r) => total + r[field], 0);
-    const storedAnswers = rounds.reduce((total, r) => total + r.storedAnswers, 0);
+  const line = (label: string, { c32, c1 }: Rounds) => {
+    const rps = c32.map((r) => r.rps);
+    const sum = (field: 'requests' | 'rows' | 'jobs' | 'storedAnswers') => [...c32, ...c1].reduce((total, r) => total + r[field], 0);
     return (
       `| ${label} | ${Math.round(median(rps))} | ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))} | ` +
-      `${ms(median(rounds.map((r) => r.p50)))} | ${ms(median(rounds.map((r) => r.p99)))} | ${ms(median(rounds.map((r) => r.cpuMsPerDelivery)))} | ${sum('requests')} | ${sum('rows')} | ${sum('jobs')} | ${storedAnswers} | 0 |`
+      `${ms(median(c32.map((r) => r.p50)))} | ${ms(median(c32.map((r) => r.p99)))} | ` +
+      `${ms(median(c1.map((r) => r.p50)))} | ${ms(median(c1.map((r) => r.p99)))} | ${ms(median(c32.map((r) => r.cpuMsPerDelivery)))} | ` +
+      `${sum('requests')} | ${sum('rows')} | ${sum('jobs')} | ${sum('storedAnswers')} | 0 |`
     );
   };
   return [
     BOX_WEBHOOKS_HEADING,
     '',
     `Signed Box deliveries (HMAC over the raw body ‖ timestamp, both keys), each event ${options.replays}× in a row with new delivery ids, ` +
-      `${options.connections} connections (closed model, loopback), ${options.rounds} interleaved rounds per target, each bounded at ` +
-      `${options.maxRequests.toLocaleString('en')} requests or ${options.seconds} s. Accepted = answered 200 (stored or duplicate); ` +
-      'every round checked in the database: one row and one queue job per event, and as many `stored` answers as rows.',
+      `closed model on loopback: ${options.connections} connections (throughput) and 1 (latency), ${options.rounds} interleaved rounds per target, ` +
+      `each load bounded at ${options.maxRequests.toLocaleString('en')} requests or ${options.seconds} s. Accepted = answered 200 (stored or duplicate); ` +
+      'every load checked in the database: one row and one queue job per event, and no more `stored` answers than rows (a load cut off by its time limit ' +
+      'leaves a few answers unread). Stack CPU: this process’s time (gateway and subgraphs; not Postgres) per delivery at c=32.',
     '',
-    '| Target | accepted/s (median) | min–max | p50 ms | p99 ms | stack CPU ms/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Target | accepted/s c=32 (median) | min–max | c=32 p50 ms | c=32 p99 ms | c=1 p50 ms | c=1 p99 ms | stack CPU ms/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     line('through the gateway', results.gateway),
     line('straight to files', results.direct),
     '',
-    `Per-round accepted/s: gateway ${results.gateway.map((r) => Math.round(r.rps)).join('/')}; direct ${results.direct.map((r) => Math.round(r.rps)).join('/')}.`,
+    `Per-round accepted/s at c=32: gateway ${results.gateway.c32.map((r) => Math.round(r.rps)).join('/')}; ` +
+      `direct ${results.direct.c32.map((r) => Math.round(r.rps)).join('/')}. 1-minute load average of the machine at the end: ${loadavg()[0]?.toFixed(1)}.`,
   ];
 }
 
