@@ -133,8 +133,9 @@ async function expectMirrorMatches(db: FilesDb, state: BoxState): Promise<void> 
   expect(closure.map((c) => `${c.item_box_id}<${c.ancestor_box_id}@${c.depth}`).sort()).toEqual(expectedClosure.sort());
 
   const collaborations = await db.boxCollaboration.findMany();
+  // Box keeps the collaborations of trashed items (a restore brings them back) and drops those of deleted ones.
   const expectedCollaborations = [...state.collaborations.values()]
-    .filter((c) => state.items.get(c.itemId)?.status === 'active')
+    .filter((c) => state.items.get(c.itemId)?.status !== 'deleted')
     .map((c) => ({
       id: c.id,
       item: c.itemId,

@@ -1,6 +1,6 @@
 import type { BoxClient } from 'box-node-sdk';
 import { BoxApiError } from 'box-node-sdk/box';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { logger } from '@wrk/platform';
 import {
   boxCollaborationJson,
@@ -86,9 +86,17 @@ export async function getItem(client: BoxClient, type: BoxItemKind, id: string):
     return { state: 'present', item: parsed('item', boxItemJson, raw) };
   } catch (error) {
     if (error instanceof BoxApiError && error.responseInfo.statusCode === 404)
-      return error.responseInfo.code === 'trashed' ? { state: 'trashed' } : { state: 'deleted' };
+      return errorCode(error) === 'trashed' ? { state: 'trashed' } : { state: 'deleted' };
     throw error;
   }
+}
+
+const errorBody = z.object({ code: z.string() });
+
+/** Box's error code from the body (the SDK's `responseInfo.code` holds it JSON-encoded, quotes included). */
+export function errorCode(error: BoxApiError): string | null {
+  const body = errorBody.safeParse(error.responseInfo.body);
+  return body.success ? body.data.code : null;
 }
 
 export interface ItemAccess {
