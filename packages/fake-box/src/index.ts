@@ -18,3 +18,4 @@ export {
 } from './webhooks.ts';
 export type * from './model.ts';
 export { boxTime } from './repr.ts';
+export { generateBoxTree, prng, type TreeOptions, type GeneratedTree } from './generate.ts';

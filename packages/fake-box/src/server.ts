@@ -110,6 +110,15 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
   const faults: Fault[] = [];
   const delays: Delay[] = [];
   const downloads = new Map<string, string>();
+  const sleeping = new Map<NodeJS.Timeout, () => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        sleeping.delete(timer);
+        resolve();
+      }, ms);
+      sleeping.set(timer, resolve);
+    });
   const api = new Api(state, downloads);
 
   const server = createServer((req, res) => {
@@ -121,7 +130,7 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     const delay = take(delays, url.pathname);
-    if (delay) await new Promise((r) => setTimeout(r, delay.ms));
+    if (delay) await sleep(delay.ms);
     let answer: Answer;
     const fault = take(faults, url.pathname);
     if (fault) answer = faultAnswer(fault);
@@ -181,6 +190,11 @@ export async function startFakeBox(options: FakeBoxOptions = {}): Promise<FakeBo
     delayNext: (delay) => delays.push({ ...delay, times: delay.times ?? 1 }),
     stop: async () => {
       webhookSender.stop();
+      for (const [timer, wake] of sleeping) {
+        clearTimeout(timer);
+        wake();
+      }
+      sleeping.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -325,7 +339,8 @@ class Api {
   }
 
   private render(item: Item, fields: string[] | null): JsonObject {
-    return pickFields(itemFull(item, this.state), itemMini(item), fields, STANDARD_ITEM_FIELDS);
+    const wanted = new Set<string>(fields ?? STANDARD_ITEM_FIELDS);
+    return pickFields(itemFull(item, this.state, wanted), itemMini(item), fields, STANDARD_ITEM_FIELDS);
   }
 
   private getItem(type: Item['type'], id: string | undefined, ctx: Ctx): Answer {
