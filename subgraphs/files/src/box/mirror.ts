@@ -5,7 +5,8 @@ import type { BoxCollaborationJson, BoxItemJson } from './boxJson.ts';
 /**
  * The one writer of the Box mirror (box_items and the tables around it). Every write is idempotent: a row is
  * written only when Box's state differs from the stored one, so mirroring the same state twice changes
- * nothing (no updated_at bump). An older state never overwrites a newer one: an item's sequence id decides.
+ * nothing (no updated_at bump). An older state never overwrites a newer one: an item's sequence id decides (among
+ * the sync's own writes: a row seeded or created in WRK before Box was synced takes Box's state whatever its numbers).
  *
  * Mirror writes record no audit_logs rows and no outbox events: they are not WRK writes by a WRK principal but a
  * replica of Box, whose own history is Box's event stream. Each row carries its provenance (actor and
@@ -128,7 +129,7 @@ export async function upsertItems(tx: MirrorTx, items: MirrorItem[]): Promise<nu
         item_status = EXCLUDED.item_status, size_bytes = EXCLUDED.size_bytes, owner_box_user_id = EXCLUDED.owner_box_user_id,
         shared_link = EXCLUDED.shared_link, trashed_at = EXCLUDED.trashed_at,
         actor = EXCLUDED.actor, source_system = EXCLUDED.source_system, synced_at = now(), updated_at = now()
-      WHERE (b.sequence_id IS NULL OR EXCLUDED.sequence_id IS NULL OR b.sequence_id !~ '^[0-9]+$' OR EXCLUDED.sequence_id !~ '^[0-9]+$'
+      WHERE (b.source_system <> ${BOX_SYNC_SOURCE} OR b.sequence_id IS NULL OR EXCLUDED.sequence_id IS NULL OR b.sequence_id !~ '^[0-9]+$' OR EXCLUDED.sequence_id !~ '^[0-9]+$'
              OR EXCLUDED.sequence_id::numeric >= b.sequence_id::numeric)
         AND (b.box_item_type, b.name, b.parent_box_folder_id, b.modified_at, b.etag, b.sequence_id, b.item_status, b.size_bytes,
              b.owner_box_user_id, b.shared_link, b.trashed_at)
