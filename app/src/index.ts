@@ -24,6 +24,8 @@ import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
 import { startWorker, type RunningWorker } from '@wrk/worker';
+import { boxTasks } from '@wrk/subgraph-files/box/jobs';
+import { scheduleBoxSync, startBox, type BoxRuntime } from './box.ts';
 
 export interface StackOptions {
   /** A real Postgres; when absent, an embedded Postgres keeps its data in `dataDir`. */
@@ -41,6 +43,11 @@ export interface StackOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the dispatcher of the gateway's subgraph requests (see GatewayOptions). */
   wrapDispatcher?: DispatcherWrapper;
+  /**
+   * Mirror Box (default false): real Box when BOX_* is set, else a local fake Box with the demo organisation; a
+   * full sync, then the events job on the worker's queue.
+   */
+  box?: boolean;
 }
 
 export interface Stack {
@@ -53,6 +60,8 @@ export interface Stack {
   keyrings: Record<ServiceName, ServiceKeyring>;
   /** The background worker, unless disabled. */
   worker?: RunningWorker;
+  /** The Box mirrored, when asked for. */
+  box?: BoxRuntime;
   stop(): Promise<void>;
 }
 
@@ -89,7 +98,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
   const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
-  const starting = workerEnabled ? startWorker({ databaseUrl }) : Promise.resolve(undefined);
+  const box = options.box ? await startBox({ announce: Boolean(announce) }) : undefined;
+  const tasks = box ? boxTasks(dbs.files, box.client) : undefined;
+  const starting = workerEnabled ? startWorker({ databaseUrl, tasks }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 
   const host = options.host ?? '127.0.0.1';
@@ -121,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   const worker = await starting;
+  if (box && worker) await scheduleBoxSync(dbs.files, worker, box);
 
   return {
     gatewayUrl: gateway.url,
@@ -129,9 +141,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     databaseUrl,
     keyrings,
     worker,
+    box,
     async stop() {
       for (const server of started.reverse()) await server.stop();
       await worker?.stop();
+      await box?.stop();
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
       if (announce) rmSync(RUNNING_DATABASE_FILE, { force: true });
       await embedded?.stop();

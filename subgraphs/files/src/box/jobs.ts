@@ -3,7 +3,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import type { FilesDb } from '../db.ts';
 import { fullSync } from './fullSync.ts';
-import { incrementalSync } from './incrementalSync.ts';
+import { anchorEvents, incrementalSync } from './incrementalSync.ts';
 
 /**
  * The Box sync as jobs on the worker's queue (graphile-worker). Both run in the one `box` queue, so a full sync
@@ -25,6 +25,7 @@ const fullPayload = z.object({ folderId: z.string().regex(/^\d+$/).optional() })
 export function boxTasks(db: FilesDb, client: BoxClient, intervalSeconds = syncIntervalSeconds()): TaskList {
   const full: Task = async (payload, helpers) => {
     const { folderId } = fullPayload.parse(payload);
+    await anchorEvents(db, client); // what changes during the walk is applied by the events job after it
     const result = await fullSync(db, client, { folderId, signal: helpers.abortSignal });
     // Stopped by the worker's shutdown: the walk is saved, the next run resumes it.
     if (!result.complete) await helpers.addJob(BOX_SYNC_FULL, { folderId }, { queueName: BOX_QUEUE });
