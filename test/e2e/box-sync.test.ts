@@ -188,7 +188,13 @@ let db: FilesDb;
 let box: FakeBox;
 let state: BoxState;
 const clientFor = (apiBase: string, timeoutMs?: number) =>
-  createBoxClient({ apiBase, clientId: DEFAULT_APP.clientId, clientSecret: DEFAULT_APP.clientSecret, enterpriseId: state.enterpriseId, timeoutMs });
+  createBoxClient({
+    apiBase,
+    clientId: DEFAULT_APP.clientId,
+    clientSecret: DEFAULT_APP.clientSecret,
+    enterpriseId: state.enterpriseId,
+    timeoutMs,
+  });
 
 beforeAll(async () => {
   database = await freshDatabase('embedded');
@@ -316,7 +322,9 @@ describe('incremental sync', () => {
 });
 
 /** A loopback proxy in front of the fake that stamps when each request reached it (the server's view of the gaps). */
-async function stampingProxy(target: string): Promise<{ url: string; seen: { path: string; at: number; status: number }[]; server: Server }> {
+async function stampingProxy(
+  target: string,
+): Promise<{ url: string; seen: { path: string; at: number; status: number }[]; server: Server }> {
   const seen: { path: string; at: number; status: number }[] = [];
   const server = createServer((req, res) => {
     const at = performance.now();

@@ -6,6 +6,9 @@ const USAGE = `usage: pnpm wrk token create --user EMAIL [--agent NAME --scopes 
        pnpm wrk keys rotate
        pnpm wrk box sync [--full [--folder ID]]   Box → WRK: the whole tree, or the changes since the last sync`;
 
+// The CLIs print results, not the services' info lines.
+process.env.LOG_LEVEL ??= 'warn';
+
 const [command] = process.argv.slice(2);
 if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
   console.log(USAGE);

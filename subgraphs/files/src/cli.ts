@@ -37,7 +37,9 @@ if (values.folder && !/^\d+$/.test(values.folder)) fail(`--folder takes a Box fo
 
 const config = resolveBoxConfig();
 if (!config)
-  fail('Box is not configured: set BOX_DEVELOPER_TOKEN, BOX_CLIENT_ID/BOX_CLIENT_SECRET/BOX_ENTERPRISE_ID or BOX_JWT_CONFIG_FILE, or run pnpm start (it serves a local fake Box)');
+  fail(
+    'Box is not configured: set BOX_DEVELOPER_TOKEN, BOX_CLIENT_ID/BOX_CLIENT_SECRET/BOX_ENTERPRISE_ID or BOX_JWT_CONFIG_FILE, or run pnpm start (it serves a local fake Box)',
+  );
 const client = (() => {
   try {
     return createBoxClient(config);
@@ -74,7 +76,9 @@ try {
     );
   } else {
     const result = await incrementalSync(db, client, { signal: stop.signal });
-    console.log(`incremental sync: ${result.events} events (${result.duplicates} duplicates), ${result.changes} changes, position ${result.position}`);
+    console.log(
+      `incremental sync: ${result.events} events (${result.duplicates} duplicates), ${result.changes} changes, position ${result.position}`,
+    );
   }
 } catch (error) {
   console.error(`box sync failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);

@@ -16,7 +16,15 @@ import {
   upsertUsers,
   type BoxItemKind,
 } from './mirror.ts';
-import { getItem, listCollaborations, listGroupMembers, readEvents, type EventStreamType, type ItemAccess, type ItemState } from './reads.ts';
+import {
+  getItem,
+  listCollaborations,
+  listGroupMembers,
+  readEvents,
+  type EventStreamType,
+  type ItemAccess,
+  type ItemState,
+} from './reads.ts';
 
 /**
  * Incremental sync: follows Box's event stream from the stored position. An event says *that* something changed;
@@ -68,7 +76,11 @@ export async function anchorEvents(db: FilesDb, client: BoxClient, streamType: E
   await db.boxSyncState.upsert({ where: { key }, create: { key, streamPosition: nextPosition }, update: { streamPosition: nextPosition } });
 }
 
-export async function incrementalSync(db: FilesDb, client: BoxClient, options: IncrementalSyncOptions = {}): Promise<IncrementalSyncResult> {
+export async function incrementalSync(
+  db: FilesDb,
+  client: BoxClient,
+  options: IncrementalSyncOptions = {},
+): Promise<IncrementalSyncResult> {
   const streamType = options.streamType ?? streamTypeFromEnv();
   const key = eventsKey(streamType);
   await anchorEvents(db, client, streamType);
@@ -115,7 +127,8 @@ async function targetsOf(db: FilesDb, events: BoxEventJson[]): Promise<Targets> 
     const source = event.source ?? {};
     const details = event.additional_details ?? {};
     if (isItemType(source.type)) addItem(source.type, source.id, at);
-    else if (source.item_type) addItem(source.item_type, source.item_id, at); // admin events' item source
+    else if (source.item_type)
+      addItem(source.item_type, source.item_id, at); // admin events' item source
     else if (source.type === 'collaboration') {
       const item = record(source.item);
       if (item) addItem(item.type, item.id, at);

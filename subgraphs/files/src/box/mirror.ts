@@ -141,9 +141,12 @@ export async function upsertItems(tx: MirrorTx, items: MirrorItem[]): Promise<nu
   if (!changed.length) return 0;
   const old = new Map(before.map((row) => [row.id, row]));
   const moved = changed.filter((row) => !old.has(row.id) || old.get(row.id)?.parent !== row.parent);
+  // New items have no subtree yet and go in together; an existing item moved takes its subtree, one at a time.
+  const [fresh, movedExisting] = [moved.filter((row) => !old.has(row.id)), moved.filter((row) => old.has(row.id))];
   const renamedFolders = changed.filter((row) => row.type === 'folder' && old.has(row.id) && old.get(row.id)?.name !== row.name);
   const newFolders = changed.filter((row) => row.type === 'folder' && !old.has(row.id)).map((row) => row.id);
-  await relocate(tx, moved.map((row) => ({ id: row.id, parent: row.parent })));
+  await relocate(tx, fresh);
+  for (const row of movedExisting) await relocate(tx, [row]);
   // Items already mirrored under a folder that arrives only now (events out of order) join its subtree.
   const orphans = newFolders.length
     ? await tx.$queryRaw<{ id: string; parent: string | null }[]>`
@@ -186,10 +189,11 @@ export async function ensureAncestors(tx: MirrorTx, chain: { id: string; name: s
 
 /**
  * Moves items under their (new) parents in the closure, subtrees included, set-based: the subtree's rows to its
- * old ancestors go, rows to the new parent's ancestors come. The moved items must not contain one another.
+ * old ancestors go, rows to the new parent's ancestors come. The items must not contain one another.
  */
-async function relocate(tx: MirrorTx, moves: { id: string; parent: string | null }[]): Promise<void> {
-  if (!moves.length) return;
+async function relocate(tx: MirrorTx, rows: { id: string; parent: string | null }[]): Promise<void> {
+  if (!rows.length) return;
+  const moves = rows.map((row) => ({ id: row.id, parent: row.parent }));
   const ids = moves.map((m) => m.id);
   await tx.$executeRaw`
     INSERT INTO files.box_item_ancestors (item_box_id, ancestor_box_id, depth)

@@ -141,7 +141,7 @@ export async function listCollaborations(client: BoxClient, type: BoxItemKind, i
 /** Every group of the enterprise (offset paging). */
 export async function listGroups(client: BoxClient): Promise<MirrorGroup[]> {
   const groups: MirrorGroup[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await client.groups.getGroups({ limit: 1000, offset });
     const body = parsed('group listing', boxOffsetPageJson, page.rawData);
     const { ok, failed } = parseEntries(boxGroupJson, body.entries);
@@ -160,7 +160,7 @@ export interface GroupMembers {
 /** A group's members (offset paging); null when the group no longer exists. */
 export async function listGroupMembers(client: BoxClient, groupId: string): Promise<GroupMembers | null> {
   const members: GroupMembers = { memberships: [], users: [] };
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     let page;
     try {
       page = await client.memberships.getGroupMemberships(groupId, { queryParams: { limit: 1000, offset } });
