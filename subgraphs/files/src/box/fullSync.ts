@@ -16,6 +16,7 @@ import {
 } from './mirror.ts';
 import { getItem, listCollaborations, listFolderPage, listGroupMembers, listGroups, type ItemAccess } from './reads.ts';
 import type { BoxItemJson } from './boxJson.ts';
+import { syncDocumentTexts } from './text.ts';
 
 /**
  * A full sync: walks Box's tree from a folder (breadth first, marker paging) into the mirror, with every item's
@@ -86,7 +87,7 @@ export async function fullSync(db: FilesDb, client: BoxClient, options: FullSync
   }
   if (options.groups ?? true) progress.changes += await syncGroups(db, client);
   const deleted = await finishRun(db, key, root);
-  progress.changes += deleted;
+  progress.changes += deleted + (await syncDocumentTexts(db, client));
   report();
   const result = { ...progress, elapsedMs: Date.now() - started, complete: true, deleted, resumed };
   log.info(result, 'box full sync finished');

@@ -96,6 +96,12 @@ export async function incrementalSync(
     const targets = await targetsOf(db, fresh);
     result.refreshed += targets.items.size + targets.groups.size;
     result.changes += await applyTargets(db, client, targets);
+    if (targets.items.size)
+      result.changes += await syncDocumentTexts(
+        db,
+        client,
+        [...targets.items.values()].map((t) => t.id),
+      );
     const moved = page.nextPosition && page.nextPosition !== result.position;
     if (page.nextPosition) result.position = page.nextPosition;
     await db.boxSyncState.update({ where: { key }, data: { streamPosition: result.position, finishedAt: new Date() } });
@@ -205,7 +211,8 @@ async function applyItem(db: FilesDb, client: BoxClient, type: BoxItemKind, id: 
 
 /** Re-reads one item from Box and mirrors it (state, place in the tree, collaborations): the webhook processor's entry. */
 export async function refreshItem(db: FilesDb, client: BoxClient, type: BoxItemKind, id: string): Promise<number> {
-  return applyItem(db, client, type, id, await fetchItem(client, type, id), new Date());
+  const changes = await applyItem(db, client, type, id, await fetchItem(client, type, id), new Date());
+  return changes + (await syncDocumentTexts(db, client, [id]));
 }
 
 /** Re-reads a group's members from Box and mirrors them exactly (a group gone from Box is removed). */
