@@ -2,6 +2,7 @@ import type { BoxClient } from 'box-node-sdk';
 import { logger } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
 import type { BoxEventJson } from './boxJson.ts';
+import { syncDocumentTexts } from './text.ts';
 import { fullSync, mapLimit } from './fullSync.ts';
 import {
   deleteGroup,
