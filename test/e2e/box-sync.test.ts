@@ -188,8 +188,10 @@ let database: TestDatabase;
 let db: FilesDb;
 let box: FakeBox;
 let state: BoxState;
+// A short backoff of its own, so that only Box's retry-after can explain a wait of seconds.
 const clientFor = (apiBase: string, timeoutMs?: number) =>
   createBoxClient({
+    retryBaseSeconds: 0.05,
     apiBase,
     clientId: DEFAULT_APP.clientId,
     clientSecret: DEFAULT_APP.clientSecret,
@@ -361,7 +363,7 @@ describe('the mirror', () => {
       boxId: '777000000001',
       type: 'file',
       name,
-      parentId: '0',
+      parentId: '777000000000',
       modifiedAt: null,
       etag: sequenceId,
       sequenceId,
@@ -372,12 +374,13 @@ describe('the mirror', () => {
       trashedAt: null,
     });
     const write = (state: MirrorItem) => db.$transaction((tx) => upsertItems(tx, [state]));
+    await write({ ...item('1', 'Parent'), boxId: '777000000000', type: 'folder', parentId: null, sizeBytes: null });
     expect(await write(item('5', 'newer.txt'))).toBe(1);
     expect(await write(item('4', 'older.txt'))).toBe(0);
     expect(await write(item('5', 'newer.txt'))).toBe(0);
     expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.name).toBe('newer.txt');
     expect(await write(item('6', 'newest.txt'))).toBe(1);
-    expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.path).toBe('/All Files');
+    expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.path).toBe('/Parent');
   });
 });
 
