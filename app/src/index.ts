@@ -23,11 +23,12 @@ import { seedFiles } from '@wrk/subgraph-files/seed';
 import { boxWebhookKeys } from '@wrk/subgraph-files/box/webhookKeys';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
 import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
-import { boxConfigFromEnv, createBoxClient } from '@wrk/subgraph-files/box/client';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
 import { startWorker, type RunningWorker } from '@wrk/worker';
+import { boxTasks } from '@wrk/subgraph-files/box/jobs';
+import { scheduleBoxSync, startBox, type BoxRuntime } from './box.ts';
 
 export interface StackOptions {
   /** A real Postgres; when absent, an embedded Postgres keeps its data in `dataDir`. */
@@ -46,9 +47,11 @@ export interface StackOptions {
   /** Wraps the dispatcher of the gateway's subgraph requests (see GatewayOptions). */
   wrapDispatcher?: DispatcherWrapper;
   /**
-   * What the worker's Box webhook jobs re-read items with: default the Box sync over the Box client configured in
-   * the environment (BOX_*); with neither, those jobs wait in the queue.
+   * Mirror Box (default false): real Box when BOX_* is set, else a local fake Box with the demo organisation; a
+   * full sync, then the events job on the worker's queue, and Box webhook deliveries processed by the Box sync.
    */
+  box?: boolean;
+  /** What the worker's Box webhook jobs re-read items with (default: the Box sync over `box`'s client). */
   boxSync?: BoxItemSync;
 }
 
@@ -64,6 +67,8 @@ export interface Stack {
   boxWebhookKeys?: BoxWebhookKeys;
   /** The background worker, unless disabled. */
   worker?: RunningWorker;
+  /** The Box mirrored, when asked for. */
+  box?: BoxRuntime;
   stop(): Promise<void>;
 }
 
@@ -100,10 +105,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
   const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
-  const boxConfig = boxConfigFromEnv();
-  const boxSync = options.boxSync ?? (boxConfig ? boxItemSync(dbs.files, createBoxClient(boxConfig)) : undefined);
-  const boxTasks = boxSync && { tasks: boxWebhookTasks(dbs.files, boxSync), crontab: [BOX_WEBHOOK_CRONTAB] };
-  const starting = workerEnabled ? startWorker({ databaseUrl, ...boxTasks }) : Promise.resolve(undefined);
+  // Box webhook deliveries are signed with these keys: the local fake Box signs with them too.
+  const webhookKeys = boxWebhookKeys(options.keysDir);
+  const box = options.box ? await startBox({ announce: Boolean(announce), webhookKeys }) : undefined;
+  const boxSync = options.boxSync ?? (box ? boxItemSync(dbs.files, box.client) : undefined);
+  const tasks = { ...(box ? boxTasks(dbs.files, box.client) : {}), ...(boxSync ? boxWebhookTasks(dbs.files, boxSync) : {}) };
+  const crontab = boxSync ? [BOX_WEBHOOK_CRONTAB] : undefined;
+  const starting = workerEnabled ? startWorker({ databaseUrl, tasks, crontab }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 
   const host = options.host ?? '127.0.0.1';
@@ -118,7 +126,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ownerUrls: OwnerUrls = {};
   const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host, keyring: keyrings.identity }));
   const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
-  const webhookKeys = boxWebhookKeys(options.keysDir);
   const files = await start(
     startSubgraph(filesSubgraph(dbs.files, ownerUrls, { boxWebhookKeys: webhookKeys }), { host, keyring: keyrings.files }),
   );
@@ -138,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   const worker = await starting;
+  if (box && worker) await scheduleBoxSync(dbs.files, worker, box);
 
   return {
     gatewayUrl: gateway.url,
@@ -147,9 +155,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     keyrings,
     boxWebhookKeys: webhookKeys,
     worker,
+    box,
     async stop() {
       for (const server of started.reverse()) await server.stop();
       await worker?.stop();
+      await box?.stop();
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
       if (announce) rmSync(RUNNING_DATABASE_FILE, { force: true });
       await embedded?.stop();

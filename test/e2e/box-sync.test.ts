@@ -6,7 +6,8 @@ import { createBoxClient } from '@wrk/subgraph-files/box/client';
 import { fullSync } from '@wrk/subgraph-files/box/fullSync';
 import { anchorEvents, incrementalSync } from '@wrk/subgraph-files/box/incrementalSync';
 import { listFolderPage } from '@wrk/subgraph-files/box/reads';
-import { boxExternalId } from '@wrk/subgraph-files/box/mirror';
+import { CHUNK_CHARS, chunkText, syncDocumentTexts } from '@wrk/subgraph-files/box/text';
+import { boxExternalId, upsertItems, type MirrorItem } from '@wrk/subgraph-files/box/mirror';
 import { freshDatabase, type TestDatabase } from '../support/databases.ts';
 
 // The Box sync against the fake Box API, through the real box-node-sdk over HTTP, into a real Postgres.
@@ -133,8 +134,9 @@ async function expectMirrorMatches(db: FilesDb, state: BoxState): Promise<void> 
   expect(closure.map((c) => `${c.item_box_id}<${c.ancestor_box_id}@${c.depth}`).sort()).toEqual(expectedClosure.sort());
 
   const collaborations = await db.boxCollaboration.findMany();
+  // Box keeps the collaborations of trashed items (a restore brings them back) and drops those of deleted ones.
   const expectedCollaborations = [...state.collaborations.values()]
-    .filter((c) => state.items.get(c.itemId)?.status === 'active')
+    .filter((c) => state.items.get(c.itemId)?.status !== 'deleted')
     .map((c) => ({
       id: c.id,
       item: c.itemId,
@@ -186,8 +188,16 @@ let database: TestDatabase;
 let db: FilesDb;
 let box: FakeBox;
 let state: BoxState;
+// A short backoff of its own, so that only Box's retry-after can explain a wait of seconds.
 const clientFor = (apiBase: string, timeoutMs?: number) =>
-  createBoxClient({ apiBase, clientId: DEFAULT_APP.clientId, clientSecret: DEFAULT_APP.clientSecret, enterpriseId: state.enterpriseId, timeoutMs });
+  createBoxClient({
+    retryBaseSeconds: 0.05,
+    apiBase,
+    clientId: DEFAULT_APP.clientId,
+    clientSecret: DEFAULT_APP.clientSecret,
+    enterpriseId: state.enterpriseId,
+    timeoutMs,
+  });
 
 beforeAll(async () => {
   database = await freshDatabase('embedded');
@@ -259,6 +269,8 @@ describe('incremental sync', () => {
   it('applies renames, moves, trashes, restores, deletes, collaboration and membership changes, twice and out of order', async () => {
     const client = clientFor(box.url);
     await anchorEvents(db, client, 'admin_logs_streaming');
+    const key = 'events:admin_logs_streaming';
+    const anchored = (await db.boxSyncState.findUnique({ where: { key } }))?.streamPosition ?? '';
     const folder = (name: string) => {
       const found = [...state.items.values()].find((i) => i.name === name && i.status === 'active');
       if (!found) throw new Error(`no ${name}`);
@@ -302,10 +314,9 @@ describe('incremental sync', () => {
     expect(await statusOf(restored.id)).toBe('active');
     expect(await auditRows(db)).toBe(0);
 
-    // Applying the same events again (a stream replayed from an older position) changes nothing.
-    const key = 'events:admin_logs_streaming';
+    // Applying the same events again (the stream replayed from the older position) changes nothing.
     const position = (await db.boxSyncState.findUnique({ where: { key } }))?.streamPosition;
-    await db.boxSyncState.update({ where: { key }, data: { streamPosition: '0' } });
+    await db.boxSyncState.update({ where: { key }, data: { streamPosition: anchored } });
     const again = await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
     expect(again.changes).toBe(0);
     expect(again.position).toBe(position);
@@ -314,8 +325,69 @@ describe('incremental sync', () => {
   }, 300_000);
 });
 
+describe('document text', () => {
+  it("re-chunks a document's Box file into kb_index when its etag changes, and only then", async () => {
+    const client = clientFor(box.url);
+    const file = [...state.items.values()].find((i) => i.type === 'file' && i.status === 'active');
+    const row = await db.boxItem.findUnique({ where: { boxItemId: file?.id ?? '' } });
+    if (!file || !row) throw new Error('no mirrored file');
+    const document = await db.projectDocument.create({
+      data: { externalId: 'doc_boxsynctest01', boxItemId: row.id, title: 'Text test', actor: 'test', sourceSystem: 'test' },
+    });
+    const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}. ${'words of the paragraph '.repeat(10 + i)}`.trim());
+    state.uploadVersion(file.id, paragraphs.join('\n\n'));
+    await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
+    const chunks = await db.kbChunk.findMany({ where: { documentId: document.id }, orderBy: { chunkIndex: 'asc' } });
+    expect(chunks.map((c) => c.content)).toEqual(chunkText(paragraphs.join('\n\n')));
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.every((c) => c.content.length <= CHUNK_CHARS)).toBe(true);
+    expect(chunks.map((c) => c.content).join('\n\n')).toBe(paragraphs.join('\n\n'));
+
+    // The same etag: nothing downloaded, nothing written.
+    const downloads = () => box.requests.filter((r) => r.path === `/2.0/files/${file.id}/content`).length;
+    const before = downloads();
+    await syncDocumentTexts(db, client);
+    expect(downloads()).toBe(before);
+    const shorter = paragraphs.slice(0, 2).join('\n\n');
+    state.uploadVersion(file.id, shorter);
+    await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
+    const after = await db.kbChunk.findMany({ where: { documentId: document.id }, orderBy: { chunkIndex: 'asc' } });
+    expect(after.map((c) => c.content)).toEqual(chunkText(shorter));
+    expect(after[0]?.externalId).toBe(chunks[0]?.externalId);
+  }, 120_000);
+});
+
+describe('the mirror', () => {
+  it('never lets an older state of an item overwrite a newer one, and writes nothing for the same state', async () => {
+    const item = (sequenceId: string, name: string): MirrorItem => ({
+      boxId: '777000000001',
+      type: 'file',
+      name,
+      parentId: '777000000000',
+      modifiedAt: null,
+      etag: sequenceId,
+      sequenceId,
+      itemStatus: 'active',
+      sizeBytes: 1,
+      ownerId: null,
+      sharedLink: null,
+      trashedAt: null,
+    });
+    const write = (state: MirrorItem) => db.$transaction((tx) => upsertItems(tx, [state]));
+    await write({ ...item('1', 'Parent'), boxId: '777000000000', type: 'folder', parentId: null, sizeBytes: null });
+    expect(await write(item('5', 'newer.txt'))).toBe(1);
+    expect(await write(item('4', 'older.txt'))).toBe(0);
+    expect(await write(item('5', 'newer.txt'))).toBe(0);
+    expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.name).toBe('newer.txt');
+    expect(await write(item('6', 'newest.txt'))).toBe(1);
+    expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.path).toBe('/Parent');
+  });
+});
+
 /** A loopback proxy in front of the fake that stamps when each request reached it (the server's view of the gaps). */
-async function stampingProxy(target: string): Promise<{ url: string; seen: { path: string; at: number; status: number }[]; server: Server }> {
+async function stampingProxy(
+  target: string,
+): Promise<{ url: string; seen: { path: string; at: number; status: number }[]; server: Server }> {
   const seen: { path: string; at: number; status: number }[] = [];
   const server = createServer((req, res) => {
     const at = performance.now();

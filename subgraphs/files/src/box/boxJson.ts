@@ -5,7 +5,10 @@ import { z } from 'zod';
  * (a FolderMini in a folder listing loses `parent` and `modified_at`), and their unions refuse some event sources.
  */
 const id = z.union([z.string(), z.number()]).transform(String);
-const nullableText = z.string().nullish().transform((v) => v ?? null);
+const nullableText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 export const boxUserJson = z.object({ type: z.literal('user').optional(), id, name: z.string().nullish(), login: z.string().nullish() });
 

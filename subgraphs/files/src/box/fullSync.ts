@@ -2,7 +2,6 @@ import type { BoxClient } from 'box-node-sdk';
 import { BoxApiError } from 'box-node-sdk/box';
 import { logger } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
-import { Prisma } from '../__generated__/prisma/client.ts';
 import {
   deleteGroupsExcept,
   ensureAncestors,
@@ -17,15 +16,16 @@ import {
 } from './mirror.ts';
 import { getItem, listCollaborations, listFolderPage, listGroupMembers, listGroups, type ItemAccess } from './reads.ts';
 import type { BoxItemJson } from './boxJson.ts';
+import { syncDocumentTexts } from './text.ts';
 
 /**
  * A full sync: walks Box's tree from a folder (breadth first, marker paging) into the mirror, with every item's
  * collaborations, then the enterprise's groups and their members; at the end of a complete run, items under the
  * folder that Box no longer lists are marked deleted.
  *
- * Resumable: the walk lives in the database (box_sync_state: the folder being listed and its next marker;
- * box_sync_seen: the items seen and the folders finished), and each page is applied in one transaction together
- * with that frontier, so a run killed at any point continues where it stopped when started again.
+ * Resumable: the walk lives in the database (box_sync_seen: the items seen, and for each folder its next marker or
+ * that it is finished; box_sync_state: when the run started), and each batch of pages is applied in one transaction
+ * together with that frontier, so a run killed at any point continues where it stopped when started again.
  */
 export interface FullSyncOptions {
   /** Box folder to walk (default '0', everything). */
@@ -37,6 +37,8 @@ export interface FullSyncOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** Stops the run after the page in progress (it resumes on the next run). */
   signal?: AbortSignal;
+  /** Folders listed at once, applied in one transaction (default 8). */
+  folderBatch?: number;
   /** Also mirror the enterprise's groups and members (default true). */
   groups?: boolean;
 }
@@ -76,16 +78,16 @@ export async function fullSync(db: FilesDb, client: BoxClient, options: FullSync
 
   for (;;) {
     if (options.signal?.aborted) return { ...progress, elapsedMs: Date.now() - started, complete: false, deleted: 0, resumed };
-    const frontier = await nextFrontier(db, key);
-    if (!frontier) break;
-    const { items, changes } = await syncPage(db, client, key, frontier, options);
+    const frontier = await nextFrontier(db, key, options.folderBatch ?? 8);
+    if (!frontier.length) break;
+    const { items, changes } = await syncPages(db, client, key, frontier, options);
     progress.items += items;
     progress.changes += changes;
     report();
   }
   if (options.groups ?? true) progress.changes += await syncGroups(db, client);
   const deleted = await finishRun(db, key, root);
-  progress.changes += deleted;
+  progress.changes += deleted + (await syncDocumentTexts(db, client));
   report();
   const result = { ...progress, elapsedMs: Date.now() - started, complete: true, deleted, resumed };
   log.info(result, 'box full sync finished');
@@ -106,52 +108,58 @@ async function beginRun(db: FilesDb, client: BoxClient, key: string, root: strin
     );
     const changes = await applyItems(tx, [found.item], [access]);
     await tx.boxSyncSeen.create({ data: { syncKey: key, boxItemId: root, isFolder: true } });
-    const run = { startedAt: new Date(), finishedAt: null, cursor: { folder: root, marker: null } };
+    const run = { startedAt: new Date(), finishedAt: null };
     await tx.boxSyncState.upsert({ where: { key }, create: { key, ...run }, update: run });
     return changes;
   });
 }
 
-async function nextFrontier(db: FilesDb, key: string): Promise<Frontier | null> {
-  const state = await db.boxSyncState.findUnique({ where: { key } });
-  const cursor = state?.cursor;
-  if (cursor && typeof cursor === 'object' && 'folder' in cursor && typeof cursor.folder === 'string') {
-    const marker = 'marker' in cursor && typeof cursor.marker === 'string' ? cursor.marker : null;
-    return { folder: cursor.folder, marker };
-  }
-  const next = await db.boxSyncSeen.findFirst({ where: { syncKey: key, isFolder: true, walked: false }, orderBy: { boxItemId: 'asc' } });
-  return next ? { folder: next.boxItemId, marker: null } : null;
+/** The next folders to list (each from its stored marker): the walk's frontier, kept in box_sync_seen. */
+async function nextFrontier(db: FilesDb, key: string, batch: number): Promise<Frontier[]> {
+  const rows = await db.boxSyncSeen.findMany({
+    where: { syncKey: key, isFolder: true, walked: false },
+    orderBy: { boxItemId: 'asc' },
+    take: batch,
+  });
+  return rows.map((row) => ({ folder: row.boxItemId, marker: row.marker }));
 }
 
-/** Lists one page of a folder and applies it with its collaborations and the new frontier, in one transaction. */
-async function syncPage(
+/**
+ * Lists the next page of a few folders at once and applies them, with their items' collaborations and the new
+ * frontier (each folder's next marker, or walked), in one transaction.
+ */
+async function syncPages(
   db: FilesDb,
   client: BoxClient,
   key: string,
-  frontier: Frontier,
+  frontier: Frontier[],
   options: FullSyncOptions,
 ): Promise<{ items: number; changes: number }> {
-  const page = await listFolderPage(client, frontier.folder, frontier.marker, options.pageSize ?? 1000).catch((error: unknown) => {
-    // A folder deleted while the walk runs: nothing to list; the end of the run marks what is gone.
-    if (isNotFound(error)) return { items: [], nextMarker: null };
-    throw error;
-  });
-  const access = await mapLimit(page.items, options.concurrency ?? 8, (item) => listCollaborations(client, item.type, item.id));
+  const concurrency = options.concurrency ?? 8;
+  const pages = await mapLimit(frontier, concurrency, (f) =>
+    listFolderPage(client, f.folder, f.marker, options.pageSize ?? 1000).catch((error: unknown) => {
+      // A folder deleted while the walk runs: nothing to list; the end of the run marks what is gone.
+      if (isNotFound(error)) return { items: [], nextMarker: null };
+      throw error;
+    }),
+  );
+  const items = pages.flatMap((page) => page.items);
+  const access = await mapLimit(items, concurrency, (item) => listCollaborations(client, item.type, item.id));
   const changes = await db.$transaction(async (tx) => {
-    const applied = await applyItems(tx, page.items, access);
+    const applied = await applyItems(tx, items, access);
     await tx.boxSyncSeen.createMany({
-      data: page.items.map((item) => ({ syncKey: key, boxItemId: item.id, isFolder: item.type === 'folder' })),
+      data: items.map((item) => ({ syncKey: key, boxItemId: item.id, isFolder: item.type === 'folder' })),
       skipDuplicates: true,
     });
-    if (!page.nextMarker)
-      await tx.boxSyncSeen.update({ where: { syncKey_boxItemId: { syncKey: key, boxItemId: frontier.folder } }, data: { walked: true } });
-    const cursor = page.nextMarker ? { folder: frontier.folder, marker: page.nextMarker } : undefined;
-    await tx.boxSyncState.update({ where: { key }, data: { cursor: cursor ?? Prisma.DbNull } });
+    await tx.$executeRaw`
+      UPDATE files.box_sync_seen s SET marker = f.marker, walked = f.marker IS NULL
+        FROM jsonb_to_recordset(${JSON.stringify(frontier.map((f, i) => ({ folder: f.folder, marker: pages[i]?.nextMarker ?? null })))}::jsonb)
+             AS f(folder text, marker text)
+       WHERE s.sync_key = ${key} AND s.box_item_id = f.folder`;
     return applied;
   });
-  return { items: page.items.length, changes };
+  return { items: items.length, changes };
 }
-
 
 /** Items with their collaborations, and the users (owners, collaborators) and groups they name. */
 async function applyItems(tx: MirrorTx, items: BoxItemJson[], access: ItemAccess[]): Promise<number> {
@@ -160,7 +168,10 @@ async function applyItems(tx: MirrorTx, items: BoxItemJson[], access: ItemAccess
   );
   let changes = await upsertItems(tx, items.map(itemFromBox));
   changes += await upsertUsers(tx, [...owners, ...access.flatMap((a) => a.users)]);
-  changes += await upsertGroups(tx, access.flatMap((a) => a.groups));
+  changes += await upsertGroups(
+    tx,
+    access.flatMap((a) => a.groups),
+  );
   changes += await replaceCollaborations(
     tx,
     items.map((item) => item.id),
@@ -176,7 +187,10 @@ export async function syncGroups(db: FilesDb, client: BoxClient): Promise<number
   return db.$transaction(async (tx) => {
     let changes = await upsertGroups(tx, groups);
     const listed = members.flatMap((m) => (m ? [m] : []));
-    changes += await upsertUsers(tx, listed.flatMap((m) => m.users));
+    changes += await upsertUsers(
+      tx,
+      listed.flatMap((m) => m.users),
+    );
     changes += await replaceMemberships(
       tx,
       groups.map((g) => g.id),
@@ -203,7 +217,7 @@ async function finishRun(db: FilesDb, key: string, root: string): Promise<number
       gone.map((g) => g.id),
     );
     await tx.boxSyncSeen.deleteMany({ where: { syncKey: key } });
-    await tx.boxSyncState.update({ where: { key }, data: { finishedAt: new Date(), cursor: Prisma.DbNull } });
+    await tx.boxSyncState.update({ where: { key }, data: { finishedAt: new Date() } });
     return deleted;
   });
 }

@@ -2,6 +2,7 @@ import type { BoxClient } from 'box-node-sdk';
 import { logger } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
 import type { BoxEventJson } from './boxJson.ts';
+import { syncDocumentTexts } from './text.ts';
 import { fullSync, mapLimit } from './fullSync.ts';
 import {
   deleteGroup,
@@ -16,7 +17,15 @@ import {
   upsertUsers,
   type BoxItemKind,
 } from './mirror.ts';
-import { getItem, listCollaborations, listGroupMembers, readEvents, type EventStreamType, type ItemAccess, type ItemState } from './reads.ts';
+import {
+  getItem,
+  listCollaborations,
+  listGroupMembers,
+  readEvents,
+  type EventStreamType,
+  type ItemAccess,
+  type ItemState,
+} from './reads.ts';
 
 /**
  * Incremental sync: follows Box's event stream from the stored position. An event says *that* something changed;
@@ -68,7 +77,11 @@ export async function anchorEvents(db: FilesDb, client: BoxClient, streamType: E
   await db.boxSyncState.upsert({ where: { key }, create: { key, streamPosition: nextPosition }, update: { streamPosition: nextPosition } });
 }
 
-export async function incrementalSync(db: FilesDb, client: BoxClient, options: IncrementalSyncOptions = {}): Promise<IncrementalSyncResult> {
+export async function incrementalSync(
+  db: FilesDb,
+  client: BoxClient,
+  options: IncrementalSyncOptions = {},
+): Promise<IncrementalSyncResult> {
   const streamType = options.streamType ?? streamTypeFromEnv();
   const key = eventsKey(streamType);
   await anchorEvents(db, client, streamType);
@@ -84,6 +97,12 @@ export async function incrementalSync(db: FilesDb, client: BoxClient, options: I
     const targets = await targetsOf(db, fresh);
     result.refreshed += targets.items.size + targets.groups.size;
     result.changes += await applyTargets(db, client, targets);
+    if (targets.items.size)
+      result.changes += await syncDocumentTexts(
+        db,
+        client,
+        [...targets.items.values()].map((t) => t.id),
+      );
     const moved = page.nextPosition && page.nextPosition !== result.position;
     if (page.nextPosition) result.position = page.nextPosition;
     await db.boxSyncState.update({ where: { key }, data: { streamPosition: result.position, finishedAt: new Date() } });
@@ -115,7 +134,8 @@ async function targetsOf(db: FilesDb, events: BoxEventJson[]): Promise<Targets> 
     const source = event.source ?? {};
     const details = event.additional_details ?? {};
     if (isItemType(source.type)) addItem(source.type, source.id, at);
-    else if (source.item_type) addItem(source.item_type, source.item_id, at); // admin events' item source
+    else if (source.item_type)
+      addItem(source.item_type, source.item_id, at); // admin events' item source
     else if (source.type === 'collaboration') {
       const item = record(source.item);
       if (item) addItem(item.type, item.id, at);
@@ -192,7 +212,8 @@ async function applyItem(db: FilesDb, client: BoxClient, type: BoxItemKind, id: 
 
 /** Re-reads one item from Box and mirrors it (state, place in the tree, collaborations): the webhook processor's entry. */
 export async function refreshItem(db: FilesDb, client: BoxClient, type: BoxItemKind, id: string): Promise<number> {
-  return applyItem(db, client, type, id, await fetchItem(client, type, id), new Date());
+  const changes = await applyItem(db, client, type, id, await fetchItem(client, type, id), new Date());
+  return changes + (await syncDocumentTexts(db, client, [id]));
 }
 
 /** Re-reads a group's members from Box and mirrors them exactly (a group gone from Box is removed). */

@@ -5,7 +5,8 @@ import type { BoxCollaborationJson, BoxItemJson } from './boxJson.ts';
 /**
  * The one writer of the Box mirror (box_items and the tables around it). Every write is idempotent: a row is
  * written only when Box's state differs from the stored one, so mirroring the same state twice changes
- * nothing (no updated_at bump). An older state never overwrites a newer one: an item's sequence id decides.
+ * nothing (no updated_at bump). An older state never overwrites a newer one: an item's sequence id decides (among
+ * the sync's own writes: a row seeded or created in WRK before Box was synced takes Box's state whatever its numbers).
  *
  * Mirror writes record no audit_logs rows and no outbox events: they are not WRK writes by a WRK principal but a
  * replica of Box, whose own history is Box's event stream. Each row carries its provenance (actor and
@@ -128,7 +129,7 @@ export async function upsertItems(tx: MirrorTx, items: MirrorItem[]): Promise<nu
         item_status = EXCLUDED.item_status, size_bytes = EXCLUDED.size_bytes, owner_box_user_id = EXCLUDED.owner_box_user_id,
         shared_link = EXCLUDED.shared_link, trashed_at = EXCLUDED.trashed_at,
         actor = EXCLUDED.actor, source_system = EXCLUDED.source_system, synced_at = now(), updated_at = now()
-      WHERE (b.sequence_id IS NULL OR EXCLUDED.sequence_id IS NULL OR b.sequence_id !~ '^[0-9]+$' OR EXCLUDED.sequence_id !~ '^[0-9]+$'
+      WHERE (b.source_system <> ${BOX_SYNC_SOURCE} OR b.sequence_id IS NULL OR EXCLUDED.sequence_id IS NULL OR b.sequence_id !~ '^[0-9]+$' OR EXCLUDED.sequence_id !~ '^[0-9]+$'
              OR EXCLUDED.sequence_id::numeric >= b.sequence_id::numeric)
         AND (b.box_item_type, b.name, b.parent_box_folder_id, b.modified_at, b.etag, b.sequence_id, b.item_status, b.size_bytes,
              b.owner_box_user_id, b.shared_link, b.trashed_at)
@@ -140,9 +141,12 @@ export async function upsertItems(tx: MirrorTx, items: MirrorItem[]): Promise<nu
   if (!changed.length) return 0;
   const old = new Map(before.map((row) => [row.id, row]));
   const moved = changed.filter((row) => !old.has(row.id) || old.get(row.id)?.parent !== row.parent);
+  // New items have no subtree yet and go in together; an existing item moved takes its subtree, one at a time.
+  const [fresh, movedExisting] = [moved.filter((row) => !old.has(row.id)), moved.filter((row) => old.has(row.id))];
   const renamedFolders = changed.filter((row) => row.type === 'folder' && old.has(row.id) && old.get(row.id)?.name !== row.name);
   const newFolders = changed.filter((row) => row.type === 'folder' && !old.has(row.id)).map((row) => row.id);
-  await relocate(tx, moved.map((row) => ({ id: row.id, parent: row.parent })));
+  await relocate(tx, fresh);
+  for (const row of movedExisting) await relocate(tx, [row]);
   // Items already mirrored under a folder that arrives only now (events out of order) join its subtree.
   const orphans = newFolders.length
     ? await tx.$queryRaw<{ id: string; parent: string | null }[]>`
@@ -185,10 +189,11 @@ export async function ensureAncestors(tx: MirrorTx, chain: { id: string; name: s
 
 /**
  * Moves items under their (new) parents in the closure, subtrees included, set-based: the subtree's rows to its
- * old ancestors go, rows to the new parent's ancestors come. The moved items must not contain one another.
+ * old ancestors go, rows to the new parent's ancestors come. The items must not contain one another.
  */
-async function relocate(tx: MirrorTx, moves: { id: string; parent: string | null }[]): Promise<void> {
-  if (!moves.length) return;
+async function relocate(tx: MirrorTx, rows: { id: string; parent: string | null }[]): Promise<void> {
+  if (!rows.length) return;
+  const moves = rows.map((row) => ({ id: row.id, parent: row.parent }));
   const ids = moves.map((m) => m.id);
   await tx.$executeRaw`
     INSERT INTO files.box_item_ancestors (item_box_id, ancestor_box_id, depth)

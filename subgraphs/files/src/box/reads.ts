@@ -1,6 +1,6 @@
 import type { BoxClient } from 'box-node-sdk';
 import { BoxApiError } from 'box-node-sdk/box';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { logger } from '@wrk/platform';
 import {
   boxCollaborationJson,
@@ -86,9 +86,17 @@ export async function getItem(client: BoxClient, type: BoxItemKind, id: string):
     return { state: 'present', item: parsed('item', boxItemJson, raw) };
   } catch (error) {
     if (error instanceof BoxApiError && error.responseInfo.statusCode === 404)
-      return error.responseInfo.code === 'trashed' ? { state: 'trashed' } : { state: 'deleted' };
+      return errorCode(error) === 'trashed' ? { state: 'trashed' } : { state: 'deleted' };
     throw error;
   }
+}
+
+const errorBody = z.object({ code: z.string() });
+
+/** Box's error code from the body (the SDK's `responseInfo.code` holds it JSON-encoded, quotes included). */
+export function errorCode(error: BoxApiError): string | null {
+  const body = errorBody.safeParse(error.responseInfo.body);
+  return body.success ? body.data.code : null;
 }
 
 export interface ItemAccess {
@@ -133,7 +141,7 @@ export async function listCollaborations(client: BoxClient, type: BoxItemKind, i
 /** Every group of the enterprise (offset paging). */
 export async function listGroups(client: BoxClient): Promise<MirrorGroup[]> {
   const groups: MirrorGroup[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await client.groups.getGroups({ limit: 1000, offset });
     const body = parsed('group listing', boxOffsetPageJson, page.rawData);
     const { ok, failed } = parseEntries(boxGroupJson, body.entries);
@@ -152,7 +160,7 @@ export interface GroupMembers {
 /** A group's members (offset paging); null when the group no longer exists. */
 export async function listGroupMembers(client: BoxClient, groupId: string): Promise<GroupMembers | null> {
   const members: GroupMembers = { memberships: [], users: [] };
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     let page;
     try {
       page = await client.memberships.getGroupMemberships(groupId, { queryParams: { limit: 1000, offset } });

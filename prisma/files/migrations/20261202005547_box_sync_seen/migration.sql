@@ -4,6 +4,7 @@ CREATE TABLE "files"."box_sync_seen" (
     "box_item_id" TEXT NOT NULL,
     "is_folder" BOOLEAN NOT NULL,
     "walked" BOOLEAN NOT NULL DEFAULT false,
+    "marker" TEXT,
 
     CONSTRAINT "box_sync_seen_pkey" PRIMARY KEY ("sync_key","box_item_id")
 );
