@@ -25,6 +25,8 @@ export interface BoxConfig {
   maxAttempts?: number;
   /** The longest `retry-after` waited for, in seconds (default 120); longer ones are capped. */
   maxRetryAfterSeconds?: number;
+  /** The first backoff without a `retry-after`, in seconds (default 1, doubling per attempt, randomised ±50 %). */
+  retryBaseSeconds?: number;
 }
 
 export class BoxConfigError extends Error {
@@ -58,8 +60,9 @@ export class RetryAfterAwareStrategy implements RetryStrategy {
   constructor(
     maxAttempts = 6,
     private readonly maxRetryAfterSeconds = 120,
+    retryBaseInterval = 1,
   ) {
-    this.base = new BoxRetryStrategy({ maxAttempts });
+    this.base = new BoxRetryStrategy({ maxAttempts, retryBaseInterval });
   }
 
   async shouldRetry(options: FetchOptions, response: FetchResponse, attempt: number): Promise<boolean> {
@@ -132,7 +135,7 @@ export function createBoxClient(config: BoxConfig): BoxClient {
   const timeoutMs = config.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new BoxConfigError('BOX_TIMEOUT_MS must be a positive number of milliseconds');
   const networkSession = new NetworkSession({ baseUrls: baseUrlsOf(config) }).withRetryStrategy(
-    new RetryAfterAwareStrategy(config.maxAttempts, config.maxRetryAfterSeconds),
+    new RetryAfterAwareStrategy(config.maxAttempts, config.maxRetryAfterSeconds, config.retryBaseSeconds),
   );
   return new BoxClient({ auth: authOf(config), networkSession }).withTimeouts({ timeoutMs });
 }
