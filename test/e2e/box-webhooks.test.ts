@@ -28,6 +28,7 @@ import type { BoxItemKind } from '@wrk/subgraph-files/box/mirror';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
 import { createBoxClient } from '@wrk/subgraph-files/box/client';
 import { BoxState, DEFAULT_APP, startFakeBox, type FakeBox } from '@wrk/fake-box';
+import { DEMO_BOX } from '@wrk/demo/box';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -588,6 +589,43 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
       const answer = await deliver(new URL('/webhooks/box', unconfigured.url).toString(), body, boxHeaders(aloneKeys, body));
       expect(answer).toMatchObject({ status: 503, json: { errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] } });
       expect(await filesDb.boxWebhookEvent.count({ where: { boxEventId: idOf(body) } })).toBe(0);
+    });
+  });
+
+  describe('the stack as `pnpm start` runs it (its Box runtime: the fake with the demo organisation)', () => {
+    let boxed: TestStack;
+
+    beforeAll(async () => {
+      boxed = await startTestStack(kind, { box: true });
+    }, 120_000);
+    afterAll(async () => {
+      await boxed?.stop();
+    });
+
+    it('a webhook the demo Box sends to the gateway is verified with the stack’s keys, stored once and applied by the sync', async () => {
+      const { fake, client } = boxed.box!;
+      const address = new URL('/webhooks/box', boxed.gatewayUrl).toString();
+      await client.webhooks.createWebhook({
+        target: { id: DEMO_BOX.folders.contracts, type: 'folder' },
+        address,
+        triggers: ['FILE.UPLOADED'],
+      });
+      const file = fake!.state.uploadFile({ name: 'Webhook smoke.pdf', parentId: DEMO_BOX.folders.contracts, content: 'x' });
+      await fake!.webhookSender.idle();
+      const [sent] = fake!.webhookSender.sent.filter((delivery) => delivery.trigger === 'FILE.UPLOADED');
+      expect(sent?.status).toBe(200);
+      const pool = new pg.Pool({ connectionString: boxed.databaseUrl, max: 1 });
+      try {
+        const processed = await waitFor('the event processed', async () => {
+          const { rows } = await pool.query('SELECT processed_at FROM files.box_webhook_events WHERE box_event_id = $1', [sent!.payloadId]);
+          return rows[0]?.processed_at ? rows : undefined;
+        });
+        expect(processed).toHaveLength(1);
+        const { rows } = await pool.query('SELECT name FROM files.box_items WHERE box_item_id = $1', [file.id]);
+        expect(rows).toEqual([{ name: 'Webhook smoke.pdf' }]);
+      } finally {
+        await pool.end();
+      }
     });
   });
 });
