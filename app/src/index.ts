@@ -20,10 +20,15 @@ import { seedCore } from '@wrk/subgraph-core/seed';
 import { createFilesDb } from '@wrk/subgraph-files/db';
 import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
 import { seedFiles } from '@wrk/subgraph-files/seed';
+import { boxWebhookKeys } from '@wrk/subgraph-files/box/webhookKeys';
+import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
+import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
 import { startWorker, type RunningWorker } from '@wrk/worker';
+import { boxTasks } from '@wrk/subgraph-files/box/jobs';
+import { scheduleBoxSync, startBox, type BoxRuntime } from './box.ts';
 
 export interface StackOptions {
   /** A real Postgres; when absent, an embedded Postgres keeps its data in `dataDir`. */
@@ -41,6 +46,13 @@ export interface StackOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the dispatcher of the gateway's subgraph requests (see GatewayOptions). */
   wrapDispatcher?: DispatcherWrapper;
+  /**
+   * Mirror Box (default false): real Box when BOX_* is set, else a local fake Box with the demo organisation; a
+   * full sync, then the events job on the worker's queue, and Box webhook deliveries processed by the Box sync.
+   */
+  box?: boolean;
+  /** What the worker's Box webhook jobs re-read items with (default: the Box sync over `box`'s client). */
+  boxSync?: BoxItemSync;
 }
 
 export interface Stack {
@@ -51,8 +63,12 @@ export interface Stack {
   databaseUrl: string;
   /** The keyring of each service of the stack (tests sign direct subgraph requests with them). */
   keyrings: Record<ServiceName, ServiceKeyring>;
+  /** The keys Box webhook deliveries are signed with (generated next to the services' keys outside production). */
+  boxWebhookKeys?: BoxWebhookKeys;
   /** The background worker, unless disabled. */
   worker?: RunningWorker;
+  /** The Box mirrored, when asked for. */
+  box?: BoxRuntime;
   stop(): Promise<void>;
 }
 
@@ -89,7 +105,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
   const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
-  const starting = workerEnabled ? startWorker({ databaseUrl }) : Promise.resolve(undefined);
+  // Box webhook deliveries are signed with these keys: the local fake Box signs with them too.
+  const webhookKeys = boxWebhookKeys(options.keysDir);
+  const box = options.box ? await startBox({ announce: Boolean(announce), webhookKeys }) : undefined;
+  const boxSync = options.boxSync ?? (box ? boxItemSync(dbs.files, box.client) : undefined);
+  const tasks = { ...(box ? boxTasks(dbs.files, box.client) : {}), ...(boxSync ? boxWebhookTasks(dbs.files, boxSync) : {}) };
+  const crontab = boxSync ? [BOX_WEBHOOK_CRONTAB] : undefined;
+  const starting = workerEnabled ? startWorker({ databaseUrl, tasks, crontab }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 
   const host = options.host ?? '127.0.0.1';
@@ -104,7 +126,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ownerUrls: OwnerUrls = {};
   const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host, keyring: keyrings.identity }));
   const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
-  const files = await start(startSubgraph(filesSubgraph(dbs.files, ownerUrls), { host, keyring: keyrings.files }));
+  const files = await start(
+    startSubgraph(filesSubgraph(dbs.files, ownerUrls, { boxWebhookKeys: webhookKeys }), { host, keyring: keyrings.files }),
+  );
   const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host, keyring: keyrings.agents }));
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });
   const subgraphUrls = { identity: identity.url, core: core.url, files: files.url, agents: agents.url };
@@ -121,6 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
   const worker = await starting;
+  if (box && worker) await scheduleBoxSync(dbs.files, worker, box);
 
   return {
     gatewayUrl: gateway.url,
@@ -128,10 +153,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     subgraphUrls,
     databaseUrl,
     keyrings,
+    boxWebhookKeys: webhookKeys,
     worker,
+    box,
     async stop() {
       for (const server of started.reverse()) await server.stop();
       await worker?.stop();
+      await box?.stop();
       await Promise.all(Object.values(dbs).map((db) => db.$disconnect()));
       if (announce) rmSync(RUNNING_DATABASE_FILE, { force: true });
       await embedded?.stop();

@@ -24,6 +24,7 @@ import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
+import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
 
 /**
  * The largest request body, in bytes: ample for any operation a client writes (the largest list argument, 1000 IDs,
@@ -77,7 +78,8 @@ function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: stri
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
-  const fetcher = subgraphFetcher(options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent);
+  const dispatcher = options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent;
+  const fetcher = subgraphFetcher(dispatcher);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
@@ -115,6 +117,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     const ready = await subgraphsReady(options.subgraphUrls);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
+  // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
+  // (counting refusals there would cost more than verifying them).
+  app.post(BOX_WEBHOOK_PATH, ...boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES));
   app.use(
     '/graphql',
     guardRequests(claimsOf, MAX_BODY_BYTES),

@@ -8,6 +8,7 @@ ALTER TABLE "files"."project_documents" ADD CONSTRAINT "project_documents_attrib
 ALTER TABLE "files"."kb_index" ADD CONSTRAINT "kb_index_external_id_format" CHECK (external_id ~ '^kb_[0-9a-z]{6,32}$');
 ALTER TABLE "files"."kb_index" ADD CONSTRAINT "kb_index_attribution" CHECK (actor <> '' AND source_system <> '');
 -- box_webhook_events is append-only: only the processing columns may change, and rows are never deleted.
+-- (Replaced by migration 20261202002420_box_webhook_delivery_timestamp, which also keeps delivered_at.)
 CREATE FUNCTION "files".box_webhook_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN

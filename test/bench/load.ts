@@ -4,7 +4,15 @@
  * a closed model (`connections` clients, each sending its next request when the previous one is answered).
  * Latencies are recorded per response in float milliseconds (autocannon's own percentiles are whole ms).
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+
+/** Box webhook deliveries signed as Box signs them: event i of `prefix`, each sent `replays` times with a new delivery id. */
+export interface BoxDeliveries {
+  keys: { primary: string; secondary?: string };
+  prefix: string;
+  replays: number;
+}
 
 export interface LoadJob {
   url: string;
@@ -18,6 +26,8 @@ export interface LoadJob {
   expectedStatuses?: number[];
   /** An open model instead: this many requests a second in all, whatever the latency (autocannon's overallRate). */
   rate?: number;
+  /** Send signed Box webhook deliveries (built per request) instead of `body`. */
+  boxDeliveries?: BoxDeliveries;
 }
 
 export interface LoadResult {
@@ -28,6 +38,12 @@ export interface LoadResult {
   p99: number;
   /** Non-2xx answers, socket errors and timeouts. */
   failures: number;
+}
+
+/** With boxDeliveries: how many events were built, and how many answers said `stored` (the rest `duplicate`). */
+export interface BoxDeliveryCounts {
+  events: number;
+  storedAnswers: number;
 }
 
 interface AutocannonResult {
@@ -49,10 +65,52 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 
+/** autocannon's per-request hooks for Box deliveries: delivery n carries event ⌊n / replays⌋, signed now. */
+function boxDeliveryRequests(deliveries: BoxDeliveries, counts: { built: number; stored: number }) {
+  const sign = (key: string, body: string, timestamp: string) => createHmac('sha256', key).update(body).update(timestamp).digest('base64');
+  return [
+    {
+      setupRequest: (request: { headers: Record<string, string> }) => {
+        const event = Math.floor(counts.built++ / deliveries.replays);
+        const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
+        const body = JSON.stringify({
+          type: 'webhook_event',
+          id: `${deliveries.prefix}-${event}`,
+          created_at: timestamp,
+          trigger: 'FILE.UPLOADED',
+          webhook: { id: '4161', type: 'webhook' },
+          created_by: { type: 'user', id: '2030392' },
+          source: { type: 'file', id: String(100000 + event), name: `bench-${event}.pdf`, parent: { type: 'folder', id: '11446498' } },
+          additional_info: [],
+        });
+        const { keys } = deliveries;
+        return {
+          ...request,
+          body,
+          headers: {
+            ...request.headers,
+            'content-type': 'application/json; charset=utf-8',
+            'box-delivery-id': randomUUID(),
+            'box-delivery-timestamp': timestamp,
+            'box-signature-version': '1',
+            'box-signature-algorithm': 'HmacSHA256',
+            'box-signature-primary': sign(keys.primary, body, timestamp),
+            ...(keys.secondary ? { 'box-signature-secondary': sign(keys.secondary, body, timestamp) } : {}),
+          },
+        };
+      },
+      onResponse: (status: number, body: string) => {
+        if (status === 200 && body.includes('"stored"')) counts.stored += 1;
+      },
+    },
+  ];
+}
+
 export function runLoad(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let unexpected = 0;
+    const counts = { built: 0, stored: 0 };
     const instance = autocannon({
       url: job.url,
       method: 'POST',
@@ -64,6 +122,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
       ...(job.maxRequests ? { maxOverallRequests: job.maxRequests } : {}),
       ...(job.rate ? { overallRate: job.rate } : {}),
       timeout: 10,
+      ...(job.boxDeliveries ? { requests: boxDeliveryRequests(job.boxDeliveries, counts) } : {}),
     });
     instance.on('response', (_client, status, _bytes, ms) => {
       latencies.push(ms);
@@ -72,14 +131,21 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
     instance.on('error', reject);
     instance.on('done', (result) => {
       latencies.sort((a, b) => a - b);
-      resolve({
+      const measured: LoadResult = {
         requests: latencies.length,
         rps: latencies.length / result.duration,
         p50: percentile(latencies, 50),
         p95: percentile(latencies, 95),
         p99: percentile(latencies, 99),
         failures: result.errors + result.timeouts + (job.expectedStatuses ? unexpected : result.non2xx),
-      });
+      };
+      if (!job.boxDeliveries) return resolve(measured);
+      const withCounts: LoadResult & BoxDeliveryCounts = {
+        ...measured,
+        events: Math.ceil(counts.built / job.boxDeliveries.replays),
+        storedAnswers: counts.stored,
+      };
+      resolve(withCounts);
     });
   });
 }

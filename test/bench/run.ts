@@ -10,6 +10,8 @@
  *      vs while a second load process sends such oversized requests (6 connections, bounded count), in ME_ROUNDS
  *      (default 4) interleaved rounds A B A B;
  *  (f) searchDocuments over 100,000 chunks with the permission filter on vs off, interleaved (test/bench/search.ts).
+ *  (g) Box webhook deliveries accepted per second under 5× replay, through the gateway and straight to files
+ *      (test/bench/webhooks.ts).
  * Each load runs c=1 (latency) and c=32 (throughput) for BENCH_SECONDS (default 3) seconds, and the scenarios are
  * run BENCH_ROUNDS (default 3) times interleaved; medians are reported. With 2+ CPUs the stack is pinned to CPU 1
  * and the load generator to CPU 0 (BENCH_PIN=0 to leave them free); Postgres is not pinned.
@@ -52,6 +54,7 @@ const { CLAIMS_HEADER, signClaims } = await import('@wrk/platform');
 const { startGateway } = await import('@wrk/gateway/server');
 const { committedSupergraph } = await import('@wrk/gateway/compose');
 const { rateLimitsFromEnv } = await import('@wrk/gateway/rateLimit');
+const { benchBoxWebhooks } = await import('./webhooks.ts');
 type LoadJob = import('./load.ts').LoadJob;
 type LoadResult = import('./load.ts').LoadResult;
 type Work = import('./fixture.ts').Work;
@@ -336,6 +339,14 @@ try {
   ];
 
   const searchReport = await searchBench(stack);
+  // (f) Box webhook deliveries accepted per second under 5× replay, through the gateway and straight to files.
+  const keys = stack.boxWebhookKeys;
+  if (!keys) throw new Error('the stack has no Box webhook keys');
+  const webhookReport = await benchBoxWebhooks(
+    { gatewayUrl: stack.gatewayUrl, filesUrl: stack.subgraphUrls.files, databaseUrl: stack.databaseUrl, keys },
+    load,
+    { rounds: ROUNDS, seconds: SECONDS, idle },
+  );
 
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const report = [
@@ -362,6 +373,8 @@ try {
     ...oversizedReport,
     '',
     ...searchReport,
+    ...webhookReport,
+    '',
     `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
   ].join('\n');

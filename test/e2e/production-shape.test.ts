@@ -4,10 +4,12 @@
  * supergraph.graphql — the same code `pnpm start` runs in one process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from '@wrk/devdb';
 import { DEMO } from '@wrk/demo';
 import { startStack } from '@wrk/app';
@@ -19,6 +21,8 @@ import { postGraphQL } from '../support/stack.ts';
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const [kind] = databaseKinds();
 const SERVICES = ['gateway', 'identity', 'core', 'files', 'agents'] as const;
+/** The Box app's webhook signature key, as an operator sets it (production generates none). */
+const BOX_WEBHOOK_KEY = randomBytes(24).toString('base64url');
 
 /** What an operator does: `pnpm keys generate`, then each process gets its own private key and every public key. */
 function keysDirPerService(): Record<(typeof SERVICES)[number], string> {
@@ -99,6 +103,7 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
           LOG_LEVEL: 'warn',
           NODE_ENV: 'production',
           WRK_KEYS_DIR: keys[service],
+          BOX_WEBHOOK_PRIMARY_KEY: service === 'files' ? BOX_WEBHOOK_KEY : undefined,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -148,6 +153,33 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
         { __typename: 'AgentRun', id: DEMO.agentRuns.review, status: 'SUCCEEDED' },
       ]),
     );
+  });
+
+  it('receives a Box webhook delivery through the gateway: files, in its own process, stores it (no queue migrated here)', async () => {
+    const id = `prod-${Date.now()}`;
+    const body = JSON.stringify({ type: 'webhook_event', id, trigger: 'FILE.UPLOADED', source: { type: 'file', id: '42' } });
+    const timestamp = new Date().toISOString();
+    const headers = {
+      'content-type': 'application/json',
+      'box-delivery-id': randomBytes(8).toString('hex'),
+      'box-delivery-timestamp': timestamp,
+      'box-signature-version': '1',
+      'box-signature-algorithm': 'HmacSHA256',
+      'box-signature-primary': createHmac('sha256', BOX_WEBHOOK_KEY).update(body).update(timestamp).digest('base64'),
+    };
+    const url = gatewayUrl.replace(/\/graphql$/, '/webhooks/box');
+    const answer = await fetch(url, { method: 'POST', headers, body });
+    expect(answer.status).toBe(200);
+    const forged = await fetch(url, { method: 'POST', headers: { ...headers, 'box-signature-primary': 'AAAA' }, body });
+    expect(forged.status).toBe(401);
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT trigger, processed_at FROM files.box_webhook_events WHERE box_event_id = $1', [id]);
+      expect(rows).toEqual([{ trigger: 'FILE.UPLOADED', processed_at: null }]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('reports ready once every subgraph is', async () => {

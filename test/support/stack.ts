@@ -66,7 +66,10 @@ export async function postGraphQL<Data>(
 }
 
 /** The whole stack over real HTTP on a fresh database of the given kind, seeded with the demo organisation. */
-export async function startTestStack(kind: TestDatabase['kind'], options: Pick<StackOptions, 'rateLimits'> = {}): Promise<TestStack> {
+export async function startTestStack(
+  kind: TestDatabase['kind'],
+  options: Pick<StackOptions, 'rateLimits' | 'worker' | 'boxSync' | 'box'> = {},
+): Promise<TestStack> {
   const database = await freshDatabase(kind);
   // Each stack generates its own keys, as a fresh checkout does on its first start.
   const stack = await startStack({

@@ -26,6 +26,7 @@ stack = await startStack({
   databaseUrl: process.env.DATABASE_URL,
   gatewayPort: Number(process.env.PORT ?? 4000),
   host: process.env.HOST,
+  box: process.env.WRK_BOX !== 'off',
 });
 ownSignals();
 if (stopRequested) await shutdown();
@@ -33,4 +34,8 @@ console.log(`\nWRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Databas
 if (stack.demoToken) {
   console.log(`  Demo admin token (12 h) — in the explorer's Headers: {"Authorization": "Bearer <token>"}\n${stack.demoToken}`);
 }
+if (stack.box)
+  console.log(
+    `  Box: ${stack.box.fake ? `local fake Box with the demo organisation, ${stack.box.fake.url}` : 'configured by BOX_*'} (pnpm wrk box sync)`,
+  );
 console.log('  More tokens: pnpm wrk token create --user staff@wrk.demo\n');

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Logger, run, runMigrations, type LogLevel, type Runner, type Task } from 'graphile-worker';
+import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList, type TaskSpec } from 'graphile-worker';
 import {
   DELIVER_EVENT_TASK,
   OUTBOX_CHANNEL,
@@ -28,11 +28,17 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** How often the relay runs without a notification (ms, default 5000). */
   relayIntervalMs?: number;
+  /** More tasks, registered by the application (e.g. the files subgraph's Box sync jobs). */
+  tasks?: TaskList;
+  /** graphile-worker crontab lines for those tasks (e.g. files' Box webhook sweep). */
+  crontab?: string[];
 }
 
 export interface RunningWorker {
   /** Runs a relay pass now (and waits for it); returns how many events it handed to the queue. */
   relayNow(): Promise<number>;
+  /** Queues a job of one of the tasks. */
+  addJob(task: string, payload?: unknown, spec?: TaskSpec): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,7 +109,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       pollInterval: options.pollIntervalMs ?? 1000,
       noHandleSignals: true,
       logger: graphileLogger,
-      taskList: { [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+      taskList: { ...options.tasks, [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+      crontab: options.crontab?.join('\n'),
     });
   } catch (error) {
     await pool.end();
@@ -166,6 +173,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   return {
     relayNow,
+    async addJob(task, payload, spec) {
+      await runner.addJob(task, payload, spec);
+    },
     async stop() {
       stopping = true;
       clearInterval(poll);

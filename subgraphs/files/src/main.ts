@@ -3,11 +3,12 @@ import { serviceKeyring } from '@wrk/catalog/keys';
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { createFilesDb } from './db.ts';
 import { filesSubgraph } from './subgraph.ts';
+import { boxWebhookKeys } from './box/webhookKeys.ts';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('files');
 const db = createFilesDb(databaseUrlFromEnv());
-await startSubgraph(filesSubgraph(db, ownerUrlsFromEnv()), {
+await startSubgraph(filesSubgraph(db, ownerUrlsFromEnv(), { boxWebhookKeys: boxWebhookKeys() }), {
   keyring,
   port: Number(process.env.PORT ?? 4003),
   host: process.env.HOST ?? '127.0.0.1',

@@ -4,13 +4,21 @@ import type { FilesDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import { modules } from './resolvers.ts';
+import { boxWebhookRoutes } from './box/webhookRoute.ts';
+import type { BoxWebhookKeys } from './box/webhookSignature.ts';
 
-export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
+export interface FilesOptions {
+  /** The keys that verify Box webhook deliveries (box/webhookKeys.ts); without them POST /webhooks/box answers 503. */
+  boxWebhookKeys?: BoxWebhookKeys;
+}
+
+export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesOptions = {}): SubgraphDefinition<Context> {
   return {
     name: 'files',
     modules,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
     replayGuard: postgresReplayGuard(db),
+    routes: boxWebhookRoutes(db, options.boxWebhookKeys),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }
