@@ -322,6 +322,17 @@ describe('incremental sync', () => {
     expect(again.position).toBe(position);
     await expectMirrorMatches(db, state);
     state.eventDisorder = {};
+
+    // A folder trashed and, in a later pass, restored: its content is trashed with it and comes back with it.
+    const later = folder('Project 7.7');
+    const inside = state.children(later)[0];
+    state.trash(later.id);
+    await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
+    expect([await statusOf(later.id), await statusOf(inside?.id ?? '')]).toEqual(['trashed', 'trashed']);
+    state.restore(later.id);
+    await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
+    expect([await statusOf(later.id), await statusOf(inside?.id ?? '')]).toEqual(['active', 'active']);
+    await expectMirrorMatches(db, state);
   }, 300_000);
 });
 
