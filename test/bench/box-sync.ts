@@ -31,7 +31,7 @@ const client = createBoxClient({
 
 /** The walk's Box reads alone, batched as the sync batches them: 8 folders' pages at once, every item's collaborations. */
 async function readsOnly(): Promise<number> {
-  let frontier = [{ folder: tree.rootId, marker: null as string | null }];
+  let frontier: { folder: string; marker: string | null }[] = [{ folder: tree.rootId, marker: null }];
   let items = 0;
   while (frontier.length) {
     const batch = frontier.slice(0, 8);
