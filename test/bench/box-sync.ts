@@ -61,7 +61,7 @@ const rate = (items: number, seconds: number) => Math.round(items / seconds);
 
 const table = `# Box full sync (pnpm bench:box)
 
-Box's reads (folder pages and one collaboration listing per item, 8 in flight) dominate: the database's share is the
+Box's reads are folder pages and one collaboration listing per item (8 in flight); the database's share is the
 difference between a sync and the reads alone. The fake Box runs in the same process, so its CPU is counted too.
 
 ${ITEMS.toLocaleString('en')} items (generateBoxTree, depth 6, 50 users, 10 groups, 20 % of folders shared), fake Box API on loopback,

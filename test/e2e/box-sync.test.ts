@@ -433,7 +433,7 @@ describe('the Box client', () => {
   }, 60_000);
 
   it('gives up on a call Box does not answer within the timeout', async () => {
-    box.delayNext({ path: /^\/2\.0\/folders\/0\/items$/, ms: 5_000, times: 3 });
+    box.delayNext({ path: /^\/2\.0\/folders\/0\/items$/, ms: 2_000, times: 3 });
     await expect(listFolderPage(clientFor(box.url, 300), '0', null, 10)).rejects.toThrow(/timeout/i);
   }, 60_000);
 });
