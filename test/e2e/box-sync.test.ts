@@ -392,6 +392,31 @@ describe('the mirror', () => {
     expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.name).toBe('newer.txt');
     expect(await write(item('6', 'newest.txt'))).toBe(1);
     expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.path).toBe('/Parent');
+
+    // A row written before the sync (the seed, createBoxItem) keeps its ID and is placed in the tree when Box's state arrives.
+    await db.boxItem.create({
+      data: {
+        externalId: 'box_seededbeforesync',
+        boxItemId: '777000000002',
+        boxItemType: 'file',
+        name: 'seeded.txt',
+        parentBoxFolderId: '777000000000',
+        etag: '9',
+        sequenceId: '9',
+        actor: 'seed',
+        sourceSystem: 'seed',
+      },
+    });
+    expect(await write({ ...item('1', 'from-box.txt'), boxId: '777000000002' })).toBe(1);
+    const seeded = await db.boxItem.findUnique({ where: { boxItemId: '777000000002' } });
+    expect([seeded?.externalId, seeded?.name, seeded?.path, seeded?.sourceSystem]).toEqual([
+      'box_seededbeforesync',
+      'from-box.txt',
+      '/Parent',
+      'box-sync',
+    ]);
+    const closure = await db.boxItemAncestor.findMany({ where: { itemBoxId: '777000000002' }, orderBy: { depth: 'asc' } });
+    expect(closure.map((c) => `${c.ancestorBoxId}@${c.depth}`)).toEqual(['777000000002@0', '777000000000@1']);
   });
 });
 
