@@ -322,6 +322,17 @@ describe('incremental sync', () => {
     expect(again.position).toBe(position);
     await expectMirrorMatches(db, state);
     state.eventDisorder = {};
+
+    // A folder trashed and, in a later pass, restored: its content is trashed with it and comes back with it.
+    const later = folder('Project 7.7');
+    const inside = state.children(later)[0];
+    state.trash(later.id);
+    await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
+    expect([await statusOf(later.id), await statusOf(inside?.id ?? '')]).toEqual(['trashed', 'trashed']);
+    state.restore(later.id);
+    await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
+    expect([await statusOf(later.id), await statusOf(inside?.id ?? '')]).toEqual(['active', 'active']);
+    await expectMirrorMatches(db, state);
   }, 300_000);
 });
 
@@ -351,9 +362,17 @@ describe('document text', () => {
     const shorter = paragraphs.slice(0, 2).join('\n\n');
     state.uploadVersion(file.id, shorter);
     await incrementalSync(db, client, { streamType: 'admin_logs_streaming' });
-    const after = await db.kbChunk.findMany({ where: { documentId: document.id }, orderBy: { chunkIndex: 'asc' } });
+    const after = await db.kbChunk.findMany({ where: { documentId: document.id, archivedAt: null }, orderBy: { chunkIndex: 'asc' } });
     expect(after.map((c) => c.content)).toEqual(chunkText(shorter));
     expect(after[0]?.externalId).toBe(chunks[0]?.externalId);
+    // The chunks past the new end are archived, not deleted: facts and links may cite them.
+    const archived = await db.kbChunk.findMany({ where: { documentId: document.id, archivedAt: { not: null } } });
+    expect(archived.map((c) => c.externalId).sort()).toEqual(
+      chunks
+        .slice(after.length)
+        .map((c) => c.externalId)
+        .sort(),
+    );
   }, 120_000);
 });
 
@@ -381,6 +400,31 @@ describe('the mirror', () => {
     expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.name).toBe('newer.txt');
     expect(await write(item('6', 'newest.txt'))).toBe(1);
     expect((await db.boxItem.findUnique({ where: { boxItemId: '777000000001' } }))?.path).toBe('/Parent');
+
+    // A row written before the sync (the seed, createBoxItem) keeps its ID and is placed in the tree when Box's state arrives.
+    await db.boxItem.create({
+      data: {
+        externalId: 'box_seededbeforesync',
+        boxItemId: '777000000002',
+        boxItemType: 'file',
+        name: 'seeded.txt',
+        parentBoxFolderId: '777000000000',
+        etag: '9',
+        sequenceId: '9',
+        actor: 'seed',
+        sourceSystem: 'seed',
+      },
+    });
+    expect(await write({ ...item('1', 'from-box.txt'), boxId: '777000000002' })).toBe(1);
+    const seeded = await db.boxItem.findUnique({ where: { boxItemId: '777000000002' } });
+    expect([seeded?.externalId, seeded?.name, seeded?.path, seeded?.sourceSystem]).toEqual([
+      'box_seededbeforesync',
+      'from-box.txt',
+      '/Parent',
+      'box-sync',
+    ]);
+    const closure = await db.boxItemAncestor.findMany({ where: { itemBoxId: '777000000002' }, orderBy: { depth: 'asc' } });
+    expect(closure.map((c) => `${c.ancestorBoxId}@${c.depth}`)).toEqual(['777000000002@0', '777000000000@1']);
   });
 });
 
@@ -422,7 +466,7 @@ describe('the Box client', () => {
   }, 60_000);
 
   it('gives up on a call Box does not answer within the timeout', async () => {
-    box.delayNext({ path: /^\/2\.0\/folders\/0\/items$/, ms: 5_000, times: 3 });
+    box.delayNext({ path: /^\/2\.0\/folders\/0\/items$/, ms: 2_000, times: 3 });
     await expect(listFolderPage(clientFor(box.url, 300), '0', null, 10)).rejects.toThrow(/timeout/i);
   }, 60_000);
 });

@@ -110,9 +110,11 @@ const json = (value: unknown) => JSON.stringify(value);
 export async function upsertItems(tx: MirrorTx, items: MirrorItem[]): Promise<number> {
   if (!items.length) return 0;
   const ids = items.map((i) => i.boxId);
-  const before = await tx.$queryRaw<{ id: string; parent: string | null; name: string; type: string }[]>`
-    SELECT box_item_id AS id, parent_box_folder_id AS parent, name, box_item_type::text AS type
-      FROM files.box_items WHERE box_item_id = ANY(${ids}::text[]) ORDER BY box_item_id FOR UPDATE`;
+  // `placed`: the row is in the closure (a row written before the sync, by the seed or createBoxItem, is not).
+  const before = await tx.$queryRaw<{ id: string; parent: string | null; name: string; type: string; placed: boolean }[]>`
+    SELECT box_item_id AS id, parent_box_folder_id AS parent, name, box_item_type::text AS type,
+           EXISTS (SELECT 1 FROM files.box_item_ancestors c WHERE c.item_box_id = b.box_item_id AND c.depth = 0) AS placed
+      FROM files.box_items b WHERE box_item_id = ANY(${ids}::text[]) ORDER BY box_item_id FOR UPDATE`;
   const rows = items.map((i) => ({ ...i, externalId: boxExternalId(i.type, i.boxId) }));
   const changed = await tx.$queryRaw<{ id: string; parent: string | null; name: string; type: string }[]>`
     INSERT INTO files.box_items AS b (external_id, box_item_id, box_item_type, name, parent_box_folder_id, modified_at, etag,
@@ -140,7 +142,10 @@ export async function upsertItems(tx: MirrorTx, items: MirrorItem[]): Promise<nu
     RETURNING box_item_id AS id, parent_box_folder_id AS parent, name, box_item_type::text AS type`;
   if (!changed.length) return 0;
   const old = new Map(before.map((row) => [row.id, row]));
-  const moved = changed.filter((row) => !old.has(row.id) || old.get(row.id)?.parent !== row.parent);
+  const moved = changed.filter((row) => {
+    const was = old.get(row.id);
+    return !was || !was.placed || was.parent !== row.parent;
+  });
   // New items have no subtree yet and go in together; an existing item moved takes its subtree, one at a time.
   const [fresh, movedExisting] = [moved.filter((row) => !old.has(row.id)), moved.filter((row) => old.has(row.id))];
   const renamedFolders = changed.filter((row) => row.type === 'folder' && old.has(row.id) && old.get(row.id)?.name !== row.name);

@@ -102,15 +102,19 @@ async function writeChunks(db: FilesDb, doc: Stale, chunks: string[] | null): Pr
   const key = `text:${doc.boxId}`;
   await db.$transaction(async (tx) => {
     if (chunks) {
-      await tx.kbChunk.deleteMany({ where: { documentId: doc.documentId, chunkIndex: { gte: chunks.length } } });
+      // Chunks are archived, never deleted: facts and links may cite them.
+      await tx.kbChunk.updateMany({
+        where: { documentId: doc.documentId, chunkIndex: { gte: chunks.length }, archivedAt: null },
+        data: { archivedAt: new Date() },
+      });
       const rows = chunks.map((content, chunkIndex) => ({ externalId: newExternalId('kb'), chunkIndex, content }));
       await tx.$executeRaw`
         INSERT INTO files.kb_index AS k (external_id, document_id, chunk_index, content, actor, source_system, updated_at)
         SELECT r."externalId", ${doc.documentId}, r."chunkIndex", r.content, ${BOX_SYNC_ACTOR}, ${BOX_SYNC_SOURCE}, now()
           FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("externalId" text, "chunkIndex" int, content text)
         ON CONFLICT (document_id, chunk_index) DO UPDATE SET content = EXCLUDED.content, actor = EXCLUDED.actor,
-            source_system = EXCLUDED.source_system, updated_at = now()
-          WHERE k.content IS DISTINCT FROM EXCLUDED.content`;
+            source_system = EXCLUDED.source_system, updated_at = now(), archived_at = NULL
+          WHERE k.content IS DISTINCT FROM EXCLUDED.content OR k.archived_at IS NOT NULL`;
     }
     await tx.boxSyncState.upsert({ where: { key }, create: { key, streamPosition: doc.etag }, update: { streamPosition: doc.etag } });
   });
