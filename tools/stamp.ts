@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The files a path names: itself, or for `dir/**\/*.ext` every file under dir ending in .ext. */
+function expand(pattern: string): string[] {
+  const glob = /^(.*)\/\*\*\/\*(\.[\w.]+)$/.exec(pattern);
+  if (!glob?.[1] || !glob[2]) return [pattern];
+  const [, dir, extension] = glob;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith(extension) && !file.split('/').includes('node_modules'))
+    .map((file) => join(dir, file));
+}
 
 /**
  * A content hash of a step's inputs, stored next to its outputs: the step runs again only when an input
@@ -7,7 +19,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
  */
 export function inputsHash(files: readonly string[], extra = ''): string {
   const hash = createHash('sha256').update(extra);
-  for (const file of [...files].sort()) hash.update(`\0${file}\0`).update(existsSync(file) ? readFileSync(file) : '');
+  for (const file of files.flatMap(expand).sort()) hash.update(`\0${file}\0`).update(existsSync(file) ? readFileSync(file) : '');
   return hash.digest('hex');
 }
 
