@@ -109,9 +109,15 @@ export async function searchBench(stack: TestStack): Promise<string[]> {
   const without = stack.as(await stack.token('admin@wrk.demo'));
   const timed = async (query: string, headers: Record<string, string>) => {
     const start = performance.now();
-    const result = await stack.graphql<{ searchDocuments: { totalCount: number } }>(SEARCH, { q: query }, headers);
+    const result = await stack.graphql<{ searchDocuments: { totalCount: number; nodes: { score: number }[] } }>(
+      SEARCH,
+      { q: query },
+      headers,
+    );
     const elapsed = performance.now() - start;
     if (result.errors?.length || !result.data) throw new Error(`search failed: ${JSON.stringify(result.errors)}`);
+    const scores = result.data.searchDocuments.nodes.map((node) => node.score);
+    if (scores.some((score, index) => index > 0 && score > scores[index - 1]!)) throw new Error(`hits not best first: ${scores.join()}`);
     return { elapsed, total: result.data.searchDocuments.totalCount };
   };
   for (const { query } of QUERIES)
