@@ -59,17 +59,18 @@ export async function searchChunks(
   const matching = Prisma.sql`(k.archived_at IS NULL AND k.search_vector @@ ${tsquery})`;
   const conditions = [matching, ...(await visibleAmong(matching)), ...filterConditions(args.filter, boxItemVisible)];
   const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : [];
-  // Ranking needs every visible match anyway, so the total comes from the same pass (a window count); the page
-  // is cut after it, and snippets are made for the page's rows only.
+  // Ranking needs every visible match anyway, so the total comes from the same pass (a window count). That pass
+  // carries only (id, score): the rows' columns are read for the page alone, after the cut (carrying the content
+  // of thousands of matches through the window spilled it to disk), and snippets are made for the page only.
   const rows = await db.$queryRaw<(SearchHitRow & { total: number })[]>`
-    SELECT page.*, ts_headline(${searchLanguage()}::regconfig, page.content, ${tsquery}, ${HEADLINE}) AS snippet
+    SELECT ${CHUNKS.columns}, page.score, page.total, ts_headline(${searchLanguage()}::regconfig, k.content, ${tsquery}, ${HEADLINE}) AS snippet
     FROM (
       SELECT hit.* FROM (
-        SELECT ${CHUNKS.columns}, ts_rank(k.search_vector, ${tsquery}) AS score, count(*) OVER ()::int AS total
+        SELECT k.id, ts_rank(k.search_vector, ${tsquery}) AS score, count(*) OVER ()::int AS total
         FROM ${CHUNKS.from} WHERE ${all(...conditions)}
       ) hit
       WHERE ${all(Prisma.sql`TRUE`, ...after)} ORDER BY hit.score DESC, hit.id LIMIT ${take + 1}
-    ) page ORDER BY page.score DESC, page.id`;
+    ) page JOIN ${CHUNKS.from} ON k.id = page.id ORDER BY page.score DESC, page.id`;
   const total = rows[0]?.total;
   let counted: Promise<number> | undefined;
   const totalCount: PromiseLike<number> = {
