@@ -118,6 +118,40 @@ describe.each(databaseKinds())('files documents and chunks on %s Postgres', (kin
     expect(audit.data!.auditLog.map((entry: { action: string }) => entry.action)).toEqual(['update', 'update', 'update', 'create']);
   });
 
+  it('ranks hits best first and pages through them by cursor without repeating or skipping one', async () => {
+    const created = await staff(CREATE, {
+      input: { title: 'Ranked', entityId: DEMO.projects.platform, boxItemId: DEMO.boxItems.acmeMsaFile },
+    });
+    const doc = created.data!.createProjectDocument.id as string;
+    // Four chunks that say "quokka" 1, 4, 2 and 3 times among the same number of words: rank follows the count.
+    const texts = [1, 4, 2, 3].map((n) => [...Array<string>(n).fill('quokka'), ...Array<string>(8 - n).fill('meadow')].join(' '));
+    const ids: string[] = [];
+    for (const content of texts) {
+      const chunk = await staff(
+        `mutation ($doc: ID!, $content: String!) { createKbChunk(input: { documentId: $doc, content: $content }) { id } }`,
+        {
+          doc,
+          content,
+        },
+      );
+      ids.push(chunk.data!.createKbChunk.id as string);
+    }
+    const PAGE = `query ($q: String!, $after: String) { searchDocuments(query: $q, first: 2, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { score snippet chunk { id } } } } }`;
+    const first = (await staff(PAGE, { q: 'quokka' })).data!.searchDocuments;
+    const second = (await staff(PAGE, { q: 'quokka', after: first.pageInfo.endCursor })).data!.searchDocuments;
+    type Edge = { node: { score: number; snippet: string; chunk: { id: string } } };
+    const edges: Edge[] = [...first.edges, ...second.edges];
+    expect(first.totalCount).toBe(4);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect(edges.map((edge) => edge.node.chunk.id)).toEqual([ids[1], ids[3], ids[2], ids[0]]);
+    const scores = edges.map((edge) => edge.node.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(edges.every((edge) => edge.node.snippet.includes('<mark>quokka</mark>'))).toBe(true);
+    await staff(`mutation ($id: ID!) { archiveProjectDocument(id: $id) { id } }`, { id: doc });
+  });
+
   it('indexes chunks for search as they are added, changed and archived, and archived documents leave search', async () => {
     const created = await staff(CREATE, {
       input: { title: 'Searchable', entityId: DEMO.projects.platform, boxItemId: DEMO.boxItems.acmeMsaFile },
