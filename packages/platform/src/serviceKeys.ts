@@ -71,12 +71,13 @@ export function loadKeyring(dir: string, service: string, { requirePrivateKey = 
 }
 
 /** The keys directory is private (0700); its parent is left as it is (`.data` also holds the database, which Postgres must reach). */
-function makeKeysDir(dir: string): void {
+export function makeKeysDir(dir: string): void {
   mkdirSync(dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
-function writePrivate(file: string, content: string): void {
+/** A file only its owner may read (0600, also when it existed with wider rights). */
+export function writePrivate(file: string, content: string): void {
   writeFileSync(file, content, { mode: 0o600 });
   chmodSync(file, 0o600);
 }

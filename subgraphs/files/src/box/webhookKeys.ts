@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keysDirFromEnv } from '@wrk/platform';
+import { keysDirFromEnv, makeKeysDir, writePrivate } from '@wrk/platform';
 import { DEV_KEYS_DIR } from '@wrk/catalog/keys';
 import type { BoxWebhookKeys } from './webhookSignature.ts';
 
@@ -11,11 +11,10 @@ function readOrCreate(dir: string, file: string, create: boolean): string | unde
   const path = join(dir, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim() || undefined;
   if (!create) return undefined;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeKeysDir(dir);
   // Box's console shows 32-character keys; any string works as an HMAC key.
   const key = randomBytes(24).toString('base64url');
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  writePrivate(path, `${key}\n`);
   return key;
 }
 
