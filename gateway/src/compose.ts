@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import { DEFAULT_SUBGRAPH_URLS } from '@wrk/catalog/owners';
 import { readSubgraphSdl } from '@wrk/platform/schemaFiles';
@@ -14,8 +13,12 @@ export function subgraphSdl(name: SubgraphName): string {
   return readSubgraphSdl(new URL(`subgraphs/${name}/`, repoRoot));
 }
 
-/** Composes the supergraph from the subgraphs' SDL with @apollo/composition (no rover). */
-export function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): string {
+/**
+ * Composes the supergraph from the subgraphs' SDL with @apollo/composition (no rover). Loaded on demand: a start whose
+ * supergraph is up to date, and the gateway reading the committed file, do not pay for importing it.
+ */
+export async function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): Promise<string> {
+  const { composeServices } = await import('@apollo/composition');
   const result = composeServices(SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(subgraphSdl(name)) })));
   if (result.errors) {
     throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);

@@ -16,7 +16,7 @@ const inputsHash = () => {
 if (!process.argv.includes('--force') && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === inputsHash()) {
   console.log('compose: supergraph.graphql up to date');
 } else {
-  writeFileSync(SUPERGRAPH_FILE, composeSupergraph());
+  writeFileSync(SUPERGRAPH_FILE, await composeSupergraph());
   mkdirSync(new URL('.', STAMP), { recursive: true });
   writeFileSync(STAMP, `${inputsHash()}\n`);
   console.log(`compose: wrote ${SUPERGRAPH_FILE.pathname}`);
