@@ -24,6 +24,7 @@ import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
+import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
 
 /**
@@ -98,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       offlineExplorer(),
       requestIdHeader(),
+      scalarParsing(),
       ...limits.plugins,
       hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),

@@ -120,6 +120,20 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
+    it('refuses malformed dates as bad input at the gateway, in variables and literals, before any subgraph is asked', async () => {
+      const CONTRACTS = 'query ($before: Date) { contracts(first: 1, filter: { endsBefore: $before }) { totalCount } }';
+      expect((await stack.graphql(CONTRACTS, { before: '2026-12-31' }, admin)).errors).toBeUndefined();
+      for (const before of ['yesterday', '2026-13-45', 20261231]) {
+        const result = await stack.graphql(CONTRACTS, { before }, admin);
+        expect(result.status).toBe(400);
+        expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(result.errors?.[0]?.message).toContain('$before');
+      }
+      const literal = await stack.graphql('{ contracts(first: 1, filter: { endsBefore: "yesterday" }) { totalCount } }', {}, admin);
+      expect(literal.status).toBe(400);
+      expect(literal.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
     it('subgraphs enforce the same limits on a correctly signed direct call', async () => {
       const ids = await stack.direct('core', NODES, { ids: manyIds(20_000) }, claims);
       expect(ids.status).toBe(400);
