@@ -24,6 +24,7 @@ import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
+import { provenancePlugin } from './provenance.ts';
 
 /**
  * The largest request body, in bytes: ample for any operation a client writes (the largest list argument, 1000 IDs,
@@ -100,6 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
+      provenancePlugin(options.subgraphUrls.agents, options.keyring),
     ],
   });
   await server.start();

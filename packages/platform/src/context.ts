@@ -19,6 +19,20 @@ export interface RequestContext {
   delegate: Delegate;
   /** The signed header the request arrived with (absent for the platform's own writes: CLI, seed). */
   signature?: VerifiedRequest;
+  /** Set when this request applies an agent's proposal a human approved: the audit rows name the agent and its run. */
+  approved?: ApprovedProposal;
+}
+
+/** An approved agent proposal being applied by its approver (see the approval gate). */
+export interface ApprovedProposal {
+  approvalId: string;
+  /** The agent that proposed it (actor `agent:<name>`). */
+  requestedBy: string;
+  runId: string | null;
+  sourceRefs: unknown[] | null;
+  targetId: string;
+  /** The target's version (updated_at, ISO) when the agent proposed the change. */
+  targetVersion: string | null;
 }
 
 export function requestContextFromClaims(claims: Claims, delegate: Delegate = noDelegation): RequestContext {

@@ -14,6 +14,10 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** An agent's write without its run and sources (the request extension `wrk`). */
+  PROVENANCE_REQUIRED: 'PROVENANCE_REQUIRED',
+  /** An agent's sensitive write was not applied but stored for a human to decide (`extensions.approvalId`). */
+  APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

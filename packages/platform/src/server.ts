@@ -7,7 +7,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import { mergeModuleResolvers, modulesTypeDefs, type SchemaModule } from './schemaFiles.ts';
-import { CLAIMS_HEADER, signDelegated, SignatureError, verifySignedRequest, type SignedBody, type VerifiedRequest } from './claims.ts';
+import {
+  CLAIMS_HEADER,
+  GATEWAY_SERVICE,
+  signDelegated,
+  SignatureError,
+  verifySignedRequest,
+  type SignedBody,
+  type VerifiedRequest,
+} from './claims.ts';
 import { requestContextFromClaims, type RequestContext } from './context.ts';
 import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
 import type { ReplayGuard } from './replayGuard.ts';
@@ -28,7 +36,11 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
   isReady?(): Promise<boolean>;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra HTTP routes next to /graphql (e.g. identity's JWKS and session endpoints); `verify` checks a signed request. */
-  routes?(app: express.Express, verify: (req: express.Request) => VerifiedRequest): void;
+  routes?(
+    app: express.Express,
+    verify: (req: express.Request) => VerifiedRequest,
+    contextFor: (request: VerifiedRequest) => TContext,
+  ): void;
   /** Remembers the signed headers of mutations, which may be used once. */
   replayGuard: ReplayGuard;
 }
@@ -154,7 +166,11 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     const ready = def.isReady ? await def.isReady().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
-  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body));
+  def.routes?.(
+    app,
+    (req) => signedClaims(keyring, req.headers, req.body),
+    (request) => contextOf(def, keyring, request),
+  );
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
@@ -196,4 +212,37 @@ export async function startSubgraph<TContext extends RequestContext>(
       await options.onStop?.();
     },
   };
+}
+
+/**
+ * A POST route next to /graphql that only the gateway may call (its own signature, not a delegated one), with a JSON
+ * body the signature covers: 401 for anything else; a failure of `handle` is logged and answered 500.
+ */
+export function gatewayOnlyRoute(
+  app: express.Express,
+  path: string,
+  verify: (req: express.Request) => VerifiedRequest,
+  handle: (request: VerifiedRequest, body: unknown) => Promise<{ status: number; body: unknown }>,
+): void {
+  app.post(path, express.json(), async (req, res) => {
+    const signed = (() => {
+      try {
+        const request = verify(req);
+        return request.issuer === GATEWAY_SERVICE && !request.delegated ? request : null;
+      } catch {
+        return null;
+      }
+    })();
+    if (!signed) {
+      res.status(401).json({ error: 'gateway signature required' });
+      return;
+    }
+    try {
+      const answer = await handle(signed, req.body);
+      res.status(answer.status).json(answer.body);
+    } catch (error) {
+      logger.error({ err: error, path }, 'internal route failed');
+      res.status(500).json({ error: 'internal error' });
+    }
+  });
 }

@@ -4,6 +4,7 @@ import type { AgentsDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import { modules } from './resolvers.ts';
+import { provenanceRoute } from './provenance.ts';
 
 export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {
@@ -11,6 +12,7 @@ export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefi
     modules,
     createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
     replayGuard: postgresReplayGuard(db),
+    routes: provenanceRoute,
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }
