@@ -10,7 +10,13 @@ import type { AgentsEntitySpec } from './spec.ts';
  */
 export const agentsService = {
   create: <Row extends { externalId: string }, Create>(ctx: Context, spec: AgentsEntitySpec<Row, unknown, Create>, data: Create) =>
-    writeAndRecord(ctx, spec.typename, 'create', async (tx) => ({ after: await spec.insert(tx, newRowColumns(ctx, spec.typename), data) }), {
-      opensRun: spec.typename === 'AgentRun',
-    }),
+    writeAndRecord(
+      ctx,
+      spec.typename,
+      'create',
+      async (tx) => ({ after: await spec.insert(tx, newRowColumns(ctx, spec.typename), data) }),
+      {
+        opensRun: spec.typename === 'AgentRun',
+      },
+    ),
 };
