@@ -1,5 +1,5 @@
 import { newExternalId } from './ids.ts';
-import type { RequestContext } from './context.ts';
+import type { HeldChange, RequestContext, WriteGate } from './context.ts';
 import { ErrorCode, graphQLError, translateDatabaseError } from './errors.ts';
 import { OUTBOX_CHANNEL } from './outbox.ts';
 
@@ -144,13 +144,64 @@ export async function writeAndRecord<Tx extends RawSqlExecutor, Row extends { ex
   options: WriteOptions = {},
 ): Promise<Row> {
   assertProvenance(ctx, options);
+  let held: HeldChange | null = null;
   try {
     return await ctx.db.$transaction(async (tx) => {
       const { before, after } = await write(tx);
-      await recordChange(tx, ctx, { entityType, entityId: after.externalId, action, before, after });
+      const change = { entityType, entityId: after.externalId, action, before, after };
+      held = heldForApproval(ctx, change);
+      if (held) throw HOLD;
+      await recordChange(tx, ctx, change);
       return after;
     });
   } catch (error) {
+    if (error === HOLD && held && ctx.gate) throw await proposed(ctx.gate, ctx, held);
     translateDatabaseError(error);
   }
+}
+
+/** Thrown inside a write's transaction to roll back a change the gate held. */
+const HOLD = new Error('held for approval');
+
+const versionOf = (snapshot: unknown): string | null =>
+  isRecord(snapshot) && typeof snapshot.updatedAt === 'string' ? snapshot.updatedAt : null;
+
+/**
+ * The approval gate, inside the write's transaction where the target's state and the diff are known: an agent's
+ * sensitive change is held (rolled back, then stored for a human); an approved proposal passes once, unless its
+ * target changed since it was proposed (CONFLICT, reason STALE_PROPOSAL, naming the fields that changed).
+ */
+function heldForApproval(ctx: RequestContext, change: Change): HeldChange | null {
+  const before = change.before ? toJson(change.before) : null;
+  if (ctx.approved) {
+    const { targetId, targetVersion, targetBefore } = ctx.approved;
+    if (targetId === change.entityId && change.action !== 'create' && versionOf(before) !== targetVersion) {
+      const changed = Object.keys(diffOf(targetBefore, before));
+      throw graphQLError(ErrorCode.CONFLICT, `The target changed since the proposal: ${changed.join(', ') || 'updatedAt'}`, {
+        reason: 'STALE_PROPOSAL',
+        changed,
+      });
+    }
+    return null;
+  }
+  if (ctx.claims.kind !== 'agent' || !ctx.gate) return null;
+  const reason = ctx.gate.sensitive(change);
+  if (!reason) return null;
+  return {
+    entityType: change.entityType,
+    action: change.action,
+    targetId: change.action === 'create' ? null : change.entityId,
+    before,
+    diff: diffOf(before, change.after ? toJson(change.after) : null),
+    targetVersion: versionOf(before),
+    reason,
+  };
+}
+
+async function proposed(gate: WriteGate, ctx: RequestContext, held: HeldChange) {
+  const approvalId = await gate.propose(ctx, held);
+  return graphQLError(ErrorCode.APPROVAL_REQUIRED, `This change by an agent waits for a human's approval (${approvalId})`, {
+    approvalId,
+    reason: held.reason,
+  });
 }
