@@ -49,7 +49,13 @@ export function approvalGate(ownerUrls: OwnerUrls, subgraph: SubgraphName): Writ
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       const answer: unknown = await response.json();
-      if (!response.ok || typeof answer !== 'object' || answer === null || !('approvalId' in answer) || typeof answer.approvalId !== 'string') {
+      if (
+        !response.ok ||
+        typeof answer !== 'object' ||
+        answer === null ||
+        !('approvalId' in answer) ||
+        typeof answer.approvalId !== 'string'
+      ) {
         throw new Error(`agents answered ${response.status} to a proposal`);
       }
       return answer.approvalId;

@@ -134,7 +134,11 @@ function contextOf<TContext extends RequestContext>(
   const delegate = (audience: string, signed: SignedBody, options?: { withoutAllowlist?: boolean }) =>
     signDelegated(keyring, audience, signed, request.evidence, options);
   const operation = operationOf(body);
-  return def.createContext({ ...requestContextFromClaims(request.claims, delegate), signature: request, ...(operation ? { operation } : {}) });
+  return def.createContext({
+    ...requestContextFromClaims(request.claims, delegate),
+    signature: request,
+    ...(operation ? { operation } : {}),
+  });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -302,7 +306,11 @@ function applyRoute<TContext extends RequestContext>(
       if (!(await def.replayGuard.useOnce(request.jti, request.expiresAt))) return { status: 401, body: { error: 'already used' } };
       const context = { ...contextOf(def, keyring, request, applied.operation), signature: undefined, approved: applied.approval };
       const response = await server.executeOperation(
-        { query: applied.operation.query, variables: applied.operation.variables, operationName: applied.operation.operationName ?? undefined },
+        {
+          query: applied.operation.query,
+          variables: applied.operation.variables,
+          operationName: applied.operation.operationName ?? undefined,
+        },
         { contextValue: context },
       );
       const result = response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'incremental result' }] };

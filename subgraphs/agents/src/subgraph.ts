@@ -12,7 +12,13 @@ export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefi
   return {
     name: 'agents',
     modules,
-    createContext: (request) => ({ ...request, gate: approvalGate(ownerUrls, 'agents'), ownerUrls, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
+    createContext: (request) => ({
+      ...request,
+      gate: approvalGate(ownerUrls, 'agents'),
+      ownerUrls,
+      db,
+      loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
+    }),
     replayGuard: postgresReplayGuard(db),
     routes: (app, verify, contextFor) => {
       provenanceRoute(app, verify, contextFor);

@@ -10,7 +10,12 @@ export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefiniti
   return {
     name: 'core',
     modules,
-    createContext: (request) => ({ ...request, gate: approvalGate(ownerUrls, 'core'), db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
+    createContext: (request) => ({
+      ...request,
+      gate: approvalGate(ownerUrls, 'core'),
+      db,
+      loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
+    }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };

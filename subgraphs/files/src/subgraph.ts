@@ -10,7 +10,12 @@ export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls): SubgraphDefini
   return {
     name: 'files',
     modules,
-    createContext: (request) => ({ ...request, gate: approvalGate(ownerUrls, 'files'), db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
+    createContext: (request) => ({
+      ...request,
+      gate: approvalGate(ownerUrls, 'files'),
+      db,
+      loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
+    }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };

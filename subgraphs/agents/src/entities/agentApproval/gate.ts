@@ -139,4 +139,3 @@ async function appliedAt(ctx: Context, ownerUrl: string, owner: SubgraphName, bo
   const extensions = isRecord(first.extensions) ? first.extensions : {};
   return new GraphQLError(typeof first.message === 'string' ? first.message : 'refused', { extensions });
 }
-
