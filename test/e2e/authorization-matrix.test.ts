@@ -86,6 +86,8 @@ interface Case {
   restrictedId?: string;
   /** For by-ID reads of an entity only some principals may see (Box ACL, admin-only logs): who. */
   onlyFor?: Principal[];
+  /** A sensitive write (issue 11's policy): an agent's is held for approval (APPROVAL_REQUIRED), not applied. */
+  heldForAgents?: boolean;
 }
 
 /** A fresh document of the platform project backed by the demo MSA file (visible to staff through the Box ACL). */
@@ -107,6 +109,8 @@ async function matrixChunk(ctx: Setup): Promise<string> {
 interface Setup {
   stack: TestStack;
   admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
+  /** The writing agent proposes a contract change (held by the gate): the approval's ID. */
+  propose(): Promise<string>;
   unique: () => string;
 }
 
@@ -504,6 +508,27 @@ const CASES: Case[] = [
   },
 ];
 
+CASES.push(
+  list('approvals', 'agents', 'agents:read', ', status: PENDING'),
+  {
+    field: 'approveApproval',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    // Only people decide approvals, never an agent token.
+    refusedFor: ['agentRead', 'agentWrite'],
+    query: `mutation ($id: ID!) { approveApproval(id: $id) { id status } }`,
+    variables: async (ctx) => ({ id: await ctx.propose() }),
+  },
+  {
+    field: 'rejectApproval',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    refusedFor: ['agentRead', 'agentWrite'],
+    query: `mutation ($id: ID!) { rejectApproval(id: $id, reason: "matrix") { id status } }`,
+    variables: async (ctx) => ({ id: await ctx.propose() }),
+  },
+);
+
 CASES.push({
   field: 'requestApproval',
   subgraph: 'agents',
@@ -512,6 +537,24 @@ CASES.push({
     payload: { status: "ACTIVE" }, sourceRefs: $refs }) { id status } }`,
   variables: () => ({ refs: sourceRefs }),
 });
+
+/** Sensitive writes by the approval policy (issue 11), written out: an agent's is held, not applied. */
+const HELD_FOR_AGENTS = new Set([
+  'createContract',
+  'updateContract',
+  'archiveContract',
+  'archivePerson',
+  'archiveOrganization',
+  'archiveMeeting',
+  'archiveProject',
+  'archiveTrip',
+  'archiveGrant',
+  'archiveAction',
+  'archiveDecision',
+  'archiveProjectDocument',
+  'archiveKbChunk',
+]);
+for (const testCase of CASES) if (HELD_FOR_AGENTS.has(testCase.field)) testCase.heldForAgents = true;
 
 function rootFieldsOfSchema(): string[] {
   const fields: string[] = [];
@@ -539,6 +582,8 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
   let setup: Setup;
   const headers = {} as Record<Principal, Record<string, string>>;
   let counter = 0;
+  /** The writing agent's provenance (issue 11): its own open run and a source, sent with each of its mutations. */
+  let agentProvenance: Record<string, unknown> = {};
 
   beforeAll(async () => {
     stack = await startTestStack(kind!);
@@ -546,6 +591,7 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
     setup = {
       stack,
       admin: (query, variables) => stack.graphql(query, variables, adminHeaders),
+      propose: () => Promise.reject(new Error('set below')),
       unique: () => `${Date.now().toString(36)}${(counter++).toString(36)}`,
     };
     headers.anonymous = {};
@@ -554,6 +600,22 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
     headers.restricted = stack.as(await stack.token('restricted@wrk.demo'));
     headers.agentRead = stack.as(await stack.token('staff@wrk.demo', { agent: 'reader', scopes: AGENT_READ_SCOPES }));
     headers.agentWrite = stack.as(await stack.token('staff@wrk.demo', { agent: 'writer', scopes: AGENT_WRITE_SCOPES }));
+    const agentRun = await stack.graphql<{ createAgentRun: { id: string } }>(
+      `mutation { createAgentRun(input: { agentName: "writer", prompt: "matrix", model: "m" }) { id } }`,
+      {},
+      headers.agentWrite,
+    );
+    agentProvenance = { wrk: { runId: agentRun.data!.createAgentRun.id, sourceRefs } };
+    setup.propose = async () => {
+      const held = await postGraphQL(
+        stack.gatewayUrl,
+        `mutation { updateContract(id: "${DEMO.contracts.acmeMsa}", input: { title: "Proposed ${setup.unique()}" }) { id } }`,
+        {},
+        headers.agentWrite,
+        agentProvenance,
+      );
+      return String(held.errors?.[0]?.extensions?.approvalId);
+    };
     headers.expired = stack.as(await stack.token('staff@wrk.demo', { ttlSeconds: 1 }));
     const revoked = await stack.token('staff@wrk.demo');
     const revokedId = (await stack.graphql<{ tokens: { id: string }[] }>('{ tokens { id } }', {}, stack.as(revoked))).data!.tokens[0]!.id;
@@ -589,6 +651,9 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       // Straight to the owning subgraph with a valid bearer token but without the gateway's signature.
       return postGraphQL<Record<string, any>>(stack.subgraphUrls[testCase.subgraph], testCase.query, variables, headers.admin);
     }
+    if (principal === 'agentWrite' && testCase.query.startsWith('mutation')) {
+      return postGraphQL<Record<string, any>>(stack.gatewayUrl, testCase.query, variables, headers.agentWrite, agentProvenance);
+    }
     return stack.graphql<Record<string, any>>(testCase.query, variables, headers[principal]);
   }
 
@@ -617,6 +682,11 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       if (hidden) {
         expect(result.data?.[testCase.field] ?? null).toBeNull();
         expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        return;
+      }
+      if (principal === 'agentWrite' && testCase.heldForAgents) {
+        expect(result.data?.[testCase.field] ?? null).toBeNull();
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'APPROVAL_REQUIRED', approvalId: expect.stringMatching(/^apr_/) });
         return;
       }
       expect(result.errors).toBeUndefined();
