@@ -93,18 +93,22 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     let ownRunId: string;
 
     beforeAll(async () => {
-      agent = stack.callerFor(
+      // Its writes name its run and sources (issue 11), once it has started the run.
+      let provenance: Record<string, unknown> | undefined;
+      agent = stack.callerWith(
         await stack.token('staff@wrk.demo', {
           agent: 'contract-reviewer',
           scopes: ['agents:read', 'agents:write', 'core:read'],
           allow: [DEMO.contracts.acmeMsa],
         }),
+        () => provenance,
       );
       const run = await agent<{ createAgentRun: { id: string } }>(
         `mutation { createAgentRun(input: { agentName: "contract-reviewer", prompt: "Review", model: "m" }) { id } }`,
       );
       expect(run.errors).toBeUndefined();
       ownRunId = run.data!.createAgentRun.id;
+      provenance = { wrk: { runId: ownRunId, sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }] } };
       const step = await agent(
         `mutation ($run: ID!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: [{ type: "Contract", id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
         { run: ownRunId },
