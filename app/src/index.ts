@@ -102,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Subgraphs ask each other whether an entity exists (and is visible) before pointing at it: they share one
   // table of URLs, filled in as each starts.
   const ownerUrls: OwnerUrls = {};
-  const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host, keyring: keyrings.identity }));
+  const identity = await start(startSubgraph(identitySubgraph(dbs.identity, ownerUrls), { host, keyring: keyrings.identity }));
   const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
   const files = await start(startSubgraph(filesSubgraph(dbs.files, ownerUrls), { host, keyring: keyrings.files }));
   const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host, keyring: keyrings.agents }));

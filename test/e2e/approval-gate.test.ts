@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../support/databases.ts';
-import { startTestStack, type Caller, type TestStack } from '../support/stack.ts';
+import { postGraphQL, startTestStack, type Caller, type TestStack } from '../support/stack.ts';
 
 type Errors = { errors?: { message: string; extensions?: Record<string, unknown> }[] };
 const codes = (response: Errors) => (response.errors ?? []).map((e) => e.extensions?.code);
@@ -149,5 +149,36 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     });
     expect(still.errors).toBeUndefined();
     expect(still.data).toEqual({ action: { id: DEMO.actions.sendDraft }, projectDocument: { id: DEMO.projectDocuments.acmeMsa } });
+  });
+
+  it("holds a permission change by an admin's agent in identity, and an admin approves it", async () => {
+    const token = await stack.token('admin@wrk.demo', {
+      agent: 'ops-bot',
+      scopes: ['identity:read', 'identity:admin', 'agents:read', 'agents:write'],
+    });
+    const headers = stack.as(token);
+    const run = await stack.graphql<{ createAgentRun: { id: string } }>(
+      `mutation { createAgentRun(input: { agentName: "ops-bot", prompt: "grants", model: "m" }) { id } }`,
+      {},
+      headers,
+    );
+    expect(run.errors).toBeUndefined();
+    const provenance = { wrk: { runId: run.data!.createAgentRun.id, sourceRefs: [{ id: DEMO.decisions.layoffs }] } };
+    const grant = `mutation ($entity: ID!, $subject: String!) {
+      grantPermission(input: { entityId: $entity, subjectType: USER, subjectId: $subject, permission: READ }) { id } }`;
+    const variables = { entity: DEMO.decisions.layoffs, subject: DEMO.users.restricted };
+    const held = await postGraphQL(stack.gatewayUrl, grant, variables, headers, provenance);
+    expect(codes(held)).toEqual(['APPROVAL_REQUIRED']);
+    expect(held.errors![0]!.extensions!.reason).toBe('PERMISSION_OR_TOKEN_CHANGE');
+    const decision = `query ($id: ID!) { decision(id: $id) { id } }`;
+    const beforeApproval = await restricted(decision, { id: DEMO.decisions.layoffs });
+    expect(codes(beforeApproval)).toEqual(['NOT_FOUND']);
+
+    const admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    const approved = await admin(APPROVE, { id: held.errors![0]!.extensions!.approvalId });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveApproval.status).toBe('APPLIED');
+    const afterApproval = await restricted(decision, { id: DEMO.decisions.layoffs });
+    expect(afterApproval.data!.decision).toEqual({ id: DEMO.decisions.layoffs });
   });
 });

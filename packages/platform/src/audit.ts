@@ -190,7 +190,8 @@ function heldForApproval(ctx: RequestContext, change: Change): HeldChange | null
   return {
     entityType: change.entityType,
     action: change.action,
-    targetId: change.action === 'create' ? null : change.entityId,
+    // A creation or grant has no target yet: the approved re-execution makes its own row.
+    targetId: before ? change.entityId : null,
     before,
     diff: diffOf(before, change.after ? toJson(change.after) : null),
     targetVersion: versionOf(before),

@@ -38,7 +38,7 @@ export interface GraphQLOperation {
 export interface HeldChange {
   entityType: string;
   action: Change['action'];
-  /** The changed entity; null for a creation (the approved re-execution creates its own). */
+  /** The changed entity; null for a new row (a creation, a grant: the approved re-execution creates its own). */
   targetId: string | null;
   before: unknown;
   diff: Record<string, unknown>;
