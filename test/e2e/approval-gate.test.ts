@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { DEMO } from '@wrk/demo';
+import { CLAIMS_HEADER, signClaims } from '@wrk/platform';
 import { databaseKinds } from '../support/databases.ts';
 import { postGraphQL, startTestStack, type Caller, type TestStack } from '../support/stack.ts';
 
@@ -180,5 +181,24 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     expect(approved.data!.approveApproval.status).toBe('APPLIED');
     const afterApproval = await restricted(decision, { id: DEMO.decisions.layoffs });
     expect(afterApproval.data!.decision).toEqual({ id: DEMO.decisions.layoffs });
+  });
+
+  it('applies only at the request of agents: the gateway itself, or a caller straight to a subgraph, cannot apply', async () => {
+    const body = {
+      operation: { query: UPDATE_CONTRACT, operationName: 'Propose', variables: { id: DEMO.contracts.acmeMsa, title: 'Forged' } },
+      approval: { approvalId: 'apr_forged0000001', requestedBy: 'agent:x', targetId: DEMO.contracts.acmeMsa },
+    };
+    const claims = { kind: 'staff' as const, sub: DEMO.users.admin, role: 'admin', scopes: ['core:write'], teams: [], requestId: 'forged' };
+    const coreUrl = stack.subgraphUrls.core.replace(/\/graphql$/, '/internal/apply');
+    const signedByGateway: Record<string, string> = { [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'core', body, claims) };
+    for (const headers of [{}, signedByGateway]) {
+      const response = await fetch(coreUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(401);
+    }
+    expect(await title()).not.toBe('Forged');
   });
 });

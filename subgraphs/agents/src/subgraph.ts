@@ -9,6 +9,7 @@ import { provenanceRoute } from './provenance.ts';
 import { approvalsRoute } from './entities/agentApproval/gate.ts';
 
 export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
+  const replayGuard = postgresReplayGuard(db);
   return {
     name: 'agents',
     modules,
@@ -19,10 +20,10 @@ export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefi
       db,
       loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
     }),
-    replayGuard: postgresReplayGuard(db),
+    replayGuard,
     routes: (app, verify, contextFor) => {
       provenanceRoute(app, verify, contextFor);
-      approvalsRoute(app, verify, contextFor);
+      approvalsRoute(replayGuard)(app, verify, contextFor);
     },
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };

@@ -8,6 +8,7 @@ import {
   operationOf,
   signedRoute,
   writeAndRecord,
+  type ReplayGuard,
   type SubgraphDefinition,
 } from '@wrk/platform';
 import { GraphQLError } from 'graphql';
@@ -31,41 +32,45 @@ const json = (value: unknown): Prisma.InputJsonValue => jsonValue('held', value)
  * here as a PENDING approval — the exact operation and variables, target, diff, version, run, sources and expiry —
  * through the normal write path (audit row and the `AgentApproval.create` outbox event: "requested"). 201 with its ID.
  */
-export const approvalsRoute: NonNullable<SubgraphDefinition<Context>['routes']> = (app, verify, contextFor) =>
-  signedRoute(
-    app,
-    '/internal/approvals',
-    verify,
-    (request) => request.delegated && isSubgraph(request.issuer) && request.claims.kind === 'agent',
-    async (signed, body) => {
-      const ctx = contextFor(signed);
-      const operation = isRecord(body) ? operationOf(body.operation) : null;
-      const held = isRecord(body) && isRecord(body.held) ? body.held : null;
-      const provenance = ctx.claims.provenance;
-      if (!operation || !held || !provenance || body === null || !isRecord(body) || body.subgraph !== signed.issuer) {
-        return { status: 400, body: { error: 'operation, held change and provenance are required' } };
-      }
-      const run = await ctx.db.agentRun.findUnique({ where: { externalId: provenance.runId } });
-      const approval = await agentsService.create(ctx, agentApprovalSpec, {
-        runId: run?.id ?? null,
-        action: `${String(held.action)}_${snake(String(held.entityType))}`,
-        payload: json({ entityType: held.entityType, action: held.action, reason: held.reason }),
-        targetId: typeof held.targetId === 'string' ? held.targetId : null,
-        status: 'pending',
-        requestedBy: ctx.actor,
-        sourceRefs: json(provenance.sourceRefs),
-        subgraph: signed.issuer,
-        operation: operation.query,
-        operationName: operation.operationName,
-        variables: json(operation.variables),
-        diff: json(held.diff),
-        targetBefore: json(held.before),
-        targetVersion: typeof held.targetVersion === 'string' ? held.targetVersion : null,
-        expiresAt: new Date(Date.now() + approvalTtlSeconds() * 1000),
-      });
-      return { status: 201, body: { approvalId: approval.externalId } };
-    },
-  );
+export const approvalsRoute =
+  (replayGuard: ReplayGuard): NonNullable<SubgraphDefinition<Context>['routes']> =>
+  (app, verify, contextFor) =>
+    signedRoute(
+      app,
+      '/internal/approvals',
+      verify,
+      (request) => request.delegated && isSubgraph(request.issuer) && request.claims.kind === 'agent',
+      async (signed, body) => {
+        // A proposal's signed header is good for one proposal.
+        if (!(await replayGuard.useOnce(signed.jti, signed.expiresAt))) return { status: 401, body: { error: 'already used' } };
+        const ctx = contextFor(signed);
+        const operation = isRecord(body) ? operationOf(body.operation) : null;
+        const held = isRecord(body) && isRecord(body.held) ? body.held : null;
+        const provenance = ctx.claims.provenance;
+        if (!operation || !held || !provenance || body === null || !isRecord(body) || body.subgraph !== signed.issuer) {
+          return { status: 400, body: { error: 'operation, held change and provenance are required' } };
+        }
+        const run = await ctx.db.agentRun.findUnique({ where: { externalId: provenance.runId } });
+        const approval = await agentsService.create(ctx, agentApprovalSpec, {
+          runId: run?.id ?? null,
+          action: `${String(held.action)}_${snake(String(held.entityType))}`,
+          payload: json({ entityType: held.entityType, action: held.action, reason: held.reason }),
+          targetId: typeof held.targetId === 'string' ? held.targetId : null,
+          status: 'pending',
+          requestedBy: ctx.actor,
+          sourceRefs: json(provenance.sourceRefs),
+          subgraph: signed.issuer,
+          operation: operation.query,
+          operationName: operation.operationName,
+          variables: json(operation.variables),
+          diff: json(held.diff),
+          targetBefore: json(held.before),
+          targetVersion: typeof held.targetVersion === 'string' ? held.targetVersion : null,
+          expiresAt: new Date(Date.now() + approvalTtlSeconds() * 1000),
+        });
+        return { status: 201, body: { approvalId: approval.externalId } };
+      },
+    );
 
 const conflict = (message: string, reason: string) => graphQLError(ErrorCode.CONFLICT, message, { reason });
 
