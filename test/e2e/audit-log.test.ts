@@ -164,8 +164,8 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
     );
     expect(run.errors).toBeUndefined();
     const sourceRefs = [
-      { type: 'Contract', id: DEMO.contracts.acmeMsa, excerpt: 'public clause' },
-      { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'secret rate card' },
+      { id: DEMO.contracts.acmeMsa, quote: 'public clause' },
+      { id: DEMO.contracts.northwindSow, quote: 'secret rate card' },
     ];
     const step = await stack.graphql<{ recordAgentStep: { id: string } }>(
       `mutation ($input: RecordAgentStepInput!) { recordAgentStep(input: $input) { id } }`,
@@ -182,7 +182,7 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
 
     // The restricted user sees the step with that source redacted, and its trail the same way, diff included.
     const live = await stack.graphql<{ agentStep: { sourceRefs: unknown[] } }>(
-      `query ($id: ID!) { agentStep(id: $id) { sourceRefs { type id uri excerpt } } }`,
+      `query ($id: ID!) { agentStep(id: $id) { sourceRefs { id quote retrievedAt } } }`,
       { id: stepId },
       as.restricted,
     );

@@ -113,7 +113,7 @@ interface Setup {
 const needs = (...scopes: string[]) => scopes.map((scope) => [scope]);
 /** The demo Box items' projected ACL names Box users 1001 (admin) and 1002 (staff, and agents acting for staff). */
 const IN_BOX_ACL: Principal[] = ['admin', 'staff', 'agentRead', 'agentWrite'];
-const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
+const sourceRefs = [{ id: DEMO.contracts.acmeMsa }];
 
 const list = (field: string, subgraph: Subgraph, scope: string, args = ''): Case => ({
   field,

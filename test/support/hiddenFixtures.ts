@@ -19,7 +19,7 @@ export interface HiddenFixtures {
   visibleParents: string[];
 }
 
-const SOURCE = (id: string, type: string) => [{ type, id, excerpt: `excerpt of ${id}` }];
+const SOURCE = (id: string) => [{ id, quote: `quote of ${id}` }];
 
 async function create(admin: Caller, mutation: string, variables: Record<string, unknown>): Promise<string> {
   const result = await admin<Record<string, { id: string }>>(mutation, variables);
@@ -118,7 +118,7 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
     input: { agentName: 'walker', prompt: 'p', model: 'm' },
   });
   const step = await create(admin, `mutation ($input: RecordAgentStepInput!) { recordAgentStep(input: $input) { id } }`, {
-    input: { runId: run, tool: 'read', sourceRefs: SOURCE(contract, 'Contract') },
+    input: { runId: run, tool: 'read', sourceRefs: SOURCE(contract) },
   });
   const fact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
     input: {
@@ -127,7 +127,7 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
       predicate: 'about',
       value: 'hidden subject',
       confidence: 0.9,
-      sourceRefs: SOURCE(contract, 'Contract'),
+      sourceRefs: SOURCE(contract),
     },
   });
   const visibleFact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
@@ -137,11 +137,11 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
       predicate: 'cites',
       value: 'hidden source',
       confidence: 0.9,
-      sourceRefs: SOURCE(project, 'Project'),
+      sourceRefs: SOURCE(project),
     },
   });
   const insight = await create(admin, `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`, {
-    input: { runId: run, title: 'Insight from a hidden source', body: 'b', sourceRefs: SOURCE(contract, 'Contract') },
+    input: { runId: run, title: 'Insight from a hidden source', body: 'b', sourceRefs: SOURCE(contract) },
   });
   const approval = await create(admin, `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`, {
     input: {
@@ -149,7 +149,7 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
       action: 'update_contract',
       payload: { contractId: contract },
       targetId: contract,
-      sourceRefs: SOURCE(meeting, 'Meeting'),
+      sourceRefs: SOURCE(meeting),
     },
   });
 

@@ -38,7 +38,7 @@ export const AgentStepMutations: MutationResolvers = {
       input: jsonValue('input', input.input),
       output: jsonValue('output', input.output) ?? Prisma.DbNull,
       status: input.status ? machineName('status', input.status) : 'succeeded',
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
+      sourceRefs: await sourceRefs(ctx, 'sourceRefs', input.sourceRefs),
       startedAt: dateOrNull(input.startedAt),
       finishedAt: new Date(),
     };

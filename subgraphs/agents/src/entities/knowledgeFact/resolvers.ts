@@ -31,7 +31,7 @@ export const KnowledgeFactMutations: MutationResolvers = {
       predicate: requiredText('predicate', input.predicate, 200),
       value: requiredText('value', input.value, 10_000),
       confidence: confidence('confidence', input.confidence),
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
+      sourceRefs: await sourceRefs(ctx, 'sourceRefs', input.sourceRefs),
     };
     const [run, subjectId] = await Promise.all([
       optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),
