@@ -15,17 +15,19 @@ ALTER TABLE "agents"."agent_approvals" ADD CONSTRAINT "agent_approvals_decision"
 -- Source references (catalog/src/sources.ts): a non-empty array of { id, quote?, retrievedAt? } whose id is an
 -- external ID; no other keys. Added by migration 20261202020000_source_refs_shape
 -- (it replaced the init migration's *_source_refs_not_empty checks).
+CREATE FUNCTION "agents".valid_source_ref(ref jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN jsonb_typeof(ref) = 'object' THEN COALESCE(
+    jsonb_typeof(ref -> 'id') = 'string' AND (ref ->> 'id') ~ '^[a-z]+_[0-9a-z]{6,32}$'
+    AND (NOT ref ? 'quote' OR jsonb_typeof(ref -> 'quote') = 'string')
+    AND (NOT ref ? 'retrievedAt' OR (jsonb_typeof(ref -> 'retrievedAt') = 'string'
+      AND (ref ->> 'retrievedAt') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$'))
+    AND NOT EXISTS (SELECT 1 FROM jsonb_object_keys(ref) AS key WHERE key NOT IN ('id', 'quote', 'retrievedAt')),
+    false) ELSE false END
+$$;
 CREATE FUNCTION "agents".valid_source_refs(refs jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_typeof(refs) = 'array' AND jsonb_array_length(refs) > 0 AND NOT EXISTS (
-    SELECT 1 FROM jsonb_array_elements(refs) AS ref WHERE NOT (
-      jsonb_typeof(ref) = 'object'
-      AND jsonb_typeof(ref -> 'id') = 'string' AND (ref ->> 'id') ~ '^[a-z]+_[0-9a-z]{6,32}$'
-      AND (NOT ref ? 'quote' OR jsonb_typeof(ref -> 'quote') = 'string')
-      AND (NOT ref ? 'retrievedAt' OR (jsonb_typeof(ref -> 'retrievedAt') = 'string'
-        AND (ref ->> 'retrievedAt') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$'))
-      AND NOT EXISTS (SELECT 1 FROM jsonb_object_keys(ref) AS key WHERE key NOT IN ('id', 'quote', 'retrievedAt'))
-    )
-  )
+  SELECT CASE WHEN jsonb_typeof(refs) = 'array' THEN
+    jsonb_array_length(refs) > 0 AND (SELECT bool_and("agents".valid_source_ref(ref)) FROM jsonb_array_elements(refs) AS ref)
+  ELSE false END
 $$;
 ALTER TABLE "agents"."agent_steps" ADD CONSTRAINT "agent_steps_source_refs_shape" CHECK ("agents".valid_source_refs(source_refs));
 ALTER TABLE "agents"."agent_approvals" ADD CONSTRAINT "agent_approvals_source_refs_shape" CHECK ("agents".valid_source_refs(source_refs));
