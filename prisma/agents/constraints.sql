@@ -13,7 +13,7 @@ ALTER TABLE "agents"."knowledge_facts" ADD CONSTRAINT "knowledge_facts_confidenc
 ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_confidence" CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1));
 ALTER TABLE "agents"."agent_approvals" ADD CONSTRAINT "agent_approvals_decision" CHECK ((status = 'pending') = (decided_by IS NULL) AND (status = 'pending') = (decided_at IS NULL));
 -- Source references (catalog/src/sources.ts): a non-empty array of { id, quote?, retrievedAt? } whose id is an
--- external ID; no other keys. Added by migration 20261202020000_source_refs_shape
+-- external ID; no other keys. Added by migration 20261202014000_source_refs_shape
 -- (it replaced the init migration's *_source_refs_not_empty checks).
 CREATE FUNCTION "agents".valid_source_ref(ref jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN jsonb_typeof(ref) = 'object' THEN COALESCE(
@@ -33,3 +33,7 @@ ALTER TABLE "agents"."agent_steps" ADD CONSTRAINT "agent_steps_source_refs_shape
 ALTER TABLE "agents"."agent_approvals" ADD CONSTRAINT "agent_approvals_source_refs_shape" CHECK ("agents".valid_source_refs(source_refs));
 ALTER TABLE "agents"."knowledge_facts" ADD CONSTRAINT "knowledge_facts_source_refs_shape" CHECK ("agents".valid_source_refs(source_refs));
 ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_source_refs_shape" CHECK ("agents".valid_source_refs(source_refs));
+-- Runs and steps (migration 20261202014526_runs_lifecycle).
+ALTER TABLE "agents"."agent_runs" ADD CONSTRAINT "agent_runs_finished" CHECK ((finished_at IS NULL) = (status::text IN ('queued', 'running', 'waiting_approval')));
+ALTER TABLE "agents"."agent_runs" ADD CONSTRAINT "agent_runs_outcome" CHECK ((tokens IS NULL OR tokens >= 0) AND (cost_usd IS NULL OR cost_usd >= 0));
+ALTER TABLE "agents"."agent_steps" ADD CONSTRAINT "agent_steps_duration" CHECK (duration_ms IS NULL OR duration_ms >= 0);

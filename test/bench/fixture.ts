@@ -143,7 +143,7 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
       data: ids.runIds.map((externalId, i) => ({
         externalId,
         agentName: 'bench-reviewer',
-        prompt: `Review bench contract ${pad(i)}`,
+        task: `Review bench contract ${pad(i)}`,
         model: 'bench-model',
         status: 'succeeded' as const,
         initiatedBy: STAFF,

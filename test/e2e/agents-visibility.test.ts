@@ -100,13 +100,13 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
           allow: [DEMO.contracts.acmeMsa],
         }),
       );
-      const run = await agent<{ createAgentRun: { id: string } }>(
-        `mutation { createAgentRun(input: { agentName: "contract-reviewer", prompt: "Review", model: "m" }) { id } }`,
+      const run = await agent<{ startRun: { id: string } }>(
+        `mutation { startRun(input: { task: "Review", model: "m" }) { id } }`,
       );
       expect(run.errors).toBeUndefined();
-      ownRunId = run.data!.createAgentRun.id;
+      ownRunId = run.data!.startRun.id;
       const step = await agent(
-        `mutation ($run: ID!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: [{ id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
+        `mutation ($run: ID!) { appendStep(runId: $run, input: { tool: "read", sourceRefs: [{ id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
         { run: ownRunId },
       );
       expect(step.errors).toBeUndefined();

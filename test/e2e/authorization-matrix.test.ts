@@ -107,6 +107,8 @@ async function matrixChunk(ctx: Setup): Promise<string> {
 interface Setup {
   stack: TestStack;
   admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
+  /** A fresh open run of the principal's own (runs take steps only from whoever started them); admin's for those who cannot start one. */
+  ownRun(principal: Principal): Promise<string>;
   unique: () => string;
 }
 
@@ -472,21 +474,25 @@ const CASES: Case[] = [
   { ...byId('knowledgeInsight', 'agents', 'agents:read', DEMO.knowledgeInsights.renewal), onlyFor: IN_BOX_ACL },
   list('knowledgeInsights', 'agents', 'agents:read'),
   {
-    field: 'createAgentRun',
+    field: 'startRun',
     subgraph: 'agents',
     needs: needs('agents:write'),
-    query: `mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`,
+    query: `mutation ($agent: String) { startRun(input: { agentName: $agent, task: "t", model: "m" }) { id } }`,
+    variables: (_ctx, principal) => ({ agent: principal.startsWith('agent') ? null : 'matrix-bot' }),
   },
   {
-    field: 'recordAgentStep',
+    field: 'appendStep',
     subgraph: 'agents',
     needs: needs('agents:write'),
-    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: $refs }) { id } }`,
-    variables: async ({ admin }) => ({
-      run: (await admin(`mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`)).data!
-        .createAgentRun.id,
-      refs: sourceRefs,
-    }),
+    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { appendStep(runId: $run, input: { tool: "read", sourceRefs: $refs }) { id } }`,
+    variables: async (ctx, principal) => ({ run: await ctx.ownRun(principal), refs: sourceRefs }),
+  },
+  {
+    field: 'finishRun',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($run: ID!) { finishRun(runId: $run, input: { status: SUCCEEDED, tokens: 10, costUsd: "0.01" }) { id status } }`,
+    variables: async (ctx, principal) => ({ run: await ctx.ownRun(principal) }),
   },
   {
     field: 'createKnowledgeFact',
@@ -547,6 +553,15 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       stack,
       admin: (query, variables) => stack.graphql(query, variables, adminHeaders),
       unique: () => `${Date.now().toString(36)}${(counter++).toString(36)}`,
+      ownRun: async (principal) => {
+        const starter = HOLDS[principal].includes('agents:write') && principal !== 'direct' ? principal : 'admin';
+        const started = await stack.graphql<{ startRun: { id: string } }>(
+          `mutation ($agent: String) { startRun(input: { agentName: $agent, task: "t", model: "m" }) { id } }`,
+          { agent: starter.startsWith('agent') ? null : 'matrix-bot' },
+          headers[starter],
+        );
+        return started.data!.startRun.id;
+      },
     };
     headers.anonymous = {};
     headers.admin = adminHeaders;

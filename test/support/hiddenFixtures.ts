@@ -114,11 +114,12 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
   });
 
   // Agents: a visible run whose outputs name hidden entities.
-  const run = await create(admin, `mutation ($input: CreateAgentRunInput!) { createAgentRun(input: $input) { id } }`, {
-    input: { agentName: 'walker', prompt: 'p', model: 'm' },
+  const run = await create(admin, `mutation ($input: StartRunInput!) { startRun(input: $input) { id } }`, {
+    input: { agentName: 'walker', task: 'p', model: 'm' },
   });
-  const step = await create(admin, `mutation ($input: RecordAgentStepInput!) { recordAgentStep(input: $input) { id } }`, {
-    input: { runId: run, tool: 'read', sourceRefs: SOURCE(contract) },
+  const step = await create(admin, `mutation ($run: ID!, $input: AppendStepInput!) { appendStep(runId: $run, input: $input) { id } }`, {
+    run,
+    input: { tool: 'read', sourceRefs: SOURCE(contract) },
   });
   const fact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
     input: {
