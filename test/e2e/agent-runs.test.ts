@@ -133,7 +133,7 @@ describe.each(databaseKinds())('agent runs on %s Postgres', (kind) => {
     );
     const status = async (id: string) => (await agent<{ agentRun: { status: string } }>(TRACE, { id })).data!.agentRun.status;
     expect(await status(idle)).toBe('RUNNING'); // reading does not close it
-    await db.query(`SELECT graphile_worker.add_job('agents.abandon_stale_runs')`);
+    await db.query(`SELECT graphile_worker.add_job('agents_abandon_stale_runs')`);
     for (let attempt = 0; attempt < 200 && (await status(idle)) !== 'ABANDONED'; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -30,7 +30,7 @@ export interface WorkerOptions {
   relayIntervalMs?: number;
   /** The domain's own tasks (e.g. agents' abandon job), beside the delivery task. */
   tasks?: TaskList;
-  /** graphile-worker crontab lines scheduling some of them (e.g. `* * * * * agents.abandon_stale_runs`). */
+  /** graphile-worker crontab lines scheduling some of them (e.g. `* * * * * agents_abandon_stale_runs`). */
   crontab?: string;
 }
 

@@ -4,7 +4,7 @@ import type { AgentsDb } from './db.ts';
 import { OPEN_RUN_STATUSES } from './entities/agentRun/lifecycle.ts';
 
 /** The graphile-worker task that closes abandoned runs, run every minute by the worker's crontab (app/). */
-export const ABANDON_STALE_RUNS_TASK = 'agents.abandon_stale_runs';
+export const ABANDON_STALE_RUNS_TASK = 'agents_abandon_stale_runs';
 export const ABANDON_STALE_RUNS_CRONTAB = `* * * * * ${ABANDON_STALE_RUNS_TASK}`;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
