@@ -148,4 +148,40 @@ describe.each(databaseKinds())('agent runs on %s Postgres', (kind) => {
     const late = await agent(APPEND, { run: idle, input: { tool: 't', sourceRefs: refs } });
     expect(extensionsOf(late)).toMatchObject({ code: 'CONFLICT', reason: 'RUN_FINISHED', status: 'ABANDONED' });
   });
+
+  it('lists what a run touched from the audit rows naming it, resolved across subgraphs, hidden entities left out', async () => {
+    const run = await start(agent);
+    const fact = await agent<{ createKnowledgeFact: { id: string } }>(
+      `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`,
+      { input: { runId: run, subjectId: DEMO.contracts.acmeMsa, predicate: 'billing', value: 'net 30', confidence: 0.9, sourceRefs: refs } },
+    );
+    expect(fact.errors).toBeUndefined();
+    const factId = fact.data!.createKnowledgeFact.id;
+    // The run column of agent writes' audit rows is filled by the provenance mechanism (branch gate11); audit_logs is
+    // append-only, so here rows naming the run are added by hand: the fact's creation, and a write to the restricted
+    // Northwind SOW.
+    await db.query(
+      `INSERT INTO "platform"."audit_logs" (external_id, entity_type, entity_id, action, actor, source_system, created_at, run_id)
+       SELECT 'aud_touchedtest00', entity_type, entity_id, action, actor, source_system, created_at, $1
+         FROM "platform"."audit_logs" WHERE entity_id = $2 AND action = 'create'`,
+      [run, factId],
+    );
+    await db.query(
+      `INSERT INTO "platform"."audit_logs" (external_id, entity_type, entity_id, action, actor, source_system, run_id)
+       VALUES ('aud_touchedtest01', 'Contract', $1, 'update', 'agent:runner', 'agent:runner', $2)`,
+      [DEMO.contracts.northwindSow, run],
+    );
+    const query = `query ($id: ID!) { agentRun(id: $id) { touched { entityId action at entity { id ... on KnowledgeFact { predicate } } } } }`;
+    const seen = await agent<{ agentRun: { touched: Record<string, unknown>[] } }>(query, { id: run });
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.agentRun.touched).toEqual([
+      { entityId: factId, action: 'create', at: expect.any(String), entity: { id: factId, predicate: 'billing' } },
+      { entityId: DEMO.contracts.northwindSow, action: 'update', at: expect.any(String), entity: { id: DEMO.contracts.northwindSow } },
+    ]);
+    // restricted@wrk.demo sees runs (internal) but not the Northwind SOW, nor the fact (it cites the Acme MSA, which it sees).
+    const restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
+    const forRestricted = await restricted<{ agentRun: { touched: { entityId: string }[] } }>(query, { id: run });
+    expect(forRestricted.errors).toBeUndefined();
+    expect(forRestricted.data!.agentRun.touched.map((write) => write.entityId)).toEqual([factId]);
+  });
 });

@@ -11,10 +11,12 @@ import {
   type MutationResolvers,
   type QueryResolvers,
   type Resolvers,
+  type RunWriteResolvers,
 } from '../../__generated__/resolvers-types.ts';
 import type { AgentRun as AgentRunRow } from '../../db.ts';
 import type { AgentRunStatus } from '../../__generated__/prisma/enums.ts';
 import { jsonObject } from '../../inputs.ts';
+import { resolveEntityRef } from '../../nodes.ts';
 
 const byId = byIdFields('AgentRun', (ctx: Context) => ctx.loaders.rows.AgentRun);
 
@@ -22,6 +24,7 @@ export const AgentRun: AgentRunResolvers = {
   id: (run) => run.externalId,
   costUsd: (run) => run.costUsd?.toString() ?? null,
   steps: (run, _, ctx) => ctx.loaders.stepsByRun.load(run.id),
+  touched: (run, _, ctx) => ctx.loaders.touchedByRun.load(run.externalId),
   approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
   facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
   insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
@@ -37,6 +40,10 @@ export const AgentRunQueries: QueryResolvers = {
       where: { AND: [ctx.loaders.visible.run, args.agentName ? { agentName: args.agentName } : {}] },
       orderBy: [{ field: 'createdAt', direction: 'desc' }],
     }),
+};
+
+export const RunWrite: RunWriteResolvers = {
+  entity: (write, _, ctx) => resolveEntityRef(write.entityId, ctx),
 };
 
 /** The agent a run is of: an agent token's own (never another from input); a user names one when testing by hand. */
@@ -109,4 +116,5 @@ export const agentRunModule = schemaModule(new URL('./agentRun.graphql', import.
   Query: AgentRunQueries,
   Mutation: AgentRunMutations,
   AgentRun,
+  RunWrite,
 } satisfies Resolvers);
