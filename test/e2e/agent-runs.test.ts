@@ -83,7 +83,11 @@ describe.each(databaseKinds())('agent runs on %s Postgres', (kind) => {
     // Each step keeps what it was sent with, whatever index it got.
     for (const step of steps) {
       const index = tools.indexOf(step.tool);
-      expect(step).toMatchObject({ durationMs: 100 * index, status: index === 2 ? 'FAILED' : 'SUCCEEDED', sourceRefs: [{ id: refs[0]!.id }] });
+      expect(step).toMatchObject({
+        durationMs: 100 * index,
+        status: index === 2 ? 'FAILED' : 'SUCCEEDED',
+        sourceRefs: [{ id: refs[0]!.id }],
+      });
     }
     const bad = await agent(APPEND, { run, input: { tool: 't', durationMs: -1, sourceRefs: refs } });
     expect(extensionsOf(bad)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'durationMs' });
@@ -153,7 +157,9 @@ describe.each(databaseKinds())('agent runs on %s Postgres', (kind) => {
     const run = await start(agent);
     const fact = await agent<{ createKnowledgeFact: { id: string } }>(
       `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`,
-      { input: { runId: run, subjectId: DEMO.contracts.acmeMsa, predicate: 'billing', value: 'net 30', confidence: 0.9, sourceRefs: refs } },
+      {
+        input: { runId: run, subjectId: DEMO.contracts.acmeMsa, predicate: 'billing', value: 'net 30', confidence: 0.9, sourceRefs: refs },
+      },
     );
     expect(fact.errors).toBeUndefined();
     const factId = fact.data!.createKnowledgeFact.id;

@@ -100,9 +100,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
           allow: [DEMO.contracts.acmeMsa],
         }),
       );
-      const run = await agent<{ startRun: { id: string } }>(
-        `mutation { startRun(input: { task: "Review", model: "m" }) { id } }`,
-      );
+      const run = await agent<{ startRun: { id: string } }>(`mutation { startRun(input: { task: "Review", model: "m" }) { id } }`);
       expect(run.errors).toBeUndefined();
       ownRunId = run.data!.startRun.id;
       const step = await agent(
@@ -237,10 +235,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   });
 
   it('shows facts and insights only to callers who may see all of their sources, on every read path', async () => {
-    const secretSource = [
-      { id: DEMO.contracts.acmeMsa },
-      { id: DEMO.contracts.northwindSow, quote: 'net 45' },
-    ];
+    const secretSource = [{ id: DEMO.contracts.acmeMsa }, { id: DEMO.contracts.northwindSow, quote: 'net 45' }];
     const insight = await staff<{ createKnowledgeInsight: { id: string } }>(
       `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`,
       {
