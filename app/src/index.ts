@@ -23,6 +23,7 @@ import { seedFiles } from '@wrk/subgraph-files/seed';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
+import { agentsJobs } from '@wrk/subgraph-agents/jobs';
 import { startWorker, type RunningWorker } from '@wrk/worker';
 
 export interface StackOptions {
@@ -89,7 +90,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
   const workerEnabled = options.worker ?? process.env.WRK_WORKER !== 'off';
-  const starting = workerEnabled ? startWorker({ databaseUrl }) : Promise.resolve(undefined);
+  const starting = workerEnabled ? startWorker({ databaseUrl, ...agentsJobs(dbs.agents) }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 
   const host = options.host ?? '127.0.0.1';

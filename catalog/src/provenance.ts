@@ -3,7 +3,7 @@ import { entityTypeOfId } from './index.ts';
 
 /** Where an agent's provenance travels in a GraphQL request: `extensions: { wrk: { runId, sourceRefs } }`. */
 export const FIELD = 'extensions.wrk';
-const TEXT_FIELDS = ['type', 'quote', 'excerpt', 'uri', 'retrievedAt'] as const;
+
 const MAX_TEXT = 2_000;
 const MAX_LIST_SIZE = operationLimitsFromEnv().maxListSize;
 
@@ -16,16 +16,16 @@ function sourceRef(value: unknown, index: number): ProvenanceSourceRef {
   if (!isRecord(value) || typeof value.id !== 'string' || !entityTypeOfId(value.id)) {
     throw refused(ErrorCode.BAD_USER_INPUT, `${at} must be an object naming a WRK entity or Box item by its id`, `${at}.id`);
   }
-  const ref: ProvenanceSourceRef = { id: value.id };
-  for (const key of TEXT_FIELDS) {
-    const text = value[key];
-    if (text === undefined || text === null) continue;
-    if (typeof text !== 'string' || text.length > MAX_TEXT) {
-      throw refused(ErrorCode.BAD_USER_INPUT, `${at}.${key} must be text of at most ${MAX_TEXT} characters`, `${at}.${key}`);
-    }
-    ref[key] = text;
+  const { quote, retrievedAt } = value;
+  if (quote !== undefined && quote !== null && (typeof quote !== 'string' || quote.length > MAX_TEXT)) {
+    throw refused(ErrorCode.BAD_USER_INPUT, `${at}.quote must be text of at most ${MAX_TEXT} characters`, `${at}.quote`);
   }
-  return ref;
+  const time = typeof retrievedAt === 'string' ? new Date(retrievedAt) : null;
+  if (retrievedAt !== undefined && retrievedAt !== null && (!time || Number.isNaN(time.getTime()))) {
+    throw refused(ErrorCode.BAD_USER_INPUT, `${at}.retrievedAt must be a date-time`, `${at}.retrievedAt`);
+  }
+  // The one shape of a source reference (catalog/src/sources.ts): { id, quote?, retrievedAt? }.
+  return { id: value.id, ...(typeof quote === 'string' ? { quote } : {}), ...(time ? { retrievedAt: time.toISOString() } : {}) };
 }
 
 /** The request extension `wrk` of an agent's mutation, checked for shape: a run ID and one or more sources. */

@@ -17,7 +17,7 @@ const factInput = (subjectId: string, extra: Record<string, unknown> = {}) => ({
   predicate: 'payment_terms',
   value: 'Net 45, secret rate card',
   confidence: 0.7,
-  sourceRefs: [{ type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'net 45' }],
+  sourceRefs: [{ id: DEMO.contracts.northwindSow, quote: 'net 45' }],
   ...extra,
 });
 
@@ -103,14 +103,12 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
         }),
         () => provenance,
       );
-      const run = await agent<{ createAgentRun: { id: string } }>(
-        `mutation { createAgentRun(input: { agentName: "contract-reviewer", prompt: "Review", model: "m" }) { id } }`,
-      );
+      const run = await agent<{ startRun: { id: string } }>(`mutation { startRun(input: { task: "Review", model: "m" }) { id } }`);
       expect(run.errors).toBeUndefined();
-      ownRunId = run.data!.createAgentRun.id;
-      provenance = { wrk: { runId: ownRunId, sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }] } };
+      ownRunId = run.data!.startRun.id;
+      provenance = { wrk: { runId: ownRunId, sourceRefs: [{ id: DEMO.contracts.acmeMsa }] } };
       const step = await agent(
-        `mutation ($run: ID!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: [{ type: "Contract", id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
+        `mutation ($run: ID!) { appendStep(runId: $run, input: { tool: "read", sourceRefs: [{ id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
         { run: ownRunId },
       );
       expect(step.errors).toBeUndefined();
@@ -139,7 +137,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       expect(errorCodes(hidden)).toEqual(['NOT_FOUND']);
       const refused = await agent(CREATE_FACT, { input: factInput(DEMO.contracts.northwindSow) });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'subjectId' });
-      const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
+      const sourceRefs = [{ id: DEMO.contracts.acmeMsa }];
       const allowed = await agent<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
         input: factInput(DEMO.contracts.acmeMsa, { runId: ownRunId, sourceRefs }),
       });
@@ -159,19 +157,19 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       expect(forStaff.data).toEqual({ agentApprovals: { totalCount: 1 }, knowledgeInsights: { totalCount: 1 } });
     });
   });
-  it('redacts a source an output cites when the caller may not see it: neither its ID nor its excerpt leaks', async () => {
-    const query = `query ($id: ID!) { agentStep(id: $id) { sourceRefs { type id excerpt } } }`;
+  it('redacts a source an output cites when the caller may not see it: neither its ID nor its quote leaks', async () => {
+    const query = `query ($id: ID!) { agentStep(id: $id) { sourceRefs { id quote } } }`;
     const step = await admin<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
     const cited = step.data!.agentStep.sourceRefs.map((ref) => ref.id);
     expect(cited).toContain(DEMO.boxItems.acmeMsaFile);
     // restricted@wrk.demo (Box user 1003) is outside the file's Box ACL.
-    const seen = await restricted<{ agentStep: { sourceRefs: { type: string; id: string; excerpt: string | null }[] } }>(query, {
+    const seen = await restricted<{ agentStep: { sourceRefs: { id: string; quote: string | null }[] } }>(query, {
       id: DEMO.agentSteps.read,
     });
     const refs = seen.data!.agentStep.sourceRefs;
     expect(refs).toHaveLength(cited.length);
     expect(refs.map((ref) => ref.id)).not.toContain(DEMO.boxItems.acmeMsaFile);
-    expect(refs).toContainEqual({ type: 'redacted', id: 'redacted', excerpt: null });
+    expect(refs).toContainEqual({ id: 'redacted', quote: null });
     const shown = await staff<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
     expect(shown.data!.agentStep.sourceRefs.map((ref) => ref.id)).toEqual(cited);
   });
@@ -181,7 +179,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       action: 'update_contract',
       payload: { status: 'ACTIVE' },
       targetId: DEMO.contracts.acmeMsa,
-      sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }],
+      sourceRefs: [{ id: DEMO.contracts.acmeMsa }],
     };
     const ok = await staff<{ requestApproval: Record<string, unknown> }>(request, { input });
     expect(ok.data!.requestApproval).toEqual({
@@ -213,7 +211,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
           action: 'update_contract',
           payload: { rate: 'secret rate card' },
           targetId: DEMO.contracts.northwindSow,
-          sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }],
+          sourceRefs: [{ id: DEMO.contracts.acmeMsa }],
         },
       },
     );
@@ -241,10 +239,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   });
 
   it('shows facts and insights only to callers who may see all of their sources, on every read path', async () => {
-    const secretSource = [
-      { type: 'Contract', id: DEMO.contracts.acmeMsa },
-      { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'net 45' },
-    ];
+    const secretSource = [{ id: DEMO.contracts.acmeMsa }, { id: DEMO.contracts.northwindSow, quote: 'net 45' }];
     const insight = await staff<{ createKnowledgeInsight: { id: string } }>(
       `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`,
       {

@@ -18,7 +18,7 @@ const CONTRACT = `query ($id: ID!) { contract(id: $id) { title } }`;
 const APPROVE = `mutation ($id: ID!, $edit: JSON) { approveApproval(id: $id, edit: $edit) { id status decidedBy appliedAt } }`;
 const REJECT = `mutation ($id: ID!, $reason: String!) { rejectApproval(id: $id, reason: $reason) { id status reason decidedBy } }`;
 const INBOX = `query ($target: ID) { approvals(status: PENDING, targetId: $target) { totalCount nodes { id action operationName diff targetVersion requestedBy run { id } sourceRefs { id } } } }`;
-const SOURCES = [{ type: 'Contract', id: DEMO.contracts.acmeMsa, quote: 'renewal at 5%' }];
+const SOURCES = [{ id: DEMO.contracts.acmeMsa, quote: 'renewal at 5%' }];
 
 describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
   let stack: TestStack;
@@ -38,11 +38,9 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     });
     let extension: Record<string, unknown> | undefined;
     agent = stack.callerWith(token, () => extension);
-    const run = await agent<{ createAgentRun: { id: string } }>(
-      `mutation { createAgentRun(input: { agentName: "contract-reviewer", prompt: "renewals", model: "m" }) { id } }`,
-    );
+    const run = await agent<{ startRun: { id: string } }>(`mutation { startRun(input: { task: "renewals", model: "m" }) { id } }`);
     expect(run.errors).toBeUndefined();
-    runId = run.data!.createAgentRun.id;
+    runId = run.data!.startRun.id;
     extension = { wrk: { runId, sourceRefs: SOURCES } };
     db = new pg.Client({ connectionString: stack.database.url });
     await db.connect();
@@ -158,13 +156,13 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
       scopes: ['identity:read', 'identity:admin', 'agents:read', 'agents:write'],
     });
     const headers = stack.as(token);
-    const run = await stack.graphql<{ createAgentRun: { id: string } }>(
-      `mutation { createAgentRun(input: { agentName: "ops-bot", prompt: "grants", model: "m" }) { id } }`,
+    const run = await stack.graphql<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { task: "grants", model: "m" }) { id } }`,
       {},
       headers,
     );
     expect(run.errors).toBeUndefined();
-    const provenance = { wrk: { runId: run.data!.createAgentRun.id, sourceRefs: [{ id: DEMO.decisions.layoffs }] } };
+    const provenance = { wrk: { runId: run.data!.startRun.id, sourceRefs: [{ id: DEMO.decisions.layoffs }] } };
     const grant = `mutation ($entity: ID!, $subject: String!) {
       grantPermission(input: { entityId: $entity, subjectType: USER, subjectId: $subject, permission: READ }) { id } }`;
     const variables = { entity: DEMO.decisions.layoffs, subject: DEMO.users.restricted };

@@ -111,13 +111,15 @@ interface Setup {
   admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
   /** The writing agent proposes a contract change (held by the gate): the approval's ID. */
   propose(): Promise<string>;
+  /** A fresh open run of the principal's own (runs take steps only from whoever started them); admin's for those who cannot start one. */
+  ownRun(principal: Principal): Promise<string>;
   unique: () => string;
 }
 
 const needs = (...scopes: string[]) => scopes.map((scope) => [scope]);
 /** The demo Box items' projected ACL names Box users 1001 (admin) and 1002 (staff, and agents acting for staff). */
 const IN_BOX_ACL: Principal[] = ['admin', 'staff', 'agentRead', 'agentWrite'];
-const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
+const sourceRefs = [{ id: DEMO.contracts.acmeMsa }];
 
 const list = (field: string, subgraph: Subgraph, scope: string, args = ''): Case => ({
   field,
@@ -476,21 +478,25 @@ const CASES: Case[] = [
   { ...byId('knowledgeInsight', 'agents', 'agents:read', DEMO.knowledgeInsights.renewal), onlyFor: IN_BOX_ACL },
   list('knowledgeInsights', 'agents', 'agents:read'),
   {
-    field: 'createAgentRun',
+    field: 'startRun',
     subgraph: 'agents',
     needs: needs('agents:write'),
-    query: `mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`,
+    query: `mutation ($agent: String) { startRun(input: { agentName: $agent, task: "t", model: "m" }) { id } }`,
+    variables: (_ctx, principal) => ({ agent: principal.startsWith('agent') ? null : 'matrix-bot' }),
   },
   {
-    field: 'recordAgentStep',
+    field: 'appendStep',
     subgraph: 'agents',
     needs: needs('agents:write'),
-    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: $refs }) { id } }`,
-    variables: async ({ admin }) => ({
-      run: (await admin(`mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`)).data!
-        .createAgentRun.id,
-      refs: sourceRefs,
-    }),
+    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { appendStep(runId: $run, input: { tool: "read", sourceRefs: $refs }) { id } }`,
+    variables: async (ctx, principal) => ({ run: await ctx.ownRun(principal), refs: sourceRefs }),
+  },
+  {
+    field: 'finishRun',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($run: ID!) { finishRun(runId: $run, input: { status: SUCCEEDED, tokens: 10, costUsd: "0.01" }) { id status } }`,
+    variables: async (ctx, principal) => ({ run: await ctx.ownRun(principal) }),
   },
   {
     field: 'createKnowledgeFact',
@@ -593,6 +599,15 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       admin: (query, variables) => stack.graphql(query, variables, adminHeaders),
       propose: () => Promise.reject(new Error('set below')),
       unique: () => `${Date.now().toString(36)}${(counter++).toString(36)}`,
+      ownRun: async (principal) => {
+        const starter = HOLDS[principal].includes('agents:write') && principal !== 'direct' ? principal : 'admin';
+        const started = await stack.graphql<{ startRun: { id: string } }>(
+          `mutation ($agent: String) { startRun(input: { agentName: $agent, task: "t", model: "m" }) { id } }`,
+          { agent: starter.startsWith('agent') ? null : 'matrix-bot' },
+          headers[starter],
+        );
+        return started.data!.startRun.id;
+      },
     };
     headers.anonymous = {};
     headers.admin = adminHeaders;
@@ -600,12 +615,12 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
     headers.restricted = stack.as(await stack.token('restricted@wrk.demo'));
     headers.agentRead = stack.as(await stack.token('staff@wrk.demo', { agent: 'reader', scopes: AGENT_READ_SCOPES }));
     headers.agentWrite = stack.as(await stack.token('staff@wrk.demo', { agent: 'writer', scopes: AGENT_WRITE_SCOPES }));
-    const agentRun = await stack.graphql<{ createAgentRun: { id: string } }>(
-      `mutation { createAgentRun(input: { agentName: "writer", prompt: "matrix", model: "m" }) { id } }`,
+    const agentRun = await stack.graphql<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { task: "matrix", model: "m" }) { id } }`,
       {},
       headers.agentWrite,
     );
-    agentProvenance = { wrk: { runId: agentRun.data!.createAgentRun.id, sourceRefs } };
+    agentProvenance = { wrk: { runId: agentRun.data!.startRun.id, sourceRefs } };
     setup.propose = async () => {
       const held = await postGraphQL(
         stack.gatewayUrl,

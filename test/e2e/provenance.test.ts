@@ -12,8 +12,8 @@ import { startTestStack, type Caller, type TestStack } from '../support/stack.ts
 const codes = (response: { errors?: { extensions?: Record<string, unknown> }[] }) => (response.errors ?? []).map((e) => e.extensions?.code);
 
 const UPDATE_ACTION = `mutation ($id: ID!, $title: String!) { updateAction(id: $id, input: { title: $title }) { id title } }`;
-const START_RUN = `mutation { createAgentRun(input: { agentName: "contract-reviewer", prompt: "review", model: "m" }) { id status } }`;
-const SOURCES = [{ type: 'Contract', id: DEMO.contracts.acmeMsa, quote: 'net 30' }];
+const START_RUN = `mutation { startRun(input: { task: "review", model: "m" }) { id status } }`;
+const SOURCES = [{ id: DEMO.contracts.acmeMsa, quote: 'net 30' }];
 
 describe.each(databaseKinds())('provenance of agent writes on %s Postgres', (kind) => {
   let stack: TestStack;
@@ -32,9 +32,9 @@ describe.each(databaseKinds())('provenance of agent writes on %s Postgres', (kin
       scopes: ['core:read', 'core:write', 'agents:read', 'agents:write', 'files:read', 'files:write'],
     });
     agent = stack.callerWith(agentToken, () => extension);
-    const run = await agent<{ createAgentRun: { id: string } }>(START_RUN);
+    const run = await agent<{ startRun: { id: string } }>(START_RUN);
     expect(run.errors).toBeUndefined();
-    runId = run.data!.createAgentRun.id;
+    runId = run.data!.startRun.id;
     db = new pg.Client({ connectionString: stack.database.url });
     await db.connect();
   });

@@ -71,8 +71,8 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
       const agent = stack.as(issued.createToken.token);
       // Before: both hold identity:admin. The agent's write names its run and a source (issue 11).
       await ok(GRANT, { entity: DEMO.decisions.layoffs, subject: demoted.id }, demoted.headers);
-      const run = await ok(`mutation { createAgentRun(input: { agentName: "admin-bot", prompt: "p", model: "m" }) { id } }`, {}, agent);
-      const provenance = { wrk: { runId: run.createAgentRun.id, sourceRefs: [{ id: demoted.id }] } };
+      const run = await ok(`mutation { startRun(input: { task: "p", model: "m" }) { id } }`, {}, agent);
+      const provenance = { wrk: { runId: run.startRun.id, sourceRefs: [{ id: demoted.id }] } };
       const byAgent = await postGraphQL(stack.gatewayUrl, CREATE_USER, { email: `${unique('by-agent')}@wrk.demo` }, agent, provenance);
       expect(byAgent.errors).toBeUndefined();
 

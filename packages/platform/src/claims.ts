@@ -6,11 +6,8 @@ export type ExternalAccounts = Readonly<Partial<Record<string, string>>>;
 
 /** One source an agent's write is derived from: a WRK entity or Box item by ID, optionally quoted and dated. */
 export interface ProvenanceSourceRef {
-  type?: string;
   id: string;
   quote?: string;
-  excerpt?: string;
-  uri?: string;
   retrievedAt?: string;
 }
 

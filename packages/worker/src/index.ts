@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Logger, run, runMigrations, type LogLevel, type Runner, type Task } from 'graphile-worker';
+import { Logger, run, runMigrations, type LogLevel, type Runner, type Task, type TaskList } from 'graphile-worker';
 import {
   DELIVER_EVENT_TASK,
   OUTBOX_CHANNEL,
@@ -28,6 +28,10 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** How often the relay runs without a notification (ms, default 5000). */
   relayIntervalMs?: number;
+  /** The domain's own tasks (e.g. agents' abandon job), beside the delivery task. */
+  tasks?: TaskList;
+  /** graphile-worker crontab lines scheduling some of them (e.g. `* * * * * agents_abandon_stale_runs`). */
+  crontab?: string;
 }
 
 export interface RunningWorker {
@@ -103,7 +107,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       pollInterval: options.pollIntervalMs ?? 1000,
       noHandleSignals: true,
       logger: graphileLogger,
-      taskList: { [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+      taskList: { ...options.tasks, [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
+      crontab: options.crontab,
     });
   } catch (error) {
     await pool.end();

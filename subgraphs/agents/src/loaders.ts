@@ -123,6 +123,17 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
 
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
+    /** The writes of each run (by its external ID) from the audit trail, oldest first, to entities the caller may see. */
+    touchedByRun: groupLoader(
+      async (runIds: string[]) => {
+        const writes = await db.$queryRaw<{ runId: string; entityId: string; action: string; at: Date }[]>`
+        SELECT run_id AS "runId", entity_id AS "entityId", action, created_at AS at
+          FROM "platform"."audit_logs" WHERE run_id = ANY(${runIds}) ORDER BY created_at, id`;
+        const shown = await Promise.all(writes.map((write) => entityVisible(write.entityId)));
+        return writes.filter((_, index) => shown[index]);
+      },
+      (write) => write.runId,
+    ),
     stepsByRun: groupLoader(
       (ids: number[]) => db.agentStep.findMany({ where: { AND: [{ runId: { in: ids } }, visible.step] }, orderBy: { stepIndex: 'asc' } }),
       (row) => row.runId,

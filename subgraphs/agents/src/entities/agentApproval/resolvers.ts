@@ -38,7 +38,7 @@ export const AgentApprovalMutations: MutationResolvers = {
     const action = machineName('action', input.action);
     const payload = jsonValue('payload', input.payload);
     if (payload === undefined) throw badUserInput('payload', 'is required');
-    const refs = sourceRefs('sourceRefs', input.sourceRefs);
+    const refs = await sourceRefs(ctx, 'sourceRefs', input.sourceRefs);
     if (input.targetId) {
       typeOfIdOrThrow(input.targetId);
       if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });

@@ -31,13 +31,13 @@ export const KnowledgeFactMutations: MutationResolvers = {
       predicate: requiredText('predicate', input.predicate, 200),
       value: requiredText('value', input.value, 10_000),
       confidence: confidence('confidence', input.confidence),
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
     };
     const [run, subjectId] = await Promise.all([
       optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),
       expectEntityId('subjectId', input.subjectId, ctx),
     ]);
-    return agentsService.create(ctx, knowledgeFactSpec, { runId: run?.id ?? null, subjectId, ...data });
+    const refs = await sourceRefs(ctx, 'sourceRefs', input.sourceRefs);
+    return agentsService.create(ctx, knowledgeFactSpec, { runId: run?.id ?? null, subjectId, ...data, sourceRefs: refs });
   },
 };
 

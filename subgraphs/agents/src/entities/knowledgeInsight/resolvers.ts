@@ -26,7 +26,7 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       title: requiredText('title', input.title),
       body: requiredText('body', input.body, 100_000),
       confidence: confidence('confidence', input.confidence),
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
+      sourceRefs: await sourceRefs(ctx, 'sourceRefs', input.sourceRefs),
     };
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
     return agentsService.create(ctx, knowledgeInsightSpec, { runId: run?.id ?? null, ...data });
