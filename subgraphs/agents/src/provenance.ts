@@ -2,6 +2,7 @@ import { entityTypeOfId } from '@wrk/catalog';
 import { FIELD, provenanceOfExtension } from '@wrk/catalog/provenance';
 import { ErrorCode, gatewayOnlyRoute, type Provenance, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
+import { isOpen, ownsRun } from './entities/agentRun/lifecycle.ts';
 
 /** A refusal of an agent's provenance, as the gateway passes it on (code, message, the offending field). */
 export interface ProvenanceRefusal {
@@ -11,15 +12,14 @@ export interface ProvenanceRefusal {
 }
 
 /**
- * Whether an agent may write under this provenance: the run is its own (started by the same agent for the same user)
- * and still running, and every source names an entity or Box item that exists and the agent may see (hidden answers
+ * Whether an agent may write under this provenance: the run is its own (started with the same token) and still open, and every source names an entity or Box item that exists and the agent may see (hidden answers
  * as missing).
  */
 export async function provenanceRefusal(ctx: Context, provenance: Provenance): Promise<ProvenanceRefusal | null> {
   const { claims } = ctx;
   if (claims.kind !== 'agent') return { code: ErrorCode.FORBIDDEN, message: 'Only agent tokens write under a run' };
   const run = await ctx.db.agentRun.findUnique({ where: { externalId: provenance.runId } });
-  if (!run || run.agentName !== claims.agent || run.initiatedBy !== (claims.sub ?? null) || run.status !== 'running') {
+  if (!run || !ownsRun(run, claims) || !isOpen(run)) {
     return { code: ErrorCode.PROVENANCE_REQUIRED, message: `${FIELD}.runId must name an open run of this agent`, field: `${FIELD}.runId` };
   }
   const shown = await Promise.all(
