@@ -121,6 +121,13 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       KnowledgeInsight: own.KnowledgeInsight.visible,
     },
 
+    /** Facts by internal ID (superseded → superseding), as visible as by external ID. */
+    factById: byId(async (ids) => facts({ id: { in: ids } })),
+    /** The fact each fact replaced (at most one: superseded_by_id is unique). */
+    factSuperseded: groupLoader(
+      (ids: number[]) => facts({ supersededById: { in: ids } }),
+      (row) => row.supersededById,
+    ),
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
     /** The writes of each run (by its external ID) from the audit trail, oldest first, to entities the caller may see. */

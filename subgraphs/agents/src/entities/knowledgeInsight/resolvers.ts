@@ -1,9 +1,17 @@
-import { requiredText, schemaModule } from '@wrk/platform';
-import { byIdFields, optionalReferencedRow } from '@wrk/catalog/ids';
+import { ErrorCode, graphQLError, optionalText, requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { knowledgeInsightSpec } from './spec.ts';
 import type { Context } from '../../context.ts';
-import type { KnowledgeInsightResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
+import {
+  InsightDecision,
+  type KnowledgeInsightResolvers,
+  type MutationResolvers,
+  type QueryResolvers,
+  type Resolvers,
+} from '../../__generated__/resolvers-types.ts';
+import type { Prisma } from '../../db.ts';
+import type { ReviewState } from '../../__generated__/prisma/enums.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 
 const byId = byIdFields('KnowledgeInsight', (ctx: Context) => ctx.loaders.rows.KnowledgeInsight);
@@ -31,7 +39,42 @@ export const KnowledgeInsightMutations: MutationResolvers = {
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
     return agentsService.create(ctx, knowledgeInsightSpec, { runId: run?.id ?? null, ...data });
   },
+  submitInsight: async (_, { id }, ctx) => {
+    const insight = await referencedRow(ctx.loaders.rows.KnowledgeInsight, 'id', 'KnowledgeInsight', id);
+    return transition(ctx, insight.id, 'draft', { reviewState: 'in_review' });
+  },
+  reviewInsight: async (_, { id, decision, reason }, ctx) => {
+    // A human gate: an agent may draft and submit, never approve (its own work or another agent's).
+    if (ctx.claims.kind === 'agent') {
+      throw graphQLError(ErrorCode.FORBIDDEN, 'agent tokens cannot review insights', { reason: 'AGENT_CANNOT_REVIEW' });
+    }
+    const insight = await referencedRow(ctx.loaders.rows.KnowledgeInsight, 'id', 'KnowledgeInsight', id);
+    const reviewReason =
+      decision === InsightDecision.Reject ? requiredText('reason', reason ?? '', 2_000) : optionalText('reason', reason, 2_000);
+    return transition(ctx, insight.id, 'in_review', {
+      reviewState: decision === InsightDecision.Approve ? 'approved' : 'rejected',
+      reviewedBy: ctx.actor,
+      reviewedAt: new Date(),
+      reviewReason,
+    });
+  },
 };
+
+/** Moves an insight out of `from` under its row lock; CONFLICT (INVALID_TRANSITION) from any other state. */
+function transition(ctx: Context, id: number, from: ReviewState, data: Prisma.KnowledgeInsightUpdateInput) {
+  return agentsService.update(ctx, 'KnowledgeInsight', async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM "agents"."knowledge_insights" WHERE id = ${id} FOR UPDATE`;
+    const before = await tx.knowledgeInsight.findUniqueOrThrow({ where: { id } });
+    if (before.reviewState !== from) {
+      throw graphQLError(ErrorCode.CONFLICT, `id: insight ${before.externalId} is ${before.reviewState}, not ${from}`, {
+        field: 'id',
+        reason: 'INVALID_TRANSITION',
+        reviewState: before.reviewState.toUpperCase(),
+      });
+    }
+    return { before, after: await tx.knowledgeInsight.update({ where: { id }, data }) };
+  });
+}
 
 /** The entity's module: its schema fragment and its resolvers. */
 export const knowledgeInsightModule = schemaModule(new URL('./knowledgeInsight.graphql', import.meta.url), {
