@@ -1,4 +1,14 @@
-import { badUserInput, dateOrNull, dateOrder, ErrorCode, graphQLError, recordChange, requiredText, schemaModule, writeAndRecord } from '@wrk/platform';
+import {
+  badUserInput,
+  dateOrNull,
+  dateOrder,
+  ErrorCode,
+  graphQLError,
+  recordChange,
+  requiredText,
+  schemaModule,
+  writeAndRecord,
+} from '@wrk/platform';
 import { newRowColumns } from '@wrk/catalog/rows';
 import { byIdFields, optionalReferencedRow, referencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
