@@ -51,3 +51,5 @@ ALTER TABLE "agents"."knowledge_facts" ADD CONSTRAINT "knowledge_facts_validity"
 ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_review" CHECK (
   (review_state IN ('approved', 'rejected')) = (reviewed_by IS NOT NULL AND reviewed_at IS NOT NULL)
   AND (review_state <> 'rejected' OR review_reason IS NOT NULL));
+-- Supporting facts (migration 20261202021523_insight_supporting_facts).
+ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_supporting_facts" CHECK (array_to_string(supporting_fact_ids, ',') ~ '^(fct_[0-9a-z]{6,32}(,|$))*$');

@@ -176,4 +176,39 @@ describe.each(databaseKinds())('knowledge on %s Postgres', (kind) => {
     });
     expect(rejected.data!.reviewInsight).toMatchObject({ reviewState: 'REJECTED', reviewReason: 'not supported by the sources' });
   });
+
+  it('rests an insight on facts the caller sees, and shows it only to those who see every one of them', async () => {
+    const admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    const secret = await createFact(admin, { subjectId: DEMO.projects.skunkworks, sourceRefs: [{ id: DEMO.projects.skunkworks }] });
+    const create = (supportingFactIds: string[]) =>
+      staff<{ createKnowledgeInsight: { id: string } }>(
+        `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id supportingFacts { id } } }`,
+        { input: { title: 'Grounded', body: 'b', sourceRefs: refs, supportingFactIds } },
+      );
+    const hidden = await create([secret.id]);
+    const missing = await create(['fct_missing0000000']);
+    expect(extensionsOf(hidden)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'supportingFactIds[0]' });
+    expect(extensionsOf(missing)).toEqual(extensionsOf(hidden));
+
+    // Staff see the Northwind SOW through a grant; the restricted user does not.
+    const northwind = await createFact(staff, {
+      subjectId: DEMO.contracts.northwindSow,
+      sourceRefs: [{ id: DEMO.contracts.northwindSow }],
+    });
+    const grounded = await create([northwind.id]);
+    expect(grounded.data?.createKnowledgeInsight).toEqual({ id: expect.any(String), supportingFacts: [{ id: northwind.id }] });
+    const id = grounded.data!.createKnowledgeInsight.id;
+    const READS = `query ($id: ID!) { knowledgeInsight(id: $id) { id } knowledgeInsights(first: 100) { totalCount nodes { id } } }`;
+    const seen = await staff<{ knowledgeInsights: { nodes: { id: string }[] } }>(READS, { id });
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.knowledgeInsights.nodes).toContainEqual({ id });
+    const restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
+    const notSeen = await restricted<{ knowledgeInsight: null; knowledgeInsights: { totalCount: number; nodes: { id: string }[] } }>(
+      READS,
+      { id },
+    );
+    expect(notSeen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(notSeen.data!.knowledgeInsights.nodes).not.toContainEqual({ id });
+    expect(notSeen.data!.knowledgeInsights.totalCount).toBe(notSeen.data!.knowledgeInsights.nodes.length);
+  });
 });

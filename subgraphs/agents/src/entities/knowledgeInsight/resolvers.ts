@@ -1,5 +1,5 @@
-import { ErrorCode, graphQLError, optionalText, requiredText, schemaModule } from '@wrk/platform';
-import { byIdFields, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
+import { badUserInput, ErrorCode, graphQLError, optionalText, requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { knowledgeInsightSpec } from './spec.ts';
 import type { Context } from '../../context.ts';
@@ -10,7 +10,7 @@ import {
   type QueryResolvers,
   type Resolvers,
 } from '../../__generated__/resolvers-types.ts';
-import type { Prisma } from '../../db.ts';
+import type { KnowledgeFact as KnowledgeFactRow, Prisma } from '../../db.ts';
 import type { ReviewState } from '../../__generated__/prisma/enums.ts';
 import { confidence, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 
@@ -19,6 +19,10 @@ const byId = byIdFields('KnowledgeInsight', (ctx: Context) => ctx.loaders.rows.K
 export const KnowledgeInsight: KnowledgeInsightResolvers = {
   id: (insight) => insight.externalId,
   run: (insight, _, ctx) => (insight.runId === null ? null : ctx.loaders.agentRunById.load(insight.runId)),
+  supportingFacts: async (insight, _, ctx) =>
+    (await ctx.loaders.rows.KnowledgeFact.loadMany(insight.supportingFactIds)).filter(
+      (fact): fact is KnowledgeFactRow => fact !== null && !(fact instanceof Error),
+    ),
   sourceRefs: sourceRefsOf,
   __resolveReference: byId.resolveReference,
 };
@@ -34,6 +38,7 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       title: requiredText('title', input.title),
       body: requiredText('body', input.body, 100_000),
       confidence: confidence('confidence', input.confidence),
+      supportingFactIds: await supportingFacts(ctx, input.supportingFactIds ?? []),
       sourceRefs: await sourceRefs(ctx, 'sourceRefs', input.sourceRefs),
     };
     const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
@@ -59,6 +64,16 @@ export const KnowledgeInsightMutations: MutationResolvers = {
     });
   },
 };
+
+/** Supporting facts: each an existing fact the caller may see (missing and hidden get the same answer). */
+async function supportingFacts(ctx: Context, ids: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  unique.forEach((id) => expectIdOf('KnowledgeFact', id));
+  const rows = await ctx.loaders.rows.KnowledgeFact.loadMany(unique);
+  const missing = rows.findIndex((row) => row === null || row instanceof Error);
+  if (missing >= 0) throw badUserInput(`supportingFactIds[${missing}]`, `names no fact you can see: ${unique[missing] ?? ''}`);
+  return unique;
+}
 
 /** Moves an insight out of `from` under its row lock; CONFLICT (INVALID_TRANSITION) from any other state. */
 function transition(ctx: Context, id: number, from: ReviewState, data: Prisma.KnowledgeInsightUpdateInput) {
