@@ -37,3 +37,19 @@ ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_sou
 ALTER TABLE "agents"."agent_runs" ADD CONSTRAINT "agent_runs_finished" CHECK ((finished_at IS NULL) = (status::text IN ('queued', 'running', 'waiting_approval')));
 ALTER TABLE "agents"."agent_runs" ADD CONSTRAINT "agent_runs_outcome" CHECK ((tokens IS NULL OR tokens >= 0) AND (cost_usd IS NULL OR cost_usd >= 0));
 ALTER TABLE "agents"."agent_steps" ADD CONSTRAINT "agent_steps_duration" CHECK (duration_ms IS NULL OR duration_ms >= 0);
+-- Knowledge (migration 20261202020708_knowledge_lifecycle).CREATE FUNCTION "agents".refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% rows are never deleted (deprecate or supersede them)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER knowledge_facts_never_deleted BEFORE DELETE ON "agents"."knowledge_facts" FOR EACH ROW EXECUTE FUNCTION "agents".refuse_delete();
+CREATE TRIGGER knowledge_insights_never_deleted BEFORE DELETE ON "agents"."knowledge_insights" FOR EACH ROW EXECUTE FUNCTION "agents".refuse_delete();
+ALTER TABLE "agents"."knowledge_facts" ADD CONSTRAINT "knowledge_facts_status" CHECK (
+  (status = 'active') = (status_changed_at IS NULL AND status_changed_by IS NULL AND status_reason IS NULL)
+  AND (status = 'superseded') = (superseded_by_id IS NOT NULL)
+  AND superseded_by_id IS DISTINCT FROM id);
+ALTER TABLE "agents"."knowledge_facts" ADD CONSTRAINT "knowledge_facts_validity" CHECK (valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to);
+ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_review" CHECK (
+  (review_state IN ('approved', 'rejected')) = (reviewed_by IS NOT NULL AND reviewed_at IS NOT NULL)
+  AND (review_state <> 'rejected' OR review_reason IS NOT NULL));
+-- Supporting facts (migration 20261202021523_insight_supporting_facts).
+ALTER TABLE "agents"."knowledge_insights" ADD CONSTRAINT "knowledge_insights_supporting_facts" CHECK (array_to_string(supporting_fact_ids, ',') ~ '^(fct_[0-9a-z]{6,32}(,|$))*$');

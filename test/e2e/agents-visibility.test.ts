@@ -27,16 +27,21 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   let staff: Caller;
   let restricted: Caller;
   let hiddenFactId: string;
+  let adminRun: string;
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
     admin = stack.callerFor(await stack.token('admin@wrk.demo'));
     staff = stack.callerFor(await stack.token('staff@wrk.demo'));
     restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
-    const run = await admin<{ agentRun: { id: string } }>(`query ($id: ID!) { agentRun(id: $id) { id } }`, { id: DEMO.agentRuns.review });
+    // A fact names only its author's own run: admin's, started here.
+    const run = await admin<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { agentName: "visibility", task: "t", model: "m" }) { id } }`,
+    );
     expect(run.errors).toBeUndefined();
+    adminRun = run.data!.startRun.id;
     const created = await admin<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
-      input: factInput(DEMO.contracts.northwindSow, { runId: DEMO.agentRuns.review }),
+      input: factInput(DEMO.contracts.northwindSow, { runId: adminRun }),
     });
     expect(created.errors).toBeUndefined();
     hiddenFactId = created.data!.createKnowledgeFact.id;
@@ -53,7 +58,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   }`;
 
   it('shows a fact about the restricted Northwind SOW to staff, who hold a read grant on it', async () => {
-    const result = await staff(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: DEMO.agentRuns.review });
+    const result = await staff(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: adminRun });
     expect(result.errors).toBeUndefined();
     expect(result.data!.knowledgeFact).toEqual({ value: 'Net 45, secret rate card', subject: { id: DEMO.contracts.northwindSow } });
     expect(result.data!.bySubject).toEqual({ totalCount: 1, nodes: [{ id: hiddenFactId }] });
@@ -61,11 +66,11 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     expect(result.data!.all.nodes.map((node: { id: string }) => node.id).sort()).toEqual(
       [DEMO.knowledgeFacts.billing, hiddenFactId].sort(),
     );
-    expect(result.data!.agentRun.facts.map((fact: { id: string }) => fact.id)).toEqual([DEMO.knowledgeFacts.billing, hiddenFactId]);
+    expect(result.data!.agentRun.facts.map((fact: { id: string }) => fact.id)).toEqual([hiddenFactId]);
   });
 
   it('hides it from the restricted user in every read path, counts included', async () => {
-    const result = await restricted(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: DEMO.agentRuns.review });
+    const result = await restricted(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: adminRun });
     expect(result.data!.knowledgeFact).toBeNull();
     expect(errorCodes(result)).toEqual(['NOT_FOUND']);
     expect(result.data!.bySubject).toEqual({ totalCount: 0, nodes: [] });
@@ -124,7 +129,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       const step = await agent(`query ($id: ID!) { agentStep(id: $id) { id } }`, { id: DEMO.agentSteps.read });
       expect(errorCodes(step)).toEqual(['NOT_FOUND']);
       const steps = await staff(`{ agentRuns { totalCount } }`);
-      expect(steps.data!.agentRuns.totalCount).toBe(2);
+      expect(steps.data!.agentRuns.totalCount).toBe(3); // the seeded run, admin's (beforeAll) and the agent's own
     });
 
     it('sees facts about its allowed contract, not about other entities, and cannot write facts about them', async () => {
@@ -240,11 +245,15 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
 
   it('shows facts and insights only to callers who may see all of their sources, on every read path', async () => {
     const secretSource = [{ id: DEMO.contracts.acmeMsa }, { id: DEMO.contracts.northwindSow, quote: 'net 45' }];
+    const started = await staff<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { agentName: "comparer", task: "t", model: "m" }) { id } }`,
+    );
+    const run = started.data!.startRun.id;
     const insight = await staff<{ createKnowledgeInsight: { id: string } }>(
       `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`,
       {
         input: {
-          runId: DEMO.agentRuns.review,
+          runId: run,
           title: 'Northwind undercuts Acme',
           body: 'A rate card comparison',
           sourceRefs: secretSource,
@@ -254,7 +263,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     expect(insight.errors).toBeUndefined();
     // A fact about a contract everyone sees, derived from one they may not.
     const fact = await staff<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
-      input: factInput(DEMO.contracts.acmeMsa, { runId: DEMO.agentRuns.review, sourceRefs: secretSource, value: 'Northwind pays less' }),
+      input: factInput(DEMO.contracts.acmeMsa, { runId: run, sourceRefs: secretSource, value: 'Northwind pays less' }),
     });
     expect(fact.errors).toBeUndefined();
     const ids = { insight: insight.data!.createKnowledgeInsight.id, fact: fact.data!.createKnowledgeFact.id };
@@ -266,7 +275,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       bySubject: knowledgeFacts(subjectId: $subject) { totalCount nodes { id } }
       agentRun(id: $run) { facts { id } insights { id } }
     }`;
-    const variables = { ...ids, run: DEMO.agentRuns.review, subject: DEMO.contracts.acmeMsa };
+    const variables = { ...ids, run, subject: DEMO.contracts.acmeMsa };
     const seen = await staff(READS, variables);
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.knowledgeInsight).toEqual({ title: 'Northwind undercuts Acme' });
@@ -280,7 +289,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     for (const list of ['knowledgeInsights', 'knowledgeFacts', 'bySubject'] as const) {
       expect(hidden.data![list].nodes).toHaveLength(hidden.data![list].totalCount);
     }
-    expect(hidden.data!.agentRun).toEqual({ facts: [], insights: [] }); // the seeded ones cite the Box file too
+    expect(hidden.data!.agentRun).toEqual({ facts: [], insights: [] });
     const nodes = await restricted(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [ids.insight, ids.fact] });
     expect(nodes.data?.nodes).toEqual([null, null]);
     expect(errorCodes(nodes)).toEqual(['NOT_FOUND', 'NOT_FOUND']);

@@ -106,6 +106,26 @@ async function matrixChunk(ctx: Setup): Promise<string> {
   return (created.data!.createKbChunk as { id: string }).id;
 }
 
+/** A fresh active fact about the public Acme MSA, citing it. */
+async function matrixFact(ctx: Setup): Promise<string> {
+  const created = await ctx.admin(
+    `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v", confidence: 0.5, sourceRefs: $refs }) { id } }`,
+    { refs: sourceRefs },
+  );
+  return (created.data!.createKnowledgeFact as { id: string }).id;
+}
+
+/** A fresh insight citing the Acme MSA: a draft, or submitted for review. */
+async function matrixInsight(ctx: Setup, submitted: boolean): Promise<string> {
+  const created = await ctx.admin(
+    `mutation ($refs: [SourceRefInput!]!) { createKnowledgeInsight(input: { title: "t", body: "b", sourceRefs: $refs }) { id } }`,
+    { refs: sourceRefs },
+  );
+  const id = (created.data!.createKnowledgeInsight as { id: string }).id;
+  if (submitted) await ctx.admin(`mutation ($id: ID!) { submitInsight(id: $id) { id } }`, { id });
+  return id;
+}
+
 interface Setup {
   stack: TestStack;
   admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
@@ -504,6 +524,36 @@ const CASES: Case[] = [
     needs: needs('agents:write'),
     query: `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v", confidence: 0.5, sourceRefs: $refs }) { id } }`,
     variables: () => ({ refs: sourceRefs }),
+  },
+  {
+    field: 'deprecateFact',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!) { deprecateFact(id: $id, reason: "wrong") { id status } }`,
+    variables: async (ctx) => ({ id: await matrixFact(ctx) }),
+  },
+  {
+    field: 'supersedeFact',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!, $refs: [SourceRefInput!]!) { supersedeFact(id: $id, input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v2", confidence: 0.5, sourceRefs: $refs }) { id } }`,
+    variables: async (ctx) => ({ id: await matrixFact(ctx), refs: sourceRefs }),
+  },
+  {
+    field: 'submitInsight',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!) { submitInsight(id: $id) { id reviewState } }`,
+    variables: async (ctx) => ({ id: await matrixInsight(ctx, false) }),
+  },
+  {
+    field: 'reviewInsight',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!) { reviewInsight(id: $id, decision: APPROVE) { id reviewState } }`,
+    variables: async (ctx) => ({ id: await matrixInsight(ctx, true) }),
+    // A human gate: agent tokens are refused by the subgraph.
+    refusedFor: ['agentWrite'],
   },
   {
     field: 'createKnowledgeInsight',

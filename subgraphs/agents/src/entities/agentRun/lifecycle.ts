@@ -9,11 +9,11 @@ export const isOpen = (run: Pick<AgentRun, 'status'>) => OPEN.has(run.status);
 
 /**
  * Whether the caller started the run: an agent token only writes to the runs it started itself (same token), a
- * user to the runs they started by hand.
+ * user to the runs they started in person (attributed to them, not to one of their agents).
  */
-export function ownsRun(run: Pick<AgentRun, 'tokenId' | 'initiatedBy'>, claims: Claims): boolean {
+export function ownsRun(run: Pick<AgentRun, 'tokenId' | 'actor'>, claims: Claims): boolean {
   if (claims.kind === 'agent') return claims.tokenId !== undefined && run.tokenId === claims.tokenId;
-  return claims.sub !== undefined && run.tokenId === null && run.initiatedBy === claims.sub;
+  return claims.sub !== undefined && run.actor === claims.sub;
 }
 
 export const notYourRun = (runId: string) =>
