@@ -37,9 +37,12 @@ describe.each(databaseKinds())('knowledge on %s Postgres', (kind) => {
   beforeAll(async () => {
     stack = await startTestStack(kind);
     staff = stack.callerFor(await stack.token('staff@wrk.demo'));
-    agent = stack.callerFor(
-      await stack.token('staff@wrk.demo', { agent: 'extractor', scopes: ['agents:read', 'agents:write', 'core:read'] }),
+    const agentToken = await stack.token('staff@wrk.demo', { agent: 'extractor', scopes: ['agents:read', 'agents:write', 'core:read'] });
+    const run = await stack.callerFor(agentToken)<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { task: "extract", model: "m" }) { id } }`,
     );
+    // The agent's writes name its run and sources (provenance, issue 11).
+    agent = stack.callerWith(agentToken, () => ({ wrk: { runId: run.data!.startRun.id, sourceRefs: [{ id: DEMO.contracts.acmeMsa }] } }));
     db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   });
   afterAll(async () => {
