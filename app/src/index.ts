@@ -26,6 +26,7 @@ import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } f
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
 import { agentsSubgraph } from '@wrk/subgraph-agents/subgraph';
 import { seedAgents } from '@wrk/subgraph-agents/seed';
+import { agentsJobs } from '@wrk/subgraph-agents/jobs';
 import { startWorker, type RunningWorker } from '@wrk/worker';
 import { boxTasks } from '@wrk/subgraph-files/box/jobs';
 import { scheduleBoxSync, startBox, type BoxRuntime } from './box.ts';
@@ -109,8 +110,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const webhookKeys = boxWebhookKeys(options.keysDir);
   const box = options.box ? await startBox({ announce: Boolean(announce), webhookKeys }) : undefined;
   const boxSync = options.boxSync ?? (box ? boxItemSync(dbs.files, box.client) : undefined);
-  const tasks = { ...(box ? boxTasks(dbs.files, box.client) : {}), ...(boxSync ? boxWebhookTasks(dbs.files, boxSync) : {}) };
-  const crontab = boxSync ? [BOX_WEBHOOK_CRONTAB] : undefined;
+  const agentsTasks = agentsJobs(dbs.agents);
+  const tasks = {
+    ...agentsTasks.tasks,
+    ...(box ? boxTasks(dbs.files, box.client) : {}),
+    ...(boxSync ? boxWebhookTasks(dbs.files, boxSync) : {}),
+  };
+  const crontab = [agentsTasks.crontab, ...(boxSync ? [BOX_WEBHOOK_CRONTAB] : [])];
   const starting = workerEnabled ? startWorker({ databaseUrl, tasks, crontab }) : Promise.resolve(undefined);
   starting.catch(() => undefined); // awaited below; a failure is thrown there
 
@@ -124,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Subgraphs ask each other whether an entity exists (and is visible) before pointing at it: they share one
   // table of URLs, filled in as each starts.
   const ownerUrls: OwnerUrls = {};
-  const identity = await start(startSubgraph(identitySubgraph(dbs.identity), { host, keyring: keyrings.identity }));
+  const identity = await start(startSubgraph(identitySubgraph(dbs.identity, ownerUrls), { host, keyring: keyrings.identity }));
   const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
   const files = await start(
     startSubgraph(filesSubgraph(dbs.files, ownerUrls, { boxWebhookKeys: webhookKeys }), { host, keyring: keyrings.files }),

@@ -26,6 +26,7 @@ import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type Dispatche
 import { offlineExplorer } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
+import { provenancePlugin } from './provenance.ts';
 
 /**
  * The largest request body, in bytes: ample for any operation a client writes (the largest list argument, 1000 IDs,
@@ -104,6 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
+      provenancePlugin(options.subgraphUrls.agents, options.keyring),
     ],
   });
   await server.start();

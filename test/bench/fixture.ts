@@ -143,7 +143,7 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
       data: ids.runIds.map((externalId, i) => ({
         externalId,
         agentName: 'bench-reviewer',
-        prompt: `Review bench contract ${pad(i)}`,
+        task: `Review bench contract ${pad(i)}`,
         model: 'bench-model',
         status: 'succeeded' as const,
         initiatedBy: STAFF,
@@ -161,7 +161,7 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
           tool: 'box.read_file',
           input: { boxItemId: ids.boxItemIds[i] },
           output: { pages: 1 },
-          sourceRefs: [{ type: 'BoxItem', id: ids.boxItemIds[i] }],
+          sourceRefs: [{ id: ids.boxItemIds[i] }],
           ...by,
         })),
       ),
@@ -174,7 +174,7 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
         predicate: 'billing_terms',
         value: 'net 30',
         confidence: 0.9,
-        sourceRefs: [{ type: 'Contract', id: ids.contractIds[i] }],
+        sourceRefs: [{ id: ids.contractIds[i] }],
         ...by,
       })),
     });
@@ -208,7 +208,7 @@ export const OPERATIONS: MeasuredOperation[] = [
   {
     name: 'agentRuns → steps → run, facts → subject (core), links (core) → from Contract',
     query: `query Runs($n: Int!) { agentRuns(first: $n) { nodes { id agentName status
-      steps { id stepIndex tool sourceRefs { type id } run { id } }
+      steps { id stepIndex tool sourceRefs { id } run { id } }
       facts { predicate subject { id ... on Contract { title } } }
       links(direction: INCOMING) { linkType from { id ... on Contract { title } } } } } }`,
     variables: (_, n) => ({ n }),

@@ -17,7 +17,7 @@ const factInput = (subjectId: string, extra: Record<string, unknown> = {}) => ({
   predicate: 'payment_terms',
   value: 'Net 45, secret rate card',
   confidence: 0.7,
-  sourceRefs: [{ type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'net 45' }],
+  sourceRefs: [{ id: DEMO.contracts.northwindSow, quote: 'net 45' }],
   ...extra,
 });
 
@@ -27,16 +27,21 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   let staff: Caller;
   let restricted: Caller;
   let hiddenFactId: string;
+  let adminRun: string;
 
   beforeAll(async () => {
     stack = await startTestStack(kind);
     admin = stack.callerFor(await stack.token('admin@wrk.demo'));
     staff = stack.callerFor(await stack.token('staff@wrk.demo'));
     restricted = stack.callerFor(await stack.token('restricted@wrk.demo'));
-    const run = await admin<{ agentRun: { id: string } }>(`query ($id: ID!) { agentRun(id: $id) { id } }`, { id: DEMO.agentRuns.review });
+    // A fact names only its author's own run: admin's, started here.
+    const run = await admin<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { agentName: "visibility", task: "t", model: "m" }) { id } }`,
+    );
     expect(run.errors).toBeUndefined();
+    adminRun = run.data!.startRun.id;
     const created = await admin<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
-      input: factInput(DEMO.contracts.northwindSow, { runId: DEMO.agentRuns.review }),
+      input: factInput(DEMO.contracts.northwindSow, { runId: adminRun }),
     });
     expect(created.errors).toBeUndefined();
     hiddenFactId = created.data!.createKnowledgeFact.id;
@@ -53,7 +58,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   }`;
 
   it('shows a fact about the restricted Northwind SOW to staff, who hold a read grant on it', async () => {
-    const result = await staff(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: DEMO.agentRuns.review });
+    const result = await staff(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: adminRun });
     expect(result.errors).toBeUndefined();
     expect(result.data!.knowledgeFact).toEqual({ value: 'Net 45, secret rate card', subject: { id: DEMO.contracts.northwindSow } });
     expect(result.data!.bySubject).toEqual({ totalCount: 1, nodes: [{ id: hiddenFactId }] });
@@ -61,11 +66,11 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     expect(result.data!.all.nodes.map((node: { id: string }) => node.id).sort()).toEqual(
       [DEMO.knowledgeFacts.billing, hiddenFactId].sort(),
     );
-    expect(result.data!.agentRun.facts.map((fact: { id: string }) => fact.id)).toEqual([DEMO.knowledgeFacts.billing, hiddenFactId]);
+    expect(result.data!.agentRun.facts.map((fact: { id: string }) => fact.id)).toEqual([hiddenFactId]);
   });
 
   it('hides it from the restricted user in every read path, counts included', async () => {
-    const result = await restricted(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: DEMO.agentRuns.review });
+    const result = await restricted(FACT_READS, { id: hiddenFactId, subject: DEMO.contracts.northwindSow, run: adminRun });
     expect(result.data!.knowledgeFact).toBeNull();
     expect(errorCodes(result)).toEqual(['NOT_FOUND']);
     expect(result.data!.bySubject).toEqual({ totalCount: 0, nodes: [] });
@@ -93,20 +98,22 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     let ownRunId: string;
 
     beforeAll(async () => {
-      agent = stack.callerFor(
+      // Its writes name its run and sources (issue 11), once it has started the run.
+      let provenance: Record<string, unknown> | undefined;
+      agent = stack.callerWith(
         await stack.token('staff@wrk.demo', {
           agent: 'contract-reviewer',
           scopes: ['agents:read', 'agents:write', 'core:read'],
           allow: [DEMO.contracts.acmeMsa],
         }),
+        () => provenance,
       );
-      const run = await agent<{ createAgentRun: { id: string } }>(
-        `mutation { createAgentRun(input: { agentName: "contract-reviewer", prompt: "Review", model: "m" }) { id } }`,
-      );
+      const run = await agent<{ startRun: { id: string } }>(`mutation { startRun(input: { task: "Review", model: "m" }) { id } }`);
       expect(run.errors).toBeUndefined();
-      ownRunId = run.data!.createAgentRun.id;
+      ownRunId = run.data!.startRun.id;
+      provenance = { wrk: { runId: ownRunId, sourceRefs: [{ id: DEMO.contracts.acmeMsa }] } };
       const step = await agent(
-        `mutation ($run: ID!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: [{ type: "Contract", id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
+        `mutation ($run: ID!) { appendStep(runId: $run, input: { tool: "read", sourceRefs: [{ id: "${DEMO.contracts.acmeMsa}" }] }) { id } }`,
         { run: ownRunId },
       );
       expect(step.errors).toBeUndefined();
@@ -122,7 +129,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       const step = await agent(`query ($id: ID!) { agentStep(id: $id) { id } }`, { id: DEMO.agentSteps.read });
       expect(errorCodes(step)).toEqual(['NOT_FOUND']);
       const steps = await staff(`{ agentRuns { totalCount } }`);
-      expect(steps.data!.agentRuns.totalCount).toBe(2);
+      expect(steps.data!.agentRuns.totalCount).toBe(3); // the seeded run, admin's (beforeAll) and the agent's own
     });
 
     it('sees facts about its allowed contract, not about other entities, and cannot write facts about them', async () => {
@@ -135,7 +142,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       expect(errorCodes(hidden)).toEqual(['NOT_FOUND']);
       const refused = await agent(CREATE_FACT, { input: factInput(DEMO.contracts.northwindSow) });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'subjectId' });
-      const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
+      const sourceRefs = [{ id: DEMO.contracts.acmeMsa }];
       const allowed = await agent<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
         input: factInput(DEMO.contracts.acmeMsa, { runId: ownRunId, sourceRefs }),
       });
@@ -155,19 +162,19 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       expect(forStaff.data).toEqual({ agentApprovals: { totalCount: 1 }, knowledgeInsights: { totalCount: 1 } });
     });
   });
-  it('redacts a source an output cites when the caller may not see it: neither its ID nor its excerpt leaks', async () => {
-    const query = `query ($id: ID!) { agentStep(id: $id) { sourceRefs { type id excerpt } } }`;
+  it('redacts a source an output cites when the caller may not see it: neither its ID nor its quote leaks', async () => {
+    const query = `query ($id: ID!) { agentStep(id: $id) { sourceRefs { id quote } } }`;
     const step = await admin<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
     const cited = step.data!.agentStep.sourceRefs.map((ref) => ref.id);
     expect(cited).toContain(DEMO.boxItems.acmeMsaFile);
     // restricted@wrk.demo (Box user 1003) is outside the file's Box ACL.
-    const seen = await restricted<{ agentStep: { sourceRefs: { type: string; id: string; excerpt: string | null }[] } }>(query, {
+    const seen = await restricted<{ agentStep: { sourceRefs: { id: string; quote: string | null }[] } }>(query, {
       id: DEMO.agentSteps.read,
     });
     const refs = seen.data!.agentStep.sourceRefs;
     expect(refs).toHaveLength(cited.length);
     expect(refs.map((ref) => ref.id)).not.toContain(DEMO.boxItems.acmeMsaFile);
-    expect(refs).toContainEqual({ type: 'redacted', id: 'redacted', excerpt: null });
+    expect(refs).toContainEqual({ id: 'redacted', quote: null });
     const shown = await staff<{ agentStep: { sourceRefs: { id: string }[] } }>(query, { id: DEMO.agentSteps.read });
     expect(shown.data!.agentStep.sourceRefs.map((ref) => ref.id)).toEqual(cited);
   });
@@ -177,7 +184,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       action: 'update_contract',
       payload: { status: 'ACTIVE' },
       targetId: DEMO.contracts.acmeMsa,
-      sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }],
+      sourceRefs: [{ id: DEMO.contracts.acmeMsa }],
     };
     const ok = await staff<{ requestApproval: Record<string, unknown> }>(request, { input });
     expect(ok.data!.requestApproval).toEqual({
@@ -209,7 +216,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
           action: 'update_contract',
           payload: { rate: 'secret rate card' },
           targetId: DEMO.contracts.northwindSow,
-          sourceRefs: [{ type: 'Contract', id: DEMO.contracts.acmeMsa }],
+          sourceRefs: [{ id: DEMO.contracts.acmeMsa }],
         },
       },
     );
@@ -237,15 +244,16 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   });
 
   it('shows facts and insights only to callers who may see all of their sources, on every read path', async () => {
-    const secretSource = [
-      { type: 'Contract', id: DEMO.contracts.acmeMsa },
-      { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'net 45' },
-    ];
+    const secretSource = [{ id: DEMO.contracts.acmeMsa }, { id: DEMO.contracts.northwindSow, quote: 'net 45' }];
+    const started = await staff<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { agentName: "comparer", task: "t", model: "m" }) { id } }`,
+    );
+    const run = started.data!.startRun.id;
     const insight = await staff<{ createKnowledgeInsight: { id: string } }>(
       `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`,
       {
         input: {
-          runId: DEMO.agentRuns.review,
+          runId: run,
           title: 'Northwind undercuts Acme',
           body: 'A rate card comparison',
           sourceRefs: secretSource,
@@ -255,7 +263,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     expect(insight.errors).toBeUndefined();
     // A fact about a contract everyone sees, derived from one they may not.
     const fact = await staff<{ createKnowledgeFact: { id: string } }>(CREATE_FACT, {
-      input: factInput(DEMO.contracts.acmeMsa, { runId: DEMO.agentRuns.review, sourceRefs: secretSource, value: 'Northwind pays less' }),
+      input: factInput(DEMO.contracts.acmeMsa, { runId: run, sourceRefs: secretSource, value: 'Northwind pays less' }),
     });
     expect(fact.errors).toBeUndefined();
     const ids = { insight: insight.data!.createKnowledgeInsight.id, fact: fact.data!.createKnowledgeFact.id };
@@ -267,7 +275,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       bySubject: knowledgeFacts(subjectId: $subject) { totalCount nodes { id } }
       agentRun(id: $run) { facts { id } insights { id } }
     }`;
-    const variables = { ...ids, run: DEMO.agentRuns.review, subject: DEMO.contracts.acmeMsa };
+    const variables = { ...ids, run, subject: DEMO.contracts.acmeMsa };
     const seen = await staff(READS, variables);
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.knowledgeInsight).toEqual({ title: 'Northwind undercuts Acme' });
@@ -281,7 +289,7 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
     for (const list of ['knowledgeInsights', 'knowledgeFacts', 'bySubject'] as const) {
       expect(hidden.data![list].nodes).toHaveLength(hidden.data![list].totalCount);
     }
-    expect(hidden.data!.agentRun).toEqual({ facts: [], insights: [] }); // the seeded ones cite the Box file too
+    expect(hidden.data!.agentRun).toEqual({ facts: [], insights: [] });
     const nodes = await restricted(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [ids.insight, ids.fact] });
     expect(nodes.data?.nodes).toEqual([null, null]);
     expect(errorCodes(nodes)).toEqual(['NOT_FOUND', 'NOT_FOUND']);

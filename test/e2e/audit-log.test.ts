@@ -157,23 +157,23 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
   });
 
   it('redacts snapshots as the live object is redacted, and hides the trail of an output the caller may not see', async () => {
-    const run = await stack.graphql<{ createAgentRun: { id: string } }>(
-      `mutation { createAgentRun(input: { agentName: "auditor", prompt: "Compare", model: "m" }) { id } }`,
+    const run = await stack.graphql<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { agentName: "auditor", task: "Compare", model: "m" }) { id } }`,
       {},
       as.staff,
     );
     expect(run.errors).toBeUndefined();
     const sourceRefs = [
-      { type: 'Contract', id: DEMO.contracts.acmeMsa, excerpt: 'public clause' },
-      { type: 'Contract', id: DEMO.contracts.northwindSow, excerpt: 'secret rate card' },
+      { id: DEMO.contracts.acmeMsa, quote: 'public clause' },
+      { id: DEMO.contracts.northwindSow, quote: 'secret rate card' },
     ];
-    const step = await stack.graphql<{ recordAgentStep: { id: string } }>(
-      `mutation ($input: RecordAgentStepInput!) { recordAgentStep(input: $input) { id } }`,
-      { input: { runId: run.data!.createAgentRun.id, tool: 'compare', sourceRefs } },
+    const step = await stack.graphql<{ appendStep: { id: string } }>(
+      `mutation ($run: ID!, $input: AppendStepInput!) { appendStep(runId: $run, input: $input) { id } }`,
+      { run: run.data!.startRun.id, input: { tool: 'compare', sourceRefs } },
       as.staff,
     );
     expect(step.errors).toBeUndefined();
-    const stepId = step.data!.recordAgentStep.id;
+    const stepId = step.data!.appendStep.id;
 
     // Staff hold a read grant on the Northwind SOW: they see the source in the live step and in its trail.
     const forStaff = await auditLog('staff', stepId);
@@ -182,7 +182,7 @@ describe.each(databaseKinds())('the audit log on %s Postgres', (kind) => {
 
     // The restricted user sees the step with that source redacted, and its trail the same way, diff included.
     const live = await stack.graphql<{ agentStep: { sourceRefs: unknown[] } }>(
-      `query ($id: ID!) { agentStep(id: $id) { sourceRefs { type id uri excerpt } } }`,
+      `query ($id: ID!) { agentStep(id: $id) { sourceRefs { id quote retrievedAt } } }`,
       { id: stepId },
       as.restricted,
     );

@@ -86,6 +86,8 @@ interface Case {
   restrictedId?: string;
   /** For by-ID reads of an entity only some principals may see (Box ACL, admin-only logs): who. */
   onlyFor?: Principal[];
+  /** A sensitive write (issue 11's policy): an agent's is held for approval (APPROVAL_REQUIRED), not applied. */
+  heldForAgents?: boolean;
 }
 
 /** A fresh document of the platform project backed by the demo MSA file (visible to staff through the Box ACL). */
@@ -104,16 +106,40 @@ async function matrixChunk(ctx: Setup): Promise<string> {
   return (created.data!.createKbChunk as { id: string }).id;
 }
 
+/** A fresh active fact about the public Acme MSA, citing it. */
+async function matrixFact(ctx: Setup): Promise<string> {
+  const created = await ctx.admin(
+    `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v", confidence: 0.5, sourceRefs: $refs }) { id } }`,
+    { refs: sourceRefs },
+  );
+  return (created.data!.createKnowledgeFact as { id: string }).id;
+}
+
+/** A fresh insight citing the Acme MSA: a draft, or submitted for review. */
+async function matrixInsight(ctx: Setup, submitted: boolean): Promise<string> {
+  const created = await ctx.admin(
+    `mutation ($refs: [SourceRefInput!]!) { createKnowledgeInsight(input: { title: "t", body: "b", sourceRefs: $refs }) { id } }`,
+    { refs: sourceRefs },
+  );
+  const id = (created.data!.createKnowledgeInsight as { id: string }).id;
+  if (submitted) await ctx.admin(`mutation ($id: ID!) { submitInsight(id: $id) { id } }`, { id });
+  return id;
+}
+
 interface Setup {
   stack: TestStack;
   admin(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>>;
+  /** The writing agent proposes a contract change (held by the gate): the approval's ID. */
+  propose(): Promise<string>;
+  /** A fresh open run of the principal's own (runs take steps only from whoever started them); admin's for those who cannot start one. */
+  ownRun(principal: Principal): Promise<string>;
   unique: () => string;
 }
 
 const needs = (...scopes: string[]) => scopes.map((scope) => [scope]);
 /** The demo Box items' projected ACL names Box users 1001 (admin) and 1002 (staff, and agents acting for staff). */
 const IN_BOX_ACL: Principal[] = ['admin', 'staff', 'agentRead', 'agentWrite'];
-const sourceRefs = [{ type: 'Contract', id: DEMO.contracts.acmeMsa }];
+const sourceRefs = [{ id: DEMO.contracts.acmeMsa }];
 
 const list = (field: string, subgraph: Subgraph, scope: string, args = ''): Case => ({
   field,
@@ -472,21 +498,25 @@ const CASES: Case[] = [
   { ...byId('knowledgeInsight', 'agents', 'agents:read', DEMO.knowledgeInsights.renewal), onlyFor: IN_BOX_ACL },
   list('knowledgeInsights', 'agents', 'agents:read'),
   {
-    field: 'createAgentRun',
+    field: 'startRun',
     subgraph: 'agents',
     needs: needs('agents:write'),
-    query: `mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`,
+    query: `mutation ($agent: String) { startRun(input: { agentName: $agent, task: "t", model: "m" }) { id } }`,
+    variables: (_ctx, principal) => ({ agent: principal.startsWith('agent') ? null : 'matrix-bot' }),
   },
   {
-    field: 'recordAgentStep',
+    field: 'appendStep',
     subgraph: 'agents',
     needs: needs('agents:write'),
-    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { recordAgentStep(input: { runId: $run, tool: "read", sourceRefs: $refs }) { id } }`,
-    variables: async ({ admin }) => ({
-      run: (await admin(`mutation { createAgentRun(input: { agentName: "matrix-bot", prompt: "p", model: "m" }) { id } }`)).data!
-        .createAgentRun.id,
-      refs: sourceRefs,
-    }),
+    query: `mutation ($run: ID!, $refs: [SourceRefInput!]!) { appendStep(runId: $run, input: { tool: "read", sourceRefs: $refs }) { id } }`,
+    variables: async (ctx, principal) => ({ run: await ctx.ownRun(principal), refs: sourceRefs }),
+  },
+  {
+    field: 'finishRun',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($run: ID!) { finishRun(runId: $run, input: { status: SUCCEEDED, tokens: 10, costUsd: "0.01" }) { id status } }`,
+    variables: async (ctx, principal) => ({ run: await ctx.ownRun(principal) }),
   },
   {
     field: 'createKnowledgeFact',
@@ -494,6 +524,36 @@ const CASES: Case[] = [
     needs: needs('agents:write'),
     query: `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v", confidence: 0.5, sourceRefs: $refs }) { id } }`,
     variables: () => ({ refs: sourceRefs }),
+  },
+  {
+    field: 'deprecateFact',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!) { deprecateFact(id: $id, reason: "wrong") { id status } }`,
+    variables: async (ctx) => ({ id: await matrixFact(ctx) }),
+  },
+  {
+    field: 'supersedeFact',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!, $refs: [SourceRefInput!]!) { supersedeFact(id: $id, input: { subjectId: "${DEMO.contracts.acmeMsa}", predicate: "p", value: "v2", confidence: 0.5, sourceRefs: $refs }) { id } }`,
+    variables: async (ctx) => ({ id: await matrixFact(ctx), refs: sourceRefs }),
+  },
+  {
+    field: 'submitInsight',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!) { submitInsight(id: $id) { id reviewState } }`,
+    variables: async (ctx) => ({ id: await matrixInsight(ctx, false) }),
+  },
+  {
+    field: 'reviewInsight',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    query: `mutation ($id: ID!) { reviewInsight(id: $id, decision: APPROVE) { id reviewState } }`,
+    variables: async (ctx) => ({ id: await matrixInsight(ctx, true) }),
+    // A human gate: agent tokens are refused by the subgraph.
+    refusedFor: ['agentWrite'],
   },
   {
     field: 'createKnowledgeInsight',
@@ -504,6 +564,27 @@ const CASES: Case[] = [
   },
 ];
 
+CASES.push(
+  list('approvals', 'agents', 'agents:read', ', status: PENDING'),
+  {
+    field: 'approveApproval',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    // Only people decide approvals, never an agent token.
+    refusedFor: ['agentRead', 'agentWrite'],
+    query: `mutation ($id: ID!) { approveApproval(id: $id) { id status } }`,
+    variables: async (ctx) => ({ id: await ctx.propose() }),
+  },
+  {
+    field: 'rejectApproval',
+    subgraph: 'agents',
+    needs: needs('agents:write'),
+    refusedFor: ['agentRead', 'agentWrite'],
+    query: `mutation ($id: ID!) { rejectApproval(id: $id, reason: "matrix") { id status } }`,
+    variables: async (ctx) => ({ id: await ctx.propose() }),
+  },
+);
+
 CASES.push({
   field: 'requestApproval',
   subgraph: 'agents',
@@ -512,6 +593,24 @@ CASES.push({
     payload: { status: "ACTIVE" }, sourceRefs: $refs }) { id status } }`,
   variables: () => ({ refs: sourceRefs }),
 });
+
+/** Sensitive writes by the approval policy (issue 11), written out: an agent's is held, not applied. */
+const HELD_FOR_AGENTS = new Set([
+  'createContract',
+  'updateContract',
+  'archiveContract',
+  'archivePerson',
+  'archiveOrganization',
+  'archiveMeeting',
+  'archiveProject',
+  'archiveTrip',
+  'archiveGrant',
+  'archiveAction',
+  'archiveDecision',
+  'archiveProjectDocument',
+  'archiveKbChunk',
+]);
+for (const testCase of CASES) if (HELD_FOR_AGENTS.has(testCase.field)) testCase.heldForAgents = true;
 
 function rootFieldsOfSchema(): string[] {
   const fields: string[] = [];
@@ -539,6 +638,8 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
   let setup: Setup;
   const headers = {} as Record<Principal, Record<string, string>>;
   let counter = 0;
+  /** The writing agent's provenance (issue 11): its own open run and a source, sent with each of its mutations. */
+  let agentProvenance: Record<string, unknown> = {};
 
   beforeAll(async () => {
     stack = await startTestStack(kind!);
@@ -546,7 +647,17 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
     setup = {
       stack,
       admin: (query, variables) => stack.graphql(query, variables, adminHeaders),
+      propose: () => Promise.reject(new Error('set below')),
       unique: () => `${Date.now().toString(36)}${(counter++).toString(36)}`,
+      ownRun: async (principal) => {
+        const starter = HOLDS[principal].includes('agents:write') && principal !== 'direct' ? principal : 'admin';
+        const started = await stack.graphql<{ startRun: { id: string } }>(
+          `mutation ($agent: String) { startRun(input: { agentName: $agent, task: "t", model: "m" }) { id } }`,
+          { agent: starter.startsWith('agent') ? null : 'matrix-bot' },
+          headers[starter],
+        );
+        return started.data!.startRun.id;
+      },
     };
     headers.anonymous = {};
     headers.admin = adminHeaders;
@@ -554,6 +665,22 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
     headers.restricted = stack.as(await stack.token('restricted@wrk.demo'));
     headers.agentRead = stack.as(await stack.token('staff@wrk.demo', { agent: 'reader', scopes: AGENT_READ_SCOPES }));
     headers.agentWrite = stack.as(await stack.token('staff@wrk.demo', { agent: 'writer', scopes: AGENT_WRITE_SCOPES }));
+    const agentRun = await stack.graphql<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { task: "matrix", model: "m" }) { id } }`,
+      {},
+      headers.agentWrite,
+    );
+    agentProvenance = { wrk: { runId: agentRun.data!.startRun.id, sourceRefs } };
+    setup.propose = async () => {
+      const held = await postGraphQL(
+        stack.gatewayUrl,
+        `mutation { updateContract(id: "${DEMO.contracts.acmeMsa}", input: { title: "Proposed ${setup.unique()}" }) { id } }`,
+        {},
+        headers.agentWrite,
+        agentProvenance,
+      );
+      return String(held.errors?.[0]?.extensions?.approvalId);
+    };
     headers.expired = stack.as(await stack.token('staff@wrk.demo', { ttlSeconds: 1 }));
     const revoked = await stack.token('staff@wrk.demo');
     const revokedId = (await stack.graphql<{ tokens: { id: string }[] }>('{ tokens { id } }', {}, stack.as(revoked))).data!.tokens[0]!.id;
@@ -589,6 +716,9 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       // Straight to the owning subgraph with a valid bearer token but without the gateway's signature.
       return postGraphQL<Record<string, any>>(stack.subgraphUrls[testCase.subgraph], testCase.query, variables, headers.admin);
     }
+    if (principal === 'agentWrite' && testCase.query.startsWith('mutation')) {
+      return postGraphQL<Record<string, any>>(stack.gatewayUrl, testCase.query, variables, headers.agentWrite, agentProvenance);
+    }
     return stack.graphql<Record<string, any>>(testCase.query, variables, headers[principal]);
   }
 
@@ -617,6 +747,11 @@ describe(`authorization matrix (${kind} Postgres)`, () => {
       if (hidden) {
         expect(result.data?.[testCase.field] ?? null).toBeNull();
         expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+        return;
+      }
+      if (principal === 'agentWrite' && testCase.heldForAgents) {
+        expect(result.data?.[testCase.field] ?? null).toBeNull();
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'APPROVAL_REQUIRED', approvalId: expect.stringMatching(/^apr_/) });
         return;
       }
       expect(result.errors).toBeUndefined();

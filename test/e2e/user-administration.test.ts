@@ -11,7 +11,7 @@ import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { sessionClaims } from '@wrk/subgraph-identity/sessions';
 import { userToChange } from '@wrk/subgraph-identity/admins';
 import { databaseKinds } from '../support/databases.ts';
-import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
+import { postGraphQL, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
 const run = promisify(execFile);
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -63,11 +63,18 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
     it('a demoted admin loses admin abilities on the next request, on their staff token and on an agent token they issued', async () => {
       const demoted = await newUser('ADMIN');
       const adminScopes = ['identity:read', 'identity:write', 'identity:admin', 'core:read'];
-      const issued = await ok(CREATE_TOKEN, { input: { agentName: 'admin-bot', scopes: adminScopes } }, demoted.headers);
+      const issued = await ok(
+        CREATE_TOKEN,
+        { input: { agentName: 'admin-bot', scopes: [...adminScopes, 'agents:read', 'agents:write'] } },
+        demoted.headers,
+      );
       const agent = stack.as(issued.createToken.token);
-      // Before: both hold identity:admin.
+      // Before: both hold identity:admin. The agent's write names its run and a source (issue 11).
       await ok(GRANT, { entity: DEMO.decisions.layoffs, subject: demoted.id }, demoted.headers);
-      await ok(CREATE_USER, { email: `${unique('by-agent')}@wrk.demo` }, agent);
+      const run = await ok(`mutation { startRun(input: { task: "p", model: "m" }) { id } }`, {}, agent);
+      const provenance = { wrk: { runId: run.startRun.id, sourceRefs: [{ id: demoted.id }] } };
+      const byAgent = await postGraphQL(stack.gatewayUrl, CREATE_USER, { email: `${unique('by-agent')}@wrk.demo` }, agent, provenance);
+      expect(byAgent.errors).toBeUndefined();
 
       const update = await ok(UPDATE_USER, { id: demoted.id, input: { role: 'RESTRICTED' } }, admin);
       expect(update.updateUser).toMatchObject({ id: demoted.id, role: 'RESTRICTED', authState: 'ACTIVE' });

@@ -19,7 +19,7 @@ export interface HiddenFixtures {
   visibleParents: string[];
 }
 
-const SOURCE = (id: string, type: string) => [{ type, id, excerpt: `excerpt of ${id}` }];
+const SOURCE = (id: string) => [{ id, quote: `quote of ${id}` }];
 
 async function create(admin: Caller, mutation: string, variables: Record<string, unknown>): Promise<string> {
   const result = await admin<Record<string, { id: string }>>(mutation, variables);
@@ -114,11 +114,12 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
   });
 
   // Agents: a visible run whose outputs name hidden entities.
-  const run = await create(admin, `mutation ($input: CreateAgentRunInput!) { createAgentRun(input: $input) { id } }`, {
-    input: { agentName: 'walker', prompt: 'p', model: 'm' },
+  const run = await create(admin, `mutation ($input: StartRunInput!) { startRun(input: $input) { id } }`, {
+    input: { agentName: 'walker', task: 'p', model: 'm' },
   });
-  const step = await create(admin, `mutation ($input: RecordAgentStepInput!) { recordAgentStep(input: $input) { id } }`, {
-    input: { runId: run, tool: 'read', sourceRefs: SOURCE(contract, 'Contract') },
+  const step = await create(admin, `mutation ($run: ID!, $input: AppendStepInput!) { appendStep(runId: $run, input: $input) { id } }`, {
+    run,
+    input: { tool: 'read', sourceRefs: SOURCE(contract) },
   });
   const fact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
     input: {
@@ -127,7 +128,7 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
       predicate: 'about',
       value: 'hidden subject',
       confidence: 0.9,
-      sourceRefs: SOURCE(contract, 'Contract'),
+      sourceRefs: SOURCE(contract),
     },
   });
   const visibleFact = await create(admin, `mutation ($input: CreateKnowledgeFactInput!) { createKnowledgeFact(input: $input) { id } }`, {
@@ -137,11 +138,11 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
       predicate: 'cites',
       value: 'hidden source',
       confidence: 0.9,
-      sourceRefs: SOURCE(project, 'Project'),
+      sourceRefs: SOURCE(project),
     },
   });
   const insight = await create(admin, `mutation ($input: CreateKnowledgeInsightInput!) { createKnowledgeInsight(input: $input) { id } }`, {
-    input: { runId: run, title: 'Insight from a hidden source', body: 'b', sourceRefs: SOURCE(contract, 'Contract') },
+    input: { runId: run, title: 'Insight from a hidden source', body: 'b', sourceRefs: SOURCE(contract) },
   });
   const approval = await create(admin, `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`, {
     input: {
@@ -149,7 +150,7 @@ export async function createHiddenFixtures(admin: Caller, databaseUrl: string): 
       action: 'update_contract',
       payload: { contractId: contract },
       targetId: contract,
-      sourceRefs: SOURCE(meeting, 'Meeting'),
+      sourceRefs: SOURCE(meeting),
     },
   });
 

@@ -31,6 +31,8 @@ export interface TestStack extends Stack {
   ): Promise<GraphQLResponse<Data>>;
   /** A function that POSTs operations to the gateway with this token. */
   callerFor(token: string): Caller;
+  /** The same, sending request extensions with every operation (an agent's `wrk: { runId, sourceRefs }`). */
+  callerWith(token: string, extensions: () => Record<string, unknown> | undefined): Caller;
   /** POSTs an operation to the gateway and returns the parsed GraphQL response. */
   graphql<Data = Record<string, unknown>>(
     query: string,
@@ -55,11 +57,12 @@ export async function postGraphQL<Data>(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  extensions?: Record<string, unknown>,
 ): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, ...(extensions ? { extensions } : {}) }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<Data>, 'status'>;
   return { status: response.status, requestId: response.headers.get('x-request-id'), ...body };
@@ -95,6 +98,8 @@ export async function startTestStack(
     },
     as: (token) => ({ authorization: `Bearer ${token}` }),
     callerFor: (token) => (query, variables) => postGraphQL(stack.gatewayUrl, query, variables, { authorization: `Bearer ${token}` }),
+    callerWith: (token, extensions) => (query, variables) =>
+      postGraphQL(stack.gatewayUrl, query, variables, { authorization: `Bearer ${token}` }, extensions()),
     graphql: (query, variables, headers) => postGraphQL(stack.gatewayUrl, query, variables, headers),
     direct: (subgraph, query, variables, claims) =>
       postGraphQL(stack.subgraphUrls[subgraph], query, variables, {

@@ -4,6 +4,22 @@ import type { ServiceKeyring } from './serviceKeys.ts';
 /** A caller's user IDs in external systems, keyed by the system's name. */
 export type ExternalAccounts = Readonly<Partial<Record<string, string>>>;
 
+/** One source an agent's write is derived from: a WRK entity or Box item by ID, optionally quoted and dated. */
+export interface ProvenanceSourceRef {
+  id: string;
+  quote?: string;
+  retrievedAt?: string;
+}
+
+/**
+ * Why an agent writes: its own open run and the sources the write derives from. The agent sends them as the request
+ * extension `wrk`; the gateway checks them (agents' /internal/provenance) and signs them into the claims.
+ */
+export interface Provenance {
+  runId: string;
+  sourceRefs: ProvenanceSourceRef[];
+}
+
 /** What the gateway tells a subgraph about the caller, signed so subgraphs trust only the gateway. */
 export interface Claims {
   /** External ID of the user, or of the user who issued an agent token. Absent for anonymous callers. */
@@ -26,6 +42,8 @@ export interface Claims {
   grants?: string[];
   /** The subset of `grants` that allows writing. */
   writeGrants?: string[];
+  /** An agent's run and sources for this request's writes, verified by the gateway (see Provenance). */
+  provenance?: Provenance;
   requestId: string;
 }
 

@@ -1,4 +1,5 @@
 import type { Claims, SignedBody, VerifiedRequest } from './claims.ts';
+import type { Change } from './audit.ts';
 
 /** Signs this service's own request to another owner, on behalf of the caller (see signDelegated). */
 export type Delegate = (audience: string, body: SignedBody, options?: { withoutAllowlist?: boolean }) => string;
@@ -19,6 +20,52 @@ export interface RequestContext {
   delegate: Delegate;
   /** The signed header the request arrived with (absent for the platform's own writes: CLI, seed). */
   signature?: VerifiedRequest;
+  /** Set when this request applies an agent's proposal a human approved: the audit rows name the agent and its run. */
+  approved?: ApprovedProposal;
+  /** The approval gate of the subgraph: which agent writes are held for a human, and where they are stored. */
+  gate?: WriteGate;
+  /** The operation this request carries (what an approval re-executes). */
+  operation?: GraphQLOperation;
+}
+
+export interface GraphQLOperation {
+  query: string;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+}
+
+/** An agent's change the gate held: not applied, stored for a human to decide. */
+export interface HeldChange {
+  entityType: string;
+  action: Change['action'];
+  /** The changed entity; null for a new row (a creation, a grant: the approved re-execution creates its own). */
+  targetId: string | null;
+  before: unknown;
+  diff: Record<string, unknown>;
+  /** The target's updated_at (ISO) when proposed: an approval of a changed target is refused as stale. */
+  targetVersion: string | null;
+  /** The policy rule that held it. */
+  reason: string;
+}
+
+export interface WriteGate {
+  /** Why an agent's change must wait for a human (the policy's rule), or null. */
+  sensitive(change: Change): string | null;
+  /** Stores the held change, with this request's operation and provenance, as a pending approval; its ID. */
+  propose(ctx: RequestContext, held: HeldChange): Promise<string>;
+}
+
+/** An approved agent proposal being applied by its approver (see the approval gate). */
+export interface ApprovedProposal {
+  approvalId: string;
+  /** The agent that proposed it (actor `agent:<name>`). */
+  requestedBy: string;
+  runId: string | null;
+  sourceRefs: unknown[] | null;
+  targetId: string | null;
+  /** The target's version (updated_at, ISO) when the agent proposed the change, and its state then. */
+  targetVersion: string | null;
+  targetBefore: unknown;
 }
 
 export function requestContextFromClaims(claims: Claims, delegate: Delegate = noDelegation): RequestContext {

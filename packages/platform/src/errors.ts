@@ -16,6 +16,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The service cannot take this request now, or is not configured for it (HTTP 503). */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** An agent's write without its run and sources (the request extension `wrk`). */
+  PROVENANCE_REQUIRED: 'PROVENANCE_REQUIRED',
+  /** An agent's sensitive write was not applied but stored for a human to decide (`extensions.approvalId`). */
+  APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

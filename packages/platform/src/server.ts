@@ -7,8 +7,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import { mergeModuleResolvers, modulesTypeDefs, type SchemaModule } from './schemaFiles.ts';
-import { CLAIMS_HEADER, signDelegated, SignatureError, verifySignedRequest, type SignedBody, type VerifiedRequest } from './claims.ts';
-import { requestContextFromClaims, type RequestContext } from './context.ts';
+import {
+  CLAIMS_HEADER,
+  GATEWAY_SERVICE,
+  signDelegated,
+  SignatureError,
+  verifySignedRequest,
+  type SignedBody,
+  type VerifiedRequest,
+} from './claims.ts';
+import { requestContextFromClaims, type ApprovedProposal, type GraphQLOperation, type RequestContext } from './context.ts';
 import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
 import type { ReplayGuard } from './replayGuard.ts';
 import { derivedSecret, type ServiceKeyring } from './serviceKeys.ts';
@@ -28,7 +36,11 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
   isReady?(): Promise<boolean>;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra HTTP routes next to /graphql (e.g. identity's JWKS and session endpoints); `verify` checks a signed request. */
-  routes?(app: express.Express, verify: (req: express.Request) => VerifiedRequest): void;
+  routes?(
+    app: express.Express,
+    verify: (req: express.Request) => VerifiedRequest,
+    contextFor: (request: VerifiedRequest) => TContext,
+  ): void;
   /** Remembers the signed headers of mutations, which may be used once. */
   replayGuard: ReplayGuard;
 }
@@ -117,10 +129,28 @@ function contextOf<TContext extends RequestContext>(
   def: SubgraphDefinition<TContext>,
   keyring: ServiceKeyring,
   request: VerifiedRequest,
+  body?: unknown,
 ): TContext {
-  const delegate = (audience: string, body: SignedBody, options?: { withoutAllowlist?: boolean }) =>
-    signDelegated(keyring, audience, body, request.evidence, options);
-  return def.createContext({ ...requestContextFromClaims(request.claims, delegate), signature: request });
+  const delegate = (audience: string, signed: SignedBody, options?: { withoutAllowlist?: boolean }) =>
+    signDelegated(keyring, audience, signed, request.evidence, options);
+  const operation = operationOf(body);
+  return def.createContext({
+    ...requestContextFromClaims(request.claims, delegate),
+    signature: request,
+    ...(operation ? { operation } : {}),
+  });
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The GraphQL operation of a request body (what an approval of a held write re-executes). */
+export function operationOf(body: unknown): GraphQLOperation | null {
+  if (!isRecord(body) || typeof body.query !== 'string') return null;
+  return {
+    query: body.query,
+    operationName: typeof body.operationName === 'string' ? body.operationName : null,
+    variables: isRecord(body.variables) ? body.variables : {},
+  };
 }
 
 /** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
@@ -154,12 +184,17 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     const ready = def.isReady ? await def.isReady().catch(() => false) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
-  def.routes?.(app, (req) => signedClaims(keyring, req.headers, req.body));
+  applyRoute(app, def, keyring, server);
+  def.routes?.(
+    app,
+    (req) => signedClaims(keyring, req.headers, req.body),
+    (request) => contextOf(def, keyring, request),
+  );
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body)),
+      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body), req.body),
     }),
   );
   app.use(httpErrors);
@@ -194,6 +229,111 @@ export async function startSubgraph<TContext extends RequestContext>(
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await server.stop();
       await options.onStop?.();
+    },
+  };
+}
+
+/**
+ * A POST route next to /graphql for signed requests that `accept` admits (e.g. the gateway's own, or one a subgraph
+ * signed on a caller's behalf), with a JSON body the signature covers: 401 for anything else; a failure of `handle` is
+ * logged and answered 500.
+ */
+export function signedRoute(
+  app: express.Express,
+  path: string,
+  verify: (req: express.Request) => VerifiedRequest,
+  accept: (request: VerifiedRequest) => boolean,
+  handle: (request: VerifiedRequest, body: unknown) => Promise<{ status: number; body: unknown }>,
+): void {
+  app.post(path, express.json({ limit: '2mb' }), async (req, res) => {
+    const signed = (() => {
+      try {
+        const request = verify(req);
+        return accept(request) ? request : null;
+      } catch {
+        return null;
+      }
+    })();
+    if (!signed) {
+      res.status(401).json({ error: 'signature required' });
+      return;
+    }
+    try {
+      const answer = await handle(signed, req.body);
+      res.status(answer.status).json(answer.body);
+    } catch (error) {
+      if (error instanceof GraphQLError) {
+        res.status(400).json({ errors: [error.toJSON()] });
+        return;
+      }
+      logger.error({ err: error, path }, 'internal route failed');
+      res.status(500).json({ error: 'internal error' });
+    }
+  });
+}
+
+/** A POST route only the gateway may call with its own signature (not a delegated one). */
+export const gatewayOnlyRoute = (
+  app: express.Express,
+  path: string,
+  verify: (req: express.Request) => VerifiedRequest,
+  handle: (request: VerifiedRequest, body: unknown) => Promise<{ status: number; body: unknown }>,
+) => signedRoute(app, path, verify, (request) => request.issuer === GATEWAY_SERVICE && !request.delegated, handle);
+
+/** The service that decides approvals: the only one whose delegated request may apply an approved proposal. */
+export const APPROVALS_SERVICE = 'agents';
+
+/**
+ * POST /internal/apply: the approvals service, signing with its own key on behalf of the approver (the approver's
+ * gateway header as evidence), asks the owner to apply an approved proposal: the stored operation is executed through
+ * the subgraph's normal resolvers with the approver's claims and the approval as a marker that lets the gate pass once
+ * (the signed header is single-use). The answer is the GraphQL result.
+ */
+function applyRoute<TContext extends RequestContext>(
+  app: express.Express,
+  def: SubgraphDefinition<TContext>,
+  keyring: ServiceKeyring,
+  server: ApolloServer<TContext>,
+) {
+  signedRoute(
+    app,
+    '/internal/apply',
+    (req) => signedClaims(keyring, req.headers, req.body),
+    (request) => request.issuer === APPROVALS_SERVICE && request.delegated,
+    async (request, body) => {
+      const applied = appliedRequestOf(body);
+      if (!applied) return { status: 400, body: { error: 'approval and operation are required' } };
+      if (!(await def.replayGuard.useOnce(request.jti, request.expiresAt))) return { status: 401, body: { error: 'already used' } };
+      const context = { ...contextOf(def, keyring, request, applied.operation), signature: undefined, approved: applied.approval };
+      const response = await server.executeOperation(
+        {
+          query: applied.operation.query,
+          variables: applied.operation.variables,
+          operationName: applied.operation.operationName ?? undefined,
+        },
+        { contextValue: context },
+      );
+      const result = response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'incremental result' }] };
+      return { status: 200, body: result };
+    },
+  );
+}
+
+function appliedRequestOf(body: unknown): { approval: ApprovedProposal; operation: GraphQLOperation } | null {
+  if (!isRecord(body) || !isRecord(body.approval)) return null;
+  const operation = operationOf(body.operation);
+  const { approvalId, requestedBy, runId, sourceRefs, targetId, targetVersion, targetBefore } = body.approval;
+  if (typeof approvalId !== 'string' || typeof requestedBy !== 'string' || !operation) return null;
+  return {
+    operation,
+    approval: {
+      approvalId,
+      requestedBy,
+      runId: typeof runId === 'string' ? runId : null,
+      sourceRefs: Array.isArray(sourceRefs) ? sourceRefs : null,
+      targetId: typeof targetId === 'string' ? targetId : null,
+      targetVersion: typeof targetVersion === 'string' ? targetVersion : null,
+      targetBefore: targetBefore ?? null,
     },
   };
 }

@@ -28,9 +28,9 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** How often the relay runs without a notification (ms, default 5000). */
   relayIntervalMs?: number;
-  /** More tasks, registered by the application (e.g. the files subgraph's Box sync jobs). */
+  /** More tasks, registered by the application (e.g. files' Box sync jobs, agents' abandon job). */
   tasks?: TaskList;
-  /** graphile-worker crontab lines for those tasks (e.g. files' Box webhook sweep). */
+  /** graphile-worker crontab lines for those tasks (e.g. files' Box webhook sweep, agents' abandon job). */
   crontab?: string[];
 }
 

@@ -1,10 +1,8 @@
-import { ENTITY_TYPES } from '@wrk/catalog';
-import { expectIdOf } from '@wrk/catalog/ids';
-import { redactSources } from '@wrk/catalog/sources';
-import { badUserInput, optionalText, requiredText } from '@wrk/platform';
+import { parseSourceRefs, redactSources, type SourceRefArgument, type StoredSourceRef } from '@wrk/catalog/sources';
+import { badUserInput } from '@wrk/platform';
 import type { Context } from './context.ts';
 import { Prisma } from './db.ts';
-import type { SourceRefInput } from './__generated__/resolvers-types.ts';
+import { entityExists } from './nodes.ts';
 
 /** A confidence score: a number between 0 and 1 inclusive. */
 export function confidence(field: string, value: number): number;
@@ -37,34 +35,13 @@ export function jsonObject(field: string, value: unknown): Prisma.InputJsonObjec
   return value;
 }
 
-/** A source reference as stored in source_refs: `{ type, id, uri?, excerpt? }`. */
-export type StoredSourceRef = {
-  type: string;
-  id: string;
-  uri?: string;
-  excerpt?: string;
-};
-
-const ENTITY_TYPENAMES = new Set(ENTITY_TYPES.map((type) => type.typename));
-const MAX_SOURCE_REFS = 100;
-
 /**
- * The sources of an agent output: never empty (the database refuses an empty list too). A source naming an
- * entity type of the graph (type "Contract") must carry an ID of that type.
+ * The sources of an agent output, checked by the one rule (catalog/sources.ts): never empty, each `{ id, quote?,
+ * retrievedAt? }` naming an entity that exists and the caller may see — asked of agents' own loaders or of the
+ * entity's owner with the caller's delegated claims.
  */
-export function sourceRefs(field: string, refs: readonly SourceRefInput[]): StoredSourceRef[] {
-  if (refs.length === 0) throw badUserInput(field, 'must name at least one source the output is derived from');
-  if (refs.length > MAX_SOURCE_REFS) throw badUserInput(field, `must name at most ${MAX_SOURCE_REFS} sources`);
-  return refs.map((ref, index) => {
-    const at = `${field}[${index}]`;
-    const type = requiredText(`${at}.type`, ref.type, 100);
-    const id = requiredText(`${at}.id`, ref.id, 500);
-    if (ENTITY_TYPENAMES.has(type)) expectIdOf(type, id);
-    const uri = optionalText(`${at}.uri`, ref.uri, 2_000);
-    const excerpt = optionalText(`${at}.excerpt`, ref.excerpt, 2_000);
-    return { type, id, ...(uri ? { uri } : {}), ...(excerpt ? { excerpt } : {}) };
-  });
-}
+export const sourceRefs = (ctx: Context, field: string, refs: readonly SourceRefArgument[]): Promise<StoredSourceRef[]> =>
+  parseSourceRefs(field, refs, (id) => entityExists(id, ctx));
 
 /**
  * The sources of an agent output as the caller may see them: a source that names an entity hidden from the

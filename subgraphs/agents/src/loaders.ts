@@ -90,6 +90,15 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     return hidden.length ? { NOT: { OR: hidden.map((id) => ({ sourceRefs: { array_contains: [{ id }] } })) } } : {};
   }
 
+  /** For insight lists: those resting on no fact the caller may not see (the distinct facts checked in one round). */
+  async function withoutHiddenSupportingFacts(): Promise<object> {
+    if (everything) return {};
+    const cited = await db.$queryRaw<{ id: string }[]>`
+      SELECT DISTINCT unnest(supporting_fact_ids) AS id FROM "agents"."knowledge_insights"`;
+    const hidden = await hiddenAmong(cited.map((row) => row.id));
+    return hidden.length ? { NOT: { supportingFactIds: { hasSome: hidden } } } : {};
+  }
+
   const facts = async (where: object) =>
     shownOnly(
       AGENTS_SPECS.KnowledgeFact.requires,
@@ -121,8 +130,26 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       KnowledgeInsight: own.KnowledgeInsight.visible,
     },
 
+    /** Facts by internal ID (superseded → superseding), as visible as by external ID. */
+    factById: byId(async (ids) => facts({ id: { in: ids } })),
+    /** The fact each fact replaced (at most one: superseded_by_id is unique). */
+    factSuperseded: groupLoader(
+      (ids: number[]) => facts({ supersededById: { in: ids } }),
+      (row) => row.supersededById,
+    ),
     agentRunById: byId((ids) => db.agentRun.findMany({ where: { AND: [{ id: { in: ids } }, visible.run] } })),
 
+    /** The writes of each run (by its external ID) from the audit trail, oldest first, to entities the caller may see. */
+    touchedByRun: groupLoader(
+      async (runIds: string[]) => {
+        const writes = await db.$queryRaw<{ runId: string; entityId: string; action: string; at: Date }[]>`
+        SELECT run_id AS "runId", entity_id AS "entityId", action, created_at AS at
+          FROM "platform"."audit_logs" WHERE run_id = ANY(${runIds}) ORDER BY created_at, id`;
+        const shown = await Promise.all(writes.map((write) => entityVisible(write.entityId)));
+        return writes.filter((_, index) => shown[index]);
+      },
+      (write) => write.runId,
+    ),
     stepsByRun: groupLoader(
       (ids: number[]) => db.agentStep.findMany({ where: { AND: [{ runId: { in: ids } }, visible.step] }, orderBy: { stepIndex: 'asc' } }),
       (row) => row.runId,
@@ -158,12 +185,13 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       const visibleSubjects = subjects.filter((subject) => !hiddenSubjects.includes(subject));
       return listPage(db.knowledgeFact, { ...list, where: { AND: [where, { subjectId: { in: visibleSubjects } }, sources] } });
     },
-    /** Insights citing only sources the caller may see (and their count). */
+    /** Insights citing only sources and resting only on facts the caller may see (and their count). */
     async knowledgeInsights(args: ConnectionArgs, filter: object) {
+      const [sources, facts] = await Promise.all([withoutHiddenSources('knowledge_insights'), withoutHiddenSupportingFacts()]);
       return listPage(db.knowledgeInsight, {
         list: 'Query.knowledgeInsights',
         args: { ...args, ...filter },
-        where: { AND: [visible.ofRun, filter, await withoutHiddenSources('knowledge_insights')] },
+        where: { AND: [visible.ofRun, filter, sources, facts] },
       });
     },
     /** Approvals whose target (if any) the caller may see (and their count): the distinct targets are checked first. */

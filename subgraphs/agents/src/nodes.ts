@@ -29,10 +29,15 @@ export async function resolveEntityRef(id: string, ctx: Context): Promise<NodeRe
 export async function expectEntityId(field: string, id: string, ctx: Context): Promise<string> {
   const type = typeOfIdOrThrow(id);
   if (!type.linkable) throw badUserInput(field, `${type.typename} entities cannot be referred to`);
-  const exists =
-    type.owner === 'agents' && isAgentsTypename(type.typename)
-      ? (await ctx.loaders.rows[type.typename].load(id)) !== null
-      : await ctx.loaders.existsAtOwner.load(id);
-  if (!exists) throw notFound(id, { field });
+  if (!(await entityExists(id, ctx))) throw notFound(id, { field });
   return id;
+}
+
+/** Whether a linkable entity exists and the caller may see it (one answer): agents' own here, others at their owner. */
+export async function entityExists(id: string, ctx: Context): Promise<boolean> {
+  const type = entityTypeOfId(id);
+  if (!type?.linkable) return false;
+  return type.owner === 'agents' && isAgentsTypename(type.typename)
+    ? (await ctx.loaders.rows[type.typename].load(id)) !== null
+    : ctx.loaders.existsAtOwner.load(id);
 }

@@ -37,8 +37,8 @@ export async function seedAgents(
   ids: AgentsSeedIds = { contractId: DEMO.contracts.acmeMsa, boxFileId: DEMO.boxItems.acmeMsaFile },
 ): Promise<SeededAgents | null> {
   if ((await db.agentRun.count()) > 0) return null;
-  const contract = { type: 'Contract', id: ids.contractId };
-  const file = { type: 'BoxItem', id: ids.boxFileId };
+  const contract = { id: ids.contractId };
+  const file = { id: ids.boxFileId, retrievedAt: '2026-09-03T08:00:09.000Z' };
   const billingExcerpt = 'Fees: EUR 120,000.00, invoiced quarterly in advance and payable net 30.';
   const termExcerpt = 'It takes effect on 1 September 2026 and ends on 31 August 2027.';
 
@@ -47,13 +47,16 @@ export async function seedAgents(
       data: {
         externalId: AGENTS_DEMO.reviewRun,
         agentName: 'contract-reviewer',
-        prompt: 'Review the Acme Master Services Agreement: term, billing and renewal.',
+        task: 'Review the Acme Master Services Agreement: term, billing and renewal.',
         model: 'claude-sonnet-4-5',
         status: 'succeeded',
         initiatedBy: DEMO.users.staff,
         startedAt: new Date('2026-09-03T08:00:00Z'),
+        lastActivityAt: new Date('2026-09-03T08:01:42Z'),
         finishedAt: new Date('2026-09-03T08:01:42Z'),
-        runtimeMetadata: { temperature: 0, usage: { inputTokens: 5120, outputTokens: 812 } },
+        tokens: 5932,
+        costUsd: '0.027558',
+        parameters: { temperature: 0 },
         ...by,
       },
     });
@@ -68,6 +71,7 @@ export async function seedAgents(
           output: { pages: 12, characters: 38_214 },
           sourceRefs: [file],
           startedAt: new Date('2026-09-03T08:00:01Z'),
+          durationMs: 8000,
           finishedAt: new Date('2026-09-03T08:00:09Z'),
           ...by,
         },
@@ -78,8 +82,9 @@ export async function seedAgents(
           tool: 'contract.extract_terms',
           input: { contractId: ids.contractId },
           output: { term: { start: '2026-09-01', end: '2027-08-31' }, billing: 'quarterly in advance, net 30' },
-          sourceRefs: [contract, { ...file, excerpt: billingExcerpt }],
+          sourceRefs: [contract, { ...file, quote: billingExcerpt }],
           startedAt: new Date('2026-09-03T08:00:10Z'),
+          durationMs: 90_000,
           finishedAt: new Date('2026-09-03T08:01:40Z'),
           ...by,
         },
@@ -93,7 +98,7 @@ export async function seedAgents(
         predicate: 'billing_terms',
         value: 'Quarterly in advance, net 30',
         confidence: 0.93,
-        sourceRefs: [{ ...file, excerpt: billingExcerpt }],
+        sourceRefs: [{ ...file, quote: billingExcerpt }],
         ...by,
       },
     });
@@ -107,7 +112,7 @@ export async function seedAgents(
           'August 2027) goes out in June: renewal terms should be agreed before then.',
         confidence: 0.8,
         reviewState: 'draft',
-        sourceRefs: [contract, { ...file, excerpt: termExcerpt }],
+        sourceRefs: [contract, { ...file, quote: termExcerpt }],
         ...by,
       },
     });
@@ -120,7 +125,7 @@ export async function seedAgents(
         targetId: ids.contractId,
         status: 'pending',
         requestedBy: 'agent:contract-reviewer',
-        sourceRefs: [contract, { ...file, excerpt: termExcerpt }],
+        sourceRefs: [contract, { ...file, quote: termExcerpt }],
         ...by,
       },
     });

@@ -3,13 +3,19 @@ import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
+import { approvalGate } from '@wrk/catalog/approvalPolicy';
 import { modules } from './resolvers/index.ts';
 
 export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {
     name: 'core',
     modules,
-    createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
+    createContext: (request) => ({
+      ...request,
+      gate: approvalGate(ownerUrls, 'core'),
+      db,
+      loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
+    }),
     replayGuard: postgresReplayGuard(db),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };

@@ -3,6 +3,7 @@ import type { Context } from './context.ts';
 import type { FilesDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
+import { approvalGate } from '@wrk/catalog/approvalPolicy';
 import { modules } from './resolvers.ts';
 import { boxWebhookRoutes } from './box/webhookRoute.ts';
 import type { BoxWebhookKeys } from './box/webhookSignature.ts';
@@ -16,7 +17,12 @@ export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesO
   return {
     name: 'files',
     modules,
-    createContext: (request) => ({ ...request, db, loaders: createLoaders(db, ownerUrls, request.claims, request.delegate) }),
+    createContext: (request) => ({
+      ...request,
+      gate: approvalGate(ownerUrls, 'files'),
+      db,
+      loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
+    }),
     replayGuard: postgresReplayGuard(db),
     routes: boxWebhookRoutes(db, options.boxWebhookKeys),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,

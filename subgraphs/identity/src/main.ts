@@ -2,11 +2,12 @@ import { databaseUrlFromEnv, startSubgraph } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { createIdentityDb } from './db.ts';
 import { identitySubgraph } from './subgraph.ts';
+import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('identity');
 const db = createIdentityDb(databaseUrlFromEnv());
-await startSubgraph(identitySubgraph(db), {
+await startSubgraph(identitySubgraph(db, ownerUrlsFromEnv()), {
   keyring,
   port: Number(process.env.PORT ?? 4001),
   host: process.env.HOST ?? '127.0.0.1',

@@ -7,7 +7,7 @@
 export const AGENTS_ENTITIES = {
   owned: ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
   listed: ['AgentRun', 'AgentStep', 'AgentApproval', 'KnowledgeFact', 'KnowledgeInsight'],
-  enums: ['AgentRunStatus', 'ApprovalStatus', 'ReviewState'],
+  enums: ['AgentRunStatus', 'AgentStepStatus', 'ApprovalStatus', 'FactStatus', 'ReviewState'],
   referenced: [],
   /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
   prefixes: { AgentRun: 'run', AgentStep: 'stp', AgentApproval: 'apr', KnowledgeFact: 'fct', KnowledgeInsight: 'ins' },

@@ -1,10 +1,11 @@
-import { badUserInput, machineName, notFound, schemaModule } from '@wrk/platform';
-import { byIdFields, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { badUserInput, forbiddenError, found, machineName, notFound, requiredText, schemaModule } from '@wrk/platform';
+import { byIdFields, expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { approveApproval, rejectApproval } from './gate.ts';
 import { agentsService } from '../service.ts';
 import { agentApprovalSpec } from './spec.ts';
 import type { Context } from '../../context.ts';
 import type { AgentApprovalResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
-import { jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
+import { jsonObject, jsonValue, sourceRefs, sourceRefsOf } from '../../inputs.ts';
 
 const byId = byIdFields('AgentApproval', (ctx: Context) => ctx.loaders.rows.AgentApproval);
 
@@ -12,20 +13,32 @@ export const AgentApproval: AgentApprovalResolvers = {
   id: (approval) => approval.externalId,
   run: (approval, _, ctx) => (approval.runId === null ? null : ctx.loaders.agentRunById.load(approval.runId)),
   sourceRefs: sourceRefsOf,
+  requestedAt: (approval) => approval.createdAt,
   __resolveReference: byId.resolveReference,
 };
 
 export const AgentApprovalQueries: QueryResolvers = {
   agentApproval: byId.byId,
   agentApprovals: (_, args, ctx) => ctx.loaders.agentApprovals(args, args.status ? { status: args.status } : {}),
+  approvals: (_, { status, targetId, first, after }, ctx) =>
+    ctx.loaders.agentApprovals({ first, after }, { ...(status ? { status } : {}), ...(targetId ? { targetId } : {}) }),
 };
 
+/** Only people decide: a staff token (never an agent's), who sees the approval and so its target. */
+async function decidable(ctx: Context, id: string) {
+  if (ctx.claims.kind !== 'staff') throw forbiddenError('Only a staff user may decide an approval');
+  return found(await ctx.loaders.rows.AgentApproval.load(expectIdOf('AgentApproval', id)), id);
+}
+
 export const AgentApprovalMutations: MutationResolvers = {
+  approveApproval: async (_, { id, edit }, ctx) =>
+    approveApproval(ctx, ctx.ownerUrls, await decidable(ctx, id), jsonObject('edit', edit) ?? null),
+  rejectApproval: async (_, { id, reason }, ctx) => rejectApproval(ctx, await decidable(ctx, id), requiredText('reason', reason, 2_000)),
   requestApproval: async (_, { input }, ctx) => {
     const action = machineName('action', input.action);
     const payload = jsonValue('payload', input.payload);
     if (payload === undefined) throw badUserInput('payload', 'is required');
-    const refs = sourceRefs('sourceRefs', input.sourceRefs);
+    const refs = await sourceRefs(ctx, 'sourceRefs', input.sourceRefs);
     if (input.targetId) {
       typeOfIdOrThrow(input.targetId);
       if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });

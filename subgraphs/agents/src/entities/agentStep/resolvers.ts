@@ -1,7 +1,8 @@
-import { dateOrNull, found, listPage, machineName, requiredText, schemaModule } from '@wrk/platform';
+import { badUserInput, found, listPage, requiredText, schemaModule } from '@wrk/platform';
 import { byIdFields, referencedRow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { agentStepSpec } from './spec.ts';
+import { notYourRun, ownsRun } from '../agentRun/lifecycle.ts';
 import type { Context } from '../../context.ts';
 import type { AgentStepResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import { Prisma } from '../../db.ts';
@@ -31,16 +32,22 @@ export const AgentStepQueries: QueryResolvers = {
 };
 
 export const AgentStepMutations: MutationResolvers = {
-  recordAgentStep: async (_, { input }, ctx) => {
-    const run = await referencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
+  appendStep: async (_, { runId, input }, ctx) => {
+    const run = await referencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', runId);
+    if (!ownsRun(run, ctx.claims)) throw notYourRun(runId);
+    if (input.durationMs !== null && input.durationMs !== undefined && input.durationMs < 0) {
+      throw badUserInput('durationMs', 'must be at least 0');
+    }
+    const finishedAt = new Date();
     const data = {
       tool: requiredText('tool', input.tool, 200),
       input: jsonValue('input', input.input),
       output: jsonValue('output', input.output) ?? Prisma.DbNull,
-      status: input.status ? machineName('status', input.status) : 'succeeded',
-      sourceRefs: sourceRefs('sourceRefs', input.sourceRefs),
-      startedAt: dateOrNull(input.startedAt),
-      finishedAt: new Date(),
+      status: input.status ?? 'succeeded',
+      durationMs: input.durationMs ?? null,
+      startedAt: input.durationMs ? new Date(finishedAt.getTime() - input.durationMs) : finishedAt,
+      finishedAt,
+      sourceRefs: await sourceRefs(ctx, 'sourceRefs', input.sourceRefs),
     };
     return agentsService.create(ctx, agentStepSpec, { runId: run.id, ...data });
   },

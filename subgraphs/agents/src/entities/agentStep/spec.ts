@@ -1,9 +1,6 @@
-import { badUserInput } from '@wrk/platform';
 import type { AgentStep, Prisma } from '../../db.ts';
+import { lockOpenRun } from '../agentRun/lifecycle.ts';
 import type { AgentsEntitySpec, NewRowColumns } from '../spec.ts';
-
-/** A run in one of these states takes no more steps. */
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** Steps follow their run; their sources are redacted rather than hiding the step. */
 export const agentStepSpec: AgentsEntitySpec<
@@ -13,18 +10,13 @@ export const agentStepSpec: AgentsEntitySpec<
 > = {
   typename: 'AgentStep',
   // The run's row lock orders concurrent steps of one run: each sees the previous one's index, and none lands on a
-  // finished run.
+  // run that has ended. The step is the run's latest activity (the abandon job's clock).
   insert: async (tx, columns, data) => {
-    const [locked] = await tx.$queryRaw<{ status: string; externalId: string }[]>`
-      SELECT status::text AS status, external_id AS "externalId" FROM "agents"."agent_runs" WHERE id = ${data.runId} FOR UPDATE`;
-    if (!locked || FINISHED.has(locked.status)) {
-      throw badUserInput(
-        'runId',
-        `run ${locked?.externalId ?? data.runId} has finished (${locked?.status ?? 'gone'}) and takes no more steps`,
-      );
-    }
+    await lockOpenRun(tx, data.runId);
     const last = await tx.agentStep.aggregate({ where: { runId: data.runId }, _max: { stepIndex: true } });
-    return tx.agentStep.create({ data: { ...columns, ...data, stepIndex: (last._max.stepIndex ?? -1) + 1 } });
+    const step = await tx.agentStep.create({ data: { ...columns, ...data, stepIndex: (last._max.stepIndex ?? -1) + 1 } });
+    await tx.agentRun.update({ where: { id: data.runId }, data: { lastActivityAt: step.createdAt } });
+    return step;
   },
   find: (db, ids, where = {}) => db.agentStep.findMany({ where: { AND: [{ externalId: { in: ids } }, where] } }),
   visibleWhere: (visible) => visible.step,
