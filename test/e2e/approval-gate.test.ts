@@ -99,6 +99,37 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     expect(again.errors![0]!.extensions!.reason).toBe('ALREADY_DECIDED');
   });
 
+  it("the agent's day, end to end: reads within its scopes, records a sourced fact, proposes, and its run lists what it touched", async () => {
+    // Reads what its scopes allow, and is refused the rest (it has no identity scope).
+    expect((await agent(CONTRACT, { id: DEMO.contracts.acmeMsa })).errors).toBeUndefined();
+    expect(codes(await agent(`{ users(first: 1) { totalCount } }`))).toEqual(['FORBIDDEN']);
+    // Records a fact with its sources; refused one without sources, one citing nothing, one citing what it cannot see.
+    const FACT = `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: {
+      subjectId: "${DEMO.contracts.acmeMsa}", predicate: "renewal_rate", value: "5%", confidence: 0.8, sourceRefs: $refs }) { id } }`;
+    const fact = await agent<{ createKnowledgeFact: { id: string } }>(FACT, { refs: SOURCES });
+    expect(fact.errors).toBeUndefined();
+    expect(codes(await agent(FACT, { refs: [] }))).toEqual(['BAD_USER_INPUT']);
+    const missing = await agent(FACT, { refs: [{ id: 'prj_missing000000' }] });
+    const hidden = await agent(FACT, { refs: [{ id: DEMO.projects.skunkworks }] });
+    expect(codes(missing)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(hidden)).toEqual(codes(missing));
+    // Proposes a contract change; a staff user approves it; the run lists both writes it made, the contract among them.
+    const id = await propose('Acme MSA (renewal noted)');
+    expect((await staff(APPROVE, { id })).errors).toBeUndefined();
+    expect(await title()).toBe('Acme MSA (renewal noted)');
+    const touched = await agent<{ agentRun: { touched: { entityId: string; action: string }[] } }>(
+      `query ($id: ID!) { agentRun(id: $id) { touched { entityId action } } }`,
+      { id: runId },
+    );
+    expect(touched.errors).toBeUndefined();
+    expect(touched.data!.agentRun.touched).toEqual(
+      expect.arrayContaining([
+        { entityId: fact.data!.createKnowledgeFact.id, action: 'create' },
+        { entityId: DEMO.contracts.acmeMsa, action: 'update' },
+      ]),
+    );
+  });
+
   it('changes nothing for a rejected proposal', async () => {
     const before = await title();
     const id = await propose('Rejected title');
