@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
-import { Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
 /** The folder of curated operations: one named operation per `.graphql` file, led by a `#` comment saying what it is for. */
 export const OPERATIONS_DIR = new URL('../../../operations/', import.meta.url);
@@ -28,7 +28,7 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 function leadingComment(text: string): { description: string; body: string } {
   const lines = text.split('\n');
   const comment: string[] = [];
-  while (lines.length && lines[0].startsWith('#')) comment.push((lines.shift() ?? '').replace(/^#\s?/, ''));
+  while (lines[0]?.startsWith('#')) comment.push((lines.shift() ?? '').replace(/^#\s?/, ''));
   return { description: comment.join(' ').trim(), body: lines.join('\n').trim() + '\n' };
 }
 
@@ -39,11 +39,13 @@ export function curatedOperation(file: string, text: string): CuratedOperation {
   const document = parse(body);
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const [operation] = operations;
-  if (operations.length !== 1 || document.definitions.length !== 1 || !operation.name) {
+  if (!operation?.name || document.definitions.length !== 1) {
     throw new Error(`${file}: exactly one named operation per file, without fragments`);
   }
-  if (operation.operation === 'subscription') throw new Error(`${file}: subscriptions are not curated operations`);
-  return { name: operation.name.value, type: operation.operation, description, body, id: sha256(body), document, operation };
+  const type =
+    operation.operation === OperationTypeNode.QUERY ? 'query' : operation.operation === OperationTypeNode.MUTATION ? 'mutation' : null;
+  if (!type) throw new Error(`${file}: subscriptions are not curated operations`);
+  return { name: operation.name.value, type, description, body, id: sha256(body), document, operation };
 }
 
 /** Every curated operation, by file name order; names are unique. */
