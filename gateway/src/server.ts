@@ -15,7 +15,7 @@ import {
   type RunningServer,
   type ServiceKeyring,
 } from '@wrk/platform';
-import { authenticator } from './auth.ts';
+import { anonymousClaims, authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
 import { guardRequests, requestGuard } from './guard.ts';
@@ -25,6 +25,8 @@ import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
+import { MCP_PATH, mcpHandler } from './mcp/server.ts';
+import { apiSchemaOf, loadOperations } from './mcp/operations.ts';
 
 /**
  * The largest request body, in bytes: ample for any operation a client writes (the largest list argument, 1000 IDs,
@@ -128,6 +130,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
     }),
   );
+  const mcp = mcpHandler({
+    apollo: server,
+    supergraphSdl: options.supergraphSdl,
+    schema: apiSchemaOf(options.supergraphSdl),
+    operations: loadOperations(),
+  });
+  // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
+  app.post(MCP_PATH, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
+    mcp(req, res, (res.locals.claims as Claims | undefined) ?? anonymousClaims('')),
+  );
+  app.all(MCP_PATH, (_req, res) => {
+    res.setHeader('allow', 'POST');
+    res
+      .status(405)
+      .json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Method not allowed: stateless MCP takes POST only' } });
+  });
   app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
