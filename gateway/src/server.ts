@@ -25,6 +25,7 @@ import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { offlineExplorer } from './explorer.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
+import { documentIdAsPersistedQuery, manifestCache, trustedDocuments, trustedOnlyFromEnv, type TrustedOnly } from './trustedDocuments.ts';
 import { MCP_PATH, mcpHandler } from './mcp/server.ts';
 import { apiSchemaOf, loadOperations } from './mcp/operations.ts';
 
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
   wrapDispatcher?: DispatcherWrapper;
+  /** Overrides WRK_TRUSTED_ONLY: whose tokens may run only the operations of the manifest. */
+  trustedOnly?: TrustedOnly;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -88,11 +91,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       new SignedClaimsDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
   });
   const limits = operationLimits();
+  const operations = loadOperations();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Only the curated operations' IDs are known: clients cannot register documents of their own.
+    persistedQueries: { cache: manifestCache(operations) },
     // Introspection is enabled here and restricted per caller by introspectionPolicy.
     introspection: true,
     parseOptions: limits.parseOptions,
@@ -104,6 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
+      trustedDocuments(operations, options.trustedOnly ?? trustedOnlyFromEnv(process.env)),
     ],
   });
   await server.start();
@@ -126,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     '/graphql',
     guardRequests(claimsOf, MAX_BODY_BYTES),
     express.json({ limit: MAX_BODY_BYTES }),
+    documentIdAsPersistedQuery,
     expressMiddleware(server, {
       context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
     }),
@@ -134,7 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     apollo: server,
     supergraphSdl: options.supergraphSdl,
     schema: apiSchemaOf(options.supergraphSdl),
-    operations: loadOperations(),
+    operations,
   });
   // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
   app.post(MCP_PATH, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>

@@ -2,7 +2,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { databaseKinds } from '../support/databases.ts';
 import { subgraphFetches } from '../support/instrumentation.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { loadOperations } from '@wrk/gateway/mcp/operations';
+import { startTestStack, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
 /**
  * The MCP endpoint with the SDK's own client over streamable HTTP: tools are the curated operations the token's
@@ -27,7 +28,11 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
   let agentToken: string;
 
   beforeAll(async () => {
+    // The production default: agent tokens run only manifest operations (MCP tools are manifest operations).
+    const before = process.env.WRK_TRUSTED_ONLY;
+    process.env.WRK_TRUSTED_ONLY = 'agents';
     stack = await startTestStack(kind);
+    process.env.WRK_TRUSTED_ONLY = before;
     agentToken = await stack.token('staff@wrk.demo', { agent: 'mcp-reader', scopes: AGENT_SCOPES });
     agent = await connect(stack, agentToken);
   });
@@ -114,6 +119,29 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     expect(response.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
     expect(response.headers.get('www-authenticate')).toMatch(/scope="files:read"/);
     expect(subgraphFetches.count).toBe(before);
+  });
+
+  it('a trusted-only agent token runs a manifest operation by ID and is refused a free-form document', async () => {
+    const findPeople = loadOperations().find((o) => o.name === 'FindPeople');
+    const post = (body: Record<string, unknown>) =>
+      fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...stack.as(agentToken) },
+        body: JSON.stringify(body),
+      }).then(async (r) => (await r.json()) as Omit<GraphQLResponse<{ people: { nodes: unknown[] } }>, 'status'>);
+    const byHash = await post({ variables: { first: 2 }, extensions: { persistedQuery: { version: 1, sha256Hash: findPeople?.id } } });
+    expect(byHash.errors).toBeUndefined();
+    expect(byHash.data?.people.nodes).toHaveLength(2);
+    const byDocumentId = await post({ documentId: findPeople?.id, variables: { first: 1 } });
+    expect(byDocumentId.data?.people.nodes).toHaveLength(1);
+    const freeForm = await post({ query: '{ people(first: 1) { nodes { id } } }' });
+    expect(freeForm.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_REQUIRED']);
+    expect(freeForm.data ?? null).toBeNull();
+    const unknown = await post({ documentId: 'f'.repeat(64) });
+    expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // A staff token keeps free-form documents (the explorer).
+    const staff = await stack.graphql('{ people(first: 1) { nodes { id } } }', {}, stack.as(await stack.token('staff@wrk.demo')));
+    expect(staff.errors).toBeUndefined();
   });
 
   it('an unknown tool is a tool error', async () => {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { validate } from 'graphql';
-import { apiSchemaOf, curatedOperation, loadOperations } from './operations.ts';
+import { apiSchemaOf, curatedOperation, loadOperations, MANIFEST_FILE, persistedQueryManifest } from './operations.ts';
 
 const schema = apiSchemaOf(readFileSync(new URL('../../../supergraph.graphql', import.meta.url), 'utf8'));
 
@@ -25,5 +26,18 @@ describe('curated operations', () => {
   it('a field the schema lacks fails validation', () => {
     const broken = curatedOperation('x.graphql', '# broken\nquery X { me { id noSuchField } }');
     expect(validate(schema, broken.document)).not.toHaveLength(0);
+  });
+});
+
+describe('the persisted-query manifest', () => {
+  it('is current: pnpm operations:manifest rewrites it from operations/*.graphql', () => {
+    expect(readFileSync(MANIFEST_FILE, 'utf8')).toBe(persistedQueryManifest(loadOperations()));
+  });
+
+  it('names each operation by the sha256 of its body', () => {
+    const manifest: unknown = JSON.parse(persistedQueryManifest(loadOperations()));
+    expect(manifest).toMatchObject({ format: 'apollo-persisted-query-manifest', version: 1 });
+    const { operations } = manifest as { operations: { id: string; body: string; type: string }[] };
+    for (const operation of operations) expect(operation.id).toBe(createHash('sha256').update(operation.body).digest('hex'));
   });
 });

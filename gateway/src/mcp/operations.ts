@@ -61,3 +61,15 @@ export function loadOperations(dir: URL = OPERATIONS_DIR): CuratedOperation[] {
   }
   return operations;
 }
+
+export const MANIFEST_FILE = new URL('persisted-query-manifest.json', OPERATIONS_DIR);
+
+/** The curated operations as an Apollo persisted-query manifest (what `pnpm operations:manifest` writes). */
+export function persistedQueryManifest(operations: CuratedOperation[]): string {
+  const manifest = {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: operations.map(({ id, name, type, body }) => ({ id, name, type, body })),
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
