@@ -31,8 +31,10 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     // The production default: agent tokens run only manifest operations (MCP tools are manifest operations).
     const before = process.env.WRK_TRUSTED_ONLY;
     process.env.WRK_TRUSTED_ONLY = 'agents';
+    process.env.WRK_MCP_SCHEMA_TOOLS = 'on';
     stack = await startTestStack(kind);
     process.env.WRK_TRUSTED_ONLY = before;
+    delete process.env.WRK_MCP_SCHEMA_TOOLS;
     agentToken = await stack.token('staff@wrk.demo', { agent: 'mcp-reader', scopes: AGENT_SCOPES });
     agent = await connect(stack, agentToken);
   });
@@ -59,6 +61,9 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     expect(names).not.toContain('SearchDocuments');
     expect(names).not.toContain('GetRun');
     expect(names).not.toContain('UpdateContract');
+    // The discovery tools are for callers allowed to introspect.
+    expect(names).not.toContain('search_schema');
+    expect(names).not.toContain('validate');
     const findPeople = tools.find((t) => t.name === 'FindPeople');
     expect(findPeople?.annotations?.readOnlyHint).toBe(true);
     expect(findPeople?.description).toMatch(/people/i);
@@ -142,6 +147,25 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     // A staff token keeps free-form documents (the explorer).
     const staff = await stack.graphql('{ people(first: 1) { nodes { id } } }', {}, stack.as(await stack.token('staff@wrk.demo')));
     expect(staff.errors).toBeUndefined();
+  });
+
+  it('discovery tools (WRK_MCP_SCHEMA_TOOLS=on): search_schema answers minified SDL, validate really validates', async () => {
+    const staff = await connect(stack, await stack.token('staff@wrk.demo'));
+    try {
+      const { tools } = await staff.listTools();
+      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['search_schema', 'validate']));
+      const search = await staff.callTool({ name: 'search_schema', arguments: { query: 'contract' } });
+      expect(textOf(search)).toMatch(/^type Contract\{id:ID! title:String!/m);
+      expect(textOf(search)).not.toMatch(/\n\s*\n|"""/);
+      const good = await staff.callTool({ name: 'validate', arguments: { document: '{ contracts { nodes { id title } } }' } });
+      expect(good.structuredContent).toEqual({ valid: true, errors: [] });
+      const bad = await staff.callTool({ name: 'validate', arguments: { document: '{ contracts { nodes { id nope } } }' } });
+      expect(bad.structuredContent).toMatchObject({ valid: false, errors: [expect.stringMatching(/nope/)] });
+      const unparsable = await staff.callTool({ name: 'validate', arguments: { document: '{ contracts { ' } });
+      expect(unparsable.structuredContent).toMatchObject({ valid: false });
+    } finally {
+      await staff.close();
+    }
   });
 
   it('an unknown tool is a tool error', async () => {

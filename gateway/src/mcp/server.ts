@@ -6,7 +6,8 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Request, Response } from 'express';
 import { parse, type GraphQLSchema } from 'graphql';
-import { describeRequirement, logger, scopeIndex, type Claims } from '@wrk/platform';
+import { describeRequirement, logger, mayIntrospect, scopeIndex, type Claims } from '@wrk/platform';
+import { SCHEMA_TOOLS, schemaToolsEnabled, searchSchema, validateDocument } from './schemaTools.ts';
 import type { GatewayContext } from '../context.ts';
 import { violationsIn } from '../scopes.ts';
 import { inputSchemaOf } from './inputSchema.ts';
@@ -102,12 +103,31 @@ export function mcpHandler(options: McpOptions) {
     return parsed;
   }
 
+  const schemaTools = schemaToolsEnabled(process.env) ? SCHEMA_TOOLS : [];
+  const validateSchemaTool = new Map(schemaTools.map((tool) => [tool.name, new Ajv({ allErrors: true }).compile(tool.inputSchema)]));
+
+  function callSchemaTool(name: string, args: Record<string, unknown>, claims: Claims): CallToolResult {
+    const check = validateSchemaTool.get(name);
+    if (!check?.(args)) return toolError(`Invalid arguments: ${describeArgumentErrors(check?.errors)}`);
+    if (name === 'search_schema') {
+      const sdl = searchSchema(options.schema, typeof args.query === 'string' ? args.query : '');
+      return { content: [{ type: 'text', text: sdl || 'Nothing matches' }] };
+    }
+    const errors = validateDocument(options.schema, index, claims, typeof args.document === 'string' ? args.document : '');
+    return {
+      content: [{ type: 'text', text: errors.length ? errors.join('\n') : 'Valid' }],
+      structuredContent: { valid: !errors.length, errors },
+    };
+  }
+
   function mcpServer(claims: Claims): Server {
     const server = new Server({ name: 'wrk', version: '2.0.0' }, { capabilities: { tools: {} } });
+    const discovery = mayIntrospect(claims) ? schemaTools : [];
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: [...tools.values()].filter((tool) => missingFor(tool, claims).length === 0).map((t) => t.tool),
+      tools: [...[...tools.values()].filter((tool) => missingFor(tool, claims).length === 0).map((t) => t.tool), ...discovery],
     }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
+      if (discovery.some((t) => t.name === params.name)) return callSchemaTool(params.name, params.arguments ?? {}, claims);
       const tool = tools.get(params.name);
       if (!tool || missingFor(tool, claims).length) return toolError(`Unknown tool ${params.name}`);
       const args = params.arguments ?? {};
