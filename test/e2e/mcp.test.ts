@@ -68,6 +68,13 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     expect(findPeople?.annotations?.readOnlyHint).toBe(true);
     expect(findPeople?.description).toMatch(/people/i);
     expect(findPeople?.inputSchema.properties).toMatchObject({ search: { type: 'string' }, first: { type: 'integer' } });
+    expect(findPeople?.outputSchema?.properties?.people).toMatchObject({
+      type: 'object',
+      properties: {
+        totalCount: { type: 'integer' },
+        nodes: { type: 'array', items: { properties: { email: { type: ['string', 'null'] } } } },
+      },
+    });
     expect(JSON.stringify(tools)).not.toMatch(/\$ref|\$schema|"format"/);
   });
 

@@ -11,6 +11,7 @@ import { SCHEMA_TOOLS, schemaToolsEnabled, searchSchema, validateDocument } from
 import type { GatewayContext } from '../context.ts';
 import { violationsIn } from '../scopes.ts';
 import { inputSchemaOf } from './inputSchema.ts';
+import { outputSchemaOf } from './outputSchema.ts';
 import type { CuratedOperation } from './operations.ts';
 
 export const MCP_PATH = '/mcp';
@@ -32,6 +33,7 @@ function curatedTools(operations: CuratedOperation[], schema: GraphQLSchema): Ma
       name: operation.name,
       description: operation.description,
       inputSchema: { ...inputSchema, type: 'object' },
+      outputSchema: { ...outputSchemaOf(operation.operation, schema), type: 'object' },
       annotations: readOnly
         ? { readOnlyHint: true, openWorldHint: false }
         : {
