@@ -15,7 +15,7 @@ import {
   type RunningServer,
   type ServiceKeyring,
 } from '@wrk/platform';
-import { authenticator } from './auth.ts';
+import { anonymousClaims, authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
 import { guardRequests, requestGuard } from './guard.ts';
@@ -27,6 +27,9 @@ import { offlineExplorer } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
 import { provenancePlugin } from './provenance.ts';
+import { documentIdAsPersistedQuery, manifestCache, trustedDocuments, trustedOnlyFromEnv, type TrustedOnly } from './trustedDocuments.ts';
+import { MCP_PATH, mcpHandler } from './mcp/server.ts';
+import { apiSchemaOf, loadOperations } from './mcp/operations.ts';
 
 /**
  * The largest request body, in bytes: ample for any operation a client writes (the largest list argument, 1000 IDs,
@@ -48,6 +51,8 @@ export interface GatewayOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
   wrapDispatcher?: DispatcherWrapper;
+  /** Overrides WRK_TRUSTED_ONLY: whose tokens may run only the operations of the manifest. */
+  trustedOnly?: TrustedOnly;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -88,11 +93,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       new SignedClaimsDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
   });
   const limits = operationLimits();
+  const operations = loadOperations();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Only the curated operations' IDs are known: clients cannot register documents of their own.
+    persistedQueries: { cache: manifestCache(operations) },
     // Introspection is enabled here and restricted per caller by introspectionPolicy.
     introspection: true,
     parseOptions: limits.parseOptions,
@@ -106,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
       provenancePlugin(options.subgraphUrls.agents, options.keyring),
+      trustedDocuments(operations, options.trustedOnly ?? trustedOnlyFromEnv(process.env)),
     ],
   });
   await server.start();
@@ -128,10 +137,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     '/graphql',
     guardRequests(claimsOf, MAX_BODY_BYTES),
     express.json({ limit: MAX_BODY_BYTES }),
+    documentIdAsPersistedQuery,
     expressMiddleware(server, {
       context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
     }),
   );
+  const mcp = mcpHandler({
+    apollo: server,
+    supergraphSdl: options.supergraphSdl,
+    schema: apiSchemaOf(options.supergraphSdl),
+    operations,
+  });
+  // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
+  app.post(MCP_PATH, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
+    mcp(req, res, (res.locals.claims as Claims | undefined) ?? anonymousClaims('')),
+  );
+  app.all(MCP_PATH, (_req, res) => {
+    res.setHeader('allow', 'POST');
+    res
+      .status(405)
+      .json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Method not allowed: stateless MCP takes POST only' } });
+  });
   app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';

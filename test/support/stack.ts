@@ -9,6 +9,10 @@ import { issueToken } from '@wrk/subgraph-identity/tokens';
 import { freshDatabase, type TestDatabase } from './databases.ts';
 import { countingDispatcher } from './instrumentation.ts';
 
+// Agent tokens are trusted-only by default (they may run only the operations manifest); the suites written before
+// that send free-form documents with agent tokens, so tests default to none. mcp.test.ts sets `agents`.
+process.env.WRK_TRUSTED_ONLY ??= 'none';
+
 export interface TokenOptions {
   agent?: string;
   scopes?: string[];

@@ -20,6 +20,10 @@ export const ErrorCode = {
   PROVENANCE_REQUIRED: 'PROVENANCE_REQUIRED',
   /** An agent's sensitive write was not applied but stored for a human to decide (`extensions.approvalId`). */
   APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
+  /** A trusted-only caller sent a document that is not in the operations manifest: send a manifest ID instead. */
+  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
+  /** The persisted-query ID (sha256Hash or documentId) names no operation of the manifest. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
