@@ -30,7 +30,7 @@ stack = await startStack({
 });
 ownSignals();
 if (stopRequested) await shutdown();
-console.log(`\nWRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}`);
+console.log(`WRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}`);
 if (stack.demoToken) {
   console.log(`  Demo admin token (12 h) — in the explorer's Headers: {"Authorization": "Bearer <token>"}\n${stack.demoToken}`);
 }
@@ -38,4 +38,4 @@ if (stack.box)
   console.log(
     `  Box: ${stack.box.fake ? `local fake Box with the demo organisation, ${stack.box.fake.url}` : 'configured by BOX_*'} (pnpm wrk box sync)`,
   );
-console.log('  More tokens: pnpm wrk token create --user staff@wrk.demo\n');
+console.log('  More tokens: pnpm wrk token create --user staff@wrk.demo');
