@@ -20,7 +20,7 @@ export interface FakeBoxOptions {
   /** 0 (any free port) unless given. */
   port?: number;
   state?: BoxState;
-  /** Apps that may get tokens; one default CCG app (fake-client-id / fake-client-secret) unless given. */
+  /** Apps that may get tokens; one default CCG app (DEFAULT_APP, its secret random per process) unless given. */
   apps?: AppConfig[];
   /** Developer tokens accepted from the start. */
   developerTokens?: string[];
@@ -64,7 +64,8 @@ export interface FakeBox {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_APP: AppConfig = { clientId: 'fake-client-id', clientSecret: 'fake-client-secret' };
+/** The default CCG app: its secret is drawn per process, so no credential of any kind sits in the repository. */
+export const DEFAULT_APP: AppConfig = { clientId: 'fake-client-id', clientSecret: randomBytes(24).toString('base64url') };
 
 interface Ctx {
   req: IncomingMessage;

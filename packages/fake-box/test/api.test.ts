@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BoxJwtAuth, JwtConfig, BoxCcgAuth, CcgConfig } from 'box-node-sdk';
 import { BoxApiError } from 'box-node-sdk/box';
 import { BoxRetryStrategy } from 'box-node-sdk/networking';
@@ -20,12 +21,13 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; code: 
 }
 
 describe('authentication', () => {
-  const jwtApp = makeJwtApp({ clientId: 'jwt-client', clientSecret: 'jwt-secret', enterpriseId: '900000' });
-  const otherKey = makeJwtApp({ clientId: 'jwt-client', clientSecret: 'jwt-secret', enterpriseId: '900000' });
+  const JWT_SECRET = randomBytes(24).toString('base64url');
+  const jwtApp = makeJwtApp({ clientId: 'jwt-client', clientSecret: JWT_SECRET, enterpriseId: '900000' });
+  const otherKey = makeJwtApp({ clientId: 'jwt-client', clientSecret: JWT_SECRET, enterpriseId: '900000' });
   let fake: FakeBox;
   beforeAll(async () => {
     fake = await startFakeBox({
-      apps: [DEFAULT_APP, { clientId: 'jwt-client', clientSecret: 'jwt-secret', jwtPublicKeys: [jwtApp.publicKeyPem] }],
+      apps: [DEFAULT_APP, { clientId: 'jwt-client', clientSecret: JWT_SECRET, jwtPublicKeys: [jwtApp.publicKeyPem] }],
       developerTokens: ['dev-token-1'],
     });
     fake.state.createFolder({ name: 'Shared', parentId: '0' });
