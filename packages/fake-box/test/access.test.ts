@@ -1,17 +1,6 @@
-import { BoxApiError } from 'box-node-sdk/box';
 import { BoxCcgAuth, CcgConfig, type BoxClient } from 'box-node-sdk';
 import { startFakeBox, BoxState, DEFAULT_APP, type FakeBox } from '../src/index.ts';
-import { ccgClient, clientWith, rawEntries } from './helpers.ts';
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (e) {
-    if (e instanceof BoxApiError) return e.responseInfo.statusCode;
-    throw e;
-  }
-}
+import { ccgClient, clientWith, rawEntries, statusOf } from './helpers.ts';
 
 describe('what users may see (effectiveRole, As-User)', () => {
   let fake: FakeBox;

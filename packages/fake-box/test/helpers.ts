@@ -1,3 +1,4 @@
+import { BoxApiError } from 'box-node-sdk/box';
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { BoxClient, BoxDeveloperTokenAuth, BoxCcgAuth, CcgConfig } from 'box-node-sdk';
@@ -40,4 +41,15 @@ export function rawEntries(page: { rawData?: unknown }): Record<string, any>[] {
 export async function readText(stream: Readable | undefined): Promise<string> {
   if (!stream) throw new Error('no content');
   return text(stream);
+}
+
+/** The HTTP status a Box call ended with: 200, or the status of the BoxApiError it threw. */
+export async function statusOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+    return 200;
+  } catch (e) {
+    if (e instanceof BoxApiError) return e.responseInfo.statusCode;
+    throw e;
+  }
 }

@@ -1,19 +1,8 @@
 import { WebhooksManager } from 'box-node-sdk/managers';
-import { BoxApiError } from 'box-node-sdk/box';
 import type { BoxClient } from 'box-node-sdk';
 import { startFakeBox, BoxState, deliver, boxTime, type FakeBox } from '../src/index.ts';
-import { ccgClient } from './helpers.ts';
+import { ccgClient, statusOf } from './helpers.ts';
 import { startReceiver } from './receiver.ts';
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (e) {
-    if (e instanceof BoxApiError) return e.responseInfo.statusCode;
-    throw e;
-  }
-}
 
 describe('webhooks', () => {
   let fake: FakeBox;
