@@ -62,7 +62,7 @@ type Work = import('./fixture.ts').Work;
 const started = Date.now();
 const kind = process.env.DATABASE_URL ? 'postgres' : 'embedded';
 console.log(`Starting the stack on ${kind} Postgres…`);
-const stack = await startTestStack(kind);
+const stack = await startTestStack(kind, { worker: false });
 const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
 // A second load generator: the oversized requests sent while `{ me { id } }` is measured.
 const attacker = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
