@@ -3,45 +3,20 @@
  * directory holding only its own private key), and the gateway in its own, serving the committed
  * supergraph.graphql — the same code `pnpm start` runs in one process.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from '@wrk/devdb';
 import { DEMO } from '@wrk/demo';
-import { startStack } from '@wrk/app';
-import { createIdentityDb } from '@wrk/subgraph-identity/db';
-import { issueToken } from '@wrk/subgraph-identity/tokens';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
+import { databaseKinds, type TestDatabase } from '../support/databases.ts';
+import { repoRoot, startProductionStack, type ProductionStack } from '../support/production.ts';
 import { postGraphQL } from '../support/stack.ts';
 
-const repoRoot = new URL('../../', import.meta.url).pathname;
 const [kind] = databaseKinds();
-const SERVICES = ['gateway', 'identity', 'core', 'files', 'agents'] as const;
 /** The Box app's webhook signature key, as an operator sets it (production generates none). */
 const BOX_WEBHOOK_KEY = randomBytes(24).toString('base64url');
-
-/** What an operator does: `pnpm keys generate`, then each process gets its own private key and every public key. */
-function keysDirPerService(): Record<(typeof SERVICES)[number], string> {
-  const root = mkdtempSync(join(tmpdir(), 'wrk-prod-keys-'));
-  const all = join(root, 'all');
-  const generated = spawnSync('node', ['--import', 'tsx', 'catalog/src/cli/keys.ts', 'generate', all], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (generated.status !== 0) throw new Error(`pnpm keys generate failed: ${generated.stderr}`);
-  const dirs = Object.fromEntries(SERVICES.map((service) => [service, join(root, service)])) as Record<(typeof SERVICES)[number], string>;
-  for (const service of SERVICES) {
-    mkdirSync(dirs[service], { mode: 0o700 });
-    for (const file of readdirSync(all).filter((name) => name.endsWith('.pub.pem') || name === `${service}.key.pem`)) {
-      copyFileSync(join(all, file), join(dirs[service], file));
-    }
-  }
-  return dirs;
-}
 
 function runAlone(script: string, env: Record<string, string | undefined>) {
   return spawnSync('node', ['--import', 'tsx', script], {
@@ -52,90 +27,20 @@ function runAlone(script: string, env: Record<string, string | undefined>) {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not become healthy:\n${output.join('')}`);
-}
-
 describe(`each subgraph and the gateway in their own processes (${kind} Postgres)`, () => {
+  let stack: ProductionStack;
   let database: TestDatabase;
-  const children: ChildProcess[] = [];
   let gatewayUrl: string;
   let token: string;
 
   beforeAll(async () => {
-    database = await freshDatabase(kind!);
-    // Migrations and demo data, as a deployment's release step would apply them.
-    await (await startStack({ databaseUrl: database.url, worker: false })).stop();
-
-    const ports = {
-      identity: await freePort(),
-      core: await freePort(),
-      files: await freePort(),
-      agents: await freePort(),
-      gateway: await freePort(),
-    };
-    const urls = Object.fromEntries(
-      (['identity', 'core', 'files', 'agents'] as const).map((name) => [
-        `${name.toUpperCase()}_URL`,
-        `http://127.0.0.1:${ports[name]}/graphql`,
-      ]),
-    );
-    const keys = keysDirPerService();
-    const start = async (script: string, port: number) => {
-      const output: string[] = [];
-      const service = SERVICES.find((name) => script.startsWith(`${name}/`) || script.startsWith(`subgraphs/${name}/`))!;
-      const child = spawn('node', ['--import', 'tsx', script], {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          ...urls,
-          PORT: String(port),
-          DATABASE_URL: database.url,
-          LOG_LEVEL: 'warn',
-          NODE_ENV: 'production',
-          WRK_KEYS_DIR: keys[service],
-          BOX_WEBHOOK_PRIMARY_KEY: service === 'files' ? BOX_WEBHOOK_KEY : undefined,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.on('data', (chunk) => output.push(String(chunk)));
-      child.stderr.on('data', (chunk) => output.push(String(chunk)));
-      children.push(child);
-      await waitForHealth(`http://127.0.0.1:${port}/health`, child, output);
-    };
-    await Promise.all([
-      start('subgraphs/identity/src/main.ts', ports.identity),
-      start('subgraphs/core/src/main.ts', ports.core),
-      start('subgraphs/files/src/main.ts', ports.files),
-      start('subgraphs/agents/src/main.ts', ports.agents),
-    ]);
-    await start('gateway/src/main.ts', ports.gateway);
-    gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
-
-    const identity = createIdentityDb(database.url);
-    const admin = await identity.user.findUniqueOrThrow({ where: { email: 'admin@wrk.demo' } });
-    token = (await identity.$transaction((tx) => issueToken(tx, { user: admin }, { actor: 'test', sourceSystem: 'test' }))).token;
-    await identity.$disconnect();
+    stack = await startProductionStack(kind!, { boxWebhookKey: BOX_WEBHOOK_KEY });
+    ({ database, gatewayUrl } = stack);
+    token = await stack.token();
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(
-      children.map(async (child) => {
-        if (child.exitCode !== null) return;
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }),
-    );
-    await database?.release();
+    await stack?.stop();
   });
 
   it('answers the cross-subgraph contracts query from separate processes', async () => {
