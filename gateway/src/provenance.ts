@@ -6,16 +6,12 @@ import type { GatewayContext } from './context.ts';
 
 const TIMEOUT_MS = 5_000;
 
-/**
- * Provenance of agents' writes, one mechanism for every mutation of every subgraph: an agent sends
- * `extensions: { wrk: { runId, sourceRefs } }`; for a mutation the gateway checks its shape, asks agents (signing the
- * agent's own claims) whether the run is the agent's own open run and every source exists and is visible to it, and
- * signs it into the claims every subgraph receives. A mutation without it reaches the subgraphs without provenance,
- * and their write path (writeAndRecord) refuses it: PROVENANCE_REQUIRED.
- */
-export function provenancePlugin(agentsGraphqlUrl: string, keyring: ServiceKeyring): ApolloServerPlugin<GatewayContext> {
+/** Asks agents (signing the agent's own claims) whether the run is the agent's own open run and every source is visible to it. */
+export type ProvenanceCheck = (claims: Claims, provenance: Provenance) => Promise<void>;
+
+export function provenanceCheck(agentsGraphqlUrl: string, keyring: ServiceKeyring): ProvenanceCheck {
   const url = agentsGraphqlUrl.replace(/\/graphql$/, '/internal/provenance');
-  const check = async (claims: Claims, provenance: Provenance) => {
+  return async (claims, provenance) => {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(keyring, 'agents', provenance, claims) },
@@ -27,6 +23,16 @@ export function provenancePlugin(agentsGraphqlUrl: string, keyring: ServiceKeyri
     const refusal = (await response.json()) as { code: ErrorCode; message: string; field?: string };
     throw refused(refusal.code, refusal.message, refusal.field ?? FIELD);
   };
+}
+
+/**
+ * Provenance of agents' writes, one mechanism for every mutation of every subgraph: an agent sends
+ * `extensions: { wrk: { runId, sourceRefs } }`; for a mutation the gateway checks its shape, asks agents (signing the
+ * agent's own claims) whether the run is the agent's own open run and every source exists and is visible to it, and
+ * signs it into the claims every subgraph receives. A mutation without it reaches the subgraphs without provenance,
+ * and their write path (writeAndRecord) refuses it: PROVENANCE_REQUIRED.
+ */
+export function provenancePlugin(check: ProvenanceCheck): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {

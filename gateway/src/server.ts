@@ -26,7 +26,7 @@ import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type Dispatche
 import { offlineExplorer } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
-import { provenancePlugin } from './provenance.ts';
+import { provenanceCheck, provenancePlugin } from './provenance.ts';
 import { documentIdAsPersistedQuery, manifestCache, trustedDocuments, trustedOnlyFromEnv, type TrustedOnly } from './trustedDocuments.ts';
 import { MCP_PATH, mcpHandler } from './mcp/server.ts';
 import { apiSchemaOf, loadOperations } from './mcp/operations.ts';
@@ -94,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const limits = operationLimits();
   const operations = loadOperations();
+  const checkProvenance = provenanceCheck(options.subgraphUrls.agents, options.keyring);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -113,7 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       hideSchemaSuggestions<GatewayContext>(),
       introspectionPolicy(),
       scopesPlugin(options.supergraphSdl),
-      provenancePlugin(options.subgraphUrls.agents, options.keyring),
+      provenancePlugin(checkProvenance),
       trustedDocuments(operations, options.trustedOnly ?? trustedOnlyFromEnv(process.env)),
     ],
   });
@@ -147,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     supergraphSdl: options.supergraphSdl,
     schema: apiSchemaOf(options.supergraphSdl),
     operations,
+    checkProvenance,
   });
   // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
   app.post(MCP_PATH, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>

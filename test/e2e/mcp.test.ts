@@ -1,5 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import pg from 'pg';
+import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../support/databases.ts';
 import { subgraphFetches } from '../support/instrumentation.ts';
 import { loadOperations } from '@wrk/gateway/mcp/operations';
@@ -17,6 +19,36 @@ async function connect(stack: TestStack, token: string): Promise<Client> {
   const client = new Client({ name: 'wrk-e2e', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(mcpUrl(stack), { requestInit: { headers: stack.as(token) } }));
   return client;
+}
+
+type ToolResult = Awaited<ReturnType<Client['callTool']>>;
+
+/** The run and step a traced call names in its result's `_meta`. */
+const traceOf = (result: ToolResult) => ({ runId: result._meta?.['wrk/runId'], stepId: result._meta?.['wrk/stepId'] });
+
+const RUN_TRACE = `query ($id: ID!) {
+  agentRun(id: $id) {
+    id agentName status
+    steps { id stepIndex tool status input output durationMs sourceRefs { id } }
+    touched { entityId action }
+  }
+}`;
+
+interface TracedRun {
+  id: string;
+  agentName: string;
+  status: string;
+  steps: {
+    id: string;
+    stepIndex: number;
+    tool: string;
+    status: string;
+    input: Record<string, unknown>;
+    output: Record<string, unknown>;
+    durationMs: number;
+    sourceRefs: { id: string }[];
+  }[];
+  touched: { entityId: string; action: string }[];
 }
 
 const textOf = (result: Awaited<ReturnType<Client['callTool']>>) =>
@@ -42,6 +74,14 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     await agent?.close();
     await stack?.stop();
   });
+
+  /** A run as a staff member reads it through the graph (the agent reading only core cannot). */
+  const runOf = async (runId: unknown) => {
+    const staffToken = await stack.token('staff@wrk.demo');
+    const read = await stack.graphql<{ agentRun: TracedRun | null }>(RUN_TRACE, { id: runId }, stack.as(staffToken));
+    expect(read.errors).toBeUndefined();
+    return read.data?.agentRun;
+  };
 
   it('refuses a caller without a bearer token with 401 and a Bearer challenge', async () => {
     const response = await fetch(mcpUrl(stack), {
@@ -178,5 +218,226 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
   it('an unknown tool is a tool error', async () => {
     const result = await agent.callTool({ name: 'DropEverything', arguments: {} });
     expect(result.isError).toBe(true);
+  });
+  describe('every call of an agent is traced as a step of a run', () => {
+    it('a call naming no run opens one, the next call of the same token joins it, and each call is a step', async () => {
+      const first = await agent.callTool({ name: 'FindPeople', arguments: { first: 2 } });
+      const second = await agent.callTool({ name: 'FindOrganizations', arguments: { first: 1 } });
+      expect(first.isError).toBeFalsy();
+      const { runId, stepId } = traceOf(first);
+      expect(runId).toMatch(/^run_/);
+      expect(stepId).toMatch(/^stp_/);
+      expect(traceOf(second).runId).toBe(runId);
+      const run = await runOf(runId);
+      expect(run).toMatchObject({ agentName: 'mcp-reader', status: 'RUNNING' });
+      const people = (first.structuredContent as { people: { nodes: { id: string }[]; totalCount: number } }).people;
+      const [step, next] = run?.steps.slice(-2) ?? [];
+      expect(step).toMatchObject({
+        id: stepId,
+        tool: 'FindPeople',
+        status: 'SUCCEEDED',
+        input: { first: 2 },
+        output: { data: { people: { count: 2, totalCount: people.totalCount } } },
+        // What the call read: the entities of its answer.
+        sourceRefs: people.nodes.map(({ id }) => ({ id })),
+      });
+      expect(step?.durationMs).toBeGreaterThanOrEqual(0);
+      expect(next).toMatchObject({ tool: 'FindOrganizations', stepIndex: (step?.stepIndex ?? 0) + 1 });
+    });
+
+    it('a failed call is a FAILED step with its error codes', async () => {
+      const missing = await agent.callTool({ name: 'GetContract', arguments: { id: 'ctr_doesnotexist1' } });
+      const { runId, stepId } = traceOf(missing);
+      const step = (await runOf(runId))?.steps.find((s) => s.id === stepId);
+      expect(step?.tool).toBe('GetContract');
+      expect(step?.input).toEqual({ id: 'ctr_doesnotexist1' });
+      // Nothing was read: the step cites its run.
+      if (missing.isError) expect(step).toMatchObject({ status: 'FAILED', sourceRefs: [{ id: runId }] });
+      else expect(step).toMatchObject({ status: 'SUCCEEDED', output: { data: { contract: null } }, sourceRefs: [{ id: runId }] });
+    });
+
+    it("a call naming a run that is not the agent's own open run is refused before anything runs, and leaves no step", async () => {
+      const other = await connect(stack, await stack.token('staff@wrk.demo', { agent: 'mcp-other', scopes: AGENT_SCOPES }));
+      try {
+        const theirs = traceOf(await other.callTool({ name: 'FindPeople', arguments: { first: 1 } })).runId;
+        const stepsBefore = (await runOf(theirs))?.steps.length;
+        const before = subgraphFetches.count;
+        for (const call of [
+          { name: 'FindPeople', arguments: { first: 1, runId: theirs } },
+          { name: 'FindPeople', arguments: { first: 1 }, _meta: { 'wrk/runId': theirs } },
+          { name: 'FindPeople', arguments: { first: 1, runId: DEMO.agentRuns.review } },
+          { name: 'FindPeople', arguments: { first: 1, runId: 'run_doesnotexist1' } },
+        ]) {
+          const refused = await agent.callTool(call);
+          expect(refused.isError).toBe(true);
+          expect(textOf(refused)).toMatch(/runId: must name an open run started with this agent token/);
+          expect(refused.structuredContent).toBeUndefined();
+        }
+        const disagreeing = await agent.callTool({
+          name: 'FindPeople',
+          arguments: { first: 1, runId: theirs },
+          _meta: { 'wrk/runId': 'run_doesnotexist1' },
+        });
+        expect(textOf(disagreeing)).toMatch(/different runs/);
+        const malformed = await agent.callTool({ name: 'FindPeople', arguments: { first: 1, runId: 'ctr_demoacmemsa0001' } });
+        expect(textOf(malformed)).toMatch(/runId/);
+        expect(subgraphFetches.count).toBe(before);
+        expect((await runOf(theirs))?.steps.length).toBe(stepsBefore);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("a staff caller's calls are not traced", async () => {
+      const staff = await connect(stack, await stack.token('staff@wrk.demo'));
+      try {
+        const result = await staff.callTool({ name: 'FindPeople', arguments: { first: 1 } });
+        expect(result.isError).toBeFalsy();
+        expect(result._meta?.['wrk/runId']).toBeUndefined();
+        const { tools } = await staff.listTools();
+        expect(tools.find((t) => t.name === 'FindPeople')?.inputSchema.properties).not.toHaveProperty('runId');
+      } finally {
+        await staff.close();
+      }
+    });
+  });
+
+  describe('an agent writing through MCP', () => {
+    let writer: Client;
+    let runId: string;
+    let db: pg.Client;
+    const SOURCES = [{ id: DEMO.boxItems.acmeMsaFile, quote: 'The term ends on 31 December 2026.' }];
+
+    beforeAll(async () => {
+      const token = await stack.token('staff@wrk.demo', {
+        agent: 'mcp-writer',
+        scopes: ['core:read', 'core:write', 'files:read', 'agents:read', 'agents:write'],
+      });
+      writer = await connect(stack, token);
+      // Listed first, so that the SDK client checks every structured result against the tool's output schema.
+      const { tools } = await writer.listTools();
+      const update = tools.find((t) => t.name === 'UpdateContract');
+      expect(update?.inputSchema.properties).toMatchObject({ runId: { type: 'string' }, sourceRefs: { type: 'array' } });
+      expect(tools.find((t) => t.name === 'StartRun')?.inputSchema.properties).not.toHaveProperty('runId');
+      const started = await writer.callTool({
+        name: 'StartRun',
+        arguments: { input: { model: 'test-model', task: 'Review the Acme MSA' } },
+      });
+      expect(started.isError).toBeFalsy();
+      runId = (started.structuredContent as { startRun: { id: string } }).startRun.id;
+      // The run's own trace tools are not steps of it.
+      expect(traceOf(started).runId).toBeUndefined();
+      db = new pg.Client({ connectionString: stack.database.url });
+      await db.connect();
+    });
+    afterAll(async () => {
+      await db?.end();
+      await writer?.close();
+    });
+
+    it('a write without sources, or citing one the agent cannot see, is refused with the provenance codes and writes nothing', async () => {
+      const bare = await writer.callTool({
+        name: 'LinkEntities',
+        arguments: { from: DEMO.people.ada, to: DEMO.projects.platform, linkType: 'mcp_bare', runId },
+      });
+      expect(bare.isError).toBe(true);
+      expect(textOf(bare)).toMatch(/^PROVENANCE_REQUIRED: .*sourceRefs/);
+      const hidden = await writer.callTool({
+        name: 'LinkEntities',
+        arguments: {
+          from: DEMO.people.ada,
+          to: DEMO.projects.platform,
+          linkType: 'mcp_hidden',
+          runId,
+          sourceRefs: [{ id: 'ctr_doesnotexist1' }],
+        },
+      });
+      expect(hidden.isError).toBe(true);
+      expect(textOf(hidden)).toMatch(/^NOT_FOUND: /);
+      const links = await db.query(`SELECT 1 FROM core.entity_links WHERE link_type IN ('mcp_bare', 'mcp_hidden')`);
+      expect(links.rows).toEqual([]);
+      const steps = (await runOf(runId))?.steps.filter((s) => s.tool === 'LinkEntities');
+      expect(steps?.map((s) => [s.status, s.output])).toEqual([
+        ['FAILED', { errors: [expect.objectContaining({ code: 'PROVENANCE_REQUIRED' })] }],
+        ['FAILED', { errors: [expect.objectContaining({ code: 'NOT_FOUND' })] }],
+      ]);
+    });
+
+    it('a sensitive write lands in the approval inbox: the tool result names the approval, the contract is unchanged', async () => {
+      const result = await writer.callTool({
+        name: 'UpdateContract',
+        arguments: { id: DEMO.contracts.acmeMsa, input: { title: 'Acme MSA (renewed by MCP)' }, runId, sourceRefs: SOURCES },
+      });
+      expect(result.isError).toBeFalsy();
+      const approval = (result.structuredContent as { approval: { id: string; status: string; reason: string } }).approval;
+      expect(approval).toMatchObject({ id: expect.stringMatching(/^apr_/), status: 'PENDING', reason: 'CONTRACT_CHANGE' });
+      expect(textOf(result)).toMatch(new RegExp(`approval \\(${approval.id}\\).*do not retry`));
+      expect(traceOf(result).runId).toBe(runId);
+
+      const staff = stack.as(await stack.token('staff@wrk.demo'));
+      const inbox = await stack.graphql<{
+        approvals: { nodes: { id: string; operationName: string; run: { id: string }; sourceRefs: { id: string }[] }[] };
+      }>(
+        `query ($target: ID) { approvals(status: PENDING, targetId: $target) { nodes { id operationName run { id } sourceRefs { id } } } }`,
+        { target: DEMO.contracts.acmeMsa },
+        staff,
+      );
+      expect(inbox.data?.approvals.nodes).toContainEqual({
+        id: approval.id,
+        operationName: 'UpdateContract',
+        run: { id: runId },
+        sourceRefs: [{ id: DEMO.boxItems.acmeMsaFile }],
+      });
+      const contract = await writer.callTool({ name: 'GetContract', arguments: { id: DEMO.contracts.acmeMsa, runId } });
+      expect((contract.structuredContent as { contract: { title: string } }).contract.title).not.toMatch(/renewed by MCP/);
+    });
+
+    it('a write the gate does not hold applies, its audit row naming the run and the sources', async () => {
+      const result = await writer.callTool({
+        name: 'LinkEntities',
+        arguments: { from: DEMO.people.ada, to: DEMO.projects.platform, linkType: 'mcp_reviewed', runId, sourceRefs: SOURCES },
+      });
+      expect(result.isError).toBeFalsy();
+      const link = (result.structuredContent as { createEntityLink: { id: string } }).createEntityLink;
+      const audit = await db.query<{ run_id: string; source_refs: unknown; actor: string }>(
+        `SELECT run_id, source_refs, actor FROM platform.audit_logs WHERE entity_id = $1`,
+        [link.id],
+      );
+      expect(audit.rows).toEqual([{ run_id: runId, source_refs: SOURCES, actor: 'agent:mcp-writer' }]);
+    });
+
+    it('the run with its steps is queryable afterwards through the graph (GetRun, as the agent)', async () => {
+      const read = await writer.callTool({ name: 'GetRun', arguments: { id: runId, runId } });
+      expect(read.isError).toBeFalsy();
+      const run = (
+        read.structuredContent as {
+          agentRun: {
+            status: string;
+            steps: { tool: string; status: string }[];
+            approvals: { id: string }[];
+            touched: { action: string }[];
+          };
+        }
+      ).agentRun;
+      expect(run.status).toBe('RUNNING');
+      expect(run.steps.map((s) => [s.tool, s.status])).toEqual([
+        ['LinkEntities', 'FAILED'],
+        ['LinkEntities', 'FAILED'],
+        ['UpdateContract', 'SUCCEEDED'],
+        ['GetContract', 'SUCCEEDED'],
+        ['LinkEntities', 'SUCCEEDED'],
+      ]);
+      expect(run.approvals).toHaveLength(1);
+      expect(run.touched.map((t) => t.action)).toContain('link');
+      const steps = (await runOf(runId))?.steps ?? [];
+      const update = steps.find((s) => s.tool === 'UpdateContract');
+      expect(update).toMatchObject({
+        input: { id: DEMO.contracts.acmeMsa, input: { title: 'Acme MSA (renewed by MCP)' }, sourceRefs: SOURCES },
+        output: { approval: { id: run.approvals[0]?.id, reason: 'CONTRACT_CHANGE' } },
+        sourceRefs: [{ id: DEMO.boxItems.acmeMsaFile }],
+      });
+      // The GetRun call itself is the next step.
+      expect(traceOf(read).stepId).toBe((await runOf(runId))?.steps.at(-1)?.id);
+    });
   });
 });

@@ -22,6 +22,8 @@ export interface JsonSchema {
   required?: string[];
   items?: JsonSchema;
   enum?: string[];
+  pattern?: string;
+  maxItems?: number;
   additionalProperties?: boolean;
 }
 

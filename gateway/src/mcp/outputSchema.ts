@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import type { JsonSchema } from './inputSchema.ts';
 
-type OutputSchema = Omit<JsonSchema, 'type' | 'properties' | 'items'> & {
+export type OutputSchema = Omit<JsonSchema, 'type' | 'properties' | 'items'> & {
   type?: JsonSchema['type'] | [NonNullable<JsonSchema['type']>, 'null'];
   properties?: Record<string, OutputSchema>;
   items?: OutputSchema;

@@ -2,51 +2,31 @@ import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Ajv, type ErrorObject } from 'ajv';
 import type { Request, Response } from 'express';
 import { parse, type GraphQLSchema } from 'graphql';
 import { describeRequirement, logger, mayIntrospect, scopeIndex, type Claims } from '@wrk/platform';
 import { SCHEMA_TOOLS, schemaToolsEnabled, searchSchema, validateDocument } from './schemaTools.ts';
 import type { GatewayContext } from '../context.ts';
 import { violationsIn } from '../scopes.ts';
-import { inputSchemaOf } from './inputSchema.ts';
-import { outputSchemaOf } from './outputSchema.ts';
+import type { ProvenanceCheck } from '../provenance.ts';
 import type { CuratedOperation } from './operations.ts';
+import {
+  entityIdsIn,
+  heldForApproval,
+  mcpRuns,
+  RUN_META,
+  RunRefused,
+  STEP_META,
+  summaryOf,
+  type Execute,
+  type GraphQLResult,
+  type McpRuns,
+} from './runs.ts';
+import { curatedTools, RUN_ARGUMENT, SOURCES_ARGUMENT, variantFor, type CuratedTool } from './tools.ts';
 
 export const MCP_PATH = '/mcp';
-
-interface CuratedTool {
-  operation: CuratedOperation;
-  tool: Tool;
-  validate: ValidateFunction;
-}
-
-/** One tool per curated operation: its input schema from the variables, hints from query vs mutation. */
-function curatedTools(operations: CuratedOperation[], schema: GraphQLSchema): Map<string, CuratedTool> {
-  const ajv = new Ajv({ allErrors: true });
-  const tools = new Map<string, CuratedTool>();
-  for (const operation of operations) {
-    const inputSchema = inputSchemaOf(operation.operation, schema);
-    const readOnly = operation.type === 'query';
-    const tool: Tool = {
-      name: operation.name,
-      description: operation.description,
-      inputSchema: { ...inputSchema, type: 'object' },
-      outputSchema: { ...outputSchemaOf(operation.operation, schema), type: 'object' },
-      annotations: readOnly
-        ? { readOnlyHint: true, openWorldHint: false }
-        : {
-            readOnlyHint: false,
-            destructiveHint: !operation.name.startsWith('Start'),
-            idempotentHint: operation.name.startsWith('Update'),
-            openWorldHint: false,
-          },
-    };
-    tools.set(operation.name, { operation, tool, validate: ajv.compile(inputSchema) });
-  }
-  return tools;
-}
 
 const describeArgumentErrors = (errors: ErrorObject[] | null | undefined) =>
   (errors ?? [])
@@ -57,45 +37,116 @@ const describeArgumentErrors = (errors: ErrorObject[] | null | undefined) =>
     })
     .join('; ');
 
-const toolError = (text: string, structured?: Record<string, unknown>): CallToolResult => ({
-  isError: true,
-  content: [{ type: 'text', text }],
-  ...(structured && { structuredContent: structured }),
-});
-
-interface GraphQLResult {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
+const toolError = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
 
 const isGraphQLResult = (value: unknown): value is GraphQLResult => typeof value === 'object' && value !== null;
+
+const isSourceRefs = (value: unknown): value is { id: string; quote?: string; retrievedAt?: string }[] =>
+  Array.isArray(value) && value.every((ref) => typeof ref === 'object' && ref !== null && 'id' in ref && typeof ref.id === 'string');
+
+/**
+ * A GraphQL answer as a tool result. Data is the structured content; an agent's write held for approval is a
+ * result too (not an error: the proposal was taken, and retrying would propose it again), its structured content
+ * the approval; errors are tool errors with their codes in the text (no structured content: it would not match
+ * the tool's output schema). For MCP, the provenance extension's fields are named as the tool's arguments.
+ */
+function toolResultOf(result: GraphQLResult): CallToolResult {
+  const approval = heldForApproval(result);
+  if (approval) {
+    const text = `Waiting for a person's approval (${approval.id}): ${approval.reason}. It is applied once approved; do not retry it.`;
+    return { content: [{ type: 'text', text }], structuredContent: { approval: { ...approval, status: 'PENDING' } } };
+  }
+  if (result.errors?.length) {
+    return toolError(
+      result.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message.replaceAll('extensions.wrk.', '')}`).join('\n'),
+    );
+  }
+  const data = result.data ?? {};
+  return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+}
 
 export interface McpOptions {
   apollo: ApolloServer<GatewayContext>;
   supergraphSdl: string;
   schema: GraphQLSchema;
   operations: CuratedOperation[];
+  /** The gateway's check of an agent's run and sources (also used for the runs MCP calls are traced in). */
+  checkProvenance: ProvenanceCheck;
+}
+
+const operationNamed = (operations: CuratedOperation[], name: string) => {
+  const operation = operations.find((o) => o.name === name);
+  if (!operation) throw new Error(`the curated operation ${name} is missing: MCP calls are traced with it`);
+  return operation;
+};
+
+/** The run an agent's call names: its `runId` argument, or `_meta` `wrk/runId`; both given, they must agree. */
+function namedRun(args: Record<string, unknown>, meta: Record<string, unknown> | undefined): string | undefined {
+  const argument = args[RUN_ARGUMENT];
+  const fromMeta = meta?.[RUN_META];
+  if (fromMeta !== undefined && typeof fromMeta !== 'string') throw new RunRefused('BAD_USER_INPUT', `_meta ${RUN_META} must be a run ID`);
+  if (typeof argument === 'string' && fromMeta !== undefined && fromMeta !== argument) {
+    throw new RunRefused('BAD_USER_INPUT', `runId and _meta ${RUN_META} name different runs`);
+  }
+  return typeof argument === 'string' ? argument : fromMeta;
+}
+
+/**
+ * An agent's tool call traced as a step of its run: the run is found (or opened) and checked before anything
+ * runs; the step records the tool's name, its arguments, a summary of the answer, the duration and the status,
+ * all taken by the gateway, and cites what the call was based on — a write's sources, a read's entities, else the run.
+ */
+async function tracedCall(
+  runs: McpRuns,
+  claims: Claims,
+  call: { name: string; args: Record<string, unknown>; meta: Record<string, unknown> | undefined },
+  run: (runId: string) => Promise<{ graphql: GraphQLResult; sources: unknown; result?: CallToolResult }>,
+): Promise<CallToolResult> {
+  let runId: string;
+  try {
+    runId = await runs.runFor(claims, namedRun(call.args, call.meta));
+  } catch (error) {
+    if (error instanceof RunRefused) return toolError(`${error.code}: ${error.message}`);
+    throw error;
+  }
+  const started = performance.now();
+  const { graphql, sources, result } = await run(runId);
+  const durationMs = Math.round(performance.now() - started);
+  const failed = Boolean(graphql.errors?.length) && !heldForApproval(graphql);
+  const cited = failed ? [] : isSourceRefs(sources) ? sources : [...entityIdsIn(graphql.data)].map((id) => ({ id }));
+  const { [RUN_ARGUMENT]: _run, ...input } = call.args;
+  const stepId = await runs.record(claims, runId, {
+    tool: call.name,
+    input,
+    output: summaryOf(graphql),
+    status: failed ? 'FAILED' : 'SUCCEEDED',
+    durationMs,
+    sourceRefs: cited.length ? cited : [{ id: runId }],
+  });
+  return { ...(result ?? toolResultOf(graphql)), _meta: { [RUN_META]: runId, ...(stepId && { [STEP_META]: stepId }) } };
 }
 
 /**
  * The MCP endpoint: stateless streamable HTTP, one server and transport per request, for a caller whose token the
  * gateway's guard has already checked and counted. A tool call runs its curated operation through Apollo Server's
  * executeHTTPGraphQLRequest with the caller's claims as context: the same plugins as /graphql (scopes, operation
- * limits, introspection policy, trusted documents) and the same signed claims to the subgraphs.
+ * limits, introspection policy, trusted documents, provenance) and the same signed claims to the subgraphs. An
+ * agent's calls are traced as steps of a run (runs.ts); a staff caller's are not (runs are agents'; a person's
+ * writes are audited under their own name).
  */
 export function mcpHandler(options: McpOptions) {
   const index = scopeIndex(parse(options.supergraphSdl));
   const tools = curatedTools(options.operations, options.schema);
   const missingFor = (tool: CuratedTool, claims: Claims) => violationsIn(tool.operation.document, options.schema, index, claims.scopes);
 
-  async function execute(tool: CuratedTool, args: Record<string, unknown>, claims: Claims): Promise<GraphQLResult> {
+  const execute: Execute = async (operation, variables, claims, extensions) => {
     const headers = new HeaderMap([['content-type', 'application/json']]);
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: 'POST',
         headers,
         search: '',
-        body: { query: tool.operation.body, operationName: tool.operation.name, variables: args },
+        body: { query: operation.body, operationName: operation.name, variables, ...(extensions && { extensions }) },
       },
       context: async () => ({ claims }),
     });
@@ -103,14 +154,19 @@ export function mcpHandler(options: McpOptions) {
     const parsed: unknown = JSON.parse(response.body.string);
     if (!isGraphQLResult(parsed)) throw new Error('the GraphQL response is not an object');
     return parsed;
-  }
+  };
+
+  const runs = mcpRuns({
+    execute,
+    checkProvenance: options.checkProvenance,
+    startRun: operationNamed(options.operations, 'StartRun'),
+    appendStep: operationNamed(options.operations, 'AppendRunStep'),
+  });
 
   const schemaTools = schemaToolsEnabled(process.env) ? SCHEMA_TOOLS : [];
   const validateSchemaTool = new Map(schemaTools.map((tool) => [tool.name, new Ajv({ allErrors: true }).compile(tool.inputSchema)]));
 
   function callSchemaTool(name: string, args: Record<string, unknown>, claims: Claims): CallToolResult {
-    const check = validateSchemaTool.get(name);
-    if (!check?.(args)) return toolError(`Invalid arguments: ${describeArgumentErrors(check?.errors)}`);
     if (name === 'search_schema') {
       const sdl = searchSchema(options.schema, typeof args.query === 'string' ? args.query : '');
       return { content: [{ type: 'text', text: sdl || 'Nothing matches' }] };
@@ -122,25 +178,47 @@ export function mcpHandler(options: McpOptions) {
     };
   }
 
+  async function callCurated(
+    tool: CuratedTool,
+    args: Record<string, unknown>,
+    meta: Record<string, unknown> | undefined,
+    claims: Claims,
+  ): Promise<CallToolResult> {
+    const { operation } = tool;
+    if (claims.kind !== 'agent' || !tool.traced) return toolResultOf(await execute(operation, args, claims));
+    const { [RUN_ARGUMENT]: _run, [SOURCES_ARGUMENT]: sourceRefs, ...variables } = args;
+    return tracedCall(runs, claims, { name: operation.name, args, meta }, async (runId) => {
+      // A write carries its provenance as any agent's write does: the gateway checks it, the write path records it.
+      const extensions = operation.type === 'mutation' ? { wrk: { runId, ...(sourceRefs !== undefined && { sourceRefs }) } } : undefined;
+      return { graphql: await execute(operation, variables, claims, extensions), sources: sourceRefs };
+    });
+  }
+
   function mcpServer(claims: Claims): Server {
     const server = new Server({ name: 'wrk', version: '2.0.0' }, { capabilities: { tools: {} } });
     const discovery = mayIntrospect(claims) ? schemaTools : [];
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: [...[...tools.values()].filter((tool) => missingFor(tool, claims).length === 0).map((t) => t.tool), ...discovery],
+      tools: [
+        ...[...tools.values()].filter((tool) => missingFor(tool, claims).length === 0).map((tool) => variantFor(tool, claims).tool),
+        ...discovery,
+      ],
     }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
-      if (discovery.some((t) => t.name === params.name)) return callSchemaTool(params.name, params.arguments ?? {}, claims);
+      const args = params.arguments ?? {};
+      if (discovery.some((t) => t.name === params.name)) {
+        const check = validateSchemaTool.get(params.name);
+        if (!check?.(args)) return toolError(`Invalid arguments: ${describeArgumentErrors(check?.errors)}`);
+        if (claims.kind !== 'agent') return callSchemaTool(params.name, args, claims);
+        return tracedCall(runs, claims, { name: params.name, args, meta: params._meta }, async () => {
+          const result = callSchemaTool(params.name, args, claims);
+          return { graphql: { data: { [params.name]: result.structuredContent ?? null } }, sources: undefined, result };
+        });
+      }
       const tool = tools.get(params.name);
       if (!tool || missingFor(tool, claims).length) return toolError(`Unknown tool ${params.name}`);
-      const args = params.arguments ?? {};
-      if (!tool.validate(args)) return toolError(`Invalid arguments: ${describeArgumentErrors(tool.validate.errors)}`);
-      const result = await execute(tool, args, claims);
-      if (result.errors?.length) {
-        const text = result.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n');
-        return toolError(text, { data: result.data ?? null, errors: result.errors });
-      }
-      const data = result.data ?? {};
-      return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+      const { validate } = variantFor(tool, claims);
+      if (!validate(args)) return toolError(`Invalid arguments: ${describeArgumentErrors(validate.errors)}`);
+      return callCurated(tool, args, params._meta, claims);
     });
     return server;
   }
