@@ -27,8 +27,8 @@ export const isTraceOperation = (operation: CuratedOperation) =>
 export const RUN_META = 'wrk/runId';
 export const STEP_META = 'wrk/stepId';
 
-/** The scope the trace's two fixed documents (StartRun, AppendRunStep) need, added for them only. */
-const TRACE_SCOPE = 'agents:write';
+/** The scopes the trace's two fixed documents (StartRun, AppendRunStep) need, added for them only. */
+const TRACE_SCOPES = ['agents:read', 'agents:write'];
 /** How many implicit runs one gateway process remembers (one per agent token). */
 const MAX_REMEMBERED = 10_000;
 /** How many entity IDs of a read's result a step cites as its sources. */
@@ -117,7 +117,7 @@ const runRefusedFrom = (error: unknown): RunRefused | undefined =>
  */
 export function mcpRuns(options: RunsOptions) {
   const implicit = new Map<string, Promise<string>>();
-  const asTracer = (claims: Claims): Claims => ({ ...claims, scopes: [...new Set([...claims.scopes, TRACE_SCOPE])] });
+  const asTracer = (claims: Claims): Claims => ({ ...claims, scopes: [...new Set([...claims.scopes, ...TRACE_SCOPES])] });
 
   /** Whether the run is the agent's own and still open, asked of agents as for a write's provenance. */
   async function check(claims: Claims, runId: string): Promise<void> {
