@@ -59,17 +59,20 @@ function sendRefusal(response: Response, error: GraphQLError): void {
   response.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
 }
 
+/** A GET that asks for an operation (a document, or a persisted one by ID), not for the explorer page. */
+const isOperation = (params: URLSearchParams) => ['query', 'documentId', 'extensions'].some((name) => params.has(name));
+
 const payloadTooLarge = () => httpError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is larger than allowed', { status: 413 });
 
 /**
  * Runs before the body is read and parsed: a body announced larger than the limit is refused at once (no signature
  * check, no counter), and a request refused for its token or its rate costs no JSON parsing, however large its
- * body. The explorer page (a GET without a query) is served to anyone.
+ * body. The explorer page (a GET without an operation) is served to anyone.
  */
 export function guardRequests(claimsOf: (request: IncomingMessage) => Promise<Claims>, maxBodyBytes: number): RequestHandler {
   return (request, response, next) => {
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) return sendRefusal(response, payloadTooLarge());
-    if (request.method === 'GET' && !new URL(request.url, 'http://gateway').searchParams.has('query')) return next();
+    if (request.method === 'GET' && !isOperation(new URL(request.url, 'http://gateway').searchParams)) return next();
     claimsOf(request).then(
       (claims) => {
         response.locals.claims = claims;

@@ -60,12 +60,15 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
   let agentToken: string;
 
   beforeAll(async () => {
-    // The production default: agent tokens run only manifest operations (MCP tools are manifest operations).
+    // The frontend deployment's setting: agent and staff tokens run only manifest operations (MCP tools are
+    // manifest operations), except the explorer's users, here admins.
     const before = process.env.WRK_TRUSTED_ONLY;
-    process.env.WRK_TRUSTED_ONLY = 'agents';
+    process.env.WRK_TRUSTED_ONLY = 'agents,staff';
+    process.env.WRK_EXPLORER_USERS = 'role:admin';
     process.env.WRK_MCP_SCHEMA_TOOLS = 'on';
     stack = await startTestStack(kind);
     process.env.WRK_TRUSTED_ONLY = before;
+    delete process.env.WRK_EXPLORER_USERS;
     delete process.env.WRK_MCP_SCHEMA_TOOLS;
     agentToken = await stack.token('staff@wrk.demo', { agent: 'mcp-reader', scopes: AGENT_SCOPES });
     agent = await connect(stack, agentToken);
@@ -75,10 +78,17 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     await stack?.stop();
   });
 
-  /** A run as a staff member reads it through the graph (the agent reading only core cannot). */
+  const postAs = (body: Record<string, unknown>, headers: Record<string, string>) =>
+    fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }).then(async (r) => (await r.json()) as Omit<GraphQLResponse<{ people: { nodes: unknown[] } }>, 'status'>);
+
+  /** A run as an analyst reads it in the explorer (the agent reading only core cannot). */
   const runOf = async (runId: unknown) => {
-    const staffToken = await stack.token('staff@wrk.demo');
-    const read = await stack.graphql<{ agentRun: TracedRun | null }>(RUN_TRACE, { id: runId }, stack.as(staffToken));
+    const adminToken = await stack.token('admin@wrk.demo');
+    const read = await stack.graphql<{ agentRun: TracedRun | null }>(RUN_TRACE, { id: runId }, stack.as(adminToken));
     expect(read.errors).toBeUndefined();
     return read.data?.agentRun;
   };
@@ -175,12 +185,7 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
 
   it('a trusted-only agent token runs a manifest operation by ID and is refused a free-form document', async () => {
     const findPeople = loadOperations().find((o) => o.name === 'FindPeople');
-    const post = (body: Record<string, unknown>) =>
-      fetch(stack.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...stack.as(agentToken) },
-        body: JSON.stringify(body),
-      }).then(async (r) => (await r.json()) as Omit<GraphQLResponse<{ people: { nodes: unknown[] } }>, 'status'>);
+    const post = (body: Record<string, unknown>) => postAs(body, stack.as(agentToken));
     const byHash = await post({ variables: { first: 2 }, extensions: { persistedQuery: { version: 1, sha256Hash: findPeople?.id } } });
     expect(byHash.errors).toBeUndefined();
     expect(byHash.data?.people.nodes).toHaveLength(2);
@@ -191,9 +196,38 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
     expect(freeForm.data ?? null).toBeNull();
     const unknown = await post({ documentId: 'f'.repeat(64) });
     expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
-    // A staff token keeps free-form documents (the explorer).
-    const staff = await stack.graphql('{ people(first: 1) { nodes { id } } }', {}, stack.as(await stack.token('staff@wrk.demo')));
-    expect(staff.errors).toBeUndefined();
+  });
+
+  it('staff are trusted-only in this deployment, by POST and by GET, while its explorer users (admins) keep free-form documents', async () => {
+    const findPeople = loadOperations().find((o) => o.name === 'FindPeople');
+    const staff = stack.as(await stack.token('staff@wrk.demo'));
+    const freeForm = await stack.graphql('{ people(first: 1) { nodes { id } } }', {}, staff);
+    expect(freeForm.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_REQUIRED']);
+    const byId = await postAs({ documentId: findPeople?.id, variables: { first: 1 } }, staff);
+    expect(byId.errors).toBeUndefined();
+    expect(byId.data?.people.nodes).toHaveLength(1);
+    const admin = await stack.graphql<{ people: { nodes: unknown[] } }>(
+      '{ people(first: 1) { nodes { id } } }',
+      {},
+      stack.as(await stack.token('admin@wrk.demo')),
+    );
+    expect(admin.errors).toBeUndefined();
+    expect(admin.data?.people.nodes).toHaveLength(1);
+
+    // GET: a persisted document by its ID is served; a free-form one is not, to a trusted-only caller.
+    const get = async (params: Record<string, string>) => {
+      const url = new URL(stack.gatewayUrl);
+      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+      const response = await fetch(url, { headers: { ...staff, accept: 'application/json', 'apollo-require-preflight': 'true' } });
+      return (await response.json()) as Omit<GraphQLResponse<{ people: { nodes: unknown[] } }>, 'status'>;
+    };
+    const gotById = await get({ documentId: findPeople?.id ?? '', variables: JSON.stringify({ first: 2 }) });
+    expect(gotById.errors).toBeUndefined();
+    expect(gotById.data?.people.nodes).toHaveLength(2);
+    const gotFreeForm = await get({ query: '{ people(first: 1) { nodes { id } } }' });
+    expect(gotFreeForm.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_REQUIRED']);
+    const gotUnknown = await get({ documentId: 'f'.repeat(64) });
+    expect(gotUnknown.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
 
   it('discovery tools (WRK_MCP_SCHEMA_TOOLS=on): search_schema answers minified SDL, validate really validates', async () => {
@@ -380,7 +414,7 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
       expect(textOf(result)).toMatch(new RegExp(`approval \\(${approval.id}\\).*do not retry`));
       expect(traceOf(result).runId).toBe(runId);
 
-      const staff = stack.as(await stack.token('staff@wrk.demo'));
+      const staff = stack.as(await stack.token('admin@wrk.demo'));
       const inbox = await stack.graphql<{
         approvals: { nodes: { id: string; operationName: string; run: { id: string }; sourceRefs: { id: string }[] }[] };
       }>(
