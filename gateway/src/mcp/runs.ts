@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import { entityTypeOfId } from '@wrk/catalog';
 import { logger, type Claims, type ProvenanceSourceRef } from '@wrk/platform';
 import type { ProvenanceCheck } from '../provenance.ts';
@@ -21,7 +21,7 @@ export type Execute = (
 const TRACE_FIELDS: ReadonlySet<string> = new Set(['startRun', 'appendStep', 'finishRun']);
 
 export const isTraceOperation = (operation: CuratedOperation) =>
-  operation.operation.selectionSet.selections.every((s) => s.kind === 'Field' && TRACE_FIELDS.has(s.name.value));
+  operation.operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && TRACE_FIELDS.has(s.name.value));
 
 /** Where an MCP client names the run of a call besides the `runId` argument: the request's `_meta`. */
 export const RUN_META = 'wrk/runId';
@@ -103,7 +103,10 @@ export interface RunsOptions {
 
 const runRefusedFrom = (error: unknown): RunRefused | undefined =>
   error instanceof GraphQLError
-    ? new RunRefused(String(error.extensions.code ?? 'ERROR'), 'runId: must name an open run started with this agent token')
+    ? new RunRefused(
+        typeof error.extensions.code === 'string' ? error.extensions.code : 'ERROR',
+        'runId: must name an open run started with this agent token',
+      )
     : undefined;
 
 /**

@@ -42,7 +42,8 @@ const toolError = (text: string): CallToolResult => ({ isError: true, content: [
 const isGraphQLResult = (value: unknown): value is GraphQLResult => typeof value === 'object' && value !== null;
 
 const isSourceRefs = (value: unknown): value is { id: string; quote?: string; retrievedAt?: string }[] =>
-  Array.isArray(value) && value.every((ref) => typeof ref === 'object' && ref !== null && 'id' in ref && typeof ref.id === 'string');
+  Array.isArray(value) &&
+  value.every((ref: unknown) => typeof ref === 'object' && ref !== null && 'id' in ref && typeof ref.id === 'string');
 
 /**
  * A GraphQL answer as a tool result. Data is the structured content; an agent's write held for approval is a
