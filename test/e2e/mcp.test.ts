@@ -279,6 +279,18 @@ describe.each(databaseKinds())('MCP endpoint on %s Postgres', (kind) => {
       expect(next).toMatchObject({ tool: 'FindOrganizations', stepIndex: (step?.stepIndex ?? 0) + 1 });
     });
 
+    it("a new token's first calls, made at once, open one run between them", async () => {
+      const parallel = await connect(stack, await stack.token('staff@wrk.demo', { agent: 'mcp-parallel', scopes: AGENT_SCOPES }));
+      try {
+        const calls = await Promise.all([1, 2, 3].map((first) => parallel.callTool({ name: 'FindPeople', arguments: { first } })));
+        const runs = new Set(calls.map((call) => traceOf(call).runId));
+        expect(runs.size).toBe(1);
+        expect((await runOf([...runs][0]))?.steps).toHaveLength(3);
+      } finally {
+        await parallel.close();
+      }
+    });
+
     it('a failed call is a FAILED step with its error codes', async () => {
       const tooMany = await agent.callTool({ name: 'FindPeople', arguments: { first: 100_000 } });
       expect(tooMany.isError).toBe(true);
