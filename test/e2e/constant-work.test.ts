@@ -9,7 +9,7 @@
  * per-row `findUnique` keeps the SQL count flat but not the call count. So are all HTTP requests received by the
  * process's servers, which adds the subgraph → subgraph existence checks (`ownerExistenceLoader`).
  */
-import { OPERATIONS, seedBenchFixture, workOf, type BenchFixture, type Work } from '../bench/fixture.ts';
+import { OPERATIONS, seedBenchFixture, steadyWorkOf, type BenchFixture, type Work } from '../bench/fixture.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const SIZES = [1, 10, 100] as const;
@@ -46,7 +46,7 @@ describe(`constant work per request as lists grow, on ${kind} Postgres`, () => {
         // The first request plans the query and may fetch identity's keys: measure the second.
         const warm = await send();
         expect(warm.errors).toBeUndefined();
-        const { result, work: one } = await workOf(send);
+        const { result, work: one } = await steadyWorkOf(send);
         expect(result.errors).toBeUndefined();
         expect(operation.rows(result.data!)).toBe(n);
         work[n] = one;

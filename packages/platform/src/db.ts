@@ -23,3 +23,9 @@ export function databaseUrlFromEnv(): string {
   if (!url) throw new Error('DATABASE_URL is not set');
   return url;
 }
+
+/**
+ * Options for a long interactive transaction (seeding the demo organisation): Prisma's 5-s default is exceeded on a
+ * loaded machine, and a seed that half-fails leaves a stack without its demo data.
+ */
+export const LONG_TRANSACTION = { timeout: 60_000, maxWait: 30_000 } as const;

@@ -1,4 +1,5 @@
 import { DEMO } from '@wrk/demo';
+import { LONG_TRANSACTION } from '@wrk/platform';
 import type { AgentsDb } from './db.ts';
 
 const by = { actor: 'seed', sourceSystem: 'seed' };
@@ -129,7 +130,7 @@ export async function seedAgents(
         ...by,
       },
     });
-  });
+  }, LONG_TRANSACTION);
   return {
     agentRunId: AGENTS_DEMO.reviewRun,
     agentStepIds: [...AGENTS_DEMO.reviewSteps],

@@ -1,4 +1,5 @@
 import { DEMO } from '@wrk/demo';
+import { LONG_TRANSACTION } from '@wrk/platform';
 import type { CoreDb } from './db.ts';
 
 const by = { actor: 'seed', sourceSystem: 'seed' };
@@ -259,6 +260,6 @@ export async function seedCore(db: CoreDb): Promise<boolean> {
         link('boxtoskunk1', 'BoxItem', DEMO.boxItems.acmeMsaFile, 'Project', DEMO.projects.skunkworks, 'filed_under'),
       ],
     });
-  });
+  }, LONG_TRANSACTION);
   return true;
 }

@@ -1,4 +1,5 @@
 import { DEMO } from '@wrk/demo';
+import { LONG_TRANSACTION } from '@wrk/platform';
 import type { FilesDb } from './db.ts';
 
 const by = { actor: 'seed', sourceSystem: 'seed' };
@@ -161,7 +162,7 @@ export async function seedFiles(db: FilesDb, ids: FilesSeedIds = { projectId: DE
         },
       ],
     });
-  });
+  }, LONG_TRANSACTION);
   return {
     boxFolderId: FILES_DEMO.contractsFolder,
     boxFileId: FILES_DEMO.acmeMsaFile,

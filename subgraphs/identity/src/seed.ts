@@ -1,4 +1,5 @@
 import { DEMO } from '@wrk/demo';
+import { LONG_TRANSACTION } from '@wrk/platform';
 import type { IdentityDb } from './db.ts';
 
 const by = { actor: 'seed', sourceSystem: 'seed' };
@@ -49,6 +50,6 @@ export async function seedIdentity(db: IdentityDb): Promise<boolean> {
         },
       ],
     });
-  });
+  }, LONG_TRANSACTION);
   return true;
 }
