@@ -42,7 +42,9 @@ const USER_ACCESS_COLUMNS = ['role', 'authState'];
  */
 function changesAccess(change: ProposedChange): boolean {
   if (change.entityType === 'User') {
-    return change.action === 'create' || USER_ACCESS_COLUMNS.some((column) => columnOf(change.before, column) !== columnOf(change.after, column));
+    return (
+      change.action === 'create' || USER_ACCESS_COLUMNS.some((column) => columnOf(change.before, column) !== columnOf(change.after, column))
+    );
   }
   return change.entityType === 'Team' && (change.action === 'link' || change.action === 'unlink');
 }

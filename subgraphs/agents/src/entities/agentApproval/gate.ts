@@ -104,7 +104,9 @@ async function assertMayDecide(ctx: Context, ownerUrls: OwnerUrls, approval: Age
   const ownerUrl = owner ? ownerUrls[owner] : undefined;
   if (!owner || !ownerUrl) return;
   const operation =
-    approval.operation === null ? null : { query: approval.operation, operationName: approval.operationName, variables: approval.variables ?? {} };
+    approval.operation === null
+      ? null
+      : { query: approval.operation, operationName: approval.operationName, variables: approval.variables ?? {} };
   const body = { operation, targetId: approval.targetId };
   const response = await fetch(ownerUrl.replace(/\/graphql$/, '/internal/writable'), {
     method: 'POST',
@@ -113,7 +115,8 @@ async function assertMayDecide(ctx: Context, ownerUrls: OwnerUrls, approval: Age
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const answer: unknown = await response.json();
-  if (!response.ok || !isRecord(answer) || typeof answer.writable !== 'boolean') throw new Error(`${owner} answered ${response.status} to a write check`);
+  if (!response.ok || !isRecord(answer) || typeof answer.writable !== 'boolean')
+    throw new Error(`${owner} answered ${response.status} to a write check`);
   if (!answer.writable) {
     throw graphQLError(ErrorCode.FORBIDDEN, `You may see ${approval.externalId} but not make the change it proposes, so not decide it`, {
       id: approval.externalId,
