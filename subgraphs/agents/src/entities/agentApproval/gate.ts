@@ -101,8 +101,10 @@ function ownerOf(approval: AgentApproval): SubgraphName | null {
  */
 async function assertMayDecide(ctx: Context, ownerUrls: OwnerUrls, approval: AgentApproval): Promise<void> {
   const owner = ownerOf(approval);
-  const ownerUrl = owner ? ownerUrls[owner] : undefined;
-  if (!owner || !ownerUrl) return;
+  // Neither operation nor target (a request naming nothing): only admins see it, and they may decide it.
+  if (!owner) return;
+  const ownerUrl = ownerUrls[owner];
+  if (!ownerUrl) throw new Error(`no URL for ${owner}, the owner of ${approval.externalId}`);
   const operation =
     approval.operation === null
       ? null
@@ -115,8 +117,9 @@ async function assertMayDecide(ctx: Context, ownerUrls: OwnerUrls, approval: Age
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const answer: unknown = await response.json();
-  if (!response.ok || !isRecord(answer) || typeof answer.writable !== 'boolean')
+  if (!response.ok || !isRecord(answer) || typeof answer.writable !== 'boolean') {
     throw new Error(`${owner} answered ${response.status} to a write check`);
+  }
   if (!answer.writable) {
     throw graphQLError(ErrorCode.FORBIDDEN, `You may see ${approval.externalId} but not make the change it proposes, so not decide it`, {
       id: approval.externalId,
