@@ -230,9 +230,11 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     const inbox = await staff(INBOX, { target: DEMO.contracts.northwindSow });
     expect(inbox.data!.approvals.nodes.map((node: { id: string }) => node.id)).toContain(id);
     const approve = await staff(APPROVE, { id });
+    const edited = await staff(APPROVE, { id, edit: { title: 'Northwind SOW (edited by a reader)' } });
     const reject = await staff(REJECT, { id, reason: 'not mine to say' });
-    expect([codes(approve), codes(reject)]).toEqual([['FORBIDDEN'], ['FORBIDDEN']]);
+    expect([codes(approve), codes(edited), codes(reject)]).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN']]);
     expect((await admin(APPROVAL, { id })).data!.agentApproval.status).toBe('PENDING');
+    expect((await admin(CONTRACT, { id: DEMO.contracts.northwindSow })).data!.contract.title).not.toMatch(/agent|reader/);
     const rejected = await admin(REJECT, { id, reason: 'not now' });
     expect(rejected.data!.rejectApproval).toMatchObject({ status: 'REJECTED', decidedBy: DEMO.users.admin });
   });
