@@ -208,11 +208,15 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
   });
 
   it('shows an approval only to callers who may see its target, on every read path', async () => {
+    // An approval names the caller's own open run (issue 11).
+    const run = (
+      await staff<{ startRun: { id: string } }>(`mutation { startRun(input: { agentName: "proposer", task: "t", model: "m" }) { id } }`)
+    ).data!.startRun.id;
     const created = await staff<{ requestApproval: { id: string } }>(
       `mutation ($input: RequestApprovalInput!) { requestApproval(input: $input) { id } }`,
       {
         input: {
-          runId: DEMO.agentRuns.review,
+          runId: run,
           action: 'update_contract',
           payload: { rate: 'secret rate card' },
           targetId: DEMO.contracts.northwindSow,
@@ -227,11 +231,12 @@ describe.each(databaseKinds())('agents row-level visibility on %s Postgres', (ki
       agentApprovals(first: 100) { totalCount nodes { id targetId payload } }
       agentRun(id: $run) { approvals { id } }
     }`;
-    const seen = await staff(READS, { id, run: DEMO.agentRuns.review });
+    const seen = await staff(READS, { id, run });
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.agentApproval).toEqual({ targetId: DEMO.contracts.northwindSow, payload: { rate: 'secret rate card' } });
+    expect(seen.data!.agentRun.approvals).toContainEqual({ id });
 
-    const hidden = await restricted(READS, { id, run: DEMO.agentRuns.review });
+    const hidden = await restricted(READS, { id, run });
     expect(errorCodes(hidden)).toEqual(['NOT_FOUND']);
     expect(JSON.stringify(hidden)).not.toContain('secret rate card');
     expect(JSON.stringify(hidden)).not.toContain(DEMO.contracts.northwindSow);

@@ -19,12 +19,18 @@ const APPROVE = `mutation ($id: ID!, $edit: JSON) { approveApproval(id: $id, edi
 const REJECT = `mutation ($id: ID!, $reason: String!) { rejectApproval(id: $id, reason: $reason) { id status reason decidedBy } }`;
 const INBOX = `query ($target: ID) { approvals(status: PENDING, targetId: $target) { totalCount nodes { id action operationName diff targetVersion requestedBy run { id } sourceRefs { id } } } }`;
 const SOURCES = [{ id: DEMO.contracts.acmeMsa, quote: 'renewal at 5%' }];
+const APPROVAL = `query ($id: ID!) { agentApproval(id: $id) { id status } }`;
+const PENDING = `{ approvals(status: PENDING, first: 100) { totalCount nodes { id } } }`;
+const approvalIdOf = (response: Errors) => String(response.errors?.[0]?.extensions?.approvalId);
 
 describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
   let stack: TestStack;
   let staff: Caller;
   let restricted: Caller;
   let agent: Caller;
+  let admin: Caller;
+  /** An admin's agent holding every scope: its sensitive writes reach the gate in every subgraph. */
+  let adminAgent: Caller;
   let runId: string;
   let db: pg.Client;
 
@@ -42,6 +48,16 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     expect(run.errors).toBeUndefined();
     runId = run.data!.startRun.id;
     extension = { wrk: { runId, sourceRefs: SOURCES } };
+    admin = stack.callerFor(await stack.token('admin@wrk.demo'));
+    const adminToken = await stack.token('admin@wrk.demo', {
+      agent: 'admin-bot',
+      scopes: ['identity:read', 'identity:admin', 'core:read', 'core:write', 'files:read', 'files:write', 'agents:read', 'agents:write'],
+    });
+    const adminRun = await stack.callerFor(adminToken)<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { task: "housekeeping", model: "m" }) { id } }`,
+    );
+    expect(adminRun.errors).toBeUndefined();
+    adminAgent = stack.callerWith(adminToken, () => ({ wrk: { runId: adminRun.data!.startRun.id, sourceRefs: SOURCES } }));
     db = new pg.Client({ connectionString: stack.database.url });
     await db.connect();
   });
@@ -167,18 +183,134 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     expect(codes(await restricted(APPROVE, { id }))).toEqual(['FORBIDDEN']);
   });
 
-  it('holds a direct sensitive write by the agent in core (archive) and files (archive of a document)', async () => {
-    const core = await agent(`mutation ($id: ID!) { archiveAction(id: $id) { id } }`, { id: DEMO.actions.sendDraft });
-    expect(codes(core)).toEqual(['APPROVAL_REQUIRED']);
-    expect(core.errors![0]!.extensions!.reason).toBe('ARCHIVE');
-    const files = await agent(`mutation ($id: ID!) { archiveProjectDocument(id: $id) { id } }`, { id: DEMO.projectDocuments.acmeMsa });
-    expect(codes(files)).toEqual(['APPROVAL_REQUIRED']);
+  it('holds a direct sensitive write by an agent in every subgraph: core, files, identity and agents', async () => {
+    const core = await adminAgent(`mutation ($id: ID!) { archiveAction(id: $id) { id } }`, { id: DEMO.actions.sendDraft });
+    const files = await adminAgent(`mutation ($id: ID!) { archiveProjectDocument(id: $id) { id } }`, { id: DEMO.projectDocuments.acmeMsa });
+    const identity = await adminAgent(`mutation { createUser(input: { email: "held-${Date.now()}@wrk.demo", name: "Held" }) { id } }`);
+    const fact = await adminAgent<{ createKnowledgeFact: { id: string } }>(
+      `mutation ($refs: [SourceRefInput!]!) { createKnowledgeFact(input: {
+        subjectId: "${DEMO.contracts.acmeMsa}", predicate: "renewal_rate", value: "5%", confidence: 0.8, sourceRefs: $refs }) { id } }`,
+      { refs: SOURCES },
+    );
+    expect(fact.errors).toBeUndefined();
+    const factId = fact.data!.createKnowledgeFact.id;
+    const DEPRECATE = `mutation ($id: ID!) { deprecateFact(id: $id, reason: "misread") { id status } }`;
+    const agents = await adminAgent(DEPRECATE, { id: factId });
+    for (const held of [core, files, identity, agents]) expect(codes(held)).toEqual(['APPROVAL_REQUIRED']);
+    expect([core, files, identity, agents].map((held) => held.errors![0]!.extensions!.reason)).toEqual([
+      'ARCHIVE',
+      'ARCHIVE',
+      'PERMISSION_OR_TOKEN_CHANGE',
+      'ARCHIVE',
+    ]);
+    const FACT = `query ($id: ID!) { knowledgeFact(id: $id) { status statusChangedBy } }`;
     const still = await staff(`query ($a: ID!, $d: ID!) { action(id: $a) { id } projectDocument(id: $d) { id } }`, {
       a: DEMO.actions.sendDraft,
       d: DEMO.projectDocuments.acmeMsa,
     });
-    expect(still.errors).toBeUndefined();
     expect(still.data).toEqual({ action: { id: DEMO.actions.sendDraft }, projectDocument: { id: DEMO.projectDocuments.acmeMsa } });
+    expect((await staff(FACT, { id: factId })).data!.knowledgeFact.status).toBe('ACTIVE');
+
+    // The agents subgraph applies its own held write through its /internal/apply, for the agent.
+    const approved = await staff(APPROVE, { id: approvalIdOf(agents) });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveApproval.status).toBe('APPLIED');
+    expect((await staff(FACT, { id: factId })).data!.knowledgeFact).toEqual({ status: 'DEPRECATED', statusChangedBy: DEMO.users.staff });
+    const audit = await db.query(`SELECT actor, on_behalf_of FROM platform.audit_logs WHERE entity_id = $1 AND action = 'archive'`, [
+      factId,
+    ]);
+    expect(audit.rows).toEqual([{ actor: DEMO.users.staff, on_behalf_of: 'agent:admin-bot' }]);
+  });
+
+  it('lets only who may write the target decide: a reader sees the proposal in the inbox but may not decide it', async () => {
+    // Staff reads the restricted Northwind SOW through a read grant; only its owner (admin) may change it.
+    const held = await adminAgent(UPDATE_CONTRACT, { id: DEMO.contracts.northwindSow, title: 'Northwind SOW (agent)' });
+    expect(codes(held)).toEqual(['APPROVAL_REQUIRED']);
+    const id = approvalIdOf(held);
+    const inbox = await staff(INBOX, { target: DEMO.contracts.northwindSow });
+    expect(inbox.data!.approvals.nodes.map((node: { id: string }) => node.id)).toContain(id);
+    const approve = await staff(APPROVE, { id });
+    const edited = await staff(APPROVE, { id, edit: { title: 'Northwind SOW (edited by a reader)' } });
+    const reject = await staff(REJECT, { id, reason: 'not mine to say' });
+    expect([codes(approve), codes(edited), codes(reject)]).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN']]);
+    expect((await admin(APPROVAL, { id })).data!.agentApproval.status).toBe('PENDING');
+    expect((await admin(CONTRACT, { id: DEMO.contracts.northwindSow })).data!.contract.title).not.toMatch(/agent|reader/);
+    const rejected = await admin(REJECT, { id, reason: 'not now' });
+    expect(rejected.data!.rejectApproval).toMatchObject({ status: 'REJECTED', decidedBy: DEMO.users.admin });
+  });
+
+  it('shows a held creation to who sees what it names; one naming nothing, and a permission change, to admins only', async () => {
+    const CREATE = `mutation ($org: ID!, $project: ID!) { createContract(input: { title: "Agent contract", organizationId: $org, projectId: $project }) { id } }`;
+    const secret = approvalIdOf(await adminAgent(CREATE, { org: DEMO.organizations.northwind, project: DEMO.projects.skunkworks }));
+    const open = approvalIdOf(await adminAgent(CREATE, { org: DEMO.organizations.acme, project: DEMO.projects.platform }));
+    const user = approvalIdOf(
+      await adminAgent(`mutation { createUser(input: { email: "scope-${Date.now()}@wrk.demo", name: "Scoped" }) { id } }`),
+    );
+    const request = await adminAgent<{ requestApproval: { id: string } }>(
+      `mutation ($refs: [SourceRefInput!]!) { requestApproval(input: { action: "send_letter", payload: {}, sourceRefs: $refs }) { id } }`,
+      { refs: SOURCES },
+    );
+    expect(request.errors).toBeUndefined();
+    const untargeted = request.data!.requestApproval.id;
+    const ids = [secret, open, user, untargeted];
+    expect(ids.every((id) => id.startsWith('apr_'))).toBe(true);
+    const inboxOf = async (caller: Caller) => {
+      const page = await caller(PENDING);
+      expect(page.data!.approvals.totalCount).toBe(page.data!.approvals.nodes.length);
+      return (page.data!.approvals.nodes as { id: string }[]).map((node) => node.id).filter((id) => ids.includes(id));
+    };
+    expect((await inboxOf(staff)).sort()).toEqual([open]);
+    expect((await inboxOf(admin)).sort()).toEqual([...ids].sort());
+    for (const hidden of [secret, user, untargeted]) expect(codes(await staff(APPROVAL, { id: hidden }))).toEqual(['NOT_FOUND']);
+    expect(codes(await staff(APPROVE, { id: secret }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('holds a new user (who gets a role) and a change of team membership as permission changes', async () => {
+    const email = `agent-made-${Date.now()}@wrk.demo`;
+    const members = `SELECT count(*)::int AS n FROM identity.team_memberships m JOIN identity.users u ON u.id = m.user_id WHERE u.external_id = $1`;
+    const membersBefore = (await db.query(members, [DEMO.users.restricted])).rows;
+    const created = await adminAgent(
+      `mutation ($email: String!) { createUser(input: { email: $email, name: "Agent-made", role: ADMIN }) { id } }`,
+      {
+        email,
+      },
+    );
+    const joined = await adminAgent(
+      `mutation ($team: ID!, $user: ID!) { addTeamMember(teamId: $team, userId: $user, role: "lead") { id } }`,
+      {
+        team: DEMO.teams.contracts,
+        user: DEMO.users.restricted,
+      },
+    );
+    for (const held of [created, joined]) {
+      expect(codes(held)).toEqual(['APPROVAL_REQUIRED']);
+      expect(held.errors![0]!.extensions!.reason).toBe('PERMISSION_OR_TOKEN_CHANGE');
+    }
+    expect((await db.query(members, [DEMO.users.restricted])).rows).toEqual(membersBefore);
+    const users = `SELECT role FROM identity.users WHERE email = $1`;
+    expect((await db.query(users, [email])).rows).toEqual([]);
+    const approved = await admin(APPROVE, { id: approvalIdOf(created) });
+    expect(approved.errors).toBeUndefined();
+    expect((await db.query(users, [email])).rows).toEqual([{ role: 'admin' }]);
+  });
+
+  it('applies exactly the held mutation of a request that carried two: the other one ran once, unheld', async () => {
+    const actionTitle = `Agent action ${Date.now()}`;
+    const TWO = `mutation Two($action: String!, $title: String!) {
+      createAction(input: { title: $action }) { id }
+      updateContract(id: "${DEMO.contracts.acmeMsa}", input: { title: $title }) { id } }`;
+    const both = await agent(TWO, { action: actionTitle, title: 'Acme MSA (two at once)' });
+    expect(codes(both)).toEqual(['APPROVAL_REQUIRED']);
+    const id = approvalIdOf(both);
+    const actions = `SELECT count(*)::int AS n FROM core.actions WHERE title = $1`;
+    expect((await db.query(actions, [actionTitle])).rows).toEqual([{ n: 1 }]);
+    const stored = await db.query(`SELECT operation, variables FROM agents.agent_approvals WHERE external_id = $1`, [id]);
+    expect(stored.rows[0].operation).not.toContain('createAction');
+    expect(stored.rows[0].variables).toEqual({ title: 'Acme MSA (two at once)' });
+    const approved = await staff(APPROVE, { id });
+    expect(approved.errors).toBeUndefined();
+    expect(await title()).toBe('Acme MSA (two at once)');
+    expect((await db.query(actions, [actionTitle])).rows).toEqual([{ n: 1 }]);
   });
 
   it("holds a permission change by an admin's agent in identity, and an admin approves it", async () => {
@@ -200,11 +332,12 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     const held = await postGraphQL(stack.gatewayUrl, grant, variables, headers, provenance);
     expect(codes(held)).toEqual(['APPROVAL_REQUIRED']);
     expect(held.errors![0]!.extensions!.reason).toBe('PERMISSION_OR_TOKEN_CHANGE');
+    // A grant has no target yet: only admins see it in the inbox.
+    expect(codes(await staff(APPROVAL, { id: approvalIdOf(held) }))).toEqual(['NOT_FOUND']);
     const decision = `query ($id: ID!) { decision(id: $id) { id } }`;
     const beforeApproval = await restricted(decision, { id: DEMO.decisions.layoffs });
     expect(codes(beforeApproval)).toEqual(['NOT_FOUND']);
 
-    const admin = stack.callerFor(await stack.token('admin@wrk.demo'));
     const approved = await admin(APPROVE, { id: held.errors![0]!.extensions!.approvalId });
     expect(approved.errors).toBeUndefined();
     expect(approved.data!.approveApproval.status).toBe('APPLIED');

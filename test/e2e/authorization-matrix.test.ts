@@ -609,6 +609,8 @@ const HELD_FOR_AGENTS = new Set([
   'archiveDecision',
   'archiveProjectDocument',
   'archiveKbChunk',
+  // A fact's deprecation is its archive.
+  'deprecateFact',
 ]);
 for (const testCase of CASES) if (HELD_FOR_AGENTS.has(testCase.field)) testCase.heldForAgents = true;
 

@@ -32,6 +32,7 @@ describe.each(databaseKinds())('knowledge on %s Postgres', (kind) => {
   let stack: TestStack;
   let staff: Caller;
   let agent: Caller;
+  let agentRunId: string;
   let db: pg.Pool;
 
   beforeAll(async () => {
@@ -41,8 +42,9 @@ describe.each(databaseKinds())('knowledge on %s Postgres', (kind) => {
     const run = await stack.callerFor(agentToken)<{ startRun: { id: string } }>(
       `mutation { startRun(input: { task: "extract", model: "m" }) { id } }`,
     );
+    agentRunId = run.data!.startRun.id;
     // The agent's writes name its run and sources (provenance, issue 11).
-    agent = stack.callerWith(agentToken, () => ({ wrk: { runId: run.data!.startRun.id, sourceRefs: [{ id: DEMO.contracts.acmeMsa }] } }));
+    agent = stack.callerWith(agentToken, () => ({ wrk: { runId: agentRunId, sourceRefs: [{ id: DEMO.contracts.acmeMsa }] } }));
     db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   });
   afterAll(async () => {
@@ -76,16 +78,41 @@ describe.each(databaseKinds())('knowledge on %s Postgres', (kind) => {
     expect(extensionsOf(othersRun)).toMatchObject({ code: 'FORBIDDEN', field: 'runId', reason: 'NOT_YOUR_RUN' });
   });
 
+  // An agent's deprecation is an archive, held for a human (approval-gate.test.ts); a person deprecates directly.
+  it("records an insight under the caller's own open run only, like a fact", async () => {
+    const input = { title: 'Renewal', body: 'Renews at 5%.', sourceRefs: refs };
+    const own = await agent<{ createKnowledgeInsight: { id: string } }>(CREATE_INSIGHT, { input });
+    expect(own.errors).toBeUndefined();
+    const staffRun = await staff<{ startRun: { id: string } }>(
+      `mutation { startRun(input: { agentName: "tester", task: "t", model: "m" }) { id } }`,
+    );
+    const othersRun = await agent(CREATE_INSIGHT, { input: { ...input, runId: staffRun.data!.startRun.id } });
+    expect(extensionsOf(othersRun)).toMatchObject({ code: 'FORBIDDEN', field: 'runId', reason: 'NOT_YOUR_RUN' });
+    // The staff user's own run, once finished, takes no more outputs.
+    const finished = await staff(`mutation ($id: ID!) { finishRun(runId: $id, input: { status: SUCCEEDED }) { id } }`, {
+      id: staffRun.data!.startRun.id,
+    });
+    expect(finished.errors).toBeUndefined();
+    const afterEnd = await staff(CREATE_INSIGHT, { input: { ...input, runId: staffRun.data!.startRun.id } });
+    expect(extensionsOf(afterEnd)).toMatchObject({ code: 'CONFLICT', field: 'runId', reason: 'RUN_FINISHED' });
+    // An agent naming no run writes under its request's run.
+    const row = await db.query(
+      `SELECT r.external_id AS run FROM agents.knowledge_insights i JOIN agents.agent_runs r ON r.id = i.run_id WHERE i.external_id = $1`,
+      [own.data!.createKnowledgeInsight.id],
+    );
+    expect(row.rows).toEqual([{ run: agentRunId }]);
+  });
+
   it('deprecates a fact once: it stays, DEPRECATED with the reason and who', async () => {
     const fact = await createFact(agent);
-    const deprecated = await agent<{ deprecateFact: Record<string, unknown> }>(DEPRECATE, { id: fact.id, reason: 'misread the clause' });
+    const deprecated = await staff<{ deprecateFact: Record<string, unknown> }>(DEPRECATE, { id: fact.id, reason: 'misread the clause' });
     expect(deprecated.errors).toBeUndefined();
     expect(deprecated.data!.deprecateFact).toMatchObject({
       status: 'DEPRECATED',
       statusReason: 'misread the clause',
-      statusChangedBy: 'agent:extractor',
+      statusChangedBy: DEMO.users.staff,
     });
-    const again = await agent(DEPRECATE, { id: fact.id, reason: 'twice' });
+    const again = await staff(DEPRECATE, { id: fact.id, reason: 'twice' });
     expect(extensionsOf(again)).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION', status: 'DEPRECATED' });
     expect((await staff<{ knowledgeFact: { status: string } }>(FACT, { id: fact.id })).data!.knowledgeFact.status).toBe('DEPRECATED');
   });

@@ -74,7 +74,8 @@ describe.each(databaseKinds())('user administration and token limits on %s Postg
       const run = await ok(`mutation { startRun(input: { task: "p", model: "m" }) { id } }`, {}, agent);
       const provenance = { wrk: { runId: run.startRun.id, sourceRefs: [{ id: demoted.id }] } };
       const byAgent = await postGraphQL(stack.gatewayUrl, CREATE_USER, { email: `${unique('by-agent')}@wrk.demo` }, agent, provenance);
-      expect(byAgent.errors).toBeUndefined();
+      // Allowed, and a permission change: held for a human's approval (the approval gate), not refused.
+      expect(byAgent.errors?.[0]?.extensions?.code).toBe('APPROVAL_REQUIRED');
 
       const update = await ok(UPDATE_USER, { id: demoted.id, input: { role: 'RESTRICTED' } }, admin);
       expect(update.updateUser).toMatchObject({ id: demoted.id, role: 'RESTRICTED', authState: 'ACTIVE' });

@@ -26,6 +26,11 @@ export interface RequestContext {
   gate?: WriteGate;
   /** The operation this request carries (what an approval re-executes). */
   operation?: GraphQLOperation;
+  /**
+   * The response key of the root mutation field being resolved (mutations run one root field at a time): the gate
+   * stores only that field's operation, so an approval applies exactly the held write.
+   */
+  mutationField?: string;
 }
 
 export interface GraphQLOperation {

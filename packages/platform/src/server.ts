@@ -21,7 +21,8 @@ import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
 import type { ReplayGuard } from './replayGuard.ts';
 import { derivedSecret, type ServiceKeyring } from './serviceKeys.ts';
 import { setCursorKey } from './cursorKey.ts';
-import { enforceScopes } from './scopes.ts';
+import { enforceScopes, missingScopes, requirementsOf, scopeIndex } from './scopes.ts';
+import { mutationFieldsOf } from './heldOperation.ts';
 import { logger } from './logger.ts';
 import { httpErrors } from './http.ts';
 import { operationLimits } from './limits.ts';
@@ -43,6 +44,11 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
   ): void;
   /** Remembers the signed headers of mutations, which may be used once. */
   replayGuard: ReplayGuard;
+  /**
+   * Whether the caller may change an entity of this subgraph it can see (e.g. core: a restricted row takes its owner, an
+   * admin or a write grant). Asked before a human decides an agent's proposal about it; absent: seeing is enough.
+   */
+  mayWrite?(ctx: TContext, id: string): Promise<boolean>;
 }
 
 export interface RunningServer {
@@ -125,6 +131,25 @@ function signedOperationPolicy<TContext extends RequestContext>(guard: ReplayGua
   };
 }
 
+/** Notes, on the request's context, which root mutation field runs now (see RequestContext.mutationField). */
+function mutationFieldTracker<TContext extends RequestContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          return {
+            willResolveField({ info, contextValue }) {
+              if (info.path.prev === undefined && info.operation.operation === OperationTypeNode.MUTATION) {
+                contextValue.mutationField = String(info.path.key);
+              }
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
 function contextOf<TContext extends RequestContext>(
   def: SubgraphDefinition<TContext>,
   keyring: ServiceKeyring,
@@ -171,6 +196,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
       signedOperationPolicy<TContext>(def.replayGuard),
       ...limits.plugins,
       hideSchemaSuggestions<TContext>(),
+      mutationFieldTracker<TContext>(),
       ...(def.plugins ?? []),
     ],
   });
@@ -185,6 +211,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
   applyRoute(app, def, keyring, server);
+  writableRoute(app, def, keyring);
   def.routes?.(
     app,
     (req) => signedClaims(keyring, req.headers, req.body),
@@ -315,6 +342,32 @@ function applyRoute<TContext extends RequestContext>(
       );
       const result = response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'incremental result' }] };
       return { status: 200, body: result };
+    },
+  );
+}
+
+/**
+ * POST /internal/writable: the approvals service asks, on behalf of a human about to decide an agent's proposal,
+ * whether that human may make the change themselves: they hold the scopes of the held mutation's fields (this
+ * subgraph's `@scopes`) and may write its target (`mayWrite`). Deciding takes what writing takes. `{ writable }`.
+ */
+function writableRoute<TContext extends RequestContext>(app: express.Express, def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
+  const index = scopeIndex(modulesTypeDefs(def.modules));
+  signedRoute(
+    app,
+    '/internal/writable',
+    (req) => signedClaims(keyring, req.headers, req.body),
+    (request) => request.issuer === APPROVALS_SERVICE && request.delegated,
+    async (request, body) => {
+      const targetId = isRecord(body) && typeof body.targetId === 'string' ? body.targetId : null;
+      const operation = isRecord(body) && body.operation !== null ? operationOf(body.operation) : null;
+      if (!isRecord(body) || (body.operation !== null && !operation)) return { status: 400, body: { error: 'operation or null' } };
+      const ctx = contextOf(def, keyring, request);
+      const fields = operation ? mutationFieldsOf(operation) : [];
+      const scoped =
+        fields !== null && fields.every((field) => missingScopes(ctx.claims, requirementsOf(index, 'Mutation', field)).length === 0);
+      const writable = scoped && (targetId === null || !def.mayWrite || (await def.mayWrite(ctx, targetId)));
+      return { status: 200, body: { writable } };
     },
   );
 }

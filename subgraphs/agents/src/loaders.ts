@@ -112,7 +112,7 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   const approvals = async (where: object) =>
     shownOnly(
       AGENTS_SPECS.AgentApproval.requires,
-      await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }),
+      await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun, visible.approval] }, orderBy: { id: 'asc' } }),
     );
 
   return {
@@ -194,19 +194,27 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
         where: { AND: [visible.ofRun, filter, sources, facts] },
       });
     },
-    /** Approvals whose target (if any) the caller may see (and their count): the distinct targets are checked first. */
+    /**
+     * Approvals whose target the caller may see, or without one, every entity of whose scope (and their count): the
+     * distinct targets and scope entities are checked first, in one round.
+     */
     async agentApprovals(args: ConnectionArgs, filter: object) {
-      const where = { AND: [visible.ofRun, filter] };
+      const where = { AND: [visible.ofRun, visible.approval, filter] };
       const list = { list: 'Query.agentApprovals', args: { ...args, ...filter } };
       if (everything) return listPage(db.agentApproval, { ...list, where });
-      const targets = (await db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } })).flatMap(
-        (group) => (group.targetId === null ? [] : [group.targetId]),
-      );
-      const hidden = await hiddenAmong(targets);
-      const shownTargets = targets.filter((target) => !hidden.includes(target));
+      const [targets, scopes] = await Promise.all([
+        db.agentApproval.groupBy({ by: ['targetId'], where: { AND: [where, { targetId: { not: null } }] } }),
+        db.$queryRaw<{ id: string }[]>`
+          SELECT DISTINCT unnest(scope_ids) AS id FROM "agents"."agent_approvals" WHERE target_id IS NULL`,
+      ]);
+      const targetIds = targets.flatMap((group) => (group.targetId === null ? [] : [group.targetId]));
+      const hidden = await hiddenAmong([...targetIds, ...scopes.map((row) => row.id)]);
+      const shownTargets = targetIds.filter((target) => !hidden.includes(target));
       return listPage(db.agentApproval, {
         ...list,
-        where: { AND: [where, { OR: [{ targetId: null }, { targetId: { in: shownTargets } }] }] },
+        where: {
+          AND: [where, { OR: [{ targetId: { in: shownTargets } }, { targetId: null, NOT: { scopeIds: { hasSome: hidden } } }] }],
+        },
       });
     },
   };

@@ -1,4 +1,5 @@
-import { ErrorCode, graphQLError, seesEverything } from '@wrk/platform';
+import { entityTypeOfId } from '@wrk/catalog';
+import { ErrorCode, graphQLError, seesEverything, type Claims } from '@wrk/platform';
 import type { Context } from './context.ts';
 
 interface WritableRow {
@@ -12,10 +13,23 @@ interface WritableRow {
  * (Seeing it was already checked: the row came through the caller's visibility-filtered loaders.)
  */
 export function assertCanWrite(ctx: Context, row: WritableRow): void {
-  if (row.visibility !== 'restricted' || seesEverything(ctx.claims)) return;
-  if (row.ownerUserId && row.ownerUserId === ctx.claims.sub) return;
-  if (ctx.claims.writeGrants?.includes(row.externalId)) return;
-  throw graphQLError(ErrorCode.FORBIDDEN, `You may read ${row.externalId} but not change it`, { id: row.externalId });
+  if (!canWrite(ctx.claims, row)) {
+    throw graphQLError(ErrorCode.FORBIDDEN, `You may read ${row.externalId} but not change it`, { id: row.externalId });
+  }
+}
+
+/** Whether the caller may change a row they can see (see assertCanWrite). */
+export function canWrite(claims: Claims, row: WritableRow): boolean {
+  if (row.visibility !== 'restricted' || seesEverything(claims)) return true;
+  if (row.ownerUserId && row.ownerUserId === claims.sub) return true;
+  return claims.writeGrants?.includes(row.externalId) ?? false;
+}
+
+/** Whether the caller sees a core entity and may change it (asked before they decide an agent's proposal about it). */
+export async function mayWrite(ctx: Context, id: string): Promise<boolean> {
+  const type = entityTypeOfId(id);
+  const row = type ? await ctx.loaders.rowsOf(type.typename)?.load(id) : null;
+  return row ? canWrite(ctx.claims, row) : false;
 }
 
 /** The columns that decide who may see a row: only its owner or an admin may change them. */

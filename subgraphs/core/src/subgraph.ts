@@ -5,6 +5,7 @@ import { createLoaders } from './loaders.ts';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import { approvalGate } from '@wrk/catalog/approvalPolicy';
 import { modules } from './resolvers/index.ts';
+import { mayWrite } from './permissions.ts';
 
 export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefinition<Context> {
   return {
@@ -17,6 +18,7 @@ export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefiniti
       loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
     }),
     replayGuard: postgresReplayGuard(db),
+    mayWrite,
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

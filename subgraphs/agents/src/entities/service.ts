@@ -33,4 +33,13 @@ export const agentsService = {
     typename: AgentsTypename,
     write: (tx: Tx) => Promise<{ before: Row; after: Row }>,
   ): Promise<Row> => writeAndRecord(ctx, typename, 'update', write, { opensRun: RUN_TRACE.has(typename) }),
+  /**
+   * A row retired, never deleted (a fact deprecated: the knowledge graph's archive): recorded as `archive`, so an
+   * agent's is held for a human's approval like every archive (the approval policy).
+   */
+  archive: <Row extends { externalId: string }>(
+    ctx: Context,
+    typename: AgentsTypename,
+    write: (tx: Tx) => Promise<{ before: Row; after: Row }>,
+  ): Promise<Row> => writeAndRecord(ctx, typename, 'archive', write),
 };

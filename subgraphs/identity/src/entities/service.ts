@@ -35,11 +35,14 @@ export const identityService = {
     action: 'create' | 'grant' = 'create',
   ): Promise<Row> =>
     writeAndRecord(ctx, spec.typename, action, async (tx) => ({ after: await spec.insert(tx, newRowColumns(ctx, spec.typename), data) })),
-  /** A change to existing rows: `write` reads what it changes (under a lock where a rule needs one) and returns it before and after. */
+  /**
+   * A change to existing rows: `write` reads what it changes (under a lock where a rule needs one) and returns it before
+   * and after; a team gaining or losing a member is recorded on the team as `link` / `unlink`.
+   */
   change: <Row extends Recorded>(
     ctx: WritingContext,
     spec: Pick<IdentityEntitySpec<Row, never>, 'typename'>,
-    action: 'create' | 'update' | 'revoke',
+    action: 'create' | 'update' | 'revoke' | 'link' | 'unlink',
     write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
   ): Promise<Row> => writeAndRecord(ctx, spec.typename, action, write),
 };

@@ -1,4 +1,4 @@
-import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
+import { entityTypeOfId, SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import {
   CLAIMS_HEADER,
@@ -66,6 +66,7 @@ export const approvalsRoute =
           diff: json(held.diff),
           targetBefore: json(held.before),
           targetVersion: typeof held.targetVersion === 'string' ? held.targetVersion : null,
+          scopeIds: Array.isArray(held.scopeIds) ? held.scopeIds.filter((id): id is string => typeof id === 'string') : [],
           expiresAt: new Date(Date.now() + approvalTtlSeconds() * 1000),
         });
         return { status: 201, body: { approvalId: approval.externalId } };
@@ -87,8 +88,48 @@ function assertPending(approval: AgentApproval) {
   if (approval.status !== 'pending') throw conflict(`${approval.externalId} was already decided`, 'ALREADY_DECIDED');
 }
 
-export async function rejectApproval(ctx: Context, approval: AgentApproval, reason: string) {
+/** The subgraph that owns what an approval would change: the one that held it, else its target's owner. */
+function ownerOf(approval: AgentApproval): SubgraphName | null {
+  if (isSubgraph(approval.subgraph)) return approval.subgraph;
+  return approval.targetId ? (entityTypeOfId(approval.targetId)?.owner ?? null) : null;
+}
+
+/**
+ * Deciding takes what writing takes: the human must be allowed to make the held change themselves — the held
+ * mutation's scopes and write access to its target, asked of the owner on their behalf. Seeing it is not enough
+ * (the inbox shows it to everyone who sees the target): FORBIDDEN, as for any write they may not make.
+ */
+async function assertMayDecide(ctx: Context, ownerUrls: OwnerUrls, approval: AgentApproval): Promise<void> {
+  const owner = ownerOf(approval);
+  // Neither operation nor target (a request naming nothing): only admins see it, and they may decide it.
+  if (!owner) return;
+  const ownerUrl = ownerUrls[owner];
+  if (!ownerUrl) throw new Error(`no URL for ${owner}, the owner of ${approval.externalId}`);
+  const operation =
+    approval.operation === null
+      ? null
+      : { query: approval.operation, operationName: approval.operationName, variables: approval.variables ?? {} };
+  const body = { operation, targetId: approval.targetId };
+  const response = await fetch(ownerUrl.replace(/\/graphql$/, '/internal/writable'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: ctx.delegate(owner, body) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const answer: unknown = await response.json();
+  if (!response.ok || !isRecord(answer) || typeof answer.writable !== 'boolean') {
+    throw new Error(`${owner} answered ${response.status} to a write check`);
+  }
+  if (!answer.writable) {
+    throw graphQLError(ErrorCode.FORBIDDEN, `You may see ${approval.externalId} but not make the change it proposes, so not decide it`, {
+      id: approval.externalId,
+    });
+  }
+}
+
+export async function rejectApproval(ctx: Context, ownerUrls: OwnerUrls, approval: AgentApproval, reason: string) {
   assertPending(approval);
+  await assertMayDecide(ctx, ownerUrls, approval);
   return decide(ctx, approval, 'pending', { status: 'rejected', reason, decidedBy: ctx.actor, decidedAt: new Date() });
 }
 
@@ -102,6 +143,7 @@ export async function rejectApproval(ctx: Context, approval: AgentApproval, reas
 export async function approveApproval(ctx: Context, ownerUrls: OwnerUrls, approval: AgentApproval, edit: Record<string, unknown> | null) {
   assertPending(approval);
   if (approval.expiresAt && approval.expiresAt.getTime() <= Date.now()) throw conflict(`${approval.externalId} expired`, 'EXPIRED');
+  await assertMayDecide(ctx, ownerUrls, approval);
   const owner = isSubgraph(approval.subgraph) ? approval.subgraph : null;
   const ownerUrl = owner ? ownerUrls[owner] : undefined;
   if (!ownerUrl || approval.operation === null) throw conflict(`${approval.externalId} holds no operation to apply`, 'NOT_APPLICABLE');

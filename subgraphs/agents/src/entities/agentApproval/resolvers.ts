@@ -1,5 +1,6 @@
 import { badUserInput, forbiddenError, found, machineName, notFound, requiredText, schemaModule } from '@wrk/platform';
-import { byIdFields, expectIdOf, optionalReferencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { byIdFields, expectIdOf, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { writingRun } from '../agentRun/lifecycle.ts';
 import { approveApproval, rejectApproval } from './gate.ts';
 import { agentsService } from '../service.ts';
 import { agentApprovalSpec } from './spec.ts';
@@ -33,7 +34,8 @@ async function decidable(ctx: Context, id: string) {
 export const AgentApprovalMutations: MutationResolvers = {
   approveApproval: async (_, { id, edit }, ctx) =>
     approveApproval(ctx, ctx.ownerUrls, await decidable(ctx, id), jsonObject('edit', edit) ?? null),
-  rejectApproval: async (_, { id, reason }, ctx) => rejectApproval(ctx, await decidable(ctx, id), requiredText('reason', reason, 2_000)),
+  rejectApproval: async (_, { id, reason }, ctx) =>
+    rejectApproval(ctx, ctx.ownerUrls, await decidable(ctx, id), requiredText('reason', reason, 2_000)),
   requestApproval: async (_, { input }, ctx) => {
     const action = machineName('action', input.action);
     const payload = jsonValue('payload', input.payload);
@@ -43,7 +45,7 @@ export const AgentApprovalMutations: MutationResolvers = {
       typeOfIdOrThrow(input.targetId);
       if (!(await ctx.loaders.entityVisible(input.targetId))) throw notFound(input.targetId, { field: 'targetId' });
     }
-    const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
+    const run = await writingRun(ctx, input.runId);
     return agentsService.create(ctx, agentApprovalSpec, {
       runId: run?.id ?? null,
       action,

@@ -1,4 +1,6 @@
 import { ErrorCode, graphQLError, type Claims } from '@wrk/platform';
+import { referencedRow } from '@wrk/catalog/ids';
+import type { Context } from '../../context.ts';
 import type { AgentRun, Tx } from '../../db.ts';
 
 /** A run in one of these states takes steps and may be finished; any other state is final. */
@@ -26,12 +28,26 @@ export const notYourRun = (runId: string) =>
 export async function lockOpenRun(tx: Tx, id: number): Promise<AgentRun> {
   await tx.$queryRaw`SELECT 1 FROM "agents"."agent_runs" WHERE id = ${id} FOR UPDATE`;
   const run = await tx.agentRun.findUniqueOrThrow({ where: { id } });
-  if (!isOpen(run)) {
-    throw graphQLError(ErrorCode.CONFLICT, `runId: run ${run.externalId} has ended (${run.status})`, {
-      field: 'runId',
-      reason: 'RUN_FINISHED',
-      status: run.status.toUpperCase(),
-    });
-  }
+  if (!isOpen(run)) throw runFinished(run);
+  return run;
+}
+
+const runFinished = (run: AgentRun) =>
+  graphQLError(ErrorCode.CONFLICT, `runId: run ${run.externalId} has ended (${run.status})`, {
+    field: 'runId',
+    reason: 'RUN_FINISHED',
+    status: run.status.toUpperCase(),
+  });
+
+/**
+ * The run an output (a fact, an insight, a request for approval) names: the caller's own (FORBIDDEN NOT_YOUR_RUN) open
+ * (CONFLICT RUN_FINISHED) run. An agent naming none writes under its request's run (the gateway verified it).
+ */
+export async function writingRun(ctx: Context, runId: string | null | undefined): Promise<AgentRun | null> {
+  const named = runId ?? (ctx.claims.kind === 'agent' ? ctx.claims.provenance?.runId : undefined);
+  if (!named) return null;
+  const run = await referencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', named);
+  if (!ownsRun(run, ctx.claims)) throw notYourRun(named);
+  if (!isOpen(run)) throw runFinished(run);
   return run;
 }

@@ -10,10 +10,10 @@ import {
   writeAndRecord,
 } from '@wrk/platform';
 import { newRowColumns } from '@wrk/catalog/rows';
-import { byIdFields, optionalReferencedRow, referencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
+import { byIdFields, referencedRow, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { knowledgeFactSpec } from './spec.ts';
-import { notYourRun, ownsRun } from '../agentRun/lifecycle.ts';
+import { writingRun } from '../agentRun/lifecycle.ts';
 import type { Context } from '../../context.ts';
 import type {
   CreateKnowledgeFactInput,
@@ -56,11 +56,7 @@ async function factData(ctx: Context, input: CreateKnowledgeFactInput) {
     validTo: dateOrNull(input.validTo),
   };
   dateOrder(data.validFrom, data.validTo, { start: 'validFrom', end: 'validTo' });
-  const [run, subjectId] = await Promise.all([
-    optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId),
-    expectEntityId('subjectId', input.subjectId, ctx),
-  ]);
-  if (run && input.runId && !ownsRun(run, ctx.claims)) throw notYourRun(input.runId);
+  const [run, subjectId] = await Promise.all([writingRun(ctx, input.runId), expectEntityId('subjectId', input.subjectId, ctx)]);
   const refs = await sourceRefs(ctx, 'sourceRefs', input.sourceRefs);
   return { runId: run?.id ?? null, subjectId, ...data, sourceRefs: refs };
 }
@@ -84,7 +80,7 @@ export const KnowledgeFactMutations: MutationResolvers = {
   deprecateFact: async (_, { id, reason }, ctx) => {
     const fact = await referencedRow(ctx.loaders.rows.KnowledgeFact, 'id', 'KnowledgeFact', id);
     const statusReason = requiredText('reason', reason, 2_000);
-    return agentsService.update(ctx, 'KnowledgeFact', async (tx) => {
+    return agentsService.archive(ctx, 'KnowledgeFact', async (tx) => {
       const before = await lockActiveFact(tx, fact.id);
       const after = await tx.knowledgeFact.update({
         where: { id: fact.id },

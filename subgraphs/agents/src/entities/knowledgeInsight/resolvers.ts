@@ -1,5 +1,6 @@
 import { badUserInput, ErrorCode, graphQLError, optionalText, requiredText, schemaModule } from '@wrk/platform';
-import { byIdFields, expectIdOf, optionalReferencedRow, referencedRow } from '@wrk/catalog/ids';
+import { byIdFields, expectIdOf, referencedRow } from '@wrk/catalog/ids';
+import { writingRun } from '../agentRun/lifecycle.ts';
 import { agentsService } from '../service.ts';
 import { knowledgeInsightSpec } from './spec.ts';
 import type { Context } from '../../context.ts';
@@ -41,7 +42,7 @@ export const KnowledgeInsightMutations: MutationResolvers = {
       supportingFactIds: await supportingFacts(ctx, input.supportingFactIds ?? []),
       sourceRefs: await sourceRefs(ctx, 'sourceRefs', input.sourceRefs),
     };
-    const run = await optionalReferencedRow(ctx.loaders.rows.AgentRun, 'runId', 'AgentRun', input.runId);
+    const run = await writingRun(ctx, input.runId);
     return agentsService.create(ctx, knowledgeInsightSpec, { runId: run?.id ?? null, ...data });
   },
   submitInsight: async (_, { id }, ctx) => {

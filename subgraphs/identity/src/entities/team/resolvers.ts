@@ -42,7 +42,7 @@ export const TeamMutations: MutationResolvers = {
   },
   addTeamMember: async (_, { teamId, userId, role }, ctx) => {
     const { team, user } = await teamAndUser(ctx, teamId, userId);
-    return identityService.change(ctx, teamSpec, 'update', async (tx) => {
+    return identityService.change(ctx, teamSpec, 'link', async (tx) => {
       await tx.teamMembership.create({
         data: { teamId: team.id, userId: user.id, role: role ?? 'member', actor: ctx.actor, sourceSystem: ctx.sourceSystem },
       });
@@ -54,7 +54,7 @@ export const TeamMutations: MutationResolvers = {
     const { team, user } = await teamAndUser(ctx, teamId, userId);
     const membership = { teamId: team.id, userId: user.id };
     if (!(await ctx.db.teamMembership.count({ where: membership }))) return team;
-    return identityService.change(ctx, teamSpec, 'update', async (tx) => {
+    return identityService.change(ctx, teamSpec, 'unlink', async (tx) => {
       await tx.teamMembership.deleteMany({ where: membership });
       return { before: team, after: { ...team, removedMember: user.externalId } };
     });
