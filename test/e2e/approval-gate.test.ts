@@ -115,6 +115,18 @@ describe.each(databaseKinds())('the approval gate on %s Postgres', (kind) => {
     expect(again.errors![0]!.extensions!.reason).toBe('ALREADY_DECIDED');
   });
 
+  it('refuses an edit that points the proposal at another entity; the approval stays pending, nothing applied', async () => {
+    const id = await propose('Acme MSA (retargeted?)');
+    const other = DEMO.contracts.northwindSow;
+    const otherBefore = (await staff<{ contract: { title: string } }>(CONTRACT, { id: other })).data!.contract.title;
+    const retargeted = await staff(APPROVE, { id, edit: { id: other } });
+    expect(codes(retargeted)).toEqual(['BAD_USER_INPUT']);
+    expect(retargeted.errors![0]!.extensions!.field).toBe('edit');
+    expect((await staff<{ contract: { title: string } }>(CONTRACT, { id: other })).data!.contract.title).toBe(otherBefore);
+    expect((await staff<{ agentApproval: { status: string } }>(APPROVAL, { id })).data!.agentApproval.status).toBe('PENDING');
+    expect((await staff(`mutation ($id: ID!) { rejectApproval(id: $id, reason: "test done") { id } }`, { id })).errors).toBeUndefined();
+  });
+
   it("the agent's day, end to end: reads within its scopes, records a sourced fact, proposes, and its run lists what it touched", async () => {
     // Reads what its scopes allow, and is refused the rest (it has no identity scope).
     expect((await agent(CONTRACT, { id: DEMO.contracts.acmeMsa })).errors).toBeUndefined();

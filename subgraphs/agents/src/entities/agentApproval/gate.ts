@@ -1,6 +1,7 @@
 import { entityTypeOfId, SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { OwnerUrls } from '@wrk/catalog/owners';
 import {
+  argumentStrings,
   CLAIMS_HEADER,
   ErrorCode,
   graphQLError,
@@ -8,6 +9,7 @@ import {
   operationOf,
   signedRoute,
   writeAndRecord,
+  type GraphQLOperation,
   type ReplayGuard,
   type SubgraphDefinition,
 } from '@wrk/platform';
@@ -147,11 +149,13 @@ export async function approveApproval(ctx: Context, ownerUrls: OwnerUrls, approv
   const owner = isSubgraph(approval.subgraph) ? approval.subgraph : null;
   const ownerUrl = owner ? ownerUrls[owner] : undefined;
   if (!ownerUrl || approval.operation === null) throw conflict(`${approval.externalId} holds no operation to apply`, 'NOT_APPLICABLE');
+  const stored = isRecord(approval.variables) ? approval.variables : {};
+  const variables = { ...stored, ...(edit ?? {}) };
+  assertEditKeepsReferences(approval, { query: approval.operation, operationName: approval.operationName, variables: stored }, variables);
   const decided = await decide(ctx, approval, 'pending', { status: 'approved', decidedBy: ctx.actor, decidedAt: new Date() });
   const run = approval.runId === null ? null : await ctx.db.agentRun.findUnique({ where: { id: approval.runId } });
-  const stored = isRecord(approval.variables) ? approval.variables : {};
   const body = {
-    operation: { query: approval.operation, operationName: approval.operationName, variables: { ...stored, ...(edit ?? {}) } },
+    operation: { query: approval.operation, operationName: approval.operationName, variables },
     approval: {
       approvalId: approval.externalId,
       requestedBy: approval.requestedBy,
@@ -168,6 +172,22 @@ export async function approveApproval(ctx: Context, ownerUrls: OwnerUrls, approv
     throw error;
   }
   return decide(ctx, decided, 'approved', { status: 'applied', appliedAt: new Date() });
+}
+
+/**
+ * An edit changes values, never what the proposal is about: the entities its arguments name stay exactly those the
+ * agent proposed (else the approver would apply, in the agent's name and run, a change to something it never proposed,
+ * past the stale-target check of the original target). BAD_USER_INPUT, the approval stays pending.
+ */
+function assertEditKeepsReferences(approval: AgentApproval, proposed: GraphQLOperation, edited: Record<string, unknown>): void {
+  const entitiesNamed = (variables: Record<string, unknown>) =>
+    new Set(argumentStrings({ ...proposed, variables }).filter((value) => entityTypeOfId(value) !== undefined));
+  const before = entitiesNamed(proposed.variables);
+  const after = entitiesNamed(edited);
+  if (before.size === after.size && [...before].every((id) => after.has(id))) return;
+  throw graphQLError(ErrorCode.BAD_USER_INPUT, `An edit of ${approval.externalId} may change values, not which entities it names`, {
+    field: 'edit',
+  });
 }
 
 /** POSTs the approved operation to its owner; the owner's first error, or null when it applied. */
