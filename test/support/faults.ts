@@ -61,7 +61,7 @@ export async function startSubgraphStandIn(): Promise<SubgraphStandIn> {
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host'),
       );
-      const forwarded = await fetch(target, { method: req.method, headers, body: req.method === 'GET' ? undefined : body });
+      const forwarded = await fetch(target, { method: req.method, headers, body: req.method === 'GET' ? undefined : new Uint8Array(body) });
       const text = await forwarded.text();
       const answer = entities && standIn.mode === 'nulls' ? nullEntities(text) : text;
       res.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' }).end(answer);

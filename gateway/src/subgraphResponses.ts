@@ -1,0 +1,199 @@
+/**
+ * What the gateway accepts from a subgraph, and how a fetch that failed is reported: at the paths of the fields it
+ * was asked for, so that everything else of the request is still answered (issue 13, partial answers).
+ * - a response larger than WRK_SUBGRAPH_MAX_RESPONSE_BYTES is cut off while it streams (never buffered whole):
+ *   SUBGRAPH_RESPONSE_TOO_LARGE;
+ * - an `_entities` answer that is not a list of one object per representation (e.g. `"garbage"`, a `null` for an
+ *   entity the referencing subgraph had checked): SUBGRAPH_RESPONSE_INVALID at each entity it leaves unanswered;
+ * - a subgraph that cannot be reached: UNAVAILABLE at each field of the fetch.
+ */
+import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { logger, numberFromEnv } from '@wrk/platform';
+import { SignedClaimsDataSource } from './dataSource.ts';
+
+export const SubgraphErrorCode = {
+  SUBGRAPH_RESPONSE_TOO_LARGE: 'SUBGRAPH_RESPONSE_TOO_LARGE',
+  SUBGRAPH_RESPONSE_INVALID: 'SUBGRAPH_RESPONSE_INVALID',
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+
+/** The largest subgraph response body the gateway reads, in bytes (10 MB: the largest page of the API is far less). */
+export const maxSubgraphResponseBytes = (env: NodeJS.ProcessEnv = process.env) =>
+  numberFromEnv(env, 'WRK_SUBGRAPH_MAX_RESPONSE_BYTES', 10 * 1024 * 1024);
+
+export class SubgraphResponseTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the response exceeded ${limit} bytes`);
+  }
+}
+
+export class SubgraphResponseInvalid extends Error {}
+
+/** A fetch response whose body can be streamed (undici's, which the gateway's fetcher returns). */
+const hasBodyStream = (response: unknown): response is { body: ReadableStream<Uint8Array> | null } =>
+  typeof response === 'object' && response !== null && 'body' in response;
+
+/**
+ * The body as text, read chunk by chunk and abandoned (the connection cancelled) as soon as it passes `limit` bytes:
+ * a huge answer costs at most `limit` bytes of memory, however large it is.
+ */
+export async function readLimited(response: { text(): Promise<string> }, limit: number): Promise<string> {
+  if (!hasBodyStream(response) || !response.body) return response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new SubgraphResponseTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A request's `representations` variable when it is an entity fetch, else undefined. */
+export function representationsOf(variables: Record<string, unknown> | undefined): unknown[] | undefined {
+  const representations = variables?.representations;
+  return Array.isArray(representations) ? representations : undefined;
+}
+
+/** The response keys of the root fields an operation selects (what a failed root fetch leaves unanswered). */
+export function rootResponseKeys(document: DocumentNode | undefined, query: string | undefined): string[] {
+  const parsed = document ?? (query ? parse(query) : undefined);
+  const operation = parsed?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  return operation.selectionSet.selections.flatMap((selection) =>
+    selection.kind === Kind.FIELD && selection.name.value !== '__typename' ? [selection.alias?.value ?? selection.name.value] : [],
+  );
+}
+
+export interface FetchShape {
+  subgraph: string;
+  /** Set for entity fetches: one path per representation, `['_entities', i]`. */
+  representations?: unknown[];
+  /** The root fields of a root fetch. */
+  rootKeys: () => string[];
+  requestId: string;
+}
+
+/** The paths a whole fetch was to answer: each entity of an entity fetch, each root field of a root fetch. */
+const pathsOf = (shape: FetchShape): (string | number)[][] =>
+  shape.representations ? shape.representations.map((_, index) => ['_entities', index]) : shape.rootKeys().map((key) => [key]);
+
+/** One error per path the fetch leaves unanswered; the gateway moves each to the field it stands for. */
+export function failedFetch(shape: FetchShape, code: string, message: string) {
+  const errors: GraphQLFormattedError[] = pathsOf(shape).map((path) => ({
+    message,
+    path,
+    extensions: { code, subgraph: shape.subgraph },
+  }));
+  return shape.representations ? { data: { _entities: shape.representations.map(() => null) }, errors } : { data: null, errors };
+}
+
+/** The HTTP status of a subgraph's non-2xx answer, as Apollo's data source reports it. */
+function statusOf(error: GraphQLError): number | undefined {
+  const response = error.extensions.response;
+  return isObject(response) && typeof response.status === 'number' ? response.status : undefined;
+}
+
+/**
+ * How a thrown fetch failure is reported at its fields: too large, invalid, or the subgraph unavailable (unreachable,
+ * 5xx, or already classified UNAVAILABLE); undefined for anything else (a 4xx: the request was refused, as before).
+ */
+export function describeFailure(error: unknown, subgraph: string): { code: string; message: string } | undefined {
+  if (error instanceof SubgraphResponseTooLarge) {
+    return { code: SubgraphErrorCode.SUBGRAPH_RESPONSE_TOO_LARGE, message: `The ${subgraph} service's answer was too large` };
+  }
+  if (error instanceof SubgraphResponseInvalid) {
+    return { code: SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID, message: `The ${subgraph} service's answer was not valid` };
+  }
+  const unavailable = { code: SubgraphErrorCode.UNAVAILABLE, message: `The ${subgraph} service is unavailable: retry later` };
+  if (!(error instanceof GraphQLError)) return unavailable;
+  if (error.extensions.code === SubgraphErrorCode.UNAVAILABLE) return { code: SubgraphErrorCode.UNAVAILABLE, message: error.message };
+  return (statusOf(error) ?? 0) >= 500 ? unavailable : undefined;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks an entity fetch's answer: `_entities` must be a list with one object per representation. Entities it does
+ * not answer become errors at their paths (SUBGRAPH_RESPONSE_INVALID), the valid ones are kept; logged once per fetch.
+ */
+export function checkedEntities<Response extends { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>(
+  response: Response,
+  shape: FetchShape & { representations: unknown[] },
+): Response {
+  const entities = response.data?._entities;
+  const list = Array.isArray(entities) && entities.length === shape.representations.length ? entities : undefined;
+  const unanswered = shape.representations.flatMap((_, index) => (isObject(list?.[index]) ? [] : [index]));
+  // Entities the subgraph reported an error for are already reported at their paths.
+  const reported = new Set(response.errors?.map((error) => (error.path?.[0] === '_entities' ? error.path[1] : undefined)));
+  const silent = unanswered.filter((index) => !reported.has(index));
+  if (!silent.length) return response;
+  const reason = list ? `no entity for ${silent.length} of ${list.length} representations` : '`_entities` is not a list of the representations';
+  logger.warn({ subgraph: shape.subgraph, requestId: shape.requestId, reason }, 'invalid subgraph response');
+  const errors = silent.map((index) => ({
+    message: `The ${shape.subgraph} service gave no valid answer for this entity`,
+    path: ['_entities', index],
+    extensions: { code: SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID, subgraph: shape.subgraph },
+  }));
+  return {
+    ...response,
+    data: { ...response.data, _entities: shape.representations.map((_, index) => (list && isObject(list[index]) ? list[index] : null)) },
+    errors: [...(response.errors ?? []), ...errors],
+  };
+}
+
+type ProcessOptions = Parameters<SignedClaimsDataSource['process']>[0];
+type ProcessResult = Awaited<ReturnType<SignedClaimsDataSource['process']>>;
+
+/**
+ * The subgraph data source with its answers contained: a failed or invalid fetch becomes errors at the paths of its
+ * fields (the gateway hydrates `['_entities', i]` to the entity's place in the response) instead of one error with
+ * no path, so the rest of the request is answered.
+ */
+export class ContainedDataSource extends SignedClaimsDataSource {
+  private readonly maxBytes = maxSubgraphResponseBytes();
+
+  override async process(options: ProcessOptions): Promise<ProcessResult> {
+    // Schema loads and health checks (no incoming request) keep Apollo's own handling.
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const representations = representationsOf(options.request.variables);
+    const shape: FetchShape = {
+      subgraph: this.subgraph,
+      representations,
+      rootKeys: () => rootResponseKeys(options.document, options.request.query),
+      requestId: options.incomingRequestContext.context.claims.requestId,
+    };
+    let response: ProcessResult;
+    try {
+      response = await super.process(options);
+    } catch (error) {
+      const failure = describeFailure(error, this.subgraph);
+      if (!failure) throw error;
+      if (failure.code !== SubgraphErrorCode.UNAVAILABLE) {
+        logger.warn({ subgraph: this.subgraph, requestId: shape.requestId, reason: failure.code }, 'subgraph response refused');
+      }
+      return failedFetch(shape, failure.code, failure.message);
+    }
+    return representations ? checkedEntities(response, { ...shape, representations }) : response;
+  }
+
+  /** JSON read within the size limit; a successful answer that is not a JSON object is invalid. */
+  override async parseBody(response: Parameters<SignedClaimsDataSource['parseBody']>[0]): Promise<object | string> {
+    const text = await readLimited(response, this.maxBytes);
+    // A failed answer's body goes into Apollo's error as it came (it reports the status).
+    if (!response.ok) return text;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (isObject(parsed)) return parsed;
+    } catch {
+      // reported below
+    }
+    throw new SubgraphResponseInvalid(`the ${this.subgraph} service's answer is not a JSON object`);
+  }
+}
