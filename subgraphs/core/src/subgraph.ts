@@ -1,4 +1,4 @@
-import { postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { partialErrors, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -17,6 +17,8 @@ export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefiniti
       loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
     }),
     replayGuard: postgresReplayGuard(db),
+    // Lists answered without what an unavailable subgraph could not confirm say so at their path (nodes.ts linksOf).
+    plugins: [partialErrors<Context>()],
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -48,7 +48,7 @@ describe(`a subgraph answering malformed or huge responses (${kind} Postgres, pr
     stack = await startProductionStack(kind!, { envOf: { gateway: { FILES_URL: files.url } } });
     files.target = `${stack.services.files.url}/graphql`;
     token = await stack.token();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await stack?.stop();
@@ -93,13 +93,13 @@ describe(`a subgraph answering malformed or huge responses (${kind} Postgres, pr
     files.mode = 'garbage';
     expectContained(await ask(), full, 'SUBGRAPH_RESPONSE_INVALID');
     expect(files.answered).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it('reports `_entities: [null, …]` at the paths of the missing entities instead of dropping them silently', async () => {
     const full = await fullAnswer();
     files.mode = 'nulls';
     expectContained(await ask(), full, 'SUBGRAPH_RESPONSE_INVALID');
-  });
+  }, 120_000);
 
   it('aborts a 50 MB response at the size limit, ten at once, with bounded memory', async () => {
     const full = await fullAnswer();
@@ -110,5 +110,5 @@ describe(`a subgraph answering malformed or huge responses (${kind} Postgres, pr
     expect(peakRss(stack.services.gateway.child!.pid!)).toBeLessThan(700 * 1024 * 1024);
     files.mode = 'forward';
     expect((await ask()).errors).toBeUndefined();
-  });
+  }, 180_000);
 });
