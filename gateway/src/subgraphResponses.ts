@@ -7,7 +7,15 @@
  *   entity the referencing subgraph had checked): SUBGRAPH_RESPONSE_INVALID at each entity it leaves unanswered;
  * - a subgraph that cannot be reached: UNAVAILABLE at each field of the fetch.
  */
-import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { logger, numberFromEnv } from '@wrk/platform';
 import { SignedClaimsDataSource } from './dataSource.ts';
 
@@ -20,6 +28,8 @@ export const SubgraphErrorCode = {
 /** The largest subgraph response body the gateway reads, in bytes (10 MB: the largest page of the API is far less). */
 export const maxSubgraphResponseBytes = (env: NodeJS.ProcessEnv = process.env) =>
   numberFromEnv(env, 'WRK_SUBGRAPH_MAX_RESPONSE_BYTES', 10 * 1024 * 1024);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class SubgraphResponseTooLarge extends Error {
   constructor(readonly limit: number) {
@@ -61,32 +71,51 @@ export function representationsOf(variables: Record<string, unknown> | undefined
   return Array.isArray(representations) ? representations : undefined;
 }
 
-/** The response keys of the root fields an operation selects (what a failed root fetch leaves unanswered). */
-export function rootResponseKeys(document: DocumentNode | undefined, query: string | undefined): string[] {
+/** The operation of a subgraph request (the gateway's document, else the query parsed). */
+function operationOf(document: DocumentNode | undefined, query: string | undefined): OperationDefinitionNode | undefined {
   const parsed = document ?? (query ? parse(query) : undefined);
-  const operation = parsed?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
-  return operation.selectionSet.selections.flatMap((selection) =>
-    selection.kind === Kind.FIELD && selection.name.value !== '__typename' ? [selection.alias?.value ?? selection.name.value] : [],
-  );
+  return parsed?.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+}
+
+/** Response keys of the fields of a selection set (inline fragments matching `typename` included), `__typename` aside. */
+function fieldKeys(selectionSet: SelectionSetNode | undefined, typename?: string): string[] {
+  const keys = (selectionSet?.selections ?? []).flatMap((selection): string[] => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === '__typename' ? [] : [selection.alias?.value ?? selection.name.value];
+    if (selection.kind !== Kind.INLINE_FRAGMENT) return [];
+    const condition = selection.typeCondition?.name.value;
+    return !condition || !typename || condition === typename ? fieldKeys(selection.selectionSet, typename) : [];
+  });
+  return [...new Set(keys)];
+}
+
+/**
+ * The paths a whole fetch was to answer, relative to the fetch: each root field of a root fetch; for an entity fetch,
+ * each field asked of each entity (`['_entities', i, field]`, which the gateway moves to the entity's place).
+ */
+export function fetchPaths(document: DocumentNode | undefined, query: string | undefined, representations?: unknown[]): (string | number)[][] {
+  const operation = operationOf(document, query);
+  if (!representations) return fieldKeys(operation?.selectionSet).map((key) => [key]);
+  const entities = operation?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
+  const selectionSet = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
+  return representations.flatMap((representation, index) => {
+    const typename = isObject(representation) && typeof representation.__typename === 'string' ? representation.__typename : undefined;
+    const keys = fieldKeys(selectionSet, typename);
+    return keys.length ? keys.map((key) => ['_entities', index, key]) : [['_entities', index]];
+  });
 }
 
 export interface FetchShape {
   subgraph: string;
-  /** Set for entity fetches: one path per representation, `['_entities', i]`. */
+  /** Set for entity fetches. */
   representations?: unknown[];
-  /** The root fields of a root fetch. */
-  rootKeys: () => string[];
+  /** What the fetch was to answer (`fetchPaths`). */
+  paths: () => (string | number)[][];
   requestId: string;
 }
 
-/** The paths a whole fetch was to answer: each entity of an entity fetch, each root field of a root fetch. */
-const pathsOf = (shape: FetchShape): (string | number)[][] =>
-  shape.representations ? shape.representations.map((_, index) => ['_entities', index]) : shape.rootKeys().map((key) => [key]);
-
 /** One error per path the fetch leaves unanswered; the gateway moves each to the field it stands for. */
 export function failedFetch(shape: FetchShape, code: string, message: string) {
-  const errors: GraphQLFormattedError[] = pathsOf(shape).map((path) => ({
+  const errors: GraphQLFormattedError[] = shape.paths().map((path) => ({
     message,
     path,
     extensions: { code, subgraph: shape.subgraph },
@@ -117,7 +146,6 @@ export function describeFailure(error: unknown, subgraph: string): { code: strin
   return (statusOf(error) ?? 0) >= 500 ? unavailable : undefined;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Checks an entity fetch's answer: `_entities` must be a list with one object per representation. Entities it does
@@ -136,11 +164,14 @@ export function checkedEntities<Response extends { data?: Record<string, unknown
   if (!silent.length) return response;
   const reason = list ? `no entity for ${silent.length} of ${list.length} representations` : '`_entities` is not a list of the representations';
   logger.warn({ subgraph: shape.subgraph, requestId: shape.requestId, reason }, 'invalid subgraph response');
-  const errors = silent.map((index) => ({
-    message: `The ${shape.subgraph} service gave no valid answer for this entity`,
-    path: ['_entities', index],
-    extensions: { code: SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID, subgraph: shape.subgraph },
-  }));
+  const errors = shape
+    .paths()
+    .filter((path) => typeof path[1] === 'number' && silent.includes(path[1]))
+    .map((path) => ({
+      message: `The ${shape.subgraph} service gave no valid answer for this entity`,
+      path,
+      extensions: { code: SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID, subgraph: shape.subgraph },
+    }));
   return {
     ...response,
     data: { ...response.data, _entities: shape.representations.map((_, index) => (list && isObject(list[index]) ? list[index] : null)) },
@@ -166,7 +197,7 @@ export class ContainedDataSource extends SignedClaimsDataSource {
     const shape: FetchShape = {
       subgraph: this.subgraph,
       representations,
-      rootKeys: () => rootResponseKeys(options.document, options.request.query),
+      paths: () => fetchPaths(options.document, options.request.query, representations),
       requestId: options.incomingRequestContext.context.claims.requestId,
     };
     let response: ProcessResult;
