@@ -90,8 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const fetcher = subgraphFetcher(dispatcher);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
+    buildService: ({ name, url }) => new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
   });
   const limits = operationLimits();
   const operations = loadOperations();

@@ -92,10 +92,16 @@ function fieldKeys(selectionSet: SelectionSetNode | undefined, typename?: string
  * The paths a whole fetch was to answer, relative to the fetch: each root field of a root fetch; for an entity fetch,
  * each field asked of each entity (`['_entities', i, field]`, which the gateway moves to the entity's place).
  */
-export function fetchPaths(document: DocumentNode | undefined, query: string | undefined, representations?: unknown[]): (string | number)[][] {
+export function fetchPaths(
+  document: DocumentNode | undefined,
+  query: string | undefined,
+  representations?: unknown[],
+): (string | number)[][] {
   const operation = operationOf(document, query);
   if (!representations) return fieldKeys(operation?.selectionSet).map((key) => [key]);
-  const entities = operation?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
+  const entities = operation?.selectionSet.selections.find(
+    (selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities',
+  );
   const selectionSet = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
   return representations.flatMap((representation, index) => {
     const typename = isObject(representation) && typeof representation.__typename === 'string' ? representation.__typename : undefined;
@@ -146,7 +152,6 @@ export function describeFailure(error: unknown, subgraph: string): { code: strin
   return (statusOf(error) ?? 0) >= 500 ? unavailable : undefined;
 }
 
-
 /**
  * Checks an entity fetch's answer: `_entities` must be a list with one object per representation. Entities it does
  * not answer become errors at their paths (SUBGRAPH_RESPONSE_INVALID), the valid ones are kept; logged once per fetch.
@@ -162,7 +167,9 @@ export function checkedEntities<Response extends { data?: Record<string, unknown
   const reported = new Set(response.errors?.map((error) => (error.path?.[0] === '_entities' ? error.path[1] : undefined)));
   const silent = unanswered.filter((index) => !reported.has(index));
   if (!silent.length) return response;
-  const reason = list ? `no entity for ${silent.length} of ${list.length} representations` : '`_entities` is not a list of the representations';
+  const reason = list
+    ? `no entity for ${silent.length} of ${list.length} representations`
+    : '`_entities` is not a list of the representations';
   logger.warn({ subgraph: shape.subgraph, requestId: shape.requestId, reason }, 'invalid subgraph response');
   const errors = shape
     .paths()

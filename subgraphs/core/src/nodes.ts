@@ -58,7 +58,12 @@ type LinkArgs = { linkType?: string | null; direction?: LinkDirection | null };
  * the caller may see that end is unknown, and a hidden entity must stay missing — and the field answering the list
  * (`info`) gets an UNAVAILABLE error at its path naming that service: the list is answered, and said to be partial.
  */
-export async function linksOf(entityId: string, args: LinkArgs, ctx: Context, info?: Pick<GraphQLResolveInfo, 'path'>): Promise<EntityLink[]> {
+export async function linksOf(
+  entityId: string,
+  args: LinkArgs,
+  ctx: Context,
+  info?: Pick<GraphQLResolveInfo, 'path'>,
+): Promise<EntityLink[]> {
   const direction = args.direction ?? 'BOTH';
   const [outgoing, incoming] = await Promise.all([
     direction === 'INCOMING' ? [] : ctx.loaders.linksFrom.load(entityId),

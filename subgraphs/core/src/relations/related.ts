@@ -83,13 +83,14 @@ async function throughLinks(row: { externalId: string }, ctx: Context, info: Gra
 
 /** `related` of each core entity type; references are read through the entities' own resolvers (`entities`). */
 export function relatedResolvers(entities: ModuleResolvers): ResolverMap {
-  const related = (typename: string) => async (row: { id: number; externalId: string }, _: unknown, ctx: Context, info: GraphQLResolveInfo) => {
-    const groups = await Promise.all([
-      throughPivots(typename, row, ctx),
-      throughReferences(typename, row, ctx, entities),
-      throughLinks(row, ctx, info),
-    ]);
-    return groups.flat().filter((item) => item.entity);
-  };
+  const related =
+    (typename: string) => async (row: { id: number; externalId: string }, _: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+      const groups = await Promise.all([
+        throughPivots(typename, row, ctx),
+        throughReferences(typename, row, ctx, entities),
+        throughLinks(row, ctx, info),
+      ]);
+      return groups.flat().filter((item) => item.entity);
+    };
   return Object.fromEntries([...REFERENCES.keys()].map((typename) => [typename, { related: related(typename) }]));
 }
