@@ -3,8 +3,9 @@
  * was asked for, so that everything else of the request is still answered (issue 13, partial answers).
  * - a response larger than WRK_SUBGRAPH_MAX_RESPONSE_BYTES is cut off while it streams (never buffered whole):
  *   SUBGRAPH_RESPONSE_TOO_LARGE;
- * - an `_entities` answer that is not a list of one object per representation (e.g. `"garbage"`, a `null` for an
- *   entity the referencing subgraph had checked): SUBGRAPH_RESPONSE_INVALID at each entity it leaves unanswered;
+ * - an `_entities` answer that is not a list of one object per representation (e.g. `"garbage"`):
+ *   SUBGRAPH_RESPONSE_INVALID at each field asked of the entities it leaves unanswered; a `null` for an entity
+ *   another subgraph pointed at: NOT_FOUND there (never a silent null);
  * - a subgraph that cannot be reached: UNAVAILABLE at each field of the fetch.
  */
 import {
@@ -16,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { logger, numberFromEnv } from '@wrk/platform';
+import { ErrorCode, logger, numberFromEnv } from '@wrk/platform';
 import { SignedClaimsDataSource } from './dataSource.ts';
 
 export const SubgraphErrorCode = {
@@ -153,8 +154,10 @@ export function describeFailure(error: unknown, subgraph: string): { code: strin
 }
 
 /**
- * Checks an entity fetch's answer: `_entities` must be a list with one object per representation. Entities it does
- * not answer become errors at their paths (SUBGRAPH_RESPONSE_INVALID), the valid ones are kept; logged once per fetch.
+ * Checks an entity fetch's answer: `_entities` must be a list with one entry per representation. An entity it does
+ * not give becomes an error at each field asked of it, so nothing is dropped silently: NOT_FOUND for a `null` (the
+ * owner does not answer for an entity another subgraph pointed at: gone since, or hidden from the caller),
+ * SUBGRAPH_RESPONSE_INVALID for anything else that is not an object (or a list that is not one). Logged once per fetch.
  */
 export function checkedEntities<Response extends { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>(
   response: Response,
@@ -162,23 +165,25 @@ export function checkedEntities<Response extends { data?: Record<string, unknown
 ): Response {
   const entities = response.data?._entities;
   const list = Array.isArray(entities) && entities.length === shape.representations.length ? entities : undefined;
-  const unanswered = shape.representations.flatMap((_, index) => (isObject(list?.[index]) ? [] : [index]));
   // Entities the subgraph reported an error for are already reported at their paths.
   const reported = new Set(response.errors?.map((error) => (error.path?.[0] === '_entities' ? error.path[1] : undefined)));
-  const silent = unanswered.filter((index) => !reported.has(index));
-  if (!silent.length) return response;
-  const reason = list
-    ? `no entity for ${silent.length} of ${list.length} representations`
-    : '`_entities` is not a list of the representations';
-  logger.warn({ subgraph: shape.subgraph, requestId: shape.requestId, reason }, 'invalid subgraph response');
-  const errors = shape
-    .paths()
-    .filter((path) => typeof path[1] === 'number' && silent.includes(path[1]))
-    .map((path) => ({
-      message: `The ${shape.subgraph} service gave no valid answer for this entity`,
-      path,
-      extensions: { code: SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID, subgraph: shape.subgraph },
-    }));
+  const codeOf = (index: number): string | undefined => {
+    if (reported.has(index) || (list && isObject(list[index]))) return undefined;
+    return list && list[index] === null ? ErrorCode.NOT_FOUND : SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID;
+  };
+  const errors = shape.paths().flatMap((path) => {
+    const code = typeof path[1] === 'number' ? codeOf(path[1]) : undefined;
+    if (!code) return [];
+    const message =
+      code === ErrorCode.NOT_FOUND
+        ? `The ${shape.subgraph} service does not answer for this entity (gone, or not visible to you)`
+        : `The ${shape.subgraph} service gave no valid answer for this entity`;
+    return [{ message, path, extensions: { code, subgraph: shape.subgraph } }];
+  });
+  if (!errors.length) return response;
+  const invalid = errors.some((error) => error.extensions.code === SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID);
+  const reason = list ? `${errors.length} fields of entities not answered` : '`_entities` is not a list of the representations';
+  logger[invalid ? 'warn' : 'info']({ subgraph: shape.subgraph, requestId: shape.requestId, reason }, 'subgraph left entities unanswered');
   return {
     ...response,
     data: { ...response.data, _entities: shape.representations.map((_, index) => (list && isObject(list[index]) ? list[index] : null)) },
