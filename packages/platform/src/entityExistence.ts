@@ -61,9 +61,10 @@ export function entityExistenceLoader(
     const answers = new Map<string, boolean | Error>();
     await Promise.all(
       [...byOwner].map(async ([owner, batch]) => {
-        const exists = await askOwner(owner, batch.url, batch.representations, sign).catch((error: unknown) =>
-          batch.ids.map(() => (error instanceof Error ? error : new Error(`the ${owner} subgraph could not be asked`))),
-        );
+        const exists = await askOwner(owner, batch.url, batch.representations, sign).catch((error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(`the ${owner} subgraph could not be asked`, { cause: error });
+          return batch.ids.map(() => failure);
+        });
         batch.ids.forEach((id, index) => answers.set(id, exists[index] ?? false));
       }),
     );
