@@ -27,7 +27,7 @@ export const subgraphFetcher =
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
-    private readonly subgraph: string,
+    readonly subgraph: string,
     private readonly keyring: ServiceKeyring,
     fetcher: Fetcher,
   ) {

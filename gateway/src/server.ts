@@ -22,7 +22,8 @@ import { guardRequests, requestGuard } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
-import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
+import { keepAliveAgent, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
+import { ContainedDataSource } from './subgraphResponses.ts';
 import { offlineExplorer } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
@@ -89,8 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const fetcher = subgraphFetcher(dispatcher);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SignedClaimsDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
+    buildService: ({ name, url }) => new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
   });
   const limits = operationLimits();
   const operations = loadOperations();

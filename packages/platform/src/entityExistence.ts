@@ -57,10 +57,14 @@ export function entityExistenceLoader(
       batch.representations.push({ __typename: typename, id });
       byOwner.set(owner, batch);
     }
-    const answers = new Map<string, boolean>();
+    // An owner that cannot answer fails its own IDs only: the other owners' answers stand.
+    const answers = new Map<string, boolean | Error>();
     await Promise.all(
       [...byOwner].map(async ([owner, batch]) => {
-        const exists = await askOwner(owner, batch.url, batch.representations, sign);
+        const exists = await askOwner(owner, batch.url, batch.representations, sign).catch((error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(`the ${owner} subgraph could not be asked`, { cause: error });
+          return batch.ids.map(() => failure);
+        });
         batch.ids.forEach((id, index) => answers.set(id, exists[index] ?? false));
       }),
     );

@@ -16,6 +16,11 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The service cannot take this request now, or is not configured for it (HTTP 503). */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /**
+   * A dependency (database, identity, another subgraph) cannot answer now, or the request's deadline passed: retry
+   * later (HTTP 503 with Retry-After when nothing could be answered). The credential was not judged.
+   */
+  UNAVAILABLE: 'UNAVAILABLE',
   /** An agent's write without its run and sources (the request extension `wrk`). */
   PROVENANCE_REQUIRED: 'PROVENANCE_REQUIRED',
   /** An agent's sensitive write was not applied but stored for a human to decide (`extensions.approvalId`). */

@@ -19,6 +19,7 @@ export * from './validation.ts';
 export * from './cost.ts';
 export * from './http.ts';
 export * from './limits.ts';
+export * from './partialErrors.ts';
 export * from './suggestions.ts';
 export * from './entityExistence.ts';
 export * from './schemaFiles.ts';

@@ -42,13 +42,34 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     const model = MODEL_OF_TYPE.get(type.typename);
     return model ? (await rows[model].load(id)) !== null : false;
   }
+  /**
+   * Links left out because the owner of an end could not be asked (down, out of time): by `OUTGOING:<fromId>` and
+   * `INCOMING:<toId>`, with that owner and the link's type. Their visibility is unknown, so they are not shown (a
+   * hidden entity stays missing); the list that left them out reports it at its path (nodes.ts `linksOf`).
+   */
+  const unchecked = new Map<string, { owner: string; linkType: string }[]>();
+  /** An end's visibility, or the owner that could not answer for it (core's own rows: their errors propagate). */
+  const endState = (id: string): Promise<boolean | { unavailable: string }> =>
+    endVisible(id).catch((error: unknown) => {
+      const owner = entityTypeOfId(id)?.owner;
+      if (!owner || owner === 'core') throw error;
+      return { unavailable: owner };
+    });
   /** The one rule for links: a link is visible only when both its ends are; every read of links goes through it. */
   async function withVisibleEnds(found: EntityLink[]): Promise<EntityLink[]> {
     // Both ends of every link in the same tick, so each owner is asked once.
-    const shown = await Promise.all(
-      found.map(async (link) => (await Promise.all([endVisible(link.fromId), endVisible(link.toId)])).every(Boolean)),
-    );
-    return found.filter((_, index) => shown[index]);
+    const states = await Promise.all(found.map((link) => Promise.all([endState(link.fromId), endState(link.toId)])));
+    return found.filter((link, index) => {
+      const ends = states[index] ?? [];
+      if (ends.some((end) => end === false)) return false;
+      const owners = ends.flatMap((end) => (typeof end === 'object' ? [end.unavailable] : []));
+      for (const owner of owners) {
+        for (const key of [`OUTGOING:${link.fromId}`, `INCOMING:${link.toId}`]) {
+          unchecked.set(key, [...(unchecked.get(key) ?? []), { owner, linkType: link.linkType }]);
+        }
+      }
+      return owners.length === 0;
+    });
   }
 
   return {
@@ -56,6 +77,11 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     visible: { ...live, links, withArchived },
     existsAtOwner,
     endVisible,
+    /** The owners that could not confirm links of an entity in a direction (their links were left out). */
+    uncheckedOwners(entityId: string, direction: 'OUTGOING' | 'INCOMING', linkType?: string | null): string[] {
+      const left = (unchecked.get(`${direction}:${entityId}`) ?? []).filter((link) => !linkType || link.linkType === linkType);
+      return [...new Set(left.map((link) => link.owner))];
+    },
     /**
      * The `where` of the links list and its count: links whose ends are all visible. The distinct ends are read
      * once and checked in one round (one query per core type, one request per owner), whatever the page size.

@@ -1,6 +1,7 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { typeOfIdOrThrow } from '@wrk/catalog/ids';
-import { mayReadType, notFound } from '@wrk/platform';
+import type { GraphQLResolveInfo } from 'graphql';
+import { ErrorCode, graphQLError, mayReadType, notFound, reportAtField } from '@wrk/platform';
 import { scopes } from './schema.ts';
 import type { Context } from './context.ts';
 import type { EntityLink } from './db.ts';
@@ -50,16 +51,36 @@ export async function entityVisibleEvenArchived(id: string, ctx: Context): Promi
 
 export type LinkDirection = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
+type LinkArgs = { linkType?: string | null; direction?: LinkDirection | null };
+
+/**
+ * An entity's links the caller may see. Links whose other end's owner cannot be asked now are left out — whether
+ * the caller may see that end is unknown, and a hidden entity must stay missing — and the field answering the list
+ * (`info`) gets an UNAVAILABLE error at its path naming that service: the list is answered, and said to be partial.
+ */
 export async function linksOf(
   entityId: string,
-  args: { linkType?: string | null; direction?: LinkDirection | null },
+  args: LinkArgs,
   ctx: Context,
+  info?: Pick<GraphQLResolveInfo, 'path'>,
 ): Promise<EntityLink[]> {
   const direction = args.direction ?? 'BOTH';
   const [outgoing, incoming] = await Promise.all([
     direction === 'INCOMING' ? [] : ctx.loaders.linksFrom.load(entityId),
     direction === 'OUTGOING' ? [] : ctx.loaders.linksTo.load(entityId),
   ]);
+  const directions = direction === 'BOTH' ? (['OUTGOING', 'INCOMING'] as const) : [direction];
+  const unavailable = [...new Set(directions.flatMap((side) => ctx.loaders.uncheckedOwners(entityId, side, args.linkType)))];
+  if (info && unavailable.length) {
+    const services = unavailable.sort().join(', ');
+    reportAtField(
+      ctx,
+      info,
+      graphQLError(ErrorCode.UNAVAILABLE, `Links to entities of ${services} are left out: ${services} cannot be asked now; retry later`, {
+        subgraphs: unavailable,
+      }),
+    );
+  }
   // The link loaders keep only links whose two ends the caller may see (loaders.ts).
   return [...outgoing, ...incoming].filter((link) => !args.linkType || link.linkType === args.linkType);
 }
@@ -70,8 +91,7 @@ export const userRef = (userId: string | null) => (userId ? { __typename: 'User'
 /** Fields every core entity row shares. */
 export const coreEntityFields = {
   id: (row: { externalId: string }) => row.externalId,
-  links: (row: { externalId: string }, args: { linkType?: string | null; direction?: LinkDirection | null }, ctx: Context) =>
-    linksOf(row.externalId, args, ctx),
+  links: (row: { externalId: string }, args: LinkArgs, ctx: Context, info: GraphQLResolveInfo) => linksOf(row.externalId, args, ctx, info),
 };
 
 export const ownedEntityFields = {
@@ -81,6 +101,5 @@ export const ownedEntityFields = {
 
 /** The `links` field core contributes to entities owned by other subgraphs. */
 export const foreignEntityFields = {
-  links: (ref: { id: string }, args: { linkType?: string | null; direction?: LinkDirection | null }, ctx: Context) =>
-    linksOf(ref.id, args, ctx),
+  links: (ref: { id: string }, args: LinkArgs, ctx: Context, info: GraphQLResolveInfo) => linksOf(ref.id, args, ctx, info),
 };

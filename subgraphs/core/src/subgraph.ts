@@ -1,4 +1,4 @@
-import { postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { partialErrors, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { CoreDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -19,6 +19,8 @@ export function coreSubgraph(db: CoreDb, ownerUrls: OwnerUrls): SubgraphDefiniti
     }),
     replayGuard: postgresReplayGuard(db),
     mayWrite,
+    // Lists answered without what an unavailable subgraph could not confirm say so at their path (nodes.ts linksOf).
+    plugins: [partialErrors<Context>()],
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -4,7 +4,7 @@
  * relationship resolvers (and their per-request loaders), so it adds no query of its own per row.
  */
 import type { ModuleResolvers } from '@wrk/platform';
-import { GraphQLScalarType } from 'graphql';
+import { GraphQLScalarType, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.ts';
 import { REFERENCES } from '../entities/index.ts';
 import { linksOf, resolveStoredRef } from '../nodes.ts';
@@ -67,8 +67,8 @@ async function throughReferences(typename: string, row: unknown, ctx: Context, r
   return groups.flat();
 }
 
-async function throughLinks(row: { externalId: string }, ctx: Context): Promise<RelatedItem[]> {
-  const links = await linksOf(row.externalId, { direction: 'BOTH' }, ctx);
+async function throughLinks(row: { externalId: string }, ctx: Context, info: GraphQLResolveInfo): Promise<RelatedItem[]> {
+  const links = await linksOf(row.externalId, { direction: 'BOTH' }, ctx, info);
   return Promise.all(
     links.map(async (link) => {
       const outgoing = link.fromId === row.externalId;
@@ -83,13 +83,14 @@ async function throughLinks(row: { externalId: string }, ctx: Context): Promise<
 
 /** `related` of each core entity type; references are read through the entities' own resolvers (`entities`). */
 export function relatedResolvers(entities: ModuleResolvers): ResolverMap {
-  const related = (typename: string) => async (row: { id: number; externalId: string }, _: unknown, ctx: Context) => {
-    const groups = await Promise.all([
-      throughPivots(typename, row, ctx),
-      throughReferences(typename, row, ctx, entities),
-      throughLinks(row, ctx),
-    ]);
-    return groups.flat().filter((item) => item.entity);
-  };
+  const related =
+    (typename: string) => async (row: { id: number; externalId: string }, _: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+      const groups = await Promise.all([
+        throughPivots(typename, row, ctx),
+        throughReferences(typename, row, ctx, entities),
+        throughLinks(row, ctx, info),
+      ]);
+      return groups.flat().filter((item) => item.entity);
+    };
   return Object.fromEntries([...REFERENCES.keys()].map((typename) => [typename, { related: related(typename) }]));
 }
