@@ -56,7 +56,7 @@ export function grantsReadTo(boxUserId: string, alias: string): Prisma.Sql {
 export function boxAccess(boxUserId: string, alias: string): Prisma.Sql {
   const item = Prisma.raw(alias);
   return Prisma.sql`(${item}.trashed_at IS NULL AND ${item}.item_status = 'active' AND (${item}.owner_box_user_id = ${boxUserId} OR EXISTS (
-    SELECT 1 FROM "files"."box_item_ancestors" acl_a WHERE acl_a.item_box_id = ${item}.box_item_id AND acl_a.ancestor_box_id = ANY(ARRAY(
+    SELECT 1 FROM "files"."box_item_ancestors" acl_a WHERE acl_a.item_box_id = ${item}.box_item_id AND (acl_a.ancestor_box_id || '') = ANY(ARRAY(
       SELECT acl_c.box_item_id FROM "files"."box_collaborations" acl_c WHERE ${grantsReadTo(boxUserId, 'acl_c')})))))`;
 }
 
