@@ -89,19 +89,7 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
   const visible = [visibility.chunk, ...filterConditions(args.filter, visibility.boxItem)];
   const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : Prisma.sql`TRUE`;
   const cap = searchCandidates();
-  // The cap stops the scan at cap + 1 visible matches (one more tells that it was reached). Per entity the rows
-  // after the cursor come first, so the first `take + 1` of them are that entity's best for this page.
-  const candidates = await db.$queryRaw<Candidate[]>`
-    WITH candidate AS MATERIALIZED (
-      SELECT k.id, d.entity_id, ts_rank(k.search_vector, ${tsquery}) AS score
-      FROM ${CHUNKS.from} WHERE k.search_vector @@ ${tsquery} AND ${all(...visible)}
-      LIMIT ${cap + 1}
-    )
-    SELECT c.id, c.entity_id AS "entityId", c.score, c.matches::int AS matches, c.listed FROM (
-      SELECT c.*, count(*) OVER (PARTITION BY c.entity_id) AS matches, ${after} AS listed,
-        row_number() OVER (PARTITION BY c.entity_id ORDER BY ${after} DESC, c.score DESC, c.id) AS place
-      FROM candidate c
-    ) c WHERE c.place = 1 OR (c.listed AND c.place <= ${take + 1})`;
+  const candidates = await db.$queryRaw<Candidate[]>(rankingStatement({ tsquery, visible, after, cap, take }));
   const shown = await shownEntities(candidates, visibility.shownEntities);
   const counted = new Set<string | null>();
   let total = 0;
@@ -119,6 +107,33 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
   const rows = await pageRows(db, page, tsquery, visible);
   const connection = toConnection(rows, args, Promise.resolve(total), (row) => encodeCursor(binding, keyValues(row, ['score'])));
   return { ...connection, totalCountIsExact: found <= cap };
+}
+
+/**
+ * The statement that finds, ranks and counts the candidates (exported for the bench's EXPLAIN). The cap stops the
+ * scan at cap + 1 visible matches (one more tells that it was reached). Per entity the rows after the cursor come
+ * first, so the first `take + 1` of them are that entity's best for this page; the first row of every entity
+ * carries its count even when none is after the cursor.
+ */
+export function rankingStatement(parts: {
+  tsquery: Prisma.Sql;
+  visible: Prisma.Sql[];
+  after: Prisma.Sql;
+  cap: number;
+  take: number;
+}): Prisma.Sql {
+  const { tsquery, visible, after, cap, take } = parts;
+  return Prisma.sql`
+    WITH candidate AS MATERIALIZED (
+      SELECT k.id, d.entity_id, ts_rank(k.search_vector, ${tsquery}) AS score
+      FROM ${CHUNKS.from} WHERE k.search_vector @@ ${tsquery} AND ${all(...visible)}
+      LIMIT ${cap + 1}
+    )
+    SELECT c.id, c.entity_id AS "entityId", c.score, c.matches::int AS matches, c.listed FROM (
+      SELECT c.*, count(*) OVER (PARTITION BY c.entity_id) AS matches, ${after} AS listed,
+        row_number() OVER (PARTITION BY c.entity_id ORDER BY ${after} DESC, c.score DESC, c.id) AS place
+      FROM candidate c
+    ) c WHERE c.place = 1 OR (c.listed AND c.place <= ${take + 1})`;
 }
 
 /** Whether core shows the caller a candidate's entity: one batched request for the distinct entities. */
