@@ -1,9 +1,10 @@
 /**
  * The search part of `pnpm bench` (also alone: `pnpm bench:search`, which replaces its section of results.md):
  * 100,000 chunks of 100,000 documents on 100,000 Box files in a four-level folder tree, `searchDocuments` through
- * the gateway at c=1, staff (the permission filter on: Box ACL through the closure, groups, the entity check)
- * interleaved request by request with an admin (no permission filter), over queries of different selectivity.
- * Then EXPLAIN ANALYZE of the permission-filtered statements, to show which indexes they use.
+ * the gateway at c=1, staff and staff's agent (the permission filter on: Box ACL through the closure, groups, the
+ * entity check) interleaved request by request with an admin (no permission filter) and with staff without the
+ * candidate cap, over queries of different selectivity. Then the files subgraph's own time per stage and EXPLAIN
+ * ANALYZE of the permission-filtered statements, to show which indexes they use.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
