@@ -346,8 +346,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const file = new URL('./results.md', import.meta.url);
     const current = readFileSync(file, 'utf8');
     const start = current.indexOf(SECTION);
-    const kept = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd();
-    writeFileSync(file, `${kept}\n\n${section.join('\n')}`);
+    // Only this section: the sections after it (webhooks) stay.
+    const next = start < 0 ? -1 : current.indexOf('\n## ', start + SECTION.length);
+    const before = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd();
+    const after = next < 0 ? '' : `\n${current.slice(next).trimStart()}`;
+    writeFileSync(file, `${before}\n\n${section.join('\n')}${after}`);
   } finally {
     await stack.stop();
   }
