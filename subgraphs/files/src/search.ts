@@ -119,7 +119,9 @@ const CANDIDATES_FROM = Prisma.sql`"files"."kb_index" k CROSS JOIN LATERAL (
 
 /**
  * The statement that finds, ranks and counts the candidates (exported for the bench's EXPLAIN). The cap stops the
- * scan at cap + 1 visible matches (one more tells that it was reached). Per entity the rows after the cursor come
+ * scan at cap + 1 visible matches (one more tells that it was reached): the earliest by ID, so that every page of a
+ * capped search ranks the same candidates (without an order, a sequential scan of a large table starts wherever
+ * the last one stopped: synchronize_seqscans). Per entity the rows after the cursor come
  * first, so the first `take + 1` of them are that entity's best for this page; the first row of every entity
  * carries its count even when none is after the cursor.
  */
@@ -135,7 +137,7 @@ export function rankingStatement(parts: {
     WITH candidate AS MATERIALIZED (
       SELECT k.id, d.entity_id, ts_rank(k.search_vector, ${tsquery}) AS score
       FROM ${CANDIDATES_FROM} WHERE k.search_vector @@ ${tsquery} AND ${all(...visible)}
-      LIMIT ${cap + 1}
+      ORDER BY k.id LIMIT ${cap + 1}
     )
     SELECT c.id, c.entity_id AS "entityId", c.score, c.matches::int AS matches, c.listed FROM (
       SELECT c.*, count(*) OVER (PARTITION BY c.entity_id) AS matches, ${after} AS listed,
