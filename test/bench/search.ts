@@ -1,11 +1,13 @@
 /**
  * The search part of `pnpm bench` (also alone: `pnpm bench:search`, which replaces its section of results.md):
  * 100,000 chunks of 100,000 documents on 100,000 Box files in a four-level folder tree, `searchDocuments` through
- * the gateway at c=1, staff (the permission filter on: Box ACL through the closure, groups, the entity check)
- * interleaved request by request with an admin (no permission filter), over queries of different selectivity.
- * Then EXPLAIN ANALYZE of the permission-filtered statements, to show which indexes they use.
+ * the gateway at c=1, staff and staff's agent (the permission filter on: Box ACL through the closure, groups, the
+ * entity check) interleaved request by request with an admin (no permission filter) and with staff without the
+ * candidate cap, over queries of different selectivity. Then the files subgraph's own time per stage and EXPLAIN
+ * ANALYZE of the permission-filtered statements, to show which indexes they use.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { DEMO } from '@wrk/demo';
 import pg from 'pg';
 import type { Claims } from '@wrk/platform';
@@ -97,92 +99,122 @@ const spread = (values: number[], format = ms) =>
   `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 
-const SEARCH = `query ($q: String!) { searchDocuments(query: $q, first: 20) { totalCount nodes { score snippet document { id } } } }`;
+const SEARCH = `query ($q: String!) { searchDocuments(query: $q, first: 20) { totalCount totalCountIsExact nodes { score snippet document { id } } } }`;
 const ROUNDS = Number(process.env.SEARCH_ROUNDS ?? 4);
+/** The candidate cap of the uncapped side: more than any query here matches. */
+const UNCAPPED = String(10 * FILES);
+
+/** The sides measured, interleaved request by request: who asks, and whether the candidate cap is lifted. */
+type Side = 'staff' | 'agent' | 'admin' | 'uncapped';
+const SIDES: Side[] = ['staff', 'agent', 'admin', 'uncapped'];
+
+/** The 1-minute load average, as the report quotes it. */
+const load = () => loadavg()[0]!.toFixed(1);
 
 /** Measures and returns the report section (markdown lines). */
 export async function searchBench(stack: TestStack): Promise<string[]> {
   const started = Date.now();
   await seedSearchFixture(stack.databaseUrl);
   const seeded = Date.now() - started;
-  const withFilter = stack.as(await stack.token('staff@wrk.demo'));
-  const without = stack.as(await stack.token('admin@wrk.demo'));
-  const timed = async (query: string, headers: Record<string, string>) => {
+  const loadAtStart = load();
+  const headers: Record<Side, Record<string, string>> = {
+    staff: stack.as(await stack.token('staff@wrk.demo')),
+    agent: stack.as(await stack.token('staff@wrk.demo', { agent: 'bench-search', scopes: ['files:read', 'core:read'] })),
+    admin: stack.as(await stack.token('admin@wrk.demo')),
+    uncapped: stack.as(await stack.token('staff@wrk.demo')),
+  };
+  const configuredCap = process.env.WRK_SEARCH_CANDIDATES;
+  const timed = async (query: string, side: Side) => {
+    // The stack runs in this process: the cap is read per request.
+    if (side === 'uncapped') process.env.WRK_SEARCH_CANDIDATES = UNCAPPED;
+    else if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+    else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
     const start = performance.now();
-    const result = await stack.graphql<{ searchDocuments: { totalCount: number; nodes: { score: number }[] } }>(
+    const result = await stack.graphql<{ searchDocuments: { totalCount: number; totalCountIsExact: boolean; nodes: { score: number }[] } }>(
       SEARCH,
       { q: query },
-      headers,
+      headers[side],
     );
     const elapsed = performance.now() - start;
     if (result.errors?.length || !result.data) throw new Error(`search failed: ${JSON.stringify(result.errors)}`);
     const scores = result.data.searchDocuments.nodes.map((node) => node.score);
     if (scores.some((score, index) => index > 0 && score > scores[index - 1]!)) throw new Error(`hits not best first: ${scores.join()}`);
-    return { elapsed, total: result.data.searchDocuments.totalCount };
+    const { totalCount, totalCountIsExact } = result.data.searchDocuments;
+    return { elapsed, total: `${totalCount.toLocaleString('en')}${totalCountIsExact ? '' : '+'}` };
   };
-  for (const { query } of QUERIES)
-    for (let warm = 0; warm < 3; warm++) await Promise.all([timed(query, withFilter), timed(query, without)]);
-  // Rounds over all the queries (so that a change of load hits every class), each a run of ON/OFF pairs
-  // interleaved request by request, alternating which side goes first.
-  const perQuery = QUERIES.map(() => ({ on: [] as number[], off: [] as number[], ratios: [] as number[], totals: { on: 0, off: 0 } }));
+  for (const { query } of QUERIES) for (let warm = 0; warm < 3; warm++) for (const side of SIDES) await timed(query, side);
+  // Rounds over all the queries (so that a change of load hits every class), each a run of samples of every side
+  // interleaved request by request, rotating which side goes first.
+  const perQuery = QUERIES.map(() => ({
+    times: Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>,
+    totals: {} as Record<Side, string>,
+    ratios: [] as number[],
+  }));
   const perRound = Math.max(1, Math.round(SAMPLES / ROUNDS));
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, { query }] of QUERIES.entries()) {
       const measured = perQuery[index]!;
-      const on: number[] = [];
-      const off: number[] = [];
+      const times = Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>;
       for (let sample = 0; sample < perRound; sample++) {
-        const order = sample % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-        for (const side of order) {
-          const { elapsed, total } = await timed(query, side === 'on' ? withFilter : without);
-          (side === 'on' ? on : off).push(elapsed);
+        for (let turn = 0; turn < SIDES.length; turn++) {
+          const side = SIDES[(sample + turn) % SIDES.length]!;
+          const { elapsed, total } = await timed(query, side);
+          times[side].push(elapsed);
           measured.totals[side] = total;
         }
       }
-      measured.on.push(...on);
-      measured.off.push(...off);
-      measured.ratios.push(median(on) / median(off));
+      for (const side of SIDES) measured.times[side].push(...times[side]);
+      measured.ratios.push(median(times.staff) / median(times.admin));
     }
   }
+  if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+  else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
+  const loadAtEnd = load();
+  const cell = (values: number[]) => `${ms(median(values))} | ${ms(percentile(values, 95))}`;
   const rows = QUERIES.map(({ label, query }, index) => {
-    const { on, off, ratios, totals } = perQuery[index]!;
+    const { times, totals, ratios } = perQuery[index]!;
     return (
-      `| ${label} \`${query}\` | ${totals.on.toLocaleString('en')} | ${ms(median(on))} | ${ms(percentile(on, 95))} | ` +
-      `${totals.off.toLocaleString('en')} | ${ms(median(off))} | ${ms(percentile(off, 95))} | ${spread(ratios, ratio)} |`
+      `| ${label} \`${query}\` | ${totals.staff} | ${cell(times.staff)} | ${cell(times.agent)} | ${totals.admin} | ${cell(times.admin)} | ` +
+      `${spread(ratios, ratio)} | ${totals.uncapped} | ${cell(times.uncapped)} |`
     );
   });
-  const allOn = perQuery.flatMap((measured) => measured.on);
-  const allOff = perQuery.flatMap((measured) => measured.off);
+  const every = (side: Side) => perQuery.flatMap((measured) => measured.times[side]);
   const stages = await sqlStages(stack.databaseUrl);
   const plans = await explainPlans(stack.databaseUrl);
   const samples = perRound * ROUNDS;
+  const cap = Number(configuredCap) > 0 ? Number(configuredCap) : 1000;
   return [
     SECTION,
     '',
     `${FILES.toLocaleString('en')} Box files in a 4-level folder tree (1,111 folders; closure ${(FILES * 6).toLocaleString('en')}+ rows), one document and one ` +
       `40-word chunk each (seeded in ${Math.round(seeded / 1000)} s). \`searchDocuments(query:, first: 20)\` with totalCount and snippets, through ` +
-      `the gateway, c=1, ${samples} samples per side per query in ${ROUNDS} rounds, **interleaved request by request** (A B B A …). ` +
-      'Filter ON: staff, who reads ~35% of the files (a group on 3 of 10 top folders, direct collaborations on 50 deeper folders; ' +
-      'pending/expired/uploader grants on 3 more that grant nothing) and not the 10% of documents of a restricted project — the Box ACL join, ' +
-      'the group memberships and the entity check (one `_entities` call to core for the matching documents’ entities) all inside the request. ' +
-      'Filter OFF: an admin, the same statement without any permission condition (and more rows to rank). Latencies in ms; the ratio is ' +
-      'the median over the rounds of each round’s p50 ON ÷ p50 OFF (min–max over rounds).',
+      `the gateway, c=1, ${samples} samples per side per query in ${ROUNDS} rounds, the four sides **interleaved request by request** ` +
+      '(rotating which goes first). Filter ON: *staff*, who reads ~35% of the files (a group on 3 of 10 top folders, direct collaborations on ' +
+      '50 deeper folders; pending/expired/uploader grants on 3 more that grant nothing) and not the 10% of documents of a restricted project, ' +
+      'and *staff’s agent* (scopes files:read, core:read, no allowlist) — the Box ACL through the closure, the group memberships and the ' +
+      'entity check (one `_entities` call to core for the candidates’ entities) all inside the request. Filter OFF: *admin*, the same ' +
+      `statement without any permission condition (and more rows to rank). The candidate cap is ${cap.toLocaleString('en')} visible matches ` +
+      '(`WRK_SEARCH_CANDIDATES`); *no cap* is staff again with the cap lifted (exact totalCount and ranking over every match). ' +
+      'Hits: totalCount, `+` when `totalCountIsExact` is false. Latencies in ms; the ratio is the median over the rounds of each ' +
+      `round’s p50 staff ÷ p50 admin (min–max over rounds). Load average (1 min) at the start ${loadAtStart}, at the end ${loadAtEnd}, ` +
+      'on 2 cores shared with other work; Postgres is the embedded one with its default `shared_buffers` (128 MB).',
     '',
-    '| Query | hits (filter ON) | ON p50 | ON p95 | hits (filter OFF) | OFF p50 | OFF p95 | p50 ON ÷ OFF, median (min–max) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Query | hits (staff) | staff p50 | staff p95 | agent p50 | agent p95 | hits (admin) | admin p50 | admin p95 | p50 staff ÷ admin, median (min–max) | hits (no cap) | no cap p50 | no cap p95 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
-    `| **all queries** | | **${ms(median(allOn))}** | **${ms(percentile(allOn, 95))}** | | **${ms(median(allOff))}** | **${ms(percentile(allOff, 95))}** | ${ratio(median(allOn) / median(allOff))} |`,
+    `| **all queries** | | **${cell(every('staff')).replaceAll(' | ', '** | **')}** | **${cell(every('agent')).replaceAll(' | ', '** | **')}** | | ` +
+      `**${cell(every('admin')).replaceAll(' | ', '** | **')}** | ${ratio(median(every('staff')) / median(every('admin')))} | | ${cell(every('uncapped'))} |`,
     '',
     ...stages,
     '',
-    'Plans of the permission-filtered statements (EXPLAIN ANALYZE, staff, the medium query), index use only:',
+    'Plans of the permission-filtered statements (EXPLAIN ANALYZE, staff), index use only:',
     '',
     ...plans,
     '',
   ];
 }
 
-/** The claims of the bench's two callers, as the files subgraph sees them. */
+/** The claims of the bench's staff and admin, as the files subgraph sees them. */
 const STAFF: Claims = {
   kind: 'staff',
   role: 'staff',
@@ -195,9 +227,9 @@ const STAFF: Claims = {
 const ADMIN: Claims = { kind: 'staff', role: 'admin', sub: DEMO.users.admin, teams: [], scopes: [], requestId: 'bench' };
 
 /**
- * Where the time goes, without the gateway: the files subgraph's own statements for one request, run directly
- * (the same `searchChunks` and visibility code), interleaved ON/OFF, per query class. The rest of a request's
- * time is HTTP, the gateway's plan and the `_entities` round trip to core.
+ * Where the time goes, without the gateway: the files subgraph's own search for one request, run directly (the
+ * same `searchChunks` and visibility code; core's answer given), interleaved, per query class. The rest of a
+ * request's time is HTTP, the gateway's plan and the `_entities` round trip to core.
  */
 async function sqlStages(databaseUrl: string): Promise<string[]> {
   const { filesVisibility } = await import('../../subgraphs/files/src/visibility.ts');
@@ -210,68 +242,81 @@ async function sqlStages(databaseUrl: string): Promise<string[]> {
     await run();
     return performance.now() - start;
   };
+  const configuredCap = process.env.WRK_SEARCH_CANDIDATES;
   try {
     const staff = filesVisibility(STAFF);
     const admin = filesVisibility(ADMIN);
     const lines = [
       `Time per stage in the files subgraph alone (direct statements, no HTTP; median (min–max) of ${ROUNDS * 5} interleaved runs, ms). ` +
-        '*Entities*: the statement listing the entities of matching documents (core is then asked about them, once per distinct entity: ' +
-        'here 2). *Search*: the ranked, counted, permission-filtered page with snippets (core’s answer given). *Match + count*: the ' +
-        'match alone (`count(*)` of the GIN match, no join, no rank): the floor of any exact totalCount. *Rank*: the same with `max(ts_rank)`.',
+        '*Search*: the ranking statement and the page’s rows with snippets (core’s answer given), staff (ON) and admin (OFF), with the ' +
+        'candidate cap and without it. *Match + count*: the match alone (`count(*)` of the GIN match, no join, no rank): the floor of ' +
+        'any exact totalCount. *Rank*: the same with `max(ts_rank)`.',
       '',
-      '| Query | Entities (ON) | Search ON | Search OFF | Match + count | Rank |',
+      '| Query | Search ON | Search ON, no cap | Search OFF | Match + count | Rank |',
       '|---|---|---|---|---|---|',
     ];
     for (const { label, query } of QUERIES) {
       const tsquery = Prisma.sql`websearch_to_tsquery('english'::regconfig, ${query})`;
       const matching = Prisma.sql`(k.archived_at IS NULL AND k.search_vector @@ ${tsquery})`;
-      const entities = () => db.$queryRaw`
-        SELECT DISTINCT d.entity_id FROM "files"."kb_index" k JOIN "files"."project_documents" d ON d.id = k.document_id
-        WHERE d.entity_id IS NOT NULL AND d.archived_at IS NULL AND ${matching}`;
-      const search = async (visibility: typeof staff) => {
+      const search = async (visibility: typeof staff, cap: string | undefined) => {
+        if (cap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+        else process.env.WRK_SEARCH_CANDIDATES = cap;
+        // Core's answer given: the platform project is shown, the restricted one is not.
+        const shownEntities = visibility.everything ? null : async (ids: string[]) => ids.filter((id) => id === DEMO.projects.platform);
         const page = await searchChunks(
           db,
           { query, first: 20, filter: {} },
-          async () => [visibility.chunk, visibility.entityIn([DEMO.projects.platform])],
-          visibility.boxItem,
+          { chunk: visibility.chunk, shownEntities, boxItem: visibility.boxItem },
         );
         return page.totalCount;
       };
-      const times = { entities: [] as number[], on: [] as number[], off: [] as number[], count: [] as number[], rank: [] as number[] };
-      for (let run = 0; run < ROUNDS * 5; run++) {
-        times.entities.push(await time(entities));
-        const order = run % 2 === 0 ? ([staff, admin] as const) : ([admin, staff] as const);
-        for (const visibility of order) (visibility === staff ? times.on : times.off).push(await time(() => search(visibility)));
-        times.count.push(await time(() => db.$queryRaw`SELECT count(*) FROM "files"."kb_index" k WHERE ${matching}`));
-        times.rank.push(
-          await time(() => db.$queryRaw`SELECT max(ts_rank(k.search_vector, ${tsquery})) FROM "files"."kb_index" k WHERE ${matching}`),
-        );
-      }
+      const runs = {
+        on: () => search(staff, configuredCap),
+        uncapped: () => search(staff, UNCAPPED),
+        off: () => search(admin, configuredCap),
+        count: () => db.$queryRaw`SELECT count(*) FROM "files"."kb_index" k WHERE ${matching}`,
+        rank: () => db.$queryRaw`SELECT max(ts_rank(k.search_vector, ${tsquery})) FROM "files"."kb_index" k WHERE ${matching}`,
+      };
+      const kinds = Object.keys(runs) as (keyof typeof runs)[];
+      const times = Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<keyof typeof runs, number[]>;
+      for (let run = 0; run < ROUNDS * 5; run++)
+        for (let turn = 0; turn < kinds.length; turn++) {
+          const kind = kinds[(run + turn) % kinds.length]!;
+          times[kind].push(await time(runs[kind]));
+        }
       lines.push(
-        `| ${label} \`${query}\` | ${spread(times.entities)} | ${spread(times.on)} | ${spread(times.off)} | ${spread(times.count)} | ${spread(times.rank)} |`,
+        `| ${label} \`${query}\` | ${spread(times.on)} | ${spread(times.uncapped)} | ${spread(times.off)} | ${spread(times.count)} | ${spread(times.rank)} |`,
       );
     }
     return lines;
   } finally {
+    if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+    else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
     await db.$disconnect();
   }
 }
 
-/** EXPLAIN ANALYZE of the Box rule over all items and of the filtered search, reduced to the lines naming scans. */
+/** EXPLAIN ANALYZE of the Box rule over all items and of the real ranking statement, reduced to the lines naming scans. */
 async function explainPlans(databaseUrl: string): Promise<string[]> {
   const { filesVisibility } = await import('../../subgraphs/files/src/visibility.ts');
-  const { CHUNKS } = await import('../../subgraphs/files/src/reads.ts');
+  const { rankingStatement, searchCandidates } = await import('../../subgraphs/files/src/search.ts');
   const { createFilesDb } = await import('../../subgraphs/files/src/db.ts');
   const { Prisma } = await import('../../subgraphs/files/src/__generated__/prisma/client.ts');
   const db = createFilesDb(databaseUrl);
   try {
     const visible = filesVisibility(STAFF);
-    const tsquery = Prisma.sql`websearch_to_tsquery('english'::regconfig, ${'term300'})`;
+    const ranking = (query: string) =>
+      rankingStatement({
+        tsquery: Prisma.sql`websearch_to_tsquery('english'::regconfig, ${query})`,
+        visible: [visible.chunk],
+        after: Prisma.sql`TRUE`,
+        cap: searchCandidates(),
+        take: 20,
+      });
     const statements = {
       'count of the Box items staff may read (100k files)': Prisma.sql`SELECT count(*) FROM "files"."box_items" b WHERE ${visible.boxItem}`,
-      'one page of the search, ranked': Prisma.sql`SELECT ${CHUNKS.columns}, ts_rank(k.search_vector, ${tsquery}) AS score FROM ${CHUNKS.from}
-        WHERE k.archived_at IS NULL AND k.search_vector @@ ${tsquery} AND ${visible.chunk} AND ${visible.entityIn([DEMO.projects.platform])}
-        ORDER BY score DESC, k.id LIMIT 21`,
+      'the ranking statement, medium word': ranking('term300'),
+      'the ranking statement, frequent word (capped)': ranking('term5'),
     };
     const lines: string[] = [];
     for (const [label, statement] of Object.entries(statements)) {
@@ -301,8 +346,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const file = new URL('./results.md', import.meta.url);
     const current = readFileSync(file, 'utf8');
     const start = current.indexOf(SECTION);
-    const kept = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd();
-    writeFileSync(file, `${kept}\n\n${section.join('\n')}`);
+    // Only this section: the sections after it (webhooks) stay.
+    const next = start < 0 ? -1 : current.indexOf('\n## ', start + SECTION.length);
+    const before = start < 0 ? current.trimEnd() : current.slice(0, start).trimEnd();
+    const after = next < 0 ? '' : `\n${current.slice(next).trimStart()}`;
+    writeFileSync(file, `${before}\n\n${section.join('\n')}${after}`);
   } finally {
     await stack.stop();
   }

@@ -152,6 +152,78 @@ describe.each(databaseKinds())('files documents and chunks on %s Postgres', (kin
     await staff(`mutation ($id: ID!) { archiveProjectDocument(id: $id) { id } }`, { id: doc });
   });
 
+  it('merges the hits of several entities into one ranking, and stops at the candidate cap saying totalCount is a lower bound', async () => {
+    // "pangolin" 1–5 times among 8 words: chunks of a project's document and of a grant's, interleaved by rank.
+    const chunksOf = async (entityId: string, counts: number[]) => {
+      const created = await staff(CREATE, { input: { title: `Pangolins ${entityId}`, entityId, boxItemId: DEMO.boxItems.acmeMsaFile } });
+      const doc = created.data!.createProjectDocument.id as string;
+      const ids: string[] = [];
+      for (const n of counts) {
+        const content = [...Array<string>(n).fill('pangolin'), ...Array<string>(8 - n).fill('savanna')].join(' ');
+        const chunk = await staff(
+          `mutation ($doc: ID!, $content: String!) { createKbChunk(input: { documentId: $doc, content: $content }) { id } }`,
+          {
+            doc,
+            content,
+          },
+        );
+        ids.push(chunk.data!.createKbChunk.id as string);
+      }
+      return { doc, ids };
+    };
+    const project = await chunksOf(DEMO.projects.platform, [1, 3, 5]);
+    const grant = await chunksOf(DEMO.grants.innovation, [4, 2]);
+    const PAGE = `query ($after: String) { searchDocuments(query: "pangolin", first: 2, after: $after) {
+      totalCount totalCountIsExact pageInfo { hasNextPage endCursor } nodes { score chunk { id } } } }`;
+    type Page = {
+      totalCount: number;
+      totalCountIsExact: boolean;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+      nodes: { score: number; chunk: { id: string } }[];
+    };
+    const allPages = async () => {
+      const pages: Page[] = [];
+      let after: string | null = null;
+      do {
+        const page: Page = (await staff(PAGE, { after })).data!.searchDocuments;
+        pages.push(page);
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return {
+        pages,
+        ids: pages.flatMap((page) => page.nodes.map((node) => node.chunk.id)),
+        scores: pages.flatMap((page) => page.nodes.map((node) => node.score)),
+      };
+    };
+    const before = process.env.WRK_SEARCH_CANDIDATES;
+    try {
+      delete process.env.WRK_SEARCH_CANDIDATES;
+      const exact = await allPages();
+      expect(exact.ids).toEqual([project.ids[2], grant.ids[0], project.ids[1], grant.ids[1], project.ids[0]]);
+      expect(exact.pages.map((page) => [page.totalCount, page.totalCountIsExact])).toEqual([
+        [5, true],
+        [5, true],
+        [5, true],
+      ]);
+
+      process.env.WRK_SEARCH_CANDIDATES = '5'; // exactly the cap: still exact
+      expect((await allPages()).pages[0]).toMatchObject({ totalCount: 5, totalCountIsExact: true });
+
+      process.env.WRK_SEARCH_CANDIDATES = '3';
+      const capped = await allPages();
+      // Ranked among the earliest candidates (4: one more than the cap tells it was reached), on every page alike.
+      expect(capped.pages.map((page) => [page.totalCount, page.totalCountIsExact])).toEqual([
+        [4, false],
+        [4, false],
+      ]);
+      expect(capped.ids).toEqual([project.ids[2], grant.ids[0], project.ids[1], project.ids[0]]);
+    } finally {
+      if (before === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+      else process.env.WRK_SEARCH_CANDIDATES = before;
+    }
+    for (const { doc } of [project, grant]) await staff(`mutation ($id: ID!) { archiveProjectDocument(id: $id) { id } }`, { id: doc });
+  });
+
   it('indexes chunks for search as they are added, changed and archived, and archived documents leave search', async () => {
     const created = await staff(CREATE, {
       input: { title: 'Searchable', entityId: DEMO.projects.platform, boxItemId: DEMO.boxItems.acmeMsaFile },

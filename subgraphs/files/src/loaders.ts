@@ -43,18 +43,6 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     return shownAmong(rows.map((row) => row.entityId));
   }
 
-  /**
-   * For search: the entities core shows the caller among those of live documents with a chunk matching
-   * `matching` (on `k`). The Box rule is left to the search statement: asking core about an entity reveals nothing.
-   */
-  async function matchingEntityIds(matching: Prisma.Sql): Promise<string[]> {
-    if (visible.everything) return [];
-    const rows = await db.$queryRaw<{ entityId: string }[]>`
-      SELECT DISTINCT d.entity_id AS "entityId" FROM "files"."kb_index" k JOIN "files"."project_documents" d ON d.id = k.document_id
-      WHERE d.entity_id IS NOT NULL AND d.archived_at IS NULL AND ${matching}`;
-    return shownAmong(rows.map((row) => row.entityId));
-  }
-
   const boxItems = (condition: Prisma.Sql) => selectRows(db, BOX_ITEMS, [condition, visible.boxItem]);
   const documents = async (condition: Prisma.Sql) =>
     withVisibleEntity(await selectRows(db, DOCUMENTS, [condition, visible.document], ['id']), (row) => row.entityId);
@@ -148,9 +136,9 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
           ],
           { list: 'Query.kbChunks', args },
         ),
-      /** Core is asked only about the entities of documents with a matching chunk. */
+      /** Core is asked only about the entities of the visible matching chunks, after the search statement. */
       searchDocuments: (search: SearchArgs) =>
-        searchChunks(db, search, async (matching) => [visible.chunk, visible.entityIn(await matchingEntityIds(matching))], visible.boxItem),
+        searchChunks(db, search, { chunk: visible.chunk, shownEntities: visible.everything ? null : shownAmong, boxItem: visible.boxItem }),
       boxWebhookEventsWhere: visible.webhookEvent,
     },
   };

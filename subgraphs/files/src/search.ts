@@ -34,61 +34,146 @@ export interface SearchArgs {
 /** A ranked chunk: its score (ts_rank) and highlighted snippet (ts_headline). */
 export type SearchHitRow = ChunkRow & { score: number; snippet: string };
 
+/** A page of hits; `totalCountIsExact` is false when the search stopped at its candidate cap (`searchCandidates`). */
+export type SearchHitConnection = Connection<SearchHitRow> & { totalCountIsExact: boolean };
+
+/**
+ * How many visible matches a search ranks at most (`WRK_SEARCH_CANDIDATES`, default 1,000). A word found in a large
+ * share of the chunks would otherwise have every matching row read, checked and ranked on each request (a word in
+ * 17% of 100,000 chunks took ~0.9 s); past the cap the hits are the best of the first candidates found, and
+ * totalCount is a lower bound.
+ */
+export function searchCandidates(): number {
+  const configured = Number(process.env.WRK_SEARCH_CANDIDATES);
+  return Number.isInteger(configured) && configured > 0 ? configured : 1000;
+}
+
+/** Who may see what, for a search: the visibility conditions on `k` and `d`, and core's entity rule. */
+export interface SearchVisibility {
+  /** The Box and allowlist rules on the chunk `k` and its document `d`. */
+  chunk: Prisma.Sql;
+  /** The entities among these that core shows the caller; null when the caller sees every entity. */
+  shownEntities: ((entityIds: string[]) => Promise<string[]>) | null;
+  /** The Box rule on box_items aliased `b` (a `boxFolderId` filter must name a folder the caller sees). */
+  boxItem: Prisma.Sql;
+}
+
+/** A candidate as the ranking statement returns it: the best `take` after the cursor of each entity, plus counts. */
+interface Candidate {
+  id: number;
+  entityId: string | null;
+  score: number;
+  /** Candidates of this entity (all of them, not only after the cursor). */
+  matches: number;
+  /** After the cursor: may be on this page (the first row of each entity is returned for its count alone). */
+  listed: boolean;
+}
+
 const HEADLINE = 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=30, MinWords=10';
 const ORDER: SortKey[] = [{ field: 'score', direction: 'desc' }];
 
 /**
- * One page of the chunks matching `websearch_to_tsquery(query)`, best first (then by id), among the rows the
- * visibility conditions allow: the permission filter is inside the statement, so only visible rows are ranked
- * and counted. Snippets are computed for the page's rows only. Keyset cursors (score, id) bound to the query
- * and filter, like every list.
+ * One page of the chunks matching `websearch_to_tsquery(query)`, best first (then by id), among those the caller
+ * may see. One pass over the matching rows: the Box and allowlist rules are inside the statement, which ranks and
+ * counts per owning entity (the best page after the cursor of each entity, and how many each has); core is then
+ * asked, once, about those entities, and the page and total are merged from the entities it shows. Then the page's
+ * rows and snippets, by ID. Keyset cursors (score, id) bound to the query and filter, like every list.
  */
-export async function searchChunks(
-  db: FilesDb,
-  args: SearchArgs,
-  /** The visibility conditions on `k` and `d`, given the match condition on `k` (rows outside it need no check). */
-  visibleAmong: (matching: Prisma.Sql) => Promise<Prisma.Sql[]>,
-  boxItemVisible: Prisma.Sql,
-): Promise<Connection<SearchHitRow>> {
+export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: SearchVisibility): Promise<SearchHitConnection> {
   const text = args.query.trim();
   if (!text) throw badUserInput('query', 'must not be empty');
   if (text.length > 1000) throw badUserInput('query', 'must be at most 1000 characters');
   const take = pageSize(args.first);
   const binding = listBinding({ list: 'Query.searchDocuments', args: { ...args, query: text } }, ORDER);
   const tsquery = Prisma.sql`websearch_to_tsquery(${searchLanguage()}::regconfig, ${text})`;
-  const matching = Prisma.sql`(k.archived_at IS NULL AND k.search_vector @@ ${tsquery})`;
-  const conditions = [matching, ...(await visibleAmong(matching)), ...filterConditions(args.filter, boxItemVisible)];
-  const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : [];
-  // Ranking needs every visible match anyway, so the total comes from the same pass (a window count). That pass
-  // carries only (id, score): the rows' columns are read for the page alone, after the cut (carrying the content
-  // of thousands of matches through the window spilled it to disk), and snippets are made for the page only.
-  const rows = await db.$queryRaw<(SearchHitRow & { total: number })[]>`
-    SELECT ${CHUNKS.columns}, page.score, page.total, ts_headline(${searchLanguage()}::regconfig, k.content, ${tsquery}, ${HEADLINE}) AS snippet
-    FROM (
-      SELECT hit.* FROM (
-        SELECT k.id, ts_rank(k.search_vector, ${tsquery}) AS score, count(*) OVER ()::int AS total
-        FROM ${CHUNKS.from} WHERE ${all(...conditions)}
-      ) hit
-      WHERE ${all(Prisma.sql`TRUE`, ...after)} ORDER BY hit.score DESC, hit.id LIMIT ${take + 1}
-    ) page JOIN ${CHUNKS.from} ON k.id = page.id ORDER BY page.score DESC, page.id`;
-  const total = rows[0]?.total;
-  let counted: Promise<number> | undefined;
-  const totalCount: PromiseLike<number> = {
-    then: (onFulfilled, onRejected) =>
-      (counted ??=
-        total !== undefined
-          ? Promise.resolve(total)
-          : db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM ${CHUNKS.from} WHERE ${all(...conditions)}`.then(
-              ([row]) => row?.count ?? 0,
-            )).then(onFulfilled, onRejected),
-  };
-  return toConnection(rows, args, totalCount, (row) => encodeCursor(binding, keyValues(row, ['score'])));
+  const visible = [visibility.chunk, ...filterConditions(args.filter, visibility.boxItem)];
+  const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : Prisma.sql`TRUE`;
+  const cap = searchCandidates();
+  const candidates = await db.$queryRaw<Candidate[]>(rankingStatement({ tsquery, visible, after, cap, take }));
+  const shown = await shownEntities(candidates, visibility.shownEntities);
+  const counted = new Set<string | null>();
+  let total = 0;
+  let found = 0;
+  for (const candidate of candidates) {
+    if (counted.has(candidate.entityId)) continue;
+    counted.add(candidate.entityId);
+    found += candidate.matches;
+    if (shown(candidate.entityId)) total += candidate.matches;
+  }
+  const page = candidates
+    .filter((candidate) => candidate.listed && shown(candidate.entityId))
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, take + 1);
+  const rows = await pageRows(db, page, tsquery, visible);
+  const connection = toConnection(rows, args, Promise.resolve(total), (row) => encodeCursor(binding, keyValues(row, ['score'])));
+  return { ...connection, totalCountIsExact: found <= cap };
 }
 
-/** Rows of `hit` after the cursor's (score, id) in the order score DESC, id ASC. Scores are float4, exact in a cursor. */
-function afterCursor([score, id]: unknown[]): Prisma.Sql[] {
+/**
+ * The chunks `k` with their documents `d`, each document found by its primary key. The fence (OFFSET 0) keeps the
+ * planner from joining all 100,000 documents by hash for a few thousand matches (its default page costs assume an
+ * uncached disk): that hash build was half of a medium word's statement.
+ */
+const CANDIDATES_FROM = Prisma.sql`"files"."kb_index" k CROSS JOIN LATERAL (
+  SELECT * FROM "files"."project_documents" d WHERE d.id = k.document_id OFFSET 0) d`;
+
+/**
+ * The statement that finds, ranks and counts the candidates (exported for the bench's EXPLAIN). The cap stops the
+ * scan at cap + 1 visible matches (one more tells that it was reached): the earliest by ID, so that every page of a
+ * capped search ranks the same candidates (without an order, a sequential scan of a large table starts wherever
+ * the last one stopped: synchronize_seqscans). Per entity the rows after the cursor come
+ * first, so the first `take + 1` of them are that entity's best for this page; the first row of every entity
+ * carries its count even when none is after the cursor.
+ */
+export function rankingStatement(parts: {
+  tsquery: Prisma.Sql;
+  visible: Prisma.Sql[];
+  after: Prisma.Sql;
+  cap: number;
+  take: number;
+}): Prisma.Sql {
+  const { tsquery, visible, after, cap, take } = parts;
+  return Prisma.sql`
+    WITH candidate AS MATERIALIZED (
+      SELECT k.id, d.entity_id, ts_rank(k.search_vector, ${tsquery}) AS score
+      FROM ${CANDIDATES_FROM} WHERE k.search_vector @@ ${tsquery} AND ${all(...visible)}
+      ORDER BY k.id LIMIT ${cap + 1}
+    )
+    SELECT c.id, c.entity_id AS "entityId", c.score, c.matches::int AS matches, c.listed FROM (
+      SELECT c.*, count(*) OVER (PARTITION BY c.entity_id) AS matches, ${after} AS listed,
+        row_number() OVER (PARTITION BY c.entity_id ORDER BY ${after} DESC, c.score DESC, c.id) AS place
+      FROM candidate c
+    ) c WHERE c.place = 1 OR (c.listed AND c.place <= ${take + 1})`;
+}
+
+/** Whether core shows the caller a candidate's entity: one batched request for the distinct entities. */
+async function shownEntities(
+  candidates: Candidate[],
+  ask: SearchVisibility['shownEntities'],
+): Promise<(entityId: string | null) => boolean> {
+  if (!ask) return () => true;
+  const entityIds = [...new Set(candidates.flatMap((candidate) => (candidate.entityId === null ? [] : [candidate.entityId])))];
+  const shown = new Set(entityIds.length ? await ask(entityIds) : []);
+  return (entityId) => entityId !== null && shown.has(entityId);
+}
+
+/** The page's rows in its order, with snippets (computed for these rows only), still under the visibility rules. */
+async function pageRows(db: FilesDb, page: Candidate[], tsquery: Prisma.Sql, visible: Prisma.Sql[]): Promise<SearchHitRow[]> {
+  if (!page.length) return [];
+  const rows = await db.$queryRaw<(ChunkRow & { snippet: string })[]>`
+    SELECT ${CHUNKS.columns}, ts_headline(${searchLanguage()}::regconfig, k.content, ${tsquery}, ${HEADLINE}) AS snippet
+    FROM ${CHUNKS.from} WHERE k.id = ANY(${page.map((candidate) => candidate.id)}::int[]) AND ${all(...visible)}`;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return page.flatMap((candidate) => {
+    const row = byId.get(candidate.id);
+    return row ? [{ ...row, score: candidate.score }] : [];
+  });
+}
+
+/** Whether the candidate `c` comes after the cursor's (score, id) in the order score DESC, id ASC. Scores are float4, exact in a cursor. */
+function afterCursor([score, id]: unknown[]): Prisma.Sql {
   if (typeof score !== 'number' || typeof id !== 'number') throw badUserInput('after', 'is not a cursor of this list');
-  return [Prisma.sql`(hit.score < ${score}::real OR (hit.score = ${score}::real AND hit.id > ${id}))`];
+  return Prisma.sql`(c.score < ${score}::real OR (c.score = ${score}::real AND c.id > ${id}))`;
 }
 
 function filterConditions(filter: SearchFilter, boxItemVisible: Prisma.Sql): Prisma.Sql[] {

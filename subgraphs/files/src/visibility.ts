@@ -50,13 +50,15 @@ export function grantsReadTo(boxUserId: string, alias: string): Prisma.Sql {
  * Whether `boxUserId` may read the box_items row aliased `alias`. The folders whose collaborations reach the caller
  * are an uncorrelated ARRAY(subquery): an InitPlan, computed once per statement. (As a plain `IN (subquery)` the
  * planner may re-run the collaborations scan for every row checked: 15,000 times for a common search word.) Each row
- * then needs only its own closure rows (an index-only scan of the primary key), whatever the depth. The aliases used inside (acl_*) must not be used
- * by the enclosing query.
+ * then needs only its own closure rows (an index-only scan of the primary key), whatever the depth, checked against
+ * the array as a filter: `|| ''` keeps the array out of the index condition, where Postgres would sort it again
+ * for every row probed (about 40% of the probe's time with 54 granted folders). The aliases used inside (acl_*)
+ * must not be used by the enclosing query.
  */
 export function boxAccess(boxUserId: string, alias: string): Prisma.Sql {
   const item = Prisma.raw(alias);
   return Prisma.sql`(${item}.trashed_at IS NULL AND ${item}.item_status = 'active' AND (${item}.owner_box_user_id = ${boxUserId} OR EXISTS (
-    SELECT 1 FROM "files"."box_item_ancestors" acl_a WHERE acl_a.item_box_id = ${item}.box_item_id AND acl_a.ancestor_box_id = ANY(ARRAY(
+    SELECT 1 FROM "files"."box_item_ancestors" acl_a WHERE acl_a.item_box_id = ${item}.box_item_id AND (acl_a.ancestor_box_id || '') = ANY(ARRAY(
       SELECT acl_c.box_item_id FROM "files"."box_collaborations" acl_c WHERE ${grantsReadTo(boxUserId, 'acl_c')})))))`;
 }
 

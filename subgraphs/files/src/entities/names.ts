@@ -9,7 +9,11 @@ export const FILES_ENTITIES = {
   owned: ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent'],
   listed: ['BoxItem', 'ProjectDocument', 'KbChunk', 'BoxWebhookEvent', 'SearchHit'],
   enums: ['BoxItemType', 'BoxPrincipalType', 'BoxCollaborationStatus'],
-  mapped: { SearchHit: '../search.ts#SearchHit', BoxPermission: '../reads.ts#PermissionRow' },
+  mapped: {
+    SearchHit: '../search.ts#SearchHit',
+    SearchHitConnection: '../search.ts#SearchHitConnection',
+    BoxPermission: '../reads.ts#PermissionRow',
+  },
   referenced: ['Project', 'Contract', 'Grant', 'Organization', 'Person', 'Meeting', 'Trip', 'Action', 'Decision'],
   /** The prefix of each entity type's external IDs (`usr_…`), which names its type and owner (catalog/). */
   prefixes: { BoxItem: 'box', BoxWebhookEvent: 'whk', ProjectDocument: 'doc', KbChunk: 'kb' },
