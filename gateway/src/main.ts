@@ -1,5 +1,6 @@
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { serviceKeyring } from '@wrk/catalog/keys';
+import { stopOnSignals } from '@wrk/platform';
 import { committedSupergraph } from './compose.ts';
 import { startGateway } from './server.ts';
 
@@ -15,3 +16,5 @@ const gateway = await startGateway({
   host: process.env.HOST ?? '127.0.0.1',
 });
 console.log(`WRK gateway: ${gateway.url}`);
+// SIGTERM/SIGINT: readiness 503, in-flight requests finish (WRK_SHUTDOWN_TIMEOUT), pools close, exit 0.
+stopOnSignals(() => gateway.stop());

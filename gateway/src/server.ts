@@ -9,8 +9,12 @@ import {
   httpErrors,
   listen,
   logger,
+  metricsRoute,
   numberFromEnv,
   operationLimits,
+  operationMetrics,
+  serverLifecycle,
+  stopInOrder,
   type Claims,
   type RunningServer,
   type ServiceKeyring,
@@ -94,9 +98,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const limits = operationLimits();
   const operations = loadOperations();
+  const lifecycle = serverLifecycle('gateway', { acceptRequestId: false });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    // The process stops its servers itself, draining them first (platform's lifecycle.ts, stopOnSignals).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     // Only the curated operations' IDs are known: clients cannot register documents of their own.
@@ -107,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     validationRules: limits.validationRules,
     plugins: [
       offlineExplorer(),
+      operationMetrics<GatewayContext>('gateway'),
       requestIdHeader(),
       scalarParsing(),
       ...limits.plugins,
@@ -123,10 +131,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(lifecycle.handleRequests);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     const ready = await subgraphsReady(options.subgraphUrls);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
@@ -158,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       .status(405)
       .json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Method not allowed: stateless MCP takes POST only' } });
   });
+  metricsRoute(app);
   app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
@@ -166,11 +180,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,
     port,
-    async stop() {
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await server.stop();
-      await rateLimiters.close();
-    },
+    stop: stopInOrder(httpServer, lifecycle, () => server.stop(), () => rateLimiters.close()),
   };
 }

@@ -22,3 +22,6 @@ export * from './limits.ts';
 export * from './suggestions.ts';
 export * from './entityExistence.ts';
 export * from './schemaFiles.ts';
+export * from './lifecycle.ts';
+export * from './metrics.ts';
+export * from './requestScope.ts';
