@@ -5,7 +5,7 @@ import { graphQLErrorBody } from './http.ts';
 import { logger } from './logger.ts';
 import { numberFromEnv } from './limits.ts';
 import { httpRequestDuration, httpRequests, httpRequestsInFlight } from './metrics.ts';
-import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from './requestScope.ts';
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope, type RequestScope } from './requestScope.ts';
 
 /** How long in-flight requests may take to finish once a process is told to stop (ms). */
 export const shutdownTimeoutMs = (env: NodeJS.ProcessEnv = process.env) => numberFromEnv(env, 'WRK_SHUTDOWN_TIMEOUT', 10_000);
@@ -22,9 +22,10 @@ export interface ServerLifecycle {
   readonly draining: boolean;
   readonly inFlight: number;
   /**
-   * Stops taking requests and lets the in-flight ones finish: readiness answers 503 from now on, the listener closes
-   * (new connections are refused), a request arriving on an open keep-alive connection is answered 503 with
-   * `Connection: close`, and every answer closes its connection. After `deadlineMs` what is still running is cut.
+   * Stops taking requests and lets the in-flight ones finish: from now on readiness answers 503, every new request is
+   * answered 503 (`SERVICE_UNAVAILABLE`, `Retry-After: 1`) with `Connection: close`, idle keep-alive connections are
+   * closed and every answer closes its connection. When the last in-flight request is answered — or after
+   * `deadlineMs`, cutting what still runs — the listener closes.
    */
   drain(httpServer: Server, deadlineMs?: number): Promise<void>;
 }
@@ -45,7 +46,7 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
     response.status(503).json(graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'The server is shutting down: retry the request'));
   };
 
-  const track = (request: Request, response: Response) => {
+  const track = (request: Request, response: Response, scope: RequestScope) => {
     const route = routeOf(request.path);
     const stopTimer = httpRequestDuration.startTimer({ service, route });
     const started = performance.now();
@@ -58,20 +59,20 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
       httpRequests.inc({ service, method: request.method, route, status: String(status) });
       stopTimer();
       const line = { service, method: request.method, route, status, ms: Math.round(performance.now() - started) };
-      if (PROBES.has(request.path)) logger.debug(line, 'request');
-      else logger.info(line, 'request');
+      // In the request's scope, relabelled by then with its claims' ID (a 'close' listener does not inherit it).
+      runInRequestScope(scope, () => (PROBES.has(request.path) ? logger.debug(line, 'request') : logger.info(line, 'request')));
       if (active.size === 0) allDone?.();
     });
   };
 
   const handleRequests: RequestHandler = (request, response, next) => {
-    const requestId = options.acceptRequestId ? requestIdFrom(request.headers[REQUEST_ID_HEADER]) : requestIdFrom(undefined);
-    runInRequestScope({ requestId }, () => {
+    const scope = { requestId: requestIdFrom(options.acceptRequestId ? request.headers[REQUEST_ID_HEADER] : undefined) };
+    runInRequestScope(scope, () => {
       if (draining && !PROBES.has(request.path)) {
         httpRequests.inc({ service, method: request.method, route: routeOf(request.path), status: '503' });
         return refuse(response);
       }
-      track(request, response);
+      track(request, response, scope);
       if (draining) response.setHeader('connection', 'close');
       next();
     });
@@ -88,7 +89,6 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
     async drain(httpServer, deadlineMs = shutdownTimeoutMs()) {
       draining = true;
       for (const response of active) if (!response.headersSent) response.setHeader('connection', 'close');
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       if (active.size > 0) {
         logger.info({ service, inFlight: active.size, deadlineMs }, 'draining: waiting for in-flight requests');
@@ -104,6 +104,7 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
         }
         clearTimeout(timer);
       }
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
       await closed;
     },

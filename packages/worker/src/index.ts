@@ -108,6 +108,9 @@ async function backlog(pool: pg.Pool): Promise<Record<string, number>> {
       (SELECT count(*) FROM graphile_worker.jobs WHERE attempts >= max_attempts)::float8 AS queue_failed`);
     await client.query('COMMIT');
     return rows[0] ?? {};
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     client.release();
   }
