@@ -9,7 +9,7 @@ import { logger } from './logger.ts';
  * may serve several services (the all-in-one `pnpm start`), so every series carries its `service`.
  */
 export const metricsRegistry = register;
-collectDefaultMetrics({ register, prefix: 'wrk_process_' });
+collectDefaultMetrics({ register, prefix: 'wrk_' });
 
 /** Durations in seconds: from a cache hit to a request that waited for a stalled dependency. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -21,7 +21,11 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
     if (accept(value)) return value;
     await sleep(50);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const last = String(await probe())
+    .split('\n')
+    .filter((line) => line.startsWith('wrk_http') || line.startsWith('wrk_graphql'))
+    .join('\n');
+  throw new Error(`timed out waiting for ${what}; last: ${last.slice(0, 3000)}`);
 }
 
 /** One series' value from Prometheus' text format (the first line matching every label given), else undefined. */
@@ -35,11 +39,16 @@ function sample(metrics: string, name: string, labels: Record<string, string>): 
 /** How the in-flight requests ended: answered with data and no error, answered with errors, or not answered at all. */
 function tally(results: PromiseSettledResult<GraphQLResponse<unknown>>[]) {
   const counts = { answered: 0, errors: 0, cut: 0 };
+  let first: GraphQLResponse<unknown> | undefined;
   for (const result of results) {
     if (result.status === 'rejected') counts.cut += 1;
     else if (result.value.status === 200 && !result.value.errors && result.value.data) counts.answered += 1;
-    else counts.errors += 1;
+    else {
+      counts.errors += 1;
+      first ??= result.value;
+    }
   }
+  if (first) console.warn('first failed answer', JSON.stringify(first));
   return counts;
 }
 
@@ -82,7 +91,7 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       const inFlight = Array.from({ length: IN_FLIGHT }, (_, index) =>
         index % 2 === 0
           ? ask('query SlowContracts { contracts(first: 3) { nodes { id title } } }')
-          : ask('query QuickPeople { people(first: 3) { nodes { id name } } }'),
+          : ask('query QuickPeople { people(first: 3) { nodes { id fullName } } }'),
       );
       const settled = Promise.allSettled(inFlight);
       // Every request has reached the target (its own /metrics request is in flight too).
