@@ -127,8 +127,11 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       expect(await exited).toBe(0);
     } finally {
       await Promise.all(lockers.map((client) => client.end()));
+      // Back up for the next test, whatever happened (a failed drain may still be running).
+      const proc = stack.services[target];
+      if (proc.child?.exitCode === null && proc.child.signalCode === null) await proc.signal('SIGKILL');
+      await proc.start();
     }
-    await stack.services[target].start();
   }
 
   it('SIGTERM to core: the 20 requests in flight there are all answered, readiness goes 503, new requests are refused, exit 0', async () => {
