@@ -13,6 +13,7 @@ import {
   numberFromEnv,
   operationLimits,
   operationMetrics,
+  readyWithin,
   serverLifecycle,
   stopInOrder,
   type Claims,
@@ -59,13 +60,13 @@ export interface GatewayOptions {
   trustedOnly?: TrustedOnly;
 }
 
-async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
-  const checks = Object.values(urls).map(async (url) => {
-    const response = await fetch(url.replace(/\/graphql$/, '/ready')).catch(() => null);
-    return response?.ok ?? false;
-  });
-  return (await Promise.all(checks)).every(Boolean);
-}
+/**
+ * Ready: the supergraph is loaded (it is, once the server has started) and identity, which every authenticated request
+ * asks, answers its own readiness within WRK_READY_TIMEOUT. Other subgraphs being down does not make the gateway
+ * unready: taking every gateway out of rotation for one subgraph would turn a partial outage into a whole one.
+ */
+const identityReady = (identityUrl: string) =>
+  readyWithin(async (signal) => (await fetch(identityUrl.replace(/\/graphql$/, '/ready'), { signal })).ok);
 
 /** Returns the request ID (also in every audit row and event the request wrote) as `x-request-id`. */
 function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
@@ -140,7 +141,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       res.status(503).json({ status: 'draining' });
       return;
     }
-    const ready = await subgraphsReady(options.subgraphUrls);
+    const ready = await identityReady(options.subgraphUrls.identity);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
   // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
@@ -180,6 +181,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,
     port,
-    stop: stopInOrder(httpServer, lifecycle, () => server.stop(), () => rateLimiters.close()),
+    stop: stopInOrder(
+      httpServer,
+      lifecycle,
+      () => server.stop(),
+      () => rateLimiters.close(),
+    ),
   };
 }

@@ -10,6 +10,26 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope, type RequestScope 
 /** How long in-flight requests may take to finish once a process is told to stop (ms). */
 export const shutdownTimeoutMs = (env: NodeJS.ProcessEnv = process.env) => numberFromEnv(env, 'WRK_SHUTDOWN_TIMEOUT', 10_000);
 
+/** How long a readiness probe waits for what it checks (its database, for the gateway identity) before saying 503 (ms). */
+export const readyTimeoutMs = (env: NodeJS.ProcessEnv = process.env) => numberFromEnv(env, 'WRK_READY_TIMEOUT', 2_000);
+
+/** A readiness check bounded in time: false when it fails or has not answered within `timeoutMs`. */
+export async function readyWithin(check: (signal: AbortSignal) => Promise<boolean>, timeoutMs = readyTimeoutMs()): Promise<boolean> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(false);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([check(controller.signal).catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Probes and scrapes: answered while draining (readiness then says 503), never logged per request. */
 const PROBES = new Set(['/health', '/ready', '/metrics']);
 const KNOWN_ROUTES = new Set(['/graphql', '/mcp', '/webhooks/box', '/.well-known/jwks.json', ...PROBES]);

@@ -26,7 +26,7 @@ import { logger } from './logger.ts';
 import { httpErrors } from './http.ts';
 import { operationLimits } from './limits.ts';
 import { hideSchemaSuggestions } from './suggestions.ts';
-import { serverLifecycle, type ServerLifecycle } from './lifecycle.ts';
+import { readyWithin, serverLifecycle, type ServerLifecycle } from './lifecycle.ts';
 import { metricsRoute, operationMetrics } from './metrics.ts';
 import { setCurrentRequestId } from './requestScope.ts';
 
@@ -197,7 +197,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
       res.status(503).json({ status: 'draining', subgraph: def.name });
       return;
     }
-    const ready = def.isReady ? await def.isReady().catch(() => false) : true;
+    const ready = def.isReady ? await readyWithin(() => def.isReady?.() ?? Promise.resolve(true)) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
   metricsRoute(app);

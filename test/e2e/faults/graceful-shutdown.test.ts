@@ -205,7 +205,8 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       // Each of the five processes logged this request (identity: its session lookup), and nothing without its ID.
       expect({ service, lines: lines.length > 0 }).toEqual({ service, lines: true });
-      for (const line of lines) expect({ service, line, requestId: line.requestId }).toEqual({ service, line, requestId: answer.requestId });
+      for (const line of lines)
+        expect({ service, line, requestId: line.requestId }).toEqual({ service, line, requestId: answer.requestId });
     }
   }, 30_000);
 });
