@@ -139,8 +139,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       concurrency,
       pollInterval: options.pollIntervalMs ?? 1000,
       noHandleSignals: true,
-      // On stop, running jobs get this long to finish before their abort signal fires (then they are released).
-      preset: { worker: { gracefulShutdownAbortTimeout: shutdownTimeoutMs() } },
+      preset: {
+        worker: {
+          // On stop, running jobs get this long to finish before their abort signal fires (then they are released).
+          gracefulShutdownAbortTimeout: shutdownTimeoutMs(),
+          // Through the batchers, whose release on stop waits for the last completions and failures to be written:
+          // unbatched, they are not awaited, and a job that finished during the stop stayed locked (seen in the test).
+          completeJobBatchDelay: 0,
+          failJobBatchDelay: 0,
+        },
+      },
       logger: graphileLogger,
       taskList: { ...options.tasks, [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
       crontab: options.crontab?.join('\n'),
