@@ -25,3 +25,4 @@ export * from './schemaFiles.ts';
 export * from './lifecycle.ts';
 export * from './metrics.ts';
 export * from './requestScope.ts';
+export * from './tracing.ts';

@@ -5,6 +5,7 @@ import { graphQLErrorBody } from './http.ts';
 import { logger } from './logger.ts';
 import { numberFromEnv } from './limits.ts';
 import { httpRequestDuration, httpRequests, httpRequestsInFlight } from './metrics.ts';
+import { endServerSpan, runInSpanContext, serverSpan, stopTracing } from './tracing.ts';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope, type RequestScope } from './requestScope.ts';
 
 /** How long in-flight requests may take to finish once a process is told to stop (ms). */
@@ -94,7 +95,10 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
       }
       track(request, response, scope);
       if (draining) response.setHeader('connection', 'close');
-      next();
+      if (PROBES.has(request.path)) return next();
+      const traced = serverSpan(service, request.method, routeOf(request.path), request.headers);
+      response.once('close', () => endServerSpan(traced.span, response.headersSent ? response.statusCode : 499, scope.requestId));
+      runInSpanContext(traced.context, next);
     });
   };
 
@@ -145,16 +149,18 @@ export function stopOnSignals(stop: () => Promise<void>, deadlineMs = shutdownTi
       logger.error({ deadlineMs }, 'shutdown did not finish in time; exiting');
       process.exit(1);
     }, deadlineMs + 5_000).unref();
-    stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    stop()
+      .then(stopTracing)
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.removeAllListeners(signal);

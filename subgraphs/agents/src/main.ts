@@ -1,4 +1,4 @@
-import { databaseUrlFromEnv, startSubgraph, stopOnSignals } from '@wrk/platform';
+import { databaseUrlFromEnv, startSubgraph, startTracing, stopOnSignals } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { createAgentsDb } from './db.ts';
@@ -6,6 +6,8 @@ import { agentsSubgraph } from './subgraph.ts';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('agents');
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('agents');
 const db = createAgentsDb(databaseUrlFromEnv());
 const server = await startSubgraph(agentsSubgraph(db, ownerUrlsFromEnv()), {
   keyring,

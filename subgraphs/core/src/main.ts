@@ -1,4 +1,4 @@
-import { databaseUrlFromEnv, startSubgraph, stopOnSignals } from '@wrk/platform';
+import { databaseUrlFromEnv, startSubgraph, startTracing, stopOnSignals } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { createCoreDb } from './db.ts';
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
@@ -6,6 +6,8 @@ import { coreSubgraph } from './subgraph.ts';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('core');
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('core');
 const db = createCoreDb(databaseUrlFromEnv());
 const server = await startSubgraph(coreSubgraph(db, ownerUrlsFromEnv()), {
   keyring,

@@ -1,4 +1,4 @@
-import { databaseUrlFromEnv, startSubgraph, stopOnSignals } from '@wrk/platform';
+import { databaseUrlFromEnv, startSubgraph, startTracing, stopOnSignals } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { createFilesDb } from './db.ts';
@@ -7,6 +7,8 @@ import { boxWebhookKeys } from './box/webhookKeys.ts';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('files');
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('files');
 const db = createFilesDb(databaseUrlFromEnv());
 const server = await startSubgraph(filesSubgraph(db, ownerUrlsFromEnv(), { boxWebhookKeys: boxWebhookKeys() }), {
   keyring,

@@ -1,4 +1,4 @@
-import { databaseUrlFromEnv, startSubgraph, stopOnSignals } from '@wrk/platform';
+import { databaseUrlFromEnv, startSubgraph, startTracing, stopOnSignals } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { createIdentityDb } from './db.ts';
 import { identitySubgraph } from './subgraph.ts';
@@ -6,6 +6,8 @@ import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('identity');
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('identity');
 const db = createIdentityDb(databaseUrlFromEnv());
 const server = await startSubgraph(identitySubgraph(db, ownerUrlsFromEnv()), {
   keyring,

@@ -4,7 +4,9 @@
  * log line a request causes in every process.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import pg from 'pg';
+import { startTracing } from '@wrk/platform';
 import { databaseKinds } from '../../support/databases.ts';
 import { startProductionStack, type ProductionStack, type Service } from '../../support/production.ts';
 import { postGraphQL, type GraphQLResponse } from '../../support/stack.ts';
@@ -52,13 +54,50 @@ function tally(results: PromiseSettledResult<GraphQLResponse<unknown>>[]) {
   return counts;
 }
 
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service: string;
+}
+interface OtlpBody {
+  resourceSpans?: {
+    resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans?: { spans?: Omit<OtlpSpan, 'service'>[] }[];
+  }[];
+}
+
+/** An OTLP/HTTP (JSON) trace receiver on loopback: what the processes export when tracing is on. */
+async function otlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; close(): Promise<void> }> {
+  const spans: OtlpSpan[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpBody;
+      for (const resource of body.resourceSpans ?? []) {
+        const service = resource.resource?.attributes?.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
+        for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) spans.push({ ...span, service });
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { url: `http://127.0.0.1:${address.port}`, spans, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 describe(`graceful shutdown and observability, a process per service (${kind} Postgres)`, () => {
   let stack: ProductionStack;
   let token: string;
+  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
 
   beforeAll(async () => {
+    receiver = await otlpReceiver();
     stack = await startProductionStack(kind!, {
-      env: { LOG_LEVEL: 'info', WRK_SHUTDOWN_TIMEOUT: '15000' },
+      env: { LOG_LEVEL: 'info', WRK_SHUTDOWN_TIMEOUT: '15000', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
       envOf: { files: { WRK_METRICS_TOKEN: METRICS_TOKEN } },
     });
     token = await stack.token();
@@ -66,6 +105,7 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
 
   afterAll(async () => {
     await stack?.stop();
+    await receiver?.close();
   });
 
   const ask = (query: string) => postGraphQL(stack.gatewayUrl, query, {}, { authorization: `Bearer ${token}` });
@@ -207,6 +247,36 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       expect({ service, lines: lines.length > 0 }).toEqual({ service, lines: true });
       for (const line of lines)
         expect({ service, line, requestId: line.requestId }).toEqual({ service, line, requestId: answer.requestId });
+    }
+  }, 30_000);
+
+  it('traces a request across the gateway and the subgraphs when OTEL_EXPORTER_OTLP_ENDPOINT is set (off otherwise)', async () => {
+    expect(await startTracing('test', {})).toBe(false);
+    const answer = await ask(
+      'query Traced { contracts(first: 2) { nodes { id links { to { __typename id ... on BoxItem { name } } } } } }',
+    );
+    expect(answer.errors).toBeUndefined();
+    const server = (service: string) =>
+      receiver.spans.find(
+        (span) =>
+          span.service === service &&
+          span.name === 'POST /graphql' &&
+          receiver.spans.some((s) => s.traceId === span.traceId && s.service === 'gateway'),
+      );
+    await until(
+      async () => [server('core'), server('files')],
+      (found) => found.every(Boolean),
+      'core and files server spans in a trace of the gateway',
+    );
+    for (const subgraph of ['core', 'files']) {
+      const span = server(subgraph)!;
+      // Its parent is the gateway's client span of that fetch, in the same trace.
+      const parent = receiver.spans.find((candidate) => candidate.spanId === span.parentSpanId);
+      expect({ subgraph, parentService: parent?.service, sameTrace: parent?.traceId === span.traceId }).toEqual({
+        subgraph,
+        parentService: 'gateway',
+        sameTrace: true,
+      });
     }
   }, 30_000);
 });
