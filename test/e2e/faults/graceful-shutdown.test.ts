@@ -256,27 +256,28 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       'query Traced { contracts(first: 2) { nodes { id links { to { __typename id ... on BoxItem { name } } } } } }',
     );
     expect(answer.errors).toBeUndefined();
-    const server = (service: string) =>
-      receiver.spans.find(
-        (span) =>
+    // A server span of `service` whose parent is a client span of `parentService` in the same trace, which the gateway started.
+    const childOf = (service: string, parentService: string) =>
+      receiver.spans.find((span) => {
+        const parent = receiver.spans.find((candidate) => candidate.spanId === span.parentSpanId);
+        return (
           span.service === service &&
           span.name === 'POST /graphql' &&
-          receiver.spans.some((s) => s.traceId === span.traceId && s.service === 'gateway'),
-      );
-    await until(
-      async () => [server('core'), server('files')],
-      (found) => found.every(Boolean),
-      'core and files server spans in a trace of the gateway',
-    );
-    for (const subgraph of ['core', 'files']) {
-      const span = server(subgraph)!;
-      // Its parent is the gateway's client span of that fetch, in the same trace.
-      const parent = receiver.spans.find((candidate) => candidate.spanId === span.parentSpanId);
-      expect({ subgraph, parentService: parent?.service, sameTrace: parent?.traceId === span.traceId }).toEqual({
-        subgraph,
-        parentService: 'gateway',
-        sameTrace: true,
+          parent?.service === parentService &&
+          parent.traceId === span.traceId &&
+          receiver.spans.some((root) => root.traceId === span.traceId && root.service === 'gateway' && root.name === 'POST /graphql')
+        );
       });
-    }
+    // The gateway's fetches to core and files, and core asking files on the caller's behalf whether a link's end exists.
+    const found = await until(
+      async () => ({
+        gatewayToCore: childOf('core', 'gateway'),
+        gatewayToFiles: childOf('files', 'gateway'),
+        coreToFiles: childOf('files', 'core'),
+      }),
+      (spans) => Object.values(spans).every(Boolean),
+      'server spans of core and files under client spans of the gateway and of core, in traces the gateway began',
+    );
+    expect(Object.keys(found)).toHaveLength(3);
   }, 30_000);
 });
