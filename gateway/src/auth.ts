@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   CLAIMS_HEADER,
+  currentRequestId,
   signClaims,
   TOKEN_ALGORITHM,
   TOKEN_AUDIENCE,
@@ -53,7 +54,8 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
       return { token, tokenId: payload.tok };
     },
     async session({ token }) {
-      const requestId = randomUUID();
+      // The ID the request's log lines carry (platform's requestScope.ts) names its claims, audit rows and events too.
+      const requestId = currentRequestId() ?? randomUUID();
       const body = { token, requestId };
       const response = await fetch(`${identity}/internal/session`, {
         method: 'POST',

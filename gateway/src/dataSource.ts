@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { CLAIMS_HEADER, signClaims, type ServiceKeyring } from '@wrk/platform';
+import { CLAIMS_HEADER, measuredSubgraphFetch, REQUEST_ID_HEADER, signClaims, type ServiceKeyring } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -44,5 +44,12 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
         : { kind: 'system' as const, agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' };
     const body = { query: request.query, operationName: request.operationName, variables: request.variables };
     request.http.headers.set(CLAIMS_HEADER, signClaims(this.keyring, this.subgraph, body, claims));
+    request.http.headers.set(REQUEST_ID_HEADER, claims.requestId);
+  }
+
+  /** Every subgraph request counted and timed (wrk_subgraph_fetches_total, wrk_subgraph_fetch_duration_seconds). */
+  override process(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
+    const operation = 'incomingRequestContext' in options ? options.incomingRequestContext.operationName : 'gateway';
+    return measuredSubgraphFetch(this.subgraph, operation, () => super.process(options));
   }
 }

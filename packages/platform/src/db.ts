@@ -1,5 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { watchPool } from './metrics.ts';
 
 /**
  * Every Prisma client this process creates is published here when someone listens (tests and benchmarks count
@@ -9,9 +11,14 @@ export const prismaClientChannel = channel('wrk:prisma-client');
 
 type PrismaClientClass<T> = new (options: { adapter: PrismaPg; log?: { emit: 'event'; level: 'query' }[] }) => T;
 
-/** A slice's generated Prisma client over node-postgres. */
-export function createPrismaClient<T>(PrismaClient: PrismaClientClass<T>, databaseUrl: string, poolSize = 5): T {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+/**
+ * A slice's generated Prisma client over a node-postgres pool of our own, whose usage /metrics reports as
+ * `wrk_db_pool_connections{pool=<name>}`; `$disconnect` ends the pool.
+ */
+export function createPrismaClient<T>(PrismaClient: PrismaClientClass<T>, databaseUrl: string, name: string, poolSize = 5): T {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  watchPool(name, pool);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   if (!prismaClientChannel.hasSubscribers) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prismaClientChannel.publish(client);

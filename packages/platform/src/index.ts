@@ -24,3 +24,7 @@ export * from './suggestions.ts';
 export * from './entityExistence.ts';
 export * from './schemaFiles.ts';
 export * from './heldOperation.ts';
+export * from './lifecycle.ts';
+export * from './metrics.ts';
+export * from './requestScope.ts';
+export * from './tracing.ts';

@@ -27,6 +27,9 @@ import { logger } from './logger.ts';
 import { httpErrors } from './http.ts';
 import { operationLimits } from './limits.ts';
 import { hideSchemaSuggestions } from './suggestions.ts';
+import { readyWithin, serverLifecycle, type ServerLifecycle } from './lifecycle.ts';
+import { metricsRoute, operationMetrics } from './metrics.ts';
+import { setCurrentRequestId } from './requestScope.ts';
 
 export interface SubgraphDefinition<TContext extends RequestContext = RequestContext> {
   name: string;
@@ -54,7 +57,8 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
 export interface RunningServer {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** Drains (in-flight requests finish within the deadline, default WRK_SHUTDOWN_TIMEOUT), then closes what it holds. */
+  stop(deadlineMs?: number): Promise<void>;
 }
 
 /** Extensions that describe the inside: the gateway's report of a failed subgraph fetch (URL, status, body), stacks. */
@@ -105,7 +109,10 @@ export function signedClaims(
 ): VerifiedRequest {
   const header = headers[CLAIMS_HEADER];
   try {
-    return verifySignedRequest(typeof header === 'string' ? header : undefined, keyring, body);
+    const verified = verifySignedRequest(typeof header === 'string' ? header : undefined, keyring, body);
+    // From here the request's log lines carry the ID the gateway gave it (the claims are signed; the header is not).
+    setCurrentRequestId(verified.claims.requestId);
+    return verified;
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
     throw unauthenticated(`Subgraphs accept only requests signed for them by the gateway (${error.message})`);
@@ -184,15 +191,19 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   setCursorKey(derivedSecret(keyring, 'cursors'));
   // The gateway's limits, again: a request sent straight to a subgraph may ask for no more.
   const limits = operationLimits();
+  const lifecycle = serverLifecycle(def.name, { acceptRequestId: true });
   const server = new ApolloServer<TContext>({
     schema: buildSchema(def.modules),
     formatError,
+    // The process stops its servers itself, draining them first (lifecycle.ts, stopOnSignals).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud.
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      operationMetrics<TContext>(def.name),
       signedOperationPolicy<TContext>(def.replayGuard),
       ...limits.plugins,
       hideSchemaSuggestions<TContext>(),
@@ -203,13 +214,19 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   await server.start();
   const app = express();
   app.disable('x-powered-by');
+  app.use(lifecycle.handleRequests);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: def.name });
   });
   app.get('/ready', async (_req, res) => {
-    const ready = def.isReady ? await def.isReady().catch(() => false) : true;
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'draining', subgraph: def.name });
+      return;
+    }
+    const ready = def.isReady ? await readyWithin(() => def.isReady?.() ?? Promise.resolve(true)) : true;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
+  metricsRoute(app);
   applyRoute(app, def, keyring, server);
   writableRoute(app, def, keyring);
   def.routes?.(
@@ -225,7 +242,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     }),
   );
   app.use(httpErrors);
-  return { app, server };
+  return { app, server, lifecycle };
 }
 
 export async function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<{ httpServer: Server; port: number }> {
@@ -244,19 +261,30 @@ export async function startSubgraph<TContext extends RequestContext>(
   def: SubgraphDefinition<TContext>,
   options: { keyring: ServiceKeyring; port?: number; host?: string; onStop?: () => Promise<void> },
 ): Promise<RunningServer> {
-  const { app, server } = await createSubgraphApp(def, options.keyring);
+  const { app, server, lifecycle } = await createSubgraphApp(def, options.keyring);
   const host = options.host ?? '127.0.0.1';
   const { httpServer, port } = await listen(app, options.port ?? 0, host);
   logger.info({ subgraph: def.name, port }, 'subgraph listening');
   return {
     url: `http://${host}:${port}/graphql`,
     port,
-    async stop() {
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await server.stop();
-      await options.onStop?.();
-    },
+    stop: stopInOrder(httpServer, lifecycle, () => server.stop(), options.onStop),
+  };
+}
+
+/** A server's graceful stop: drain (lifecycle.ts), then whatever it holds (Apollo, pools), once however often called. */
+export function stopInOrder(
+  httpServer: Server,
+  lifecycle: ServerLifecycle,
+  ...closers: (undefined | (() => Promise<void>))[]
+): (deadlineMs?: number) => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return (deadlineMs) => {
+    stopping ??= (async () => {
+      await lifecycle.drain(httpServer, deadlineMs);
+      for (const close of closers) await close?.();
+    })();
+    return stopping;
   };
 }
 

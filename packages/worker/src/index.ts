@@ -8,6 +8,9 @@ import {
   readOutboundEvent,
   recordDeliveryAttempt,
   relayOutbox,
+  shutdownTimeoutMs,
+  watchBacklog,
+  watchPool,
 } from '@wrk/platform';
 
 /**
@@ -86,6 +89,33 @@ export function deliverEventTask(sinkUrl: string | undefined): Task<typeof DELIV
   };
 }
 
+/**
+ * The backlogs /metrics reports on the process running the worker (`wrk_backlog{source="worker"}`): outbound events
+ * not yet handed to the queue and the age of the oldest, and the queue's jobs by state. One statement, at most 2 s.
+ */
+async function backlog(pool: pg.Pool): Promise<Record<string, number>> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL statement_timeout = 2000');
+    const { rows } = await client.query<Record<string, number>>(`SELECT
+      (SELECT count(*) FROM platform.integration_events WHERE direction = 'outbound' AND delivered_at IS NULL)::float8 AS outbox_pending,
+      COALESCE((SELECT extract(epoch FROM now() - min(created_at)) FROM platform.integration_events
+                 WHERE direction = 'outbound' AND delivered_at IS NULL), 0)::float8 AS outbox_lag_seconds,
+      (SELECT count(*) FROM graphile_worker.jobs WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts)::float8 AS queue_ready,
+      (SELECT count(*) FROM graphile_worker.jobs WHERE locked_at IS NULL AND run_at > now() AND attempts < max_attempts)::float8 AS queue_scheduled,
+      (SELECT count(*) FROM graphile_worker.jobs WHERE locked_at IS NOT NULL)::float8 AS queue_running,
+      (SELECT count(*) FROM graphile_worker.jobs WHERE attempts >= max_attempts)::float8 AS queue_failed`);
+    await client.query('COMMIT');
+    return rows[0] ?? {};
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const concurrency = options.concurrency ?? 2;
   const sinkUrl = options.sinkUrl ?? (process.env.WRK_EVENT_SINK_URL || undefined);
@@ -100,6 +130,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   pool.on('error', connectionFailed);
   pool.on('connect', (client) => client.on('error', connectionFailed));
+  watchPool('worker', pool);
 
   let runner: Runner;
   try {
@@ -108,6 +139,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       concurrency,
       pollInterval: options.pollIntervalMs ?? 1000,
       noHandleSignals: true,
+      preset: {
+        worker: {
+          // On stop, running jobs get this long to finish before their abort signal fires (then they are released).
+          gracefulShutdownAbortTimeout: shutdownTimeoutMs(),
+          // Through the batchers, whose release on stop waits for the last completions and failures to be written:
+          // unbatched, they are not awaited, and a job that finished during the stop stayed locked (seen in the test).
+          completeJobBatchDelay: 0,
+          failJobBatchDelay: 0,
+        },
+      },
       logger: graphileLogger,
       taskList: { ...options.tasks, [DELIVER_EVENT_TASK]: deliverEventTask(sinkUrl) },
       crontab: options.crontab?.join('\n'),
@@ -170,6 +211,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await listen();
   const poll = setInterval(relaySoon, options.relayIntervalMs ?? 5000);
   poll.unref();
+  const unwatchBacklog = watchBacklog('worker', () => backlog(pool));
 
   return {
     relayNow,
@@ -178,6 +220,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     },
     async stop() {
       stopping = true;
+      unwatchBacklog();
       clearInterval(poll);
       clearTimeout(reconnect);
       await listener?.end().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { databaseUrlFromEnv, startSubgraph } from '@wrk/platform';
+import { databaseUrlFromEnv, startSubgraph, startTracing, stopOnSignals } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { createAgentsDb } from './db.ts';
@@ -6,10 +6,14 @@ import { agentsSubgraph } from './subgraph.ts';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('agents');
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('agents');
 const db = createAgentsDb(databaseUrlFromEnv());
-await startSubgraph(agentsSubgraph(db, ownerUrlsFromEnv()), {
+const server = await startSubgraph(agentsSubgraph(db, ownerUrlsFromEnv()), {
   keyring,
   port: Number(process.env.PORT ?? 4004),
   host: process.env.HOST ?? '127.0.0.1',
   onStop: () => db.$disconnect(),
 });
+// SIGTERM/SIGINT: readiness 503, in-flight requests finish (WRK_SHUTDOWN_TIMEOUT), the pool closes, exit 0.
+stopOnSignals(() => server.stop());

@@ -1,4 +1,4 @@
-import { databaseUrlFromEnv, startSubgraph } from '@wrk/platform';
+import { databaseUrlFromEnv, startSubgraph, startTracing, stopOnSignals } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { createCoreDb } from './db.ts';
 import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
@@ -6,10 +6,14 @@ import { coreSubgraph } from './subgraph.ts';
 
 // First: a process without its key refuses to start before it opens anything.
 const keyring = serviceKeyring('core');
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (README, "Tracing").
+await startTracing('core');
 const db = createCoreDb(databaseUrlFromEnv());
-await startSubgraph(coreSubgraph(db, ownerUrlsFromEnv()), {
+const server = await startSubgraph(coreSubgraph(db, ownerUrlsFromEnv()), {
   keyring,
   port: Number(process.env.PORT ?? 4002),
   host: process.env.HOST ?? '127.0.0.1',
   onStop: () => db.$disconnect(),
 });
+// SIGTERM/SIGINT: readiness 503, in-flight requests finish (WRK_SHUTDOWN_TIMEOUT), the pool closes, exit 0.
+stopOnSignals(() => server.stop());
