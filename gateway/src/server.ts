@@ -23,7 +23,7 @@ import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rate
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, SignedClaimsDataSource, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
-import { offlineExplorer } from './explorer.ts';
+import { explorerRoutes, offlineExplorer, type DemoSignIn } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
 import { provenancePlugin } from './provenance.ts';
@@ -53,6 +53,8 @@ export interface GatewayOptions {
   wrapDispatcher?: DispatcherWrapper;
   /** Overrides WRK_TRUSTED_ONLY: whose tokens may run only the operations of the manifest. */
   trustedOnly?: TrustedOnly;
+  /** The explorer's "sign in as a demo user": only on the embedded demo database (startStack), never in production. */
+  demoSignIn?: DemoSignIn;
 }
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
@@ -106,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     plugins: [
-      offlineExplorer(),
+      offlineExplorer(operations, options.demoSignIn),
       requestIdHeader(),
       scalarParsing(),
       ...limits.plugins,
@@ -126,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  explorerRoutes(app, options.demoSignIn);
   app.get('/ready', async (_req, res) => {
     const ready = await subgraphsReady(options.subgraphUrls);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
