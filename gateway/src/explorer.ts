@@ -124,4 +124,5 @@ function demoSignIn(demo: DemoSignIn): express.RequestHandler {
 export function explorerRoutes(app: express.Express, demo: DemoSignIn | undefined): void {
   app.use(EXPLORER_ASSETS_PATH, assets());
   if (demo) app.post(DEMO_SIGN_IN_PATH, express.json({ limit: 1024 }), demoSignIn(demo));
+  else app.post(DEMO_SIGN_IN_PATH, (_req, res) => res.status(404).json({ error: 'no demo sign-in outside the embedded demo database' }));
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useGraphiQL } from '@graphiql/react';
 import type { Core } from 'cytoscape';
+import { Kind, parse } from 'graphql';
 import { config, type ExampleOperation } from './config.ts';
 import { postGraphQL, plainError } from './graphql.ts';
 import { tablesOf, toCsv, useLastResult } from './results.ts';
@@ -42,11 +43,11 @@ export function SessionPanel({ session, onSignOut }: { session: Session; onSignO
   );
 }
 
-/** Placeholders for the variables an operation requires, so that the analyst sees what to fill in. */
+/** Placeholders for the variables an operation requires (non-null, no default), so the analyst sees what to fill in. */
 function variablesTemplate(body: string): string {
-  const required = [...body.matchAll(/\$(\w+):\s*[\w[\]]+!(?!\s*=)/g)].map((match) => match[1]);
-  const template = Object.fromEntries(required.map((name) => [name, '']));
-  return JSON.stringify(template, null, 2);
+  const operation = parse(body).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const required = (operation?.variableDefinitions ?? []).filter((variable) => variable.type.kind === Kind.NON_NULL_TYPE && !variable.defaultValue);
+  return JSON.stringify(Object.fromEntries(required.map((variable) => [variable.variable.name.value, ''])), null, 2);
 }
 
 export function ExamplesPanel() {
@@ -183,6 +184,7 @@ export function GraphPanel({ token }: { token: string }) {
   const [centre, setCentre] = useState<string>('');
   const [graph, setGraph] = useState<{ nodes: GraphNode[]; edges: GraphEdge[] }>();
   const [problem, setProblem] = useState<string>();
+  const [drawn, setDrawn] = useState<string>();
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core>(undefined);
 
@@ -237,6 +239,7 @@ export function GraphPanel({ token }: { token: string }) {
         ],
       });
       cy.current.on('tap', 'node', (event) => setCentre(String(event.target.id())));
+      setDrawn(centre);
     });
     return () => {
       disposed = true;
@@ -261,7 +264,7 @@ export function GraphPanel({ token }: { token: string }) {
           {problem}
         </p>
       )}
-      <div ref={container} className="wrk-graph-canvas" data-testid="graph-canvas" data-centre={centre} />
+      <div ref={container} className="wrk-graph-canvas" data-testid="graph-canvas" data-centre={centre} data-drawn={drawn} />
       {graph && (
         <ul className="wrk-graph-nodes" data-testid="graph-nodes">
           {graph.nodes.map((node) => (
