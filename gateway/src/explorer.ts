@@ -105,7 +105,8 @@ function assets(): express.RequestHandler {
 
 function demoSignIn(demo: DemoSignIn): express.RequestHandler {
   return (req, res) => {
-    const email: unknown = req.body?.email;
+    const body: unknown = req.body;
+    const email = typeof body === 'object' && body !== null && 'email' in body ? body.email : undefined;
     if (typeof email !== 'string' || !demo.users.some((user) => user.email === email)) {
       res.status(400).json({ error: 'not a demo user' });
       return;

@@ -2,6 +2,7 @@ import './env.ts';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import {
   formatError,
@@ -36,6 +37,9 @@ import { apiSchemaOf, loadOperations } from './mcp/operations.ts';
  * is ~25 kB); a body beyond it is refused (413) from its Content-Length, before anything else is done for it.
  */
 const MAX_BODY_BYTES = numberFromEnv(process.env, 'WRK_MAX_BODY_BYTES', 256 * 1024);
+
+/** Responses from this size on are compressed when the client accepts it. */
+const LARGE_RESPONSE_BYTES = 16 * 1024;
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -139,6 +143,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     guardRequests(claimsOf, MAX_BODY_BYTES),
+    // Large answers only (the schema's introspection is ~290 kB of JSON, ~30 kB gzipped): small ones are not worth the CPU.
+    compression({ threshold: LARGE_RESPONSE_BYTES }),
     express.json({ limit: MAX_BODY_BYTES }),
     documentIdAsPersistedQuery,
     expressMiddleware(server, {

@@ -22,11 +22,14 @@ export interface ExplorerConfig {
   demoUsers?: DemoUser[];
 }
 
+const isConfig = (value: unknown): value is ExplorerConfig =>
+  typeof value === 'object' && value !== null && 'assets' in value && 'workers' in value && 'operations' in value && 'neighbourhood' in value;
+
 function readConfig(): ExplorerConfig {
   const element = document.getElementById('wrk-explorer-config');
-  if (!element?.textContent) throw new Error('the explorer page carries no configuration');
-  const config: ExplorerConfig = JSON.parse(element.textContent);
-  return config;
+  const parsed: unknown = JSON.parse(element?.textContent ?? 'null');
+  if (!isConfig(parsed)) throw new Error('the explorer page carries no configuration');
+  return parsed;
 }
 
 export const config = readConfig();

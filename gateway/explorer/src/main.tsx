@@ -2,11 +2,10 @@ import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, HISTORY_PLUGIN, type GraphiQLProps } from 'graphiql';
 import type { GraphiQLPlugin } from '@graphiql/react';
-import type { ExecutionResult } from 'graphql';
 import 'graphiql/style.css';
 import './explorer.css';
 import { config } from './config.ts';
-import { plainError, postGraphQL } from './graphql.ts';
+import { asExecutionResult, plainError, postGraphQL } from './graphql.ts';
 import { ExamplesPanel, GraphPanel, SessionPanel, TablePanel, type Session } from './panels.tsx';
 import { recordResult } from './results.ts';
 import { forgetToken, storedToken, storeToken, tokenPayload } from './session.ts';
@@ -25,16 +24,8 @@ Object.assign(globalThis, {
 const WHO_AM_I = `query ExplorerSession { me { name email role } tokens { id scopes expiresAt } }`;
 const SCHEMA_PROBE = `query ExplorerSchemaProbe { __schema { queryType { name } } }`;
 
-interface Me {
-  name?: string;
-  email?: string | null;
-  role?: string;
-}
-interface TokenRow {
-  id?: string;
-  scopes?: string[];
-  expiresAt?: string;
-}
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** Who the token belongs to (from `me` and the caller's tokens), and anything that keeps it from exploring. */
 async function sessionOf(token: string): Promise<Session & { rejected?: boolean }> {
@@ -43,19 +34,21 @@ async function sessionOf(token: string): Promise<Session & { rejected?: boolean 
   const [who, probe] = await Promise.all([postGraphQL(token, { query: WHO_AM_I }), postGraphQL(token, { query: SCHEMA_PROBE })]);
   const rejected = [who, probe].some((response) => response.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED'));
   if (rejected) return { rejected, problem: plainError(who) ?? plainError(probe) };
-  const me: Me = (who.data?.me ?? {}) as Me;
-  const tokens: TokenRow[] = Array.isArray(who.data?.tokens) ? who.data.tokens : [];
-  const current = tokens.find((row) => row.id === payload.tok);
+  const me = isObject(who.data?.me) ? who.data.me : {};
+  const tokens: unknown[] = Array.isArray(who.data?.tokens) ? who.data.tokens : [];
+  const current = tokens.filter(isObject).find((row) => row.id === payload.tok);
+  const scopes = Array.isArray(current?.scopes) ? current.scopes.filter((scope) => typeof scope === 'string') : undefined;
+  const recordedExpiry = stringOf(current?.expiresAt);
   const problems = [
     plainError(who) && `Who you are could not be read: ${plainError(who)}`,
     plainError(probe) && `The schema cannot be loaded (introspection refused): ${plainError(probe)}`,
   ].filter(Boolean);
   return {
-    name: me.name,
-    email: me.email,
-    role: me.role,
-    scopes: current?.scopes,
-    expiresAt: current?.expiresAt ? new Date(current.expiresAt) : expiresAt,
+    name: stringOf(me.name),
+    email: stringOf(me.email),
+    role: stringOf(me.role),
+    scopes,
+    expiresAt: recordedExpiry ? new Date(recordedExpiry) : expiresAt,
     problem: problems.join(' ') || undefined,
   };
 }
@@ -64,12 +57,12 @@ function plugin(title: string, glyph: string, content: GraphiQLPlugin['content']
   return { title, icon: () => <span className="wrk-icon">{glyph}</span>, content };
 }
 
-function Explorer({ token, session, onSignOut }: { token: string; session: Session; onSignOut(): void }) {
+function Explorer({ token, session, onSignOut }: { token: string; session: Session; onSignOut: () => void }) {
   const fetcher: GraphiQLProps['fetcher'] = useCallback(
     async (params: { query: string; variables?: unknown; operationName?: string | null }) => {
-      const result = await postGraphQL<ExecutionResult>(token, params);
+      const result = await postGraphQL(token, params);
       if (params.operationName !== 'IntrospectionQuery') recordResult(result);
-      return result;
+      return asExecutionResult(result);
     },
     [token],
   );

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useGraphiQL } from '@graphiql/react';
-import type { Core } from 'cytoscape';
+import type { Core, EventObjectNode } from 'cytoscape';
 import { Kind, parse } from 'graphql';
 import { config, type ExampleOperation } from './config.ts';
 import { postGraphQL, plainError } from './graphql.ts';
@@ -15,7 +15,7 @@ export interface Session {
   problem?: string;
 }
 
-export function SessionPanel({ session, onSignOut }: { session: Session; onSignOut(): void }) {
+export function SessionPanel({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   return (
     <div className="wrk-panel" data-testid="session">
       <h2>Signed in</h2>
@@ -159,7 +159,7 @@ function neighbourhood(centre: Entity): { nodes: GraphNode[]; edges: GraphEdge[]
     edges.push(outgoing ? { from: centreNode.id, to: node.id, label } : { from: node.id, to: centreNode.id, label });
   };
   const related = Array.isArray(centre.related) ? centre.related : [];
-  for (const item of related.filter(isObjectValue)) add(item.entity, String(item.via), item.direction !== 'IN');
+  for (const item of related.filter(isObjectValue)) add(item.entity, String(item.via), item.direction !== 'INCOMING');
   const links = Array.isArray(centre.links) ? centre.links : [];
   for (const link of links.filter(isObjectValue)) {
     const outgoing = link.fromId === centreNode.id;
@@ -238,7 +238,7 @@ export function GraphPanel({ token }: { token: string }) {
           },
         ],
       });
-      cy.current.on('tap', 'node', (event) => setCentre(String(event.target.id())));
+      cy.current.on('tap', 'node', (event: EventObjectNode) => setCentre(event.target.id()));
       setDrawn(centre);
     });
     return () => {

@@ -3,7 +3,7 @@ import { config } from './config.ts';
 
 interface Props {
   problem?: string;
-  onToken(token: string, keep: boolean): void;
+  onToken: (token: string, keep: boolean) => void;
 }
 
 async function demoToken(email: string): Promise<string> {
@@ -12,9 +12,11 @@ async function demoToken(email: string): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email }),
   });
-  const body: { token?: string; error?: string } = await response.json();
-  if (!response.ok || !body.token) throw new Error(body.error ?? `demo sign-in refused (${response.status})`);
-  return body.token;
+  const body: unknown = await response.json();
+  const field = (name: string) => (typeof body === 'object' && body !== null && name in body ? String(Reflect.get(body, name)) : undefined);
+  const token = field('token');
+  if (!response.ok || !token) throw new Error(field('error') ?? `demo sign-in refused (${response.status})`);
+  return token;
 }
 
 /** The first thing an analyst sees without a token: where to paste it, and how to get one. */
