@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The analyst's explorer in Debian's Chromium (puppeteer-core, no browser download), through the gateway of a stack on
  * the embedded demo database: sign-in, schema, example operations, table and CSV, graph view, reload, and no request
