@@ -202,7 +202,10 @@ async function demoSignIn(db: ReturnType<typeof createIdentityDb>): Promise<Demo
     users: users.map(({ email, name, role }) => ({ email, name, role })),
     async issue(email) {
       const user = await db.user.findUniqueOrThrow({ where: { email } });
-      const { token, record } = await issueRecordedToken(systemContext(db, 'explorer-demo-sign-in'), { user, ttlSeconds: DEMO_SIGN_IN_TTL_SECONDS });
+      const { token, record } = await issueRecordedToken(systemContext(db, 'explorer-demo-sign-in'), {
+        user,
+        ttlSeconds: DEMO_SIGN_IN_TTL_SECONDS,
+      });
       return { token, expiresAt: record.expiresAt };
     },
   };

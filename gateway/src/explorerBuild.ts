@@ -93,7 +93,9 @@ export async function buildExplorer(outdir = EXPLORER_DIST): Promise<ExplorerMan
   // esbuild does not load the CSS of lazily imported chunks (Monaco's): the page links every stylesheet.
   const stylesheets = outputs.map(([file]) => file).filter((file) => file.endsWith('.css'));
   const workerFile = (name: string) => {
-    const file = Object.keys(workers.metafile.outputs).find((output) => basename(output).startsWith(`${name}.worker-`) && output.endsWith('.js'));
+    const file = Object.keys(workers.metafile.outputs).find(
+      (output) => basename(output).startsWith(`${name}.worker-`) && output.endsWith('.js'),
+    );
     if (!file) throw new Error(`explorer build: no ${name} worker`);
     return basename(file);
   };

@@ -30,7 +30,9 @@ describe('the explorer in Chromium', () => {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   const showPlugin = async (title: string) => {
     // GraphiQL remembers the open panel across reloads: it may be open already.
-    const button = await page.waitForSelector(`.graphiql-sidebar button[aria-label="Show ${title}"], .graphiql-sidebar button[aria-label="Hide ${title}"]`);
+    const button = await page.waitForSelector(
+      `.graphiql-sidebar button[aria-label="Show ${title}"], .graphiql-sidebar button[aria-label="Hide ${title}"]`,
+    );
     if ((await button?.evaluate((element) => element.getAttribute('aria-label'))) === `Show ${title}`) await button?.click();
   };
   const graphNodes = () => page.$$eval('[data-testid=graph-nodes] li', (items) => items.map((item) => item.getAttribute('data-id')));
@@ -117,18 +119,25 @@ describe('the explorer in Chromium', () => {
       });
       return response.json();
     }, stack.demoToken);
-    const nodes: { id: string; title: string; status: string; endDate: string | null; organization: { id: string; name: string } | null }[] =
-      body.data.contracts.nodes;
+    const nodes: {
+      id: string;
+      title: string;
+      status: string;
+      endDate: string | null;
+      organization: { id: string; name: string } | null;
+    }[] = body.data.contracts.nodes;
     expect(nodes.length).toBeGreaterThan(0);
     const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
     const expected = [
       'id,title,status,endDate,organization.id,organization.name',
-      ...nodes.map((n) => [n.id, n.title, n.status, n.endDate ?? '', n.organization?.id ?? '', n.organization?.name ?? ''].map(quote).join(',')),
+      ...nodes.map((n) =>
+        [n.id, n.title, n.status, n.endDate ?? '', n.organization?.id ?? '', n.organization?.name ?? ''].map(quote).join(','),
+      ),
     ];
     expect(csv.split('\r\n').filter(Boolean)).toEqual(expected);
   });
 
-  it("the graph view of a contract shows its organisation, project, Box file and agent run; clicking a node re-centres", async () => {
+  it('the graph view of a contract shows its organisation, project, Box file and agent run; clicking a node re-centres', async () => {
     await showPlugin('Graph');
     await centreGraphOn(DEMO.contracts.acmeMsa);
     const nodes = await graphNodes();
@@ -139,7 +148,11 @@ describe('the explorer in Chromium', () => {
     await shot('5-graph-contract');
     await page.click(`[data-testid=graph-nodes] li[data-id="${DEMO.organizations.acme}"] button`);
     await page.waitForSelector(`[data-testid=graph-canvas][data-centre="${DEMO.organizations.acme}"]`);
-    await page.waitForFunction((contract) => document.querySelector(`[data-testid=graph-nodes] li[data-id="${contract}"]`) !== null, {}, DEMO.contracts.acmeMsa);
+    await page.waitForFunction(
+      (contract) => document.querySelector(`[data-testid=graph-nodes] li[data-id="${contract}"]`) !== null,
+      {},
+      DEMO.contracts.acmeMsa,
+    );
     await centreGraphOn(DEMO.organizations.northwind);
     expect(await graphNodes()).toContain(DEMO.contracts.northwindSow);
   });

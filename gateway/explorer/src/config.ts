@@ -23,7 +23,12 @@ export interface ExplorerConfig {
 }
 
 const isConfig = (value: unknown): value is ExplorerConfig =>
-  typeof value === 'object' && value !== null && 'assets' in value && 'workers' in value && 'operations' in value && 'neighbourhood' in value;
+  typeof value === 'object' &&
+  value !== null &&
+  'assets' in value &&
+  'workers' in value &&
+  'operations' in value &&
+  'neighbourhood' in value;
 
 function readConfig(): ExplorerConfig {
   const element = document.getElementById('wrk-explorer-config');

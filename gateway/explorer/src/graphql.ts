@@ -44,7 +44,8 @@ export function plainError(response: GraphQLResponse): string | undefined {
   const error = response.errors?.[0];
   if (!error) return undefined;
   const code = error.extensions?.code;
-  if (code === 'UNAUTHENTICATED') return `Your token is not accepted (${error.message}): it has expired or was revoked. Sign in with a new one.`;
+  if (code === 'UNAUTHENTICATED')
+    return `Your token is not accepted (${error.message}): it has expired or was revoked. Sign in with a new one.`;
   if (code === 'FORBIDDEN') return `Your token lacks a scope for this: ${error.message}.`;
   return error.message;
 }

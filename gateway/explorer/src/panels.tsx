@@ -46,7 +46,9 @@ export function SessionPanel({ session, onSignOut }: { session: Session; onSignO
 /** Placeholders for the variables an operation requires (non-null, no default), so the analyst sees what to fill in. */
 function variablesTemplate(body: string): string {
   const operation = parse(body).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const required = (operation?.variableDefinitions ?? []).filter((variable) => variable.type.kind === Kind.NON_NULL_TYPE && !variable.defaultValue);
+  const required = (operation?.variableDefinitions ?? []).filter(
+    (variable) => variable.type.kind === Kind.NON_NULL_TYPE && !variable.defaultValue,
+  );
   return JSON.stringify(Object.fromEntries(required.map((variable) => [variable.variable.name.value, ''])), null, 2);
 }
 
@@ -133,7 +135,8 @@ interface GraphEdge {
 }
 type Entity = Record<string, unknown>;
 
-const isEntity = (value: unknown): value is Entity => typeof value === 'object' && value !== null && typeof Reflect.get(value, 'id') === 'string';
+const isEntity = (value: unknown): value is Entity =>
+  typeof value === 'object' && value !== null && typeof Reflect.get(value, 'id') === 'string';
 const text = (entity: Entity, key: string) => {
   const value = entity[key];
   return typeof value === 'string' ? value : undefined;
@@ -142,7 +145,8 @@ const text = (entity: Entity, key: string) => {
 function nodeOf(entity: Entity): GraphNode {
   const id = text(entity, 'id') ?? '';
   const type = text(entity, '__typename') ?? 'Node';
-  const label = text(entity, 'name') ?? text(entity, 'title') ?? text(entity, 'fullName') ?? text(entity, 'agentName') ?? text(entity, 'action') ?? id;
+  const label =
+    text(entity, 'name') ?? text(entity, 'title') ?? text(entity, 'fullName') ?? text(entity, 'agentName') ?? text(entity, 'action') ?? id;
   return { id, type, label };
 }
 
@@ -222,7 +226,9 @@ export function GraphPanel({ token }: { token: string }) {
       cy.current = cytoscape({
         container: element,
         elements: [
-          ...graph.nodes.map((node) => ({ data: { id: node.id, label: `${node.type}\n${node.label}`, centre: node.id === centre ? 1 : 0 } })),
+          ...graph.nodes.map((node) => ({
+            data: { id: node.id, label: `${node.type}\n${node.label}`, centre: node.id === centre ? 1 : 0 },
+          })),
           ...graph.edges.map((edge, index) => ({ data: { id: `e${index}`, source: edge.from, target: edge.to, label: edge.label } })),
         ],
         layout: { name: 'concentric', concentric: (node) => Number(node.data('centre')) * 10 + 1, minNodeSpacing: 40 },

@@ -33,7 +33,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map((item) => (isObject(item) || Array.isArray(item) ? JSON.stringify(item) : cell(item))).join('; ');
+  if (Array.isArray(value))
+    return value.map((item) => (isObject(item) || Array.isArray(item) ? JSON.stringify(item) : cell(item))).join('; ');
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);

@@ -29,7 +29,10 @@ export function SignIn({ problem, onToken }: Props) {
     if (token.trim()) onToken(token.trim(), keep);
   };
   const signInAs = (email: string) => {
-    demoToken(email).then((issued) => onToken(issued, keep), (failure: Error) => setError(failure.message));
+    demoToken(email).then(
+      (issued) => onToken(issued, keep),
+      (failure: Error) => setError(failure.message),
+    );
   };
   return (
     <main className="wrk-sign-in" data-testid="sign-in">
@@ -46,8 +49,8 @@ export function SignIn({ problem, onToken }: Props) {
           <input name="token" type="password" autoComplete="off" value={token} onChange={(event) => setToken(event.target.value)} />
         </label>
         <label className="wrk-keep">
-          <input name="keep" type="checkbox" checked={keep} onChange={(event) => setKeep(event.target.checked)} /> Keep me signed in
-          on this browser
+          <input name="keep" type="checkbox" checked={keep} onChange={(event) => setKeep(event.target.checked)} /> Keep me signed in on this
+          browser
         </label>
         <button type="submit">Sign in</button>
       </form>

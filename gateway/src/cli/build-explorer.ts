@@ -10,7 +10,15 @@ const gatewayModules = new URL('../../node_modules/', import.meta.url).pathname;
 const versions = ['graphiql', 'react', 'react-dom', 'cytoscape', 'esbuild']
   .map((name) => `${name}@${versionOf(join(gatewayModules, name, 'package.json'))}`)
   .join(',');
-const hash = inputsHash([`${EXPLORER_DIR}src/**/*.tsx`, `${EXPLORER_DIR}src/**/*.ts`, `${EXPLORER_DIR}src/**/*.css`, new URL('../explorerBuild.ts', import.meta.url).pathname], versions);
+const hash = inputsHash(
+  [
+    `${EXPLORER_DIR}src/**/*.tsx`,
+    `${EXPLORER_DIR}src/**/*.ts`,
+    `${EXPLORER_DIR}src/**/*.css`,
+    new URL('../explorerBuild.ts', import.meta.url).pathname,
+  ],
+  versions,
+);
 
 if (!process.argv.includes('--force') && isCurrent(STAMP, hash) && explorerManifest()) {
   console.log('explorer: assets up to date');
