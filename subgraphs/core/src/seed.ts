@@ -1,5 +1,9 @@
 import { DEMO } from '@wrk/demo';
-import type { CoreDb } from './db.ts';
+import type { CoreDb, Tx } from './db.ts';
+
+// ~50 statements one after the other: on a loaded machine they outlast Prisma's default 5 s for a transaction.
+const SEED_TRANSACTION_TIMEOUT_MS = 60_000;
+const inSeedTransaction = (db: CoreDb, work: (tx: Tx) => Promise<void>) => db.$transaction(work, { timeout: SEED_TRANSACTION_TIMEOUT_MS });
 
 const by = { actor: 'seed', sourceSystem: 'seed' };
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -10,7 +14,7 @@ const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
  */
 export async function seedCore(db: CoreDb): Promise<boolean> {
   if ((await db.organization.count()) > 0) return false;
-  await db.$transaction(async (tx) => {
+  await inSeedTransaction(db, async (tx) => {
     const acme = await tx.organization.create({
       data: { externalId: DEMO.organizations.acme, name: 'Acme Corporation', kind: 'client', website: 'https://acme.example', ...by },
     });
