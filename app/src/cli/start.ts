@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-// Generated code, the supergraph and the explorer's assets, each rebuilt only when its inputs changed (content hashes). The steps run in this
-// process, one after the other (their modules check and write at import): spawning pnpm and tsx for each cost seconds
-// on every start.
+// Generated code, the supergraph and the explorer's assets, each rebuilt only when its inputs changed (content
+// hashes). The steps run in this process, one after the other (their modules check and write at import): spawning
+// pnpm and tsx for each cost seconds on every start.
 await import('../../../packages/migrate/src/cli/generate.ts');
 await import('../../../tools/codegen.ts');
 await import('../../../gateway/src/cli/compose.ts');
