@@ -37,7 +37,7 @@ function page(manifest: ExplorerManifest, operations: CuratedOperation[], demo: 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>WRK explorer</title>
+<title>WRK v2 explorer</title>
 ${manifest.stylesheets.map((file) => `<link rel="stylesheet" href="${EXPLORER_ASSETS_PATH}${file}">`).join('\n')}
 <script id="wrk-explorer-config" type="application/json">${escapeJson(config)}</script>
 <script type="module" src="${EXPLORER_ASSETS_PATH}${manifest.script}"></script>
@@ -47,7 +47,7 @@ ${manifest.stylesheets.map((file) => `<link rel="stylesheet" href="${EXPLORER_AS
 `;
 }
 
-const NOT_BUILT = `<!doctype html><title>WRK explorer</title><p>The explorer's assets are not built: run <code>pnpm generate</code>.</p>`;
+const NOT_BUILT = `<!doctype html><title>WRK v2 explorer</title><p>The explorer's assets are not built: run <code>pnpm generate</code>.</p>`;
 
 /**
  * Serves the explorer for a browser GET on /graphql: a small page that loads the bundle built by `pnpm generate`
