@@ -10,6 +10,8 @@ import { committedSupergraph } from '@wrk/gateway/compose';
 import { startGateway } from '@wrk/gateway/server';
 import type { RateLimits } from '@wrk/gateway/rateLimit';
 import type { DispatcherWrapper } from '@wrk/gateway/dataSource';
+import type { DemoSignIn } from '@wrk/gateway/explorer';
+import { DEMO } from '@wrk/demo';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { identitySubgraph } from '@wrk/subgraph-identity/subgraph';
 import { seedIdentity } from '@wrk/subgraph-identity/seed';
@@ -148,6 +150,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       databaseUrl,
       rateLimits: options.rateLimits,
       wrapDispatcher: options.wrapDispatcher,
+      // The embedded database is the demo's: only there may anyone reaching the explorer sign in as a demo user.
+      demoSignIn: embedded ? await demoSignIn(dbs.identity) : undefined,
     }),
   );
   const worker = await starting;
@@ -187,4 +191,22 @@ async function demoAdminToken(db: ReturnType<typeof createIdentityDb>): Promise<
   const admin = await db.user.findUnique({ where: { email: 'admin@wrk.demo' } });
   if (!admin) return undefined;
   return (await issueRecordedToken(systemContext(db, 'stack'), { user: admin, ttlSeconds: 12 * 3600 })).token;
+}
+
+/** How long a token from the explorer's "sign in as a demo user" lives. */
+const DEMO_SIGN_IN_TTL_SECONDS = 3600;
+
+async function demoSignIn(db: ReturnType<typeof createIdentityDb>): Promise<DemoSignIn> {
+  const users = await db.user.findMany({ where: { externalId: { in: Object.values(DEMO.users) } }, orderBy: { email: 'asc' } });
+  return {
+    users: users.map(({ email, name, role }) => ({ email, name, role })),
+    async issue(email) {
+      const user = await db.user.findUniqueOrThrow({ where: { email } });
+      const { token, record } = await issueRecordedToken(systemContext(db, 'explorer-demo-sign-in'), {
+        user,
+        ttlSeconds: DEMO_SIGN_IN_TTL_SECONDS,
+      });
+      return { token, expiresAt: record.expiresAt };
+    },
+  };
 }

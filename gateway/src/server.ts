@@ -2,6 +2,7 @@ import './env.ts';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import {
   formatError,
@@ -29,7 +30,7 @@ import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
 import { ContainedDataSource } from './subgraphResponses.ts';
-import { offlineExplorer } from './explorer.ts';
+import { explorerRoutes, offlineExplorer, type DemoSignIn } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
 import { provenanceCheck, provenancePlugin } from './provenance.ts';
@@ -42,6 +43,9 @@ import { apiSchemaOf, loadOperations } from './mcp/operations.ts';
  * is ~25 kB); a body beyond it is refused (413) from its Content-Length, before anything else is done for it.
  */
 const MAX_BODY_BYTES = numberFromEnv(process.env, 'WRK_MAX_BODY_BYTES', 256 * 1024);
+
+/** Responses from this size on are compressed when the client accepts it. */
+const LARGE_RESPONSE_BYTES = 16 * 1024;
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -59,6 +63,8 @@ export interface GatewayOptions {
   wrapDispatcher?: DispatcherWrapper;
   /** Overrides WRK_TRUSTED_ONLY: whose tokens may run only the operations of the manifest. */
   trustedOnly?: TrustedOnly;
+  /** The explorer's "sign in as a demo user": only on the embedded demo database (startStack), never in production. */
+  demoSignIn?: DemoSignIn;
 }
 
 /**
@@ -115,7 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     plugins: [
-      offlineExplorer(),
+      offlineExplorer(operations, options.demoSignIn),
       operationMetrics<GatewayContext>('gateway'),
       requestIdHeader(),
       scalarParsing(),
@@ -137,6 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  explorerRoutes(app, options.demoSignIn);
   app.get('/ready', async (_req, res) => {
     if (lifecycle.draining) {
       res.status(503).json({ status: 'draining' });
@@ -151,6 +158,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(
     '/graphql',
     guardRequests(claimsOf, MAX_BODY_BYTES),
+    // Large answers only (the schema's introspection is ~290 kB of JSON, ~30 kB gzipped): small ones are not worth the CPU.
+    compression({ threshold: LARGE_RESPONSE_BYTES }),
     express.json({ limit: MAX_BODY_BYTES }),
     documentIdAsPersistedQuery,
     expressMiddleware(server, {

@@ -3,12 +3,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-// Generated code and the supergraph, each rebuilt only when its inputs changed (content hashes). The steps run in this
-// process, one after the other (their modules check and write at import): spawning pnpm and tsx for each cost seconds
-// on every start.
+// Generated code, the supergraph and the explorer's assets, each rebuilt only when its inputs changed (content
+// hashes). The steps run in this process, one after the other (their modules check and write at import): spawning
+// pnpm and tsx for each cost seconds on every start.
 await import('../../../packages/migrate/src/cli/generate.ts');
 await import('../../../tools/codegen.ts');
 await import('../../../gateway/src/cli/compose.ts');
+await import('../../../gateway/src/cli/build-explorer.ts');
 
 const serve = fileURLToPath(new URL('serve.ts', import.meta.url));
 // execArgv carries tsx's loader. The servers' info lines (listening, events delivered) stay out of a developer's terminal
