@@ -12,6 +12,7 @@ import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { migrateQueue } from '@wrk/worker';
 import type { BoxDeliveryCounts, LoadJob, LoadResult } from './load.ts';
 
 export const BOX_WEBHOOKS_HEADING = '## Box webhook deliveries';
@@ -73,6 +74,9 @@ export async function benchBoxWebhooks(
   const replays = options.replays ?? 5;
   const targets = { gateway: target.gatewayUrl, direct: target.filesUrl } as const;
   const results: Record<keyof typeof targets, Rounds> = { gateway: { c32: [], c1: [] }, direct: { c32: [], c1: [] } };
+  // The stack runs without its worker (no job may run inside a measured load), but a delivery's job is enqueued
+  // in the statement that stores it: the queue must exist before the first delivery (files asks once).
+  await migrateQueue(target.databaseUrl);
   const db = new pg.Pool({ connectionString: target.databaseUrl, max: 2 });
   /** One bounded load of fresh events, checked in the database afterwards. */
   const measure = async (key: keyof typeof targets, width: number, round: number): Promise<Round> => {
@@ -176,7 +180,7 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const { startTestStack } = await import('../support/stack.ts');
   const { idle } = await import('./fixture.ts');
-  const stack = await startTestStack(process.env.DATABASE_URL ? 'postgres' : 'embedded');
+  const stack = await startTestStack(process.env.DATABASE_URL ? 'postgres' : 'embedded', { worker: false });
   const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
   try {
     const load = (job: LoadJob) =>
