@@ -29,7 +29,8 @@ const NOT_STORED = answer(503, graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, '
 const refusals = new Map<string, Answer>();
 const refused = (reason: string): Answer => {
   let known = refusals.get(reason);
-  if (!known) refusals.set(reason, (known = answer(401, graphQLErrorBody(ErrorCode.UNAUTHENTICATED, `Box webhook delivery refused: ${reason}`))));
+  if (!known)
+    refusals.set(reason, (known = answer(401, graphQLErrorBody(ErrorCode.UNAUTHENTICATED, `Box webhook delivery refused: ${reason}`))));
   return known;
 };
 
