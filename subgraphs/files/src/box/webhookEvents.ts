@@ -148,8 +148,11 @@ async function insertEvents(db: FilesDb, deliveries: readonly Delivery[], withJo
 /** Batches in flight at once: each is one statement, one commit, one WAL flush shared by all its deliveries. */
 const MAX_BATCHES_IN_FLIGHT = 3;
 const MAX_BATCH = 500;
-/** The longest a batch's insert may run (Box waits 30 s for an answer; the gateway waits 10 s for ours). */
-export const STATEMENT_TIMEOUT_MS = 5_000;
+/**
+ * The longest a batch's insert may run (Box waits 30 s for an answer; the gateway waits 10 s for ours). Under
+ * Prisma's own 5 s limit for a transaction, which refuses the commit but leaves the statement running (and waiting).
+ */
+export const STATEMENT_TIMEOUT_MS = 4_000;
 /** Box event IDs this process stored or saw stored lately, so that their replays cost no statement. */
 const RECENT_EVENTS = 50_000;
 
