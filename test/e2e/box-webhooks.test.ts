@@ -24,6 +24,7 @@ import { createFilesDb, type FilesDb } from '@wrk/subgraph-files/db';
 import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
 import {
   boxWebhookStore,
+  createBoxWebhookDb,
   enqueueUnqueuedBoxWebhooks,
   parseBoxWebhookPayload,
   STATEMENT_TIMEOUT_MS,
@@ -417,7 +418,7 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     let locker: pg.PoolClient | undefined;
 
     beforeAll(() => {
-      filesDb = createFilesDb(stack.databaseUrl);
+      filesDb = createBoxWebhookDb(stack.databaseUrl);
     });
     afterEach(async () => unlock());
     afterAll(async () => {

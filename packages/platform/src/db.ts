@@ -9,9 +9,26 @@ export const prismaClientChannel = channel('wrk:prisma-client');
 
 type PrismaClientClass<T> = new (options: { adapter: PrismaPg; log?: { emit: 'event'; level: 'query' }[] }) => T;
 
+/** Settings of a client's own connections: every statement's time limit, and the name Postgres shows them by. */
+export interface ConnectionSettings {
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
 /** A slice's generated Prisma client over node-postgres. */
-export function createPrismaClient<T>(PrismaClient: PrismaClientClass<T>, databaseUrl: string, poolSize = 5): T {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+export function createPrismaClient<T>(
+  PrismaClient: PrismaClientClass<T>,
+  databaseUrl: string,
+  poolSize = 5,
+  settings: ConnectionSettings = {},
+): T {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: poolSize,
+    // Sent when each connection opens: no statement of its own per transaction.
+    ...(settings.statementTimeoutMs ? { statement_timeout: settings.statementTimeoutMs } : {}),
+    ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
+  });
   if (!prismaClientChannel.hasSubscribers) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prismaClientChannel.publish(client);

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { logger, newExternalId } from '@wrk/platform';
+import { createPrismaClient, logger, newExternalId } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
-import { Prisma } from '../__generated__/prisma/client.ts';
+import { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
 
 /** The graphile-worker task that processes one stored delivery (webhookJob.ts); its payload is `{ boxEventId }`. */
 export const BOX_WEBHOOK_TASK = 'box:webhook';
@@ -136,23 +136,25 @@ async function insertEvents(db: FilesDb, deliveries: readonly Delivery[], withJo
                  max_attempts := ${BOX_WEBHOOK_MAX_ATTEMPTS}::int) IS NOT NULL AS queued
           FROM stored`
     : db.$queryRaw<{ box_event_id: string }[]>`${insert}`;
-  // A stuck statement (a lock, an overloaded database) fails its batch (503: Box retries) instead of holding
-  // its deliveries until Box gives up on them and every later batch queues behind it.
-  const [, rows] = await db.$transaction([
-    db.$executeRaw`SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true)`,
-    statement,
-  ]);
-  return new Set(rows.map((row) => row.box_event_id));
+  return new Set((await statement).map((row) => row.box_event_id));
 }
 
 /** Batches in flight at once: each is one statement, one commit, one WAL flush shared by all its deliveries. */
 const MAX_BATCHES_IN_FLIGHT = 3;
 const MAX_BATCH = 500;
-/**
- * The longest a batch's insert may run (Box waits 30 s for an answer; the gateway waits 10 s for ours). Under
- * Prisma's own 5 s limit for a transaction, which refuses the commit but leaves the statement running (and waiting).
- */
+/** The longest a batch's insert may run (Box waits 30 s for an answer; the gateway waits 10 s for ours). */
 export const STATEMENT_TIMEOUT_MS = 4_000;
+
+/**
+ * The intake's own database client: MAX_BATCHES_IN_FLIGHT connections whose statements time out, so that a stuck
+ * one (a lock, an overloaded database) fails its batch (503: Box retries) instead of holding its deliveries until
+ * Box gives up on them while every later batch queues behind it. Shown as `wrk-box-webhooks` in pg_stat_activity.
+ */
+export const createBoxWebhookDb = (databaseUrl: string): FilesDb =>
+  createPrismaClient(PrismaClient, databaseUrl, MAX_BATCHES_IN_FLIGHT, {
+    statementTimeoutMs: STATEMENT_TIMEOUT_MS,
+    applicationName: 'wrk-box-webhooks',
+  });
 /** Box event IDs this process stored or saw stored lately, so that their replays cost no statement. */
 const RECENT_EVENTS = 50_000;
 
