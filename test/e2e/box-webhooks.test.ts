@@ -307,6 +307,27 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     expect((await rowsOf(idOf(body)))[0].payload.source.name).toBe('a\\u0000b');
   });
 
+  it('a delivery sent without Content-Length (chunked) passes through the gateway byte-exact and is stored', async () => {
+    const body = boxEvent('FILE.COPIED', fileSource('9007'));
+    const bytes = Buffer.from(body);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, 50));
+        controller.enqueue(bytes.subarray(50));
+        controller.close();
+      },
+    });
+    const response = await fetch(viaGateway, {
+      method: 'POST',
+      headers: boxHeaders(keys, body),
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'stored' });
+    expect((await rowsOf(idOf(body)))[0].payload).toEqual(JSON.parse(body));
+  });
+
   it('accepts up to 10 minutes of age and 1 minute of clock skew (where the SDK refuses any skew)', async () => {
     const old = boxEvent('FILE.MOVED', fileSource('9003'));
     const ahead = boxEvent('FILE.MOVED', fileSource('9004'));
