@@ -23,6 +23,7 @@ import { createFilesDb } from '@wrk/subgraph-files/db';
 import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
 import { seedFiles } from '@wrk/subgraph-files/seed';
 import { boxWebhookKeys } from '@wrk/subgraph-files/box/webhookKeys';
+import { createBoxWebhookDb } from '@wrk/subgraph-files/box/webhookEvents';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
 import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
 import { createAgentsDb } from '@wrk/subgraph-agents/db';
@@ -104,6 +105,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     core: createCoreDb(databaseUrl),
     files: createFilesDb(databaseUrl),
     agents: createAgentsDb(databaseUrl),
+    // Box's webhook intake on its own connections, whose statements time out.
+    boxWebhooks: createBoxWebhookDb(databaseUrl),
   };
   if (options.seed ?? true) await seedDemo(dbs);
   // The worker starts (and migrates its queue) while the servers start.
@@ -135,7 +138,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const identity = await start(startSubgraph(identitySubgraph(dbs.identity, ownerUrls), { host, keyring: keyrings.identity }));
   const core = await start(startSubgraph(coreSubgraph(dbs.core, ownerUrls), { host, keyring: keyrings.core }));
   const files = await start(
-    startSubgraph(filesSubgraph(dbs.files, ownerUrls, { boxWebhookKeys: webhookKeys }), { host, keyring: keyrings.files }),
+    startSubgraph(filesSubgraph(dbs.files, ownerUrls, { boxWebhookKeys: webhookKeys, boxWebhookDb: dbs.boxWebhooks }), {
+      host,
+      keyring: keyrings.files,
+    }),
   );
   const agents = await start(startSubgraph(agentsSubgraph(dbs.agents, ownerUrls), { host, keyring: keyrings.agents }));
   Object.assign(ownerUrls, { identity: identity.url, core: core.url, files: files.url, agents: agents.url });

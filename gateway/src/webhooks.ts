@@ -1,49 +1,78 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import express, { type RequestHandler } from 'express';
-import { request, type Dispatcher } from 'undici';
-import { ErrorCode, graphQLErrorBody, logger } from '@wrk/platform';
+import type { Dispatcher } from 'undici';
+import { ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
 
 /** Where Box delivers webhooks on the gateway's host, and on the files subgraph that owns them. */
 export const BOX_WEBHOOK_PATH = '/webhooks/box';
 /** How long the files subgraph may take (it answers in milliseconds; Box itself gives up after 30 s). */
 const FORWARD_TIMEOUT_MS = 10_000;
 
-/** The headers a delivery is verified and stored by; nothing else is forwarded. */
-const forwardedHeaders = (headers: express.Request['headers']): Record<string, string> => {
+/** The headers a delivery is verified and stored by (and its length); nothing else is forwarded. */
+const forwardedHeaders = (headers: IncomingHttpHeaders): Record<string, string> => {
   const forwarded: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if ((name.startsWith('box-') || name === 'content-type') && typeof value === 'string') forwarded[name] = value;
+    if ((name.startsWith('box-') || name === 'content-type' || name === 'content-length') && typeof value === 'string') {
+      forwarded[name] = value;
+    }
   }
   return forwarded;
 };
 
+const sendJson = (response: ServerResponse, status: number, body: Buffer) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body);
+};
+const UNREACHABLE = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'Box webhooks cannot be received now')));
+
 /**
  * Box's webhook deliveries pass through to the files subgraph, which verifies their signature (the only
  * authentication: Box sends no bearer token, so this sits outside the token guard) and answers. The raw bytes and
- * the box-* headers go unchanged; the body is bounded; the files subgraph's answer (its own short JSON) comes back
- * as it is, and a failure to reach it is a bare 502 that names no internal address.
+ * the box-* headers go unchanged: a body of declared length (Box's) streams through on the keep-alive pool without
+ * being buffered or parsed here, one over the limit is refused from its Content-Length; a body without one is read
+ * (bounded) first. The files subgraph's answer (its own short JSON) comes back as it is, and a failure to reach it
+ * is a bare 502 that names no internal address.
  */
 export function boxWebhookPassThrough(filesGraphqlUrl: string, dispatcher: Dispatcher, maxBodyBytes: number): RequestHandler[] {
-  const target = new URL(BOX_WEBHOOK_PATH, filesGraphqlUrl).toString();
+  const { origin, pathname: path } = new URL(BOX_WEBHOOK_PATH, filesGraphqlUrl);
   const log = logger.child({ route: BOX_WEBHOOK_PATH });
+  const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not reach the files subgraph'));
+  const tooLarge = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The body is over ${maxBodyBytes} bytes`)));
+
+  const forward = async (headers: IncomingHttpHeaders, body: Readable | Buffer, response: ServerResponse) => {
+    try {
+      const answer = await dispatcher.request({
+        origin,
+        path,
+        method: 'POST',
+        headers: forwardedHeaders(headers),
+        body,
+        headersTimeout: FORWARD_TIMEOUT_MS,
+        bodyTimeout: FORWARD_TIMEOUT_MS,
+      });
+      sendJson(response, answer.statusCode, Buffer.from(await answer.body.arrayBuffer()));
+    } catch (error) {
+      logFailure({ err: error });
+      if (!response.headersSent) sendJson(response, 502, UNREACHABLE);
+    }
+  };
+
   return [
+    async (incoming, response, next) => {
+      const declared = incoming.headers['content-length'];
+      if (declared === undefined) return next();
+      if (Number(declared) > maxBodyBytes) {
+        response.setHeader('connection', 'close');
+        return sendJson(response, 413, tooLarge);
+      }
+      await forward(incoming.headers, incoming, response);
+    },
+    // Chunked (no Content-Length): read whole, bounded, then forwarded with its length.
     express.raw({ type: () => true, limit: maxBodyBytes }),
     async (incoming, response) => {
       const body = Buffer.isBuffer(incoming.body) ? incoming.body : Buffer.alloc(0);
-      try {
-        const answer = await request(target, {
-          method: 'POST',
-          headers: forwardedHeaders(incoming.headers),
-          body,
-          dispatcher,
-          headersTimeout: FORWARD_TIMEOUT_MS,
-          bodyTimeout: FORWARD_TIMEOUT_MS,
-        });
-        const text = await answer.body.text();
-        response.status(answer.statusCode).type('application/json').send(text);
-      } catch (error) {
-        log.error({ err: error }, 'Box webhook delivery could not reach the files subgraph');
-        response.status(502).json(graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'Box webhooks cannot be received now'));
-      }
+      const { 'transfer-encoding': _chunked, ...headers } = incoming.headers;
+      await forward({ ...headers, 'content-length': String(body.length) }, body, response);
     },
   ];
 }

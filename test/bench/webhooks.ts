@@ -9,10 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fork } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { migrateQueue } from '@wrk/worker';
 import type { BoxDeliveryCounts, LoadJob, LoadResult } from './load.ts';
+import { sqlStatements } from '../support/instrumentation.ts';
 
 export const BOX_WEBHOOKS_HEADING = '## Box webhook deliveries';
 
@@ -39,6 +41,10 @@ interface Round extends LoadResult, BoxDeliveryCounts {
   jobs: number;
   /** This process's CPU time (the stack runs in it; Postgres does not) per delivery. */
   cpuMsPerDelivery: number;
+  /** The CPU time of the database server's processes per delivery (NaN where /proc cannot tell). */
+  pgCpuMsPerDelivery: number;
+  /** SQL statements the stack's Prisma clients sent, per delivery. */
+  statementsPerDelivery: number;
 }
 
 interface Rounds {
@@ -50,6 +56,37 @@ interface Rounds {
 
 const hasCounts = (result: LoadResult): result is LoadResult & BoxDeliveryCounts =>
   'events' in result && typeof result.events === 'number' && 'storedAnswers' in result && typeof result.storedAnswers === 'number';
+
+const CLOCK_TICK_MS = 10; // Linux's USER_HZ is 100
+
+/** Fields of /proc/<pid>/stat after the command (which may hold spaces): state is [0], ppid [1], utime [11]. */
+const procStat = (pid: number): string[] | undefined => {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * CPU milliseconds used so far by the Postgres server that serves `db`: its postmaster (with the children it has
+ * reaped) and its live processes. Linux only; NaN elsewhere or for a server on another machine.
+ */
+async function postgresCpuMs(db: pg.Pool): Promise<number> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmaster = Number(procStat(rows[0]?.pid ?? 0)?.[1] ?? NaN);
+  const own = procStat(postmaster);
+  if (!own) return NaN;
+  const ticks = (fields: string[], withChildren: boolean) =>
+    Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+  let total = ticks(own, true);
+  for (const entry of readdirSync('/proc')) {
+    const fields = /^\d+$/.test(entry) ? procStat(Number(entry)) : undefined;
+    if (fields && Number(fields[1]) === postmaster) total += ticks(fields, false);
+  }
+  return total * CLOCK_TICK_MS;
+}
 
 async function countStored(db: pg.Pool, prefix: string): Promise<{ rows: number; jobs: number }> {
   const pattern = `${prefix}-%`;
@@ -73,11 +110,17 @@ export async function benchBoxWebhooks(
   const replays = options.replays ?? 5;
   const targets = { gateway: target.gatewayUrl, direct: target.filesUrl } as const;
   const results: Record<keyof typeof targets, Rounds> = { gateway: { c32: [], c1: [] }, direct: { c32: [], c1: [] } };
+  // The stack runs without its worker (no job may run inside a measured load), but a delivery's job is enqueued
+  // in the statement that stores it: the queue must exist before the first delivery (files asks once).
+  await migrateQueue(target.databaseUrl);
+  const loadAtStart = loadavg()[0] ?? NaN;
   const db = new pg.Pool({ connectionString: target.databaseUrl, max: 2 });
   /** One bounded load of fresh events, checked in the database afterwards. */
   const measure = async (key: keyof typeof targets, width: number, round: number): Promise<Round> => {
     const prefix = `bench-${key}-${width}-${round}-${randomBytes(4).toString('hex')}`;
     const cpu = process.cpuUsage();
+    const pgCpu = await postgresCpuMs(db);
+    const statements = sqlStatements.count;
     const result = await load({
       url: new URL('/webhooks/box', targets[key]).toString(),
       headers: {},
@@ -89,6 +132,8 @@ export async function benchBoxWebhooks(
     });
     await options.idle();
     const used = process.cpuUsage(cpu);
+    const pgUsed = (await postgresCpuMs(db)) - pgCpu;
+    const sent = sqlStatements.count - statements;
     const stored = await countStored(db, prefix);
     if (result.failures) throw new Error(`Box webhooks ${key}: ${result.failures} failed deliveries`);
     if (!hasCounts(result)) throw new Error('the load process did not count Box deliveries');
@@ -96,7 +141,14 @@ export async function benchBoxWebhooks(
     if (stored.jobs !== stored.rows || result.storedAnswers > stored.rows || stored.rows > result.events) {
       throw new Error(`Box webhooks ${key}: duplicates (${JSON.stringify({ ...stored, ...result })})`);
     }
-    return { ...result, ...stored, cpuMsPerDelivery: (used.user + used.system) / 1000 / Math.max(1, result.requests) };
+    const deliveries = Math.max(1, result.requests);
+    return {
+      ...result,
+      ...stored,
+      cpuMsPerDelivery: (used.user + used.system) / 1000 / deliveries,
+      pgCpuMsPerDelivery: pgUsed / deliveries,
+      statementsPerDelivery: sent / deliveries,
+    };
   };
   try {
     for (let round = 0; round < options.rounds; round++) {
@@ -111,7 +163,7 @@ export async function benchBoxWebhooks(
     await db.end();
   }
   process.stdout.write('\n');
-  return report(results, { ...options, connections, maxRequests, replays });
+  return report(results, { ...options, connections, maxRequests, replays, loadAtStart });
 }
 
 const median = (values: number[]) => {
@@ -123,7 +175,7 @@ const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 
 function report(
   results: Record<'gateway' | 'direct', Rounds>,
-  options: WebhookBenchOptions & { connections: number; maxRequests: number; replays: number },
+  options: WebhookBenchOptions & { connections: number; maxRequests: number; replays: number; loadAtStart: number },
 ): string[] {
   const line = (label: string, { c32, c1 }: Rounds) => {
     const rps = c32.map((r) => r.rps);
@@ -132,6 +184,7 @@ function report(
       `| ${label} | ${Math.round(median(rps))} | ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))} | ` +
       `${ms(median(c32.map((r) => r.p50)))} | ${ms(median(c32.map((r) => r.p99)))} | ` +
       `${ms(median(c1.map((r) => r.p50)))} | ${ms(median(c1.map((r) => r.p99)))} | ${ms(median(c32.map((r) => r.cpuMsPerDelivery)))} | ` +
+      `${ms(median(c32.map((r) => r.pgCpuMsPerDelivery)))} | ${median(c32.map((r) => r.statementsPerDelivery)).toFixed(3)} | ` +
       `${sum('requests')} | ${sum('rows')} | ${sum('jobs')} | ${sum('storedAnswers')} | 0 |`
     );
   };
@@ -142,15 +195,16 @@ function report(
       `closed model on loopback: ${options.connections} connections (throughput) and 1 (latency), ${options.rounds} interleaved rounds per target, ` +
       `each load bounded at ${options.maxRequests.toLocaleString('en')} requests or ${options.seconds} s. Accepted = answered 200 (stored or duplicate); ` +
       'every load checked in the database: one row and one queue job per event, and no more `stored` answers than rows (a load cut off by its time limit ' +
-      'leaves a few answers unread). Stack CPU: this process’s time (gateway and subgraphs; not Postgres) per delivery at c=32.',
+      'leaves a few answers unread). Stack CPU: this process’s time (gateway and subgraphs; not Postgres) per delivery at c=32; Postgres CPU: ' +
+      'the database server’s processes (from /proc) per delivery at c=32; SQL statements: those the stack’s Prisma clients sent, per delivery at c=32.',
     '',
-    '| Target | accepted/s c=32 (median) | min–max | c=32 p50 ms | c=32 p99 ms | c=1 p50 ms | c=1 p99 ms | stack CPU ms/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Target | accepted/s c=32 (median) | min–max | c=32 p50 ms | c=32 p99 ms | c=1 p50 ms | c=1 p99 ms | stack CPU ms/delivery | Postgres CPU ms/delivery | SQL statements/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     line('through the gateway', results.gateway),
     line('straight to files', results.direct),
     '',
     `Per-round accepted/s at c=32: gateway ${results.gateway.c32.map((r) => Math.round(r.rps)).join('/')}; ` +
-      `direct ${results.direct.c32.map((r) => Math.round(r.rps)).join('/')}. 1-minute load average of the machine at the end: ${loadavg()[0]?.toFixed(1)}.`,
+      `direct ${results.direct.c32.map((r) => Math.round(r.rps)).join('/')}. 1-minute load average of the machine at the start ${options.loadAtStart.toFixed(1)}, at the end ${loadavg()[0]?.toFixed(1)}.`,
   ];
 }
 
@@ -176,7 +230,7 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const { startTestStack } = await import('../support/stack.ts');
   const { idle } = await import('./fixture.ts');
-  const stack = await startTestStack(process.env.DATABASE_URL ? 'postgres' : 'embedded');
+  const stack = await startTestStack(process.env.DATABASE_URL ? 'postgres' : 'embedded', { worker: false });
   const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
   try {
     const load = (job: LoadJob) =>

@@ -22,7 +22,14 @@ import { serviceKeyring } from '@wrk/catalog/keys';
 import { startWorker, migrateQueue, type RunningWorker } from '@wrk/worker';
 import { createFilesDb, type FilesDb } from '@wrk/subgraph-files/db';
 import { filesSubgraph } from '@wrk/subgraph-files/subgraph';
-import { enqueueUnqueuedBoxWebhooks } from '@wrk/subgraph-files/box/webhookEvents';
+import {
+  boxWebhookStore,
+  createBoxWebhookDb,
+  enqueueUnqueuedBoxWebhooks,
+  parseBoxWebhookPayload,
+  STATEMENT_TIMEOUT_MS,
+  type Delivery,
+} from '@wrk/subgraph-files/box/webhookEvents';
 import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } from '@wrk/subgraph-files/box/webhookJob';
 import type { BoxItemKind } from '@wrk/subgraph-files/box/mirror';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
@@ -300,6 +307,27 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     expect((await rowsOf(idOf(body)))[0].payload.source.name).toBe('a\\u0000b');
   });
 
+  it('a delivery sent without Content-Length (chunked) passes through the gateway byte-exact and is stored', async () => {
+    const body = boxEvent('FILE.COPIED', fileSource('9007'));
+    const bytes = Buffer.from(body);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, 50));
+        controller.enqueue(bytes.subarray(50));
+        controller.close();
+      },
+    });
+    const response = await fetch(viaGateway, {
+      method: 'POST',
+      headers: boxHeaders(keys, body),
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'stored' });
+    expect((await rowsOf(idOf(body)))[0].payload).toEqual(JSON.parse(body));
+  });
+
   it('accepts up to 10 minutes of age and 1 minute of clock skew (where the SDK refuses any skew)', async () => {
     const old = boxEvent('FILE.MOVED', fileSource('9003'));
     const ahead = boxEvent('FILE.MOVED', fileSource('9004'));
@@ -404,6 +432,152 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     expect(rows).toHaveLength(200);
     expect(rows.every((row: { n: number }) => row.n === 1)).toBe(true);
     expect(await jobsOf(ids)).toHaveLength(200);
+  });
+
+  describe('batches: deliveries arriving together share one statement and one commit', () => {
+    let filesDb: FilesDb;
+    let locker: pg.PoolClient | undefined;
+
+    beforeAll(() => {
+      filesDb = createBoxWebhookDb(stack.databaseUrl);
+    });
+    afterEach(async () => unlock());
+    afterAll(async () => {
+      await filesDb?.$disconnect();
+    });
+
+    const delivery = (body: string): Delivery => ({
+      payload: parseBoxWebhookPayload(body)!,
+      body,
+      deliveryId: randomUUID(),
+      deliveredAt: new Date(),
+    });
+    const events = (name: string, n: number) => Array.from({ length: n }, (_, i) => boxEvent('FILE.UPLOADED', fileSource(`${name}${i}`)));
+    const storedOf = async (ids: string[]) =>
+      (
+        await db.query<{ id: string }>('SELECT box_event_id AS id FROM files.box_webhook_events WHERE box_event_id = ANY($1)', [ids])
+      ).rows.map((row) => row.id);
+    /** Holds a lock that makes every insert into box_webhook_events wait, until unlock(). */
+    const lock = async () => {
+      locker = await db.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE files.box_webhook_events IN SHARE MODE');
+    };
+    async function unlock() {
+      const held = locker;
+      locker = undefined;
+      if (!held) return;
+      await held.query('ROLLBACK');
+      held.release();
+    }
+    /** The backends of webhook inserts waiting for that lock (at least one). */
+    const blockedInserts = () =>
+      waitFor('a webhook insert waiting for the lock', async () => {
+        const { rows } = await db.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "files"."box_webhook_events"%'`,
+        );
+        return rows.length ? rows.map((row) => row.pid) : undefined;
+      });
+
+    it('a batch whose statement fails (a constraint) fails every delivery in it and stores none; sent again, each is stored once', async () => {
+      const bodies = [...events('b', 9), boxEvent('FILE.UPLOADED', fileSource('b-poison'), `${Date.now()}poison`)];
+      const ids = bodies.map(idOf);
+      const store = boxWebhookStore(filesDb);
+      await db.query(`ALTER TABLE files.box_webhook_events ADD CONSTRAINT test_poison CHECK (box_event_id NOT LIKE '%poison') NOT VALID`);
+      try {
+        // Handed over in one tick: one batch, one statement.
+        const outcomes = await Promise.allSettled(bodies.map((body) => store(delivery(body))));
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(bodies.map(() => 'rejected'));
+        expect(await storedOf(ids)).toEqual([]);
+        expect(await jobsOf(ids)).toEqual([]);
+      } finally {
+        await db.query('ALTER TABLE files.box_webhook_events DROP CONSTRAINT test_poison');
+      }
+      expect(await Promise.all(bodies.map((body) => store(delivery(body))))).toEqual(bodies.map(() => 'stored'));
+      expect((await storedOf(ids)).sort()).toEqual([...ids].sort());
+      expect(await jobsOf(ids)).toHaveLength(ids.length);
+    });
+
+    it('a batch whose connection is terminated mid-statement answers 503 to its deliveries and stores none of them; Box’s retries are stored once', async () => {
+      const bodies = events('t', 8);
+      await lock();
+      const answers = Promise.all(bodies.map((body) => deliver(direct, body, boxHeaders(keys, body))));
+      const pids = await blockedInserts();
+      await db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+      await unlock();
+      const first = await answers;
+      const failed = bodies.filter((_, i) => first[i]!.status === 503);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const answer of first) {
+        if (answer.status === 503) expect(answer.json).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+        else expect(answer).toMatchObject({ status: 200, json: { status: 'stored' } });
+      }
+      const stored = await storedOf(bodies.map(idOf));
+      expect(stored.sort()).toEqual(
+        bodies
+          .filter((_, i) => first[i]!.status === 200)
+          .map(idOf)
+          .sort(),
+      );
+
+      const again = await Promise.all(bodies.map((body) => deliver(viaGateway, body, boxHeaders(keys, body))));
+      expect(again.map((answer) => answer.json?.status)).toEqual(first.map((answer) => (answer.status === 503 ? 'stored' : 'duplicate')));
+      expect((await storedOf(bodies.map(idOf))).sort()).toEqual(bodies.map(idOf).sort());
+      expect(await jobsOf(bodies.map(idOf))).toHaveLength(bodies.length);
+    });
+
+    it(`a batch held past ${STATEMENT_TIMEOUT_MS / 1000} s (a lock) is cancelled by its statement timeout, storing none`, async () => {
+      const bodies = events('slow', 3);
+      const store = boxWebhookStore(filesDb);
+      await lock();
+      // Without the timeout the batch would wait for the lock; it is released well after the timeout instead.
+      const release = setTimeout(() => void unlock(), STATEMENT_TIMEOUT_MS + 5_000);
+      try {
+        const outcomes = await Promise.allSettled(bodies.map((body) => store(delivery(body))));
+        expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : outcome.value))).toEqual(
+          bodies.map(() => expect.stringMatching(/statement timeout/)),
+        );
+      } finally {
+        clearTimeout(release);
+      }
+      await unlock();
+      expect(await storedOf(bodies.map(idOf))).toEqual([]);
+    }, 30_000);
+
+    it('a replay of an event this process stored costs no statement; another process finds the row (the unique key decides)', async () => {
+      const [body] = events('r', 1);
+      const store = boxWebhookStore(filesDb);
+      expect(await store(delivery(body!))).toBe('stored');
+      await lock();
+      // Any insert would now wait for the lock (and time out): the replay is answered without one.
+      expect(await store(delivery(body!))).toBe('duplicate');
+      await unlock();
+      expect(await boxWebhookStore(filesDb)(delivery(body!))).toBe('duplicate');
+      expect(await storedOf([idOf(body!)])).toHaveLength(1);
+    });
+
+    it.each([
+      ['through the gateway', () => viaGateway],
+      ['straight to files', () => direct],
+    ])(
+      'forged, tampered and malformed deliveries among authentic ones (%s) are answered at once and do not touch the batch',
+      async (_where, url) => {
+        const authentic = events(`m${url().length}`, 6);
+        const forged = boxEvent('FILE.UPLOADED', fileSource('m-forged'));
+        const tampered = boxEvent('FILE.UPLOADED', fileSource('m-tampered'));
+        const malformed = JSON.stringify({ type: 'webhook_event', id: `${Date.now()}m-malformed` });
+        await lock();
+        const answers = Promise.all(authentic.map((body) => deliver(url(), body, boxHeaders(keys, body))));
+        await blockedInserts();
+        // While the authentic deliveries' batch waits, the others are refused.
+        expect((await deliver(url(), forged, boxHeaders({ primary: 'x'.repeat(32), secondary: 'y'.repeat(32) }, forged))).status).toBe(401);
+        expect((await deliver(url(), tampered.replace('m-tampered', 'm-tampereD'), boxHeaders(keys, tampered))).status).toBe(401);
+        expect((await deliver(url(), malformed, boxHeaders(keys, malformed))).status).toBe(400);
+        await unlock();
+        expect((await answers).map((answer) => answer.json?.status)).toEqual(authentic.map(() => 'stored'));
+        expect((await storedOf([...authentic, forged, tampered].map(idOf))).sort()).toEqual(authentic.map(idOf).sort());
+      },
+    );
   });
 
   describe('processing by the worker', () => {

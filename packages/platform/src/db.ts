@@ -11,12 +11,30 @@ export const prismaClientChannel = channel('wrk:prisma-client');
 
 type PrismaClientClass<T> = new (options: { adapter: PrismaPg; log?: { emit: 'event'; level: 'query' }[] }) => T;
 
+/** Settings of a client's own connections: every statement's time limit, and the name Postgres shows them by. */
+export interface ConnectionSettings {
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
 /**
  * A slice's generated Prisma client over a node-postgres pool of our own, whose usage /metrics reports as
  * `wrk_db_pool_connections{pool=<name>}`; `$disconnect` ends the pool.
  */
-export function createPrismaClient<T>(PrismaClient: PrismaClientClass<T>, databaseUrl: string, name: string, poolSize = 5): T {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+export function createPrismaClient<T>(
+  PrismaClient: PrismaClientClass<T>,
+  databaseUrl: string,
+  name: string,
+  poolSize = 5,
+  settings: ConnectionSettings = {},
+): T {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    // Sent when each connection opens: no statement of its own per transaction.
+    ...(settings.statementTimeoutMs ? { statement_timeout: settings.statementTimeoutMs } : {}),
+    ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
+  });
   watchPool(name, pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   if (!prismaClientChannel.hasSubscribers) return new PrismaClient({ adapter });

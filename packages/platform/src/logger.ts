@@ -10,3 +10,22 @@ export const logger = pino({
     return requestId ? { requestId } : {};
   },
 });
+
+/**
+ * Calls `write` at most once per `intervalMs`, telling it how many calls it left out since its last line: for
+ * trouble a stranger can cause at will (forged deliveries, aborted uploads), so that a flood of it is one line.
+ */
+export function throttledLog<T extends object>(write: (fields: T & { suppressed: number }) => void, intervalMs = 10_000) {
+  let lastAt = -Infinity;
+  let suppressed = 0;
+  return (fields: T) => {
+    const now = Date.now();
+    if (now - lastAt < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    write({ ...fields, suppressed });
+    lastAt = now;
+    suppressed = 0;
+  };
+}

@@ -11,6 +11,8 @@ import type { BoxWebhookKeys } from './box/webhookSignature.ts';
 export interface FilesOptions {
   /** The keys that verify Box webhook deliveries (box/webhookKeys.ts); without them POST /webhooks/box answers 503. */
   boxWebhookKeys?: BoxWebhookKeys;
+  /** The client the intake stores deliveries with (createBoxWebhookDb: its statements time out); default `db`. */
+  boxWebhookDb?: FilesDb;
 }
 
 export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesOptions = {}): SubgraphDefinition<Context> {
@@ -24,7 +26,7 @@ export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesO
       loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
     }),
     replayGuard: postgresReplayGuard(db),
-    routes: boxWebhookRoutes(db, options.boxWebhookKeys),
+    routes: boxWebhookRoutes(options.boxWebhookDb ?? db, options.boxWebhookKeys),
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { logger, newExternalId } from '@wrk/platform';
+import { createPrismaClient, logger, newExternalId } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
-import { Prisma } from '../__generated__/prisma/client.ts';
+import { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
 
 /** The graphile-worker task that processes one stored delivery (webhookJob.ts); its payload is `{ boxEventId }`. */
 export const BOX_WEBHOOK_TASK = 'box:webhook';
@@ -24,21 +24,32 @@ export interface BoxWebhookPayload {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optionalText = (value: unknown) => (typeof value === 'string' && value.length <= 200 ? value : undefined);
 
+/** JSON can only spell U+0000 as this escape (a raw control character is not JSON); a body without it has none. */
+const NUL_ESCAPE = '\\u0000';
+
+const parseJson = (text: string): { body: unknown; nul: boolean } => {
+  if (!text.includes(NUL_ESCAPE)) return { body: JSON.parse(text), nul: false };
+  // Rare (and maybe `\\u0000`, an escaped backslash before `u0000`): look at the parsed strings themselves.
+  let nul = false;
+  const body: unknown = JSON.parse(text, (key, value: unknown) => {
+    if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) nul = true;
+    return value;
+  });
+  return { body, nul };
+};
+
 /**
  * The body as a Box webhook event, or null when it is not one (not JSON, no `id` or `trigger`). Postgres' jsonb
  * cannot hold U+0000, so a body containing it is refused here rather than failing to store.
  */
 export function parseBoxWebhookPayload(text: string): BoxWebhookPayload | null {
-  let nul = false;
-  let body: unknown;
+  let parsed: { body: unknown; nul: boolean };
   try {
-    body = JSON.parse(text, (key, value: unknown) => {
-      if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) nul = true;
-      return value;
-    });
+    parsed = parseJson(text);
   } catch {
     return null;
   }
+  const { body, nul } = parsed;
   if (nul || !isRecord(body)) return null;
   const { id, trigger, source } = body;
   if (typeof id !== 'string' || !/^[\w-]{1,200}$/.test(id)) return null;
@@ -117,28 +128,56 @@ async function insertEvents(db: FilesDb, deliveries: readonly Delivery[], withJo
            AS incoming(external_id, box_event_id, delivery_id, delivered_at, trigger, source_type, source_id, body)
     ON CONFLICT (box_event_id) DO NOTHING
     RETURNING box_event_id`;
-  const rows = withJobs
-    ? await db.$queryRaw<{ box_event_id: string }[]>`
+  const statement = withJobs
+    ? db.$queryRaw<{ box_event_id: string }[]>`
         WITH stored AS (${insert})
         SELECT box_event_id, graphile_worker.add_job(${BOX_WEBHOOK_TASK}, json_build_object('boxEventId', box_event_id),
                  job_key := ${BOX_WEBHOOK_JOB_KEY_PREFIX} || box_event_id, job_key_mode := 'unsafe_dedupe',
                  max_attempts := ${BOX_WEBHOOK_MAX_ATTEMPTS}::int) IS NOT NULL AS queued
           FROM stored`
-    : await db.$queryRaw<{ box_event_id: string }[]>`${insert}`;
-  return new Set(rows.map((row) => row.box_event_id));
+    : db.$queryRaw<{ box_event_id: string }[]>`${insert}`;
+  return new Set((await statement).map((row) => row.box_event_id));
 }
 
 /** Batches in flight at once: each is one statement, one commit, one WAL flush shared by all its deliveries. */
 const MAX_BATCHES_IN_FLIGHT = 3;
 const MAX_BATCH = 500;
+/** The longest a batch's insert may run (Box waits 30 s for an answer; the gateway waits 10 s for ours). */
+export const STATEMENT_TIMEOUT_MS = 4_000;
 
 /**
- * Stores deliveries append-only, once per Box event, with their jobs (insertEvents). Deliveries arriving while
- * MAX_BATCHES_IN_FLIGHT statements run wait and go together in the next one (group commit: a commit's flush to
- * disk costs milliseconds, the same for one row or hundreds); an idle store writes a delivery at once. Each
- * delivery is answered only after its own batch committed. Of two deliveries of one event, one is `stored`.
+ * The intake's own database client: MAX_BATCHES_IN_FLIGHT connections whose statements time out, so that a stuck
+ * one (a lock, an overloaded database) fails its batch (503: Box retries) instead of holding its deliveries until
+ * Box gives up on them while every later batch queues behind it. Shown as `wrk-box-webhooks` in pg_stat_activity.
  */
-export function boxWebhookStore(db: FilesDb) {
+export const createBoxWebhookDb = (databaseUrl: string): FilesDb =>
+  createPrismaClient(PrismaClient, databaseUrl, 'files-box-webhooks', MAX_BATCHES_IN_FLIGHT, {
+    statementTimeoutMs: STATEMENT_TIMEOUT_MS,
+    applicationName: 'wrk-box-webhooks',
+  });
+/** Box event IDs this process stored or saw stored lately, so that their replays cost no statement. */
+const RECENT_EVENTS = 50_000;
+
+/** The last `capacity` keys added (a Map keeps insertion order: the oldest is dropped first). */
+function recentSet(capacity: number) {
+  const keys = new Map<string, true>();
+  return {
+    has: (key: string) => keys.has(key),
+    add(key: string) {
+      keys.delete(key);
+      keys.set(key, true);
+      if (keys.size > capacity) keys.delete(keys.keys().next().value ?? key);
+    },
+  };
+}
+
+/**
+ * Group commit: deliveries arriving while MAX_BATCHES_IN_FLIGHT statements run wait and go together in the next
+ * one (a commit's flush to disk costs milliseconds, the same for one row or hundreds); an idle store writes a
+ * delivery at once. Each delivery is answered after its own batch committed; a failed batch fails all of its
+ * deliveries (nothing of it is stored). Of two deliveries of one event in a batch, one is `stored`.
+ */
+function batchingInsert(db: FilesDb) {
   const hasQueue = queueProbe(db);
   let reserved = 0;
   const waiting: (() => void)[] = [];
@@ -173,6 +212,34 @@ export function boxWebhookStore(db: FilesDb) {
     },
   );
   return (delivery: Delivery): Promise<Outcome> => loader.load(delivery);
+}
+
+/**
+ * Stores deliveries append-only, once per Box event, with their jobs (insertEvents, in batches). A replay (Box's
+ * retries, new delivery id, same event) of an event this process has seen committed is answered `duplicate` at
+ * once: its row is durable, and rows are never deleted. A replay arriving while its event's first delivery is
+ * being stored waits for that commit and shares its fate (`duplicate` once committed; the same error if not).
+ */
+export function boxWebhookStore(db: FilesDb) {
+  const insert = batchingInsert(db);
+  const committed = recentSet(RECENT_EVENTS);
+  const inFlight = new Map<string, Promise<Outcome>>();
+  return (delivery: Delivery): Promise<Outcome> => {
+    const { id } = delivery.payload;
+    if (committed.has(id)) return Promise.resolve<Outcome>('duplicate');
+    const pending = inFlight.get(id);
+    if (pending) return pending.then((): Outcome => 'duplicate');
+    const outcome = insert(delivery);
+    inFlight.set(id, outcome);
+    outcome.then(
+      () => {
+        inFlight.delete(id);
+        committed.add(id);
+      },
+      () => inFlight.delete(id),
+    );
+    return outcome;
+  };
 }
 
 export type Outcome = 'stored' | 'duplicate';
