@@ -1,13 +1,14 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { CLAIMS_HEADER, signClaims, type ServiceKeyring } from '@wrk/platform';
+import { GraphQLError } from 'graphql';
+import { CLAIMS_HEADER, deadlines, isUnavailableError, deadlineSignal, logThrottled, signClaims, timeouts, unavailable, type ServiceKeyring } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
 /**
  * One keep-alive connection pool for all subgraph requests: Apollo's default fetcher opens a connection per
  * request, which halved throughput in our measurements.
  */
-export const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+export const keepAliveAgent = new Agent({ keepAliveTimeout: 30_000, connections: 128, connectTimeout: timeouts.subgraphMs });
 
 /** Wraps the dispatcher of subgraph requests: tests and benchmarks count them or switch keep-alive off this way. */
 export type DispatcherWrapper = (dispatcher: Dispatcher) => Dispatcher;
@@ -15,14 +16,25 @@ export type DispatcherWrapper = (dispatcher: Dispatcher) => Dispatcher;
 /** The fetcher Apollo's data source calls (its own minimal fetch interface). */
 type Fetcher = RemoteGraphQLDataSource<GatewayContext>['fetcher'];
 
+/**
+ * Each subgraph request gives up after WRK_SUBGRAPH_TIMEOUT_MS, or at the request's deadline when that comes first
+ * (the deadline of the request it serves, set by SignedClaimsDataSource.process).
+ */
 export const subgraphFetcher =
   (dispatcher: Dispatcher): Fetcher =>
   (url, init) =>
-    undiciFetch(url, { ...init, dispatcher });
+    undiciFetch(url, { ...init, dispatcher, signal: deadlineSignal(timeouts.subgraphMs, deadlines.getStore()) });
+
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+
+/** Statuses that say the subgraph cannot answer now (its own 503s: overloaded, database down, past the deadline). */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 /**
  * Sends each subgraph request with the caller's claims, signed for that subgraph and that operation only (claims.ts):
- * subgraphs trust nothing else, and a captured header is good for nothing but the request it came with.
+ * subgraphs trust nothing else, and a captured header is good for nothing but the request it came with. The claims
+ * carry the request's deadline; a subgraph that does not answer in time, or cannot be reached, is UNAVAILABLE at the
+ * fields it was asked for.
  */
 export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -32,6 +44,11 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
     fetcher: Fetcher,
   ) {
     super({ url, fetcher });
+  }
+
+  override process(options: ProcessOptions) {
+    const deadline = 'incomingRequestContext' in options ? options.incomingRequestContext.context.claims.deadline : undefined;
+    return deadlines.run(deadline, () => super.process(options));
   }
 
   override willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
@@ -44,5 +61,13 @@ export class SignedClaimsDataSource extends RemoteGraphQLDataSource<GatewayConte
         : { kind: 'system' as const, agent: 'gateway', scopes: [], teams: [], requestId: 'gateway' };
     const body = { query: request.query, operationName: request.operationName, variables: request.variables };
     request.http.headers.set(CLAIMS_HEADER, signClaims(this.keyring, this.subgraph, body, claims));
+  }
+
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
+    const unreachable = response === undefined && !(error instanceof GraphQLError);
+    if (!unreachable && !isUnavailableError(error) && !UNAVAILABLE_STATUSES.has(response?.status ?? 0)) throw error;
+    const cause = response ? `HTTP ${response.status}` : error.name;
+    logThrottled('warn', `subgraph ${this.subgraph}: ${cause}`, { subgraph: this.subgraph }, 'subgraph unavailable');
+    throw unavailable(`The ${this.subgraph} service is unavailable: retry later`);
   }
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { numberFromEnv } from '@wrk/platform';
+import { numberFromEnv, postgresTimeouts } from '@wrk/platform';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /**
@@ -62,7 +62,7 @@ function wrap(limiter: RateLimiterAbstract, points: number): RateLimiter {
  * them. Should the database fail, each process falls back to counting in memory rather than refusing everyone.
  */
 export function postgresRateLimiters(databaseUrl: string, limits: RateLimits): GatewayRateLimiters {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, ...postgresTimeouts() });
   const limiter = (keyPrefix: string, points: number, duration: number) =>
     wrap(
       new RateLimiterPostgres({

@@ -4,6 +4,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import {
+  concurrencyLimit,
+  ErrorCode,
   formatError,
   hideSchemaSuggestions,
   httpErrors,
@@ -13,12 +15,13 @@ import {
   operationLimits,
   type Claims,
   type RunningServer,
+  timeouts,
   type ServiceKeyring,
 } from '@wrk/platform';
 import { anonymousClaims, authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
-import { guardRequests, requestGuard } from './guard.ts';
+import { guardRequests, requestGuard, timeRequests, timingOf } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
@@ -57,7 +60,8 @@ export interface GatewayOptions {
 
 async function subgraphsReady(urls: Record<string, string>): Promise<boolean> {
   const checks = Object.values(urls).map(async (url) => {
-    const response = await fetch(url.replace(/\/graphql$/, '/ready')).catch(() => null);
+    const response = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(timeouts.readyMs) }).catch(() => null);
+    await response?.arrayBuffer().catch(() => undefined);
     return response?.ok ?? false;
   });
   return (await Promise.all(checks)).every(Boolean);
@@ -75,6 +79,31 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
     },
   };
 }
+
+/**
+ * Nothing could be answered because a dependency is unavailable (or this process is overloaded): 503 with Retry-After,
+ * so clients retry instead of reading an empty answer as final. A partial answer keeps its 200.
+ */
+function unavailableStatus(): ApolloServerPlugin<GatewayContext> {
+  const retryable = new Set<unknown>([ErrorCode.UNAVAILABLE, ErrorCode.OVERLOADED]);
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data !== null && data !== undefined) return;
+          if (!errors?.some((error) => retryable.has(error.extensions?.code))) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(timeouts.retryAfterSeconds));
+        },
+      };
+    },
+  };
+}
+
+/** Requests in progress per gateway process beyond which more are refused (WRK_MAX_CONCURRENT_REQUESTS). */
+const DEFAULT_MAX_CONCURRENT = 256;
 
 /** A subgraph's URL: the one configured for it, else the one the supergraph names. */
 function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: string | undefined): string {
@@ -108,6 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       offlineExplorer(),
       requestIdHeader(),
+      unavailableStatus(),
       scalarParsing(),
       ...limits.plugins,
       hideSchemaSuggestions<GatewayContext>(),
@@ -133,13 +163,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
   // (counting refusals there would cost more than verifying them).
   app.post(BOX_WEBHOOK_PATH, ...boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES));
+  const bounded = concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT));
   app.use(
     '/graphql',
+    timeRequests,
+    bounded,
     guardRequests(claimsOf, MAX_BODY_BYTES),
     express.json({ limit: MAX_BODY_BYTES }),
     documentIdAsPersistedQuery,
     expressMiddleware(server, {
-      context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
+      context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req, timingOf(res))) }),
     }),
   );
   const mcp = mcpHandler({
@@ -149,7 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     operations,
   });
   // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
-  app.post(MCP_PATH, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
+  app.post(MCP_PATH, timeRequests, bounded, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
     mcp(req, res, (res.locals.claims as Claims | undefined) ?? anonymousClaims('')),
   );
   app.all(MCP_PATH, (_req, res) => {

@@ -1,5 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { postgresTimeouts } from './resilience.ts';
 
 /**
  * Every Prisma client this process creates is published here when someone listens (tests and benchmarks count
@@ -9,9 +10,9 @@ export const prismaClientChannel = channel('wrk:prisma-client');
 
 type PrismaClientClass<T> = new (options: { adapter: PrismaPg; log?: { emit: 'event'; level: 'query' }[] }) => T;
 
-/** A slice's generated Prisma client over node-postgres. */
+/** A slice's generated Prisma client over node-postgres, its statements and connections bounded in time (resilience.ts). */
 export function createPrismaClient<T>(PrismaClient: PrismaClientClass<T>, databaseUrl: string, poolSize = 5): T {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize, ...postgresTimeouts() });
   if (!prismaClientChannel.hasSubscribers) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   prismaClientChannel.publish(client);

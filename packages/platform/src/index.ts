@@ -22,3 +22,4 @@ export * from './limits.ts';
 export * from './suggestions.ts';
 export * from './entityExistence.ts';
 export * from './schemaFiles.ts';
+export * from './resilience.ts';
