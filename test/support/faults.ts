@@ -54,3 +54,16 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export function report(fault: string, outcomes: Outcome[]): void {
   process.stdout.write(`[fault] ${fault}: ${JSON.stringify(tally(outcomes))}\n`);
 }
+
+/**
+ * The code of the first answer that is not UNAVAILABLE, asking again for a few seconds: a process just (re)started
+ * may still be warming up (its first requests compile code and open pools).
+ */
+export async function afterRecovery(url: string, query: string, options: Parameters<typeof ask>[2] = {}): Promise<string> {
+  let outcome = await ask(url, query, options);
+  for (let attempt = 0; attempt < 20 && ['UNAVAILABLE', 'NO_ANSWER'].includes(outcome.code); attempt += 1) {
+    await sleep(500);
+    outcome = await ask(url, query, options);
+  }
+  return outcome.code;
+}
