@@ -1,7 +1,17 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { GraphQLError } from 'graphql';
-import { CLAIMS_HEADER, deadlines, isUnavailableError, deadlineSignal, logThrottled, signClaims, timeouts, unavailable, type ServiceKeyring } from '@wrk/platform';
+import {
+  CLAIMS_HEADER,
+  deadlines,
+  isUnavailableError,
+  deadlineSignal,
+  logThrottled,
+  signClaims,
+  timeouts,
+  unavailable,
+  type ServiceKeyring,
+} from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
 /**

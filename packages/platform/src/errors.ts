@@ -88,7 +88,19 @@ export const unavailableResponse = (retryAfterSeconds: number, message = 'A serv
  * operator intervention (57: shutdown, statement timeout / cancel), and the driver's own connection failures.
  */
 const UNAVAILABLE_STATES = /^(08|53|57)/;
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 /** Prisma's codes for an unreachable or timed-out database, and its connection pool's timeout. */
 const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 /** node-postgres and Prisma's adapter report some connection failures by message only. */
@@ -101,7 +113,15 @@ const UNAVAILABLE_MESSAGES =
  */
 export function isUnavailableError(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 6) return false;
-  const e = error as { name?: unknown; code?: unknown; errno?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalCode?: unknown };
+  const e = error as {
+    name?: unknown;
+    code?: unknown;
+    errno?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    kind?: unknown;
+    originalCode?: unknown;
+  };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return true;
   if (e instanceof GraphQLError) return e.extensions.code === ErrorCode.UNAVAILABLE || e.extensions.code === ErrorCode.OVERLOADED;
   for (const code of [e.code, e.originalCode]) {

@@ -83,7 +83,12 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
   if (formatted.message === 'Internal server error') return formatted;
   if (isUnavailableError(original)) {
     logThrottled('warn', `unavailable: ${causeOf(original)}`, { path: formatted.path }, 'a dependency is unavailable');
-    return { message: unavailable().message, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.UNAVAILABLE } };
+    return {
+      message: unavailable().message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.UNAVAILABLE },
+    };
   }
   logger.error({ err: original }, 'unexpected error');
   return {

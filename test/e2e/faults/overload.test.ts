@@ -26,7 +26,9 @@ describe(`overload shedding in the production shape (${kind} Postgres)`, () => {
   });
 
   it('sheds what exceeds the limit with fast 503s and serves the rest', async () => {
-    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ask(stack.gatewayUrl, QUERY, { token, deadlineMs: 30_000 })));
+    const outcomes = await Promise.all(
+      Array.from({ length: CONCURRENT }, () => ask(stack.gatewayUrl, QUERY, { token, deadlineMs: 30_000 })),
+    );
     report(`${CONCURRENT} concurrent requests, gateway limit 4, core limit 2`, outcomes);
     const served = outcomes.filter((outcome) => outcome.code === 'OK');
     const shed = outcomes.filter((outcome) => outcome.status === 503);

@@ -80,10 +80,14 @@ describe('Postgres stopped and restarted under concurrent writes (embedded Postg
     await db.connect();
     try {
       const rows = async (sql: string) => (await db.query<{ id: string }>(sql, [acknowledged])).rows.map((row) => row.id);
-      expect(new Set(await rows('SELECT external_id AS id FROM core.organizations WHERE external_id = ANY($1)'))).toEqual(new Set(acknowledged));
+      expect(new Set(await rows('SELECT external_id AS id FROM core.organizations WHERE external_id = ANY($1)'))).toEqual(
+        new Set(acknowledged),
+      );
       const audited = await rows('SELECT entity_id AS id FROM platform.audit_logs WHERE entity_id = ANY($1)');
       expect(audited.sort()).toEqual([...acknowledged].sort());
-      const events = await rows("SELECT entity_id AS id FROM platform.integration_events WHERE direction = 'outbound' AND entity_id = ANY($1)");
+      const events = await rows(
+        "SELECT entity_id AS id FROM platform.integration_events WHERE direction = 'outbound' AND entity_id = ANY($1)",
+      );
       expect(events.sort()).toEqual([...acknowledged].sort());
     } finally {
       await db.end();
