@@ -35,7 +35,7 @@ export function timeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): Timeouts 
     ownerCheckMs: numberFromEnv(env, 'WRK_OWNER_CHECK_TIMEOUT_MS', 5_000),
     readyMs: numberFromEnv(env, 'WRK_READY_TIMEOUT_MS', 2_000),
     statementMs: numberFromEnv(env, 'WRK_DB_STATEMENT_TIMEOUT_MS', 10_000),
-    connectMs: numberFromEnv(env, 'WRK_DB_CONNECT_TIMEOUT_MS', 5_000),
+    connectMs: numberFromEnv(env, 'WRK_DB_CONNECT_TIMEOUT_MS', 10_000),
     retryAfterSeconds: numberFromEnv(env, 'WRK_RETRY_AFTER_SECONDS', 2),
   };
 }

@@ -8,7 +8,6 @@ import {
   readOutboundEvent,
   recordDeliveryAttempt,
   relayOutbox,
-  timeouts,
 } from '@wrk/platform';
 
 /**
@@ -91,7 +90,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const concurrency = options.concurrency ?? 2;
   const sinkUrl = options.sinkUrl ?? (process.env.WRK_EVENT_SINK_URL || undefined);
   // graphile-worker's jobs and listener, plus one relay pass at a time.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: concurrency + 2, connectionTimeoutMillis: timeouts.connectMs });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: concurrency + 2 });
   let stopping = false;
   // graphile-worker insists on both handlers: an idle client's error, and a checked-out client's. Once
   // stopping, a connection cut while it closes (the database stopping right after us) is no news.
