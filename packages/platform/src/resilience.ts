@@ -32,7 +32,7 @@ export function timeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): Timeouts 
     requestMs: numberFromEnv(env, 'WRK_REQUEST_TIMEOUT_MS', 15_000),
     subgraphMs: numberFromEnv(env, 'WRK_SUBGRAPH_TIMEOUT_MS', 10_000),
     identityMs: numberFromEnv(env, 'WRK_IDENTITY_TIMEOUT_MS', 3_000),
-    ownerCheckMs: numberFromEnv(env, 'WRK_OWNER_CHECK_TIMEOUT_MS', 5_000),
+    ownerCheckMs: numberFromEnv(env, 'WRK_OWNER_CHECK_TIMEOUT_MS', 8_000),
     readyMs: numberFromEnv(env, 'WRK_READY_TIMEOUT_MS', 2_000),
     statementMs: numberFromEnv(env, 'WRK_DB_STATEMENT_TIMEOUT_MS', 10_000),
     connectMs: numberFromEnv(env, 'WRK_DB_CONNECT_TIMEOUT_MS', 10_000),
