@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import {
   CLAIMS_HEADER,
-  currentRequestId,
+  logThrottled,
   signClaims,
+  timeouts,
   TOKEN_ALGORITHM,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   unauthenticated,
+  unavailableResponse,
   type Claims,
   type ServiceKeyring,
 } from '@wrk/platform';
@@ -22,22 +23,45 @@ export interface VerifiedBearer {
 }
 
 export interface Authenticator {
-  /** Checks the Authorization header's token against identity's published keys; UNAUTHENTICATED otherwise. */
+  /**
+   * Checks the Authorization header's token against identity's published keys: UNAUTHENTICATED when the token is bad,
+   * UNAVAILABLE (503) when the keys cannot be fetched (the token was not judged).
+   */
   verify(authorization: string): Promise<VerifiedBearer>;
-  /** The token's current claims from identity: a revoked token or a disabled user is refused here. */
-  session(bearer: VerifiedBearer): Promise<Claims>;
+  /**
+   * The token's current claims from identity, under this request's ID: a revoked token or a disabled user is refused
+   * here (401); identity down, slow or failing is UNAVAILABLE (503).
+   */
+  session(bearer: VerifiedBearer, requestId: string): Promise<Claims>;
 }
+
+/** Identity could not answer: the caller should retry, not discard its token. One log line per cause per 10 s. */
+function identityUnavailable(what: string, cause: string): never {
+  logThrottled('warn', `identity ${what}: ${cause}`, { dependency: 'identity' }, `${what} failed: identity is unavailable`);
+  throw unavailableResponse(timeouts.retryAfterSeconds, 'Authentication is unavailable: retry later');
+}
+
+/** jose's verdicts on the token itself; anything else (a failed or timed-out key fetch) says nothing about it. */
+const judgesToken = (error: unknown) =>
+  error instanceof errors.JOSEError &&
+  !(error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) &&
+  error.code !== 'ERR_JOSE_GENERIC';
+
+const causeName = (error: unknown) => (error instanceof Error ? error.name : 'unknown');
 
 /**
  * Authenticates the caller of each request in two steps, so that the cheap one can stop a flood before the costly one:
  * the token's signature and expiry are checked here, against identity's published keys (refetched when a new `kid`
  * appears after a rotation); then identity answers with the token's current claims, so a revoked token or a
- * disabled user is refused from the very next request.
+ * disabled user is refused from the very next request. Both calls to identity are bounded by WRK_IDENTITY_TIMEOUT_MS.
  */
 export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyring): Authenticator {
   const identity = identityGraphqlUrl.replace(/\/graphql$/, '');
   // A token signed by a key rotated in since the last fetch (unknown kid) refetches the set, at most once a second.
-  const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`), { cooldownDuration: 1_000 });
+  const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`), {
+    cooldownDuration: 1_000,
+    timeoutDuration: timeouts.identityMs,
+  });
 
   return {
     async verify(authorization) {
@@ -47,15 +71,14 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
         algorithms: [TOKEN_ALGORITHM],
-      }).catch(() => {
+      }).catch((error: unknown) => {
+        if (!judgesToken(error)) identityUnavailable('key fetch', causeName(error));
         throw unauthenticated('Invalid or expired token');
       });
       if (typeof payload.tok !== 'string') throw unauthenticated('Invalid or expired token');
       return { token, tokenId: payload.tok };
     },
-    async session({ token }) {
-      // The ID the request's log lines carry (platform's requestScope.ts) names its claims, audit rows and events too.
-      const requestId = currentRequestId() ?? randomUUID();
+    async session({ token }, requestId) {
       const body = { token, requestId };
       const response = await fetch(`${identity}/internal/session`, {
         method: 'POST',
@@ -64,10 +87,11 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
           [CLAIMS_HEADER]: signClaims(keyring, 'identity', body, { ...anonymousClaims(requestId), kind: 'system', agent: 'gateway' }),
         },
         body: JSON.stringify(body),
-      });
+        signal: AbortSignal.timeout(timeouts.identityMs),
+      }).catch((error: unknown) => identityUnavailable('session lookup', causeName(error)));
       if (response.status === 401) throw unauthenticated(`Token refused: ${((await response.json()) as { error: string }).error}`);
-      if (!response.ok) throw new Error(`identity answered ${response.status} to a session lookup`);
-      return (await response.json()) as Claims;
+      if (!response.ok) identityUnavailable('session lookup', `HTTP ${response.status}`);
+      return (await response.json().catch((error: unknown) => identityUnavailable('session lookup', causeName(error)))) as Claims;
     },
   };
 }

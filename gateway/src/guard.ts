@@ -1,11 +1,39 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, httpError, type Claims } from '@wrk/platform';
+import { randomUUID } from 'node:crypto';
+import { currentRequestId, ErrorCode, httpError, timeouts, type Claims } from '@wrk/platform';
 import type { GatewayRateLimiters } from './rateLimit.ts';
 import type { Authenticator } from './auth.ts';
 
 const REALM = 'wrk';
+
+/** A request's ID (in every log line, audit row and event it causes) and its deadline (epoch ms). */
+export interface RequestTiming {
+  requestId: string;
+  deadline: number;
+}
+
+/**
+ * First of all, for every request: its ID, sent back as `x-request-id` on every answer (refusals and 5xx included),
+ * and its deadline, WRK_REQUEST_TIMEOUT_MS from now, which the claims carry to every subgraph.
+ */
+export const timeRequests: RequestHandler = (_request, response, next) => {
+  // The ID every log line of this request already carries (platform's lifecycle.ts binds it first).
+  const requestId = currentRequestId() ?? randomUUID();
+  response.locals.timing = { requestId, deadline: Date.now() + timeouts.requestMs } satisfies RequestTiming;
+  response.setHeader('x-request-id', requestId);
+  next();
+};
+
+export function timingOf(response: Response): RequestTiming {
+  const timing: unknown = response.locals.timing;
+  if (typeof timing === 'object' && timing !== null && 'requestId' in timing && 'deadline' in timing) {
+    const { requestId, deadline } = timing;
+    if (typeof requestId === 'string' && typeof deadline === 'number') return { requestId, deadline };
+  }
+  return { requestId: randomUUID(), deadline: Date.now() + timeouts.requestMs };
+}
 
 /** RFC 6750 allows only these characters inside a quoted error_description. */
 const quotable = (text: string) => text.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '');
@@ -42,13 +70,14 @@ export function requestGuard(authenticator: Authenticator, limiters: GatewayRate
     );
   };
 
-  return async function claimsOf(request: IncomingMessage): Promise<Claims> {
+  return async function claimsOf(request: IncomingMessage, { requestId, deadline }: RequestTiming): Promise<Claims> {
     const authorization = request.headers.authorization;
     if (!authorization) return refuse(request, unauthorized('A bearer token is required', `Bearer realm="${REALM}"`));
     const bearer = await authenticator.verify(authorization).catch(invalid(request));
     const wait = await limiters.token.consume(bearer.tokenId);
     if (wait) throw rateLimited(wait);
-    return authenticator.session(bearer).catch(invalid(request));
+    const claims = await authenticator.session(bearer, requestId).catch(invalid(request));
+    return { ...claims, deadline };
   };
 }
 
@@ -69,11 +98,14 @@ const payloadTooLarge = () => httpError(ErrorCode.PAYLOAD_TOO_LARGE, 'The reques
  * check, no counter), and a request refused for its token or its rate costs no JSON parsing, however large its
  * body. The explorer page (a GET without an operation) is served to anyone.
  */
-export function guardRequests(claimsOf: (request: IncomingMessage) => Promise<Claims>, maxBodyBytes: number): RequestHandler {
+export function guardRequests(
+  claimsOf: (request: IncomingMessage, timing: RequestTiming) => Promise<Claims>,
+  maxBodyBytes: number,
+): RequestHandler {
   return (request, response, next) => {
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) return sendRefusal(response, payloadTooLarge());
     if (request.method === 'GET' && !isOperation(new URL(request.url, 'http://gateway').searchParams)) return next();
-    claimsOf(request).then(
+    claimsOf(request, timingOf(response)).then(
       (claims) => {
         response.locals.claims = claims;
         next();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { numberFromEnv, watchPool } from '@wrk/platform';
+import { logThrottled, numberFromEnv, postgresTimeouts, watchPool } from '@wrk/platform';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /**
@@ -62,8 +62,10 @@ function wrap(limiter: RateLimiterAbstract, points: number): RateLimiter {
  * them. Should the database fail, each process falls back to counting in memory rather than refusing everyone.
  */
 export function postgresRateLimiters(databaseUrl: string, limits: RateLimits): GatewayRateLimiters {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, ...postgresTimeouts() });
   watchPool('gateway-rate-limits', pool);
+  // An idle connection cut by the server (Postgres stopping) is an 'error' event: unheard, it would end the process.
+  pool.on('error', (error) => logThrottled('warn', `rate limiter pool: ${error.message}`, {}, 'rate limiter connection lost'));
   const limiter = (keyPrefix: string, points: number, duration: number) =>
     wrap(
       new RateLimiterPostgres({

@@ -5,6 +5,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express from 'express';
 import {
+  concurrencyLimit,
+  ErrorCode,
   formatError,
   hideSchemaSuggestions,
   httpErrors,
@@ -19,12 +21,13 @@ import {
   stopInOrder,
   type Claims,
   type RunningServer,
+  timeouts,
   type ServiceKeyring,
 } from '@wrk/platform';
 import { anonymousClaims, authenticator } from './auth.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
-import { guardRequests, requestGuard } from './guard.ts';
+import { guardRequests, requestGuard, timeRequests, timingOf } from './guard.ts';
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
@@ -69,7 +72,7 @@ export interface GatewayOptions {
 
 /**
  * Ready: the supergraph is loaded (it is, once the server has started) and identity, which every authenticated request
- * asks, answers its own readiness within WRK_READY_TIMEOUT. Other subgraphs being down does not make the gateway
+ * asks, answers its own readiness within WRK_READY_TIMEOUT_MS. Other subgraphs being down does not make the gateway
  * unready: taking every gateway out of rotation for one subgraph would turn a partial outage into a whole one.
  */
 const identityReady = (identityUrl: string) =>
@@ -87,6 +90,31 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
     },
   };
 }
+
+/**
+ * Nothing could be answered because a dependency is unavailable (or this process is overloaded): 503 with Retry-After,
+ * so clients retry instead of reading an empty answer as final. A partial answer keeps its 200.
+ */
+function unavailableStatus(): ApolloServerPlugin<GatewayContext> {
+  const retryable = new Set<unknown>([ErrorCode.UNAVAILABLE, ErrorCode.OVERLOADED]);
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data !== null && data !== undefined) return;
+          if (!errors?.some((error) => retryable.has(error.extensions?.code))) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(timeouts.retryAfterSeconds));
+        },
+      };
+    },
+  };
+}
+
+/** Requests in progress per gateway process beyond which more are refused (WRK_MAX_CONCURRENT_REQUESTS). */
+const DEFAULT_MAX_CONCURRENT = 256;
 
 /** A subgraph's URL: the one configured for it, else the one the supergraph names. */
 function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: string | undefined): string {
@@ -124,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       offlineExplorer(operations, options.demoSignIn),
       operationMetrics<GatewayContext>('gateway'),
       requestIdHeader(),
+      unavailableStatus(),
       scalarParsing(),
       ...limits.plugins,
       hideSchemaSuggestions<GatewayContext>(),
@@ -155,15 +184,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
   // (counting refusals there would cost more than verifying them).
   app.post(BOX_WEBHOOK_PATH, ...boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES));
+  const bounded = concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT));
   app.use(
     '/graphql',
+    timeRequests,
+    bounded,
     guardRequests(claimsOf, MAX_BODY_BYTES),
     // Large answers only (the schema's introspection is ~290 kB of JSON, ~30 kB gzipped): small ones are not worth the CPU.
     compression({ threshold: LARGE_RESPONSE_BYTES }),
     express.json({ limit: MAX_BODY_BYTES }),
     documentIdAsPersistedQuery,
     expressMiddleware(server, {
-      context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req)) }),
+      context: async ({ req, res }) => ({ claims: (res.locals.claims as Claims | undefined) ?? (await claimsOf(req, timingOf(res))) }),
     }),
   );
   const mcp = mcpHandler({
@@ -174,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     checkProvenance,
   });
   // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
-  app.post(MCP_PATH, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
+  app.post(MCP_PATH, timeRequests, bounded, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
     mcp(req, res, (res.locals.claims as Claims | undefined) ?? anonymousClaims('')),
   );
   app.all(MCP_PATH, (_req, res) => {

@@ -23,7 +23,7 @@ const forwardedHeaders = (headers: IncomingHttpHeaders): Record<string, string> 
 const sendJson = (response: ServerResponse, status: number, body: Buffer) => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body);
 };
-const UNREACHABLE = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'Box webhooks cannot be received now')));
+const UNREACHABLE = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'Box webhooks cannot be received now')));
 
 /**
  * Box's webhook deliveries pass through to the files subgraph, which verifies their signature (the only

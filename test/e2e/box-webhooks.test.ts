@@ -294,7 +294,7 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
       const body = boxEvent('FILE.UPLOADED', fileSource('9005'));
       const answer = await deliver(new URL('/webhooks/box', gateway.url).toString(), body, boxHeaders(keys, body));
       expect(answer.status).toBe(502);
-      expect(answer.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      expect(answer.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAVAILABLE' } }] });
       expect(answer.text).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|at /);
     } finally {
       await gateway.stop();
@@ -509,7 +509,7 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
       const failed = bodies.filter((_, i) => first[i]!.status === 503);
       expect(failed.length).toBeGreaterThan(0);
       for (const answer of first) {
-        if (answer.status === 503) expect(answer.json).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+        if (answer.status === 503) expect(answer.json).toMatchObject({ errors: [{ extensions: { code: 'UNAVAILABLE' } }] });
         else expect(answer).toMatchObject({ status: 200, json: { status: 'stored' } });
       }
       const stored = await storedOf(bodies.map(idOf));
@@ -761,7 +761,7 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     it('answers 503 where no keys are configured, storing nothing', async () => {
       const body = boxEvent('FILE.UPLOADED', fileSource('8002'));
       const answer = await deliver(new URL('/webhooks/box', unconfigured.url).toString(), body, boxHeaders(aloneKeys, body));
-      expect(answer).toMatchObject({ status: 503, json: { errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] } });
+      expect(answer).toMatchObject({ status: 503, json: { errors: [{ extensions: { code: 'UNAVAILABLE' } }] } });
       expect(await filesDb.boxWebhookEvent.count({ where: { boxEventId: idOf(body) } })).toBe(0);
     });
   });

@@ -89,11 +89,13 @@ export interface ProductionOptions {
   envOf?: Partial<Record<Service, Record<string, string | undefined>>>;
   /** Environment for the files process: the Box webhook key an operator sets (production generates none). */
   boxWebhookKey?: string;
+  /** A database of the test's own (e.g. an embedded Postgres it stops and restarts); a fresh one otherwise. */
+  database?: TestDatabase;
 }
 
 /** Migrates and seeds a fresh database, then starts the four subgraphs and the gateway as separate processes. */
 export async function startProductionStack(kind: TestDatabase['kind'], options: ProductionOptions = {}): Promise<ProductionStack> {
-  const database = await freshDatabase(kind);
+  const database = options.database ?? (await freshDatabase(kind));
   // Migrations and demo data, as a deployment's release step would apply them.
   await (await startStack({ databaseUrl: database.url, worker: false })).stop();
 

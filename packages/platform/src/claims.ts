@@ -45,6 +45,11 @@ export interface Claims {
   /** An agent's run and sources for this request's writes, verified by the gateway (see Provenance). */
   provenance?: Provenance;
   requestId: string;
+  /**
+   * When the gateway stops waiting for this request (epoch ms): past it, a subgraph starts no more work for it and
+   * refuses a request that arrives late. Signed with the rest, so passed on unchanged to delegated requests.
+   */
+  deadline?: number;
 }
 
 export const CLAIMS_HEADER = 'x-wrk-claims';

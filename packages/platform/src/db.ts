@@ -2,6 +2,7 @@ import { channel } from 'node:diagnostics_channel';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { watchPool } from './metrics.ts';
+import { postgresTimeouts } from './resilience.ts';
 
 /**
  * Every Prisma client this process creates is published here when someone listens (tests and benchmarks count
@@ -31,8 +32,11 @@ export function createPrismaClient<T>(
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
+    ...postgresTimeouts(),
     // Sent when each connection opens: no statement of its own per transaction.
-    ...(settings.statementTimeoutMs ? { statement_timeout: settings.statementTimeoutMs } : {}),
+    ...(settings.statementTimeoutMs
+      ? { statement_timeout: settings.statementTimeoutMs, query_timeout: settings.statementTimeoutMs + 1_000 }
+      : {}),
     ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
   });
   watchPool(name, pool);

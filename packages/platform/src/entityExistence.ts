@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { CLAIMS_HEADER } from './claims.ts';
 import type { Delegate } from './context.ts';
+import { unavailable } from './errors.ts';
+import { deadlineSignal, deadlines, timeouts } from './resilience.ts';
 
 /** Where an entity is answered for: the service owning it, its GraphQL type, and the service's URL. */
 export interface EntityRoute {
@@ -25,13 +27,22 @@ async function askOwner(
   sign: (owner: string, body: unknown) => string,
 ): Promise<boolean[]> {
   const body = { query: ENTITIES_QUERY, variables: { representations } };
-  const response = await fetch(url, {
+  const answer = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: sign(owner, body) },
     body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
-  const answer = (await response.json()) as EntitiesAnswer;
+    signal: deadlineSignal(timeouts.ownerCheckMs, deadlines.getStore()),
+  }).then(
+    async (response) => {
+      // The owner is down, overloaded or out of time: the entity's existence is unknown, not false.
+      if (response.status >= 500) throw unavailable(`The ${owner} service is unavailable: retry later`);
+      if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
+      return (await response.json()) as EntitiesAnswer;
+    },
+    () => {
+      throw unavailable(`The ${owner} service is unavailable: retry later`);
+    },
+  );
   return representations.map((_, index) => Boolean(answer.data?._entities?.[index]));
 }
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
-import { ErrorCode } from './errors.ts';
+import { ErrorCode, isUnavailableError } from './errors.ts';
 import { logger } from './logger.ts';
+import { logThrottled, timeouts } from './resilience.ts';
 
 /** The body of a refusal made before GraphQL runs: shaped as a GraphQL response, so clients read one format. */
 export const graphQLErrorBody = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
@@ -20,6 +21,9 @@ function describe(error: HttpErrorLike, status: number): { code: ErrorCode; mess
   return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
 }
 
+const causeName = (error: unknown) =>
+  error instanceof Error ? `${error.name}${'code' in error && typeof error.code === 'string' ? ` ${error.code}` : ''}` : 'unknown';
+
 /**
  * The last error handler of every app (gateway and subgraphs): body-parser's refusals (malformed JSON, too large,
  * unsupported encoding) and anything else that reaches Express answer GraphQL-shaped JSON with a stable code,
@@ -27,6 +31,12 @@ function describe(error: HttpErrorLike, status: number): { code: ErrorCode; mess
  */
 export const httpErrors: ErrorRequestHandler = (error: HttpErrorLike, _request, response, next) => {
   if (response.headersSent) return next(error);
+  if (isUnavailableError(error)) {
+    logThrottled('warn', `unavailable: ${causeName(error)}`, {}, 'a dependency is unavailable');
+    response.setHeader('retry-after', String(timeouts.retryAfterSeconds));
+    response.status(503).json(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'A service this request needs is unavailable: retry later'));
+    return;
+  }
   const status = statusOf(error);
   const { code, message } = describe(error, status);
   if (status >= 500) logger.error({ err: error }, 'unexpected error');

@@ -28,3 +28,4 @@ export * from './lifecycle.ts';
 export * from './metrics.ts';
 export * from './requestScope.ts';
 export * from './tracing.ts';
+export * from './resilience.ts';

@@ -4,6 +4,7 @@ import { ErrorCode } from './errors.ts';
 import { graphQLErrorBody } from './http.ts';
 import { logger } from './logger.ts';
 import { numberFromEnv } from './limits.ts';
+import { timeouts } from './resilience.ts';
 import { httpRequestDuration, httpRequests, httpRequestsInFlight } from './metrics.ts';
 import { endServerSpan, runInSpanContext, serverSpan, stopTracing } from './tracing.ts';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope, type RequestScope } from './requestScope.ts';
@@ -11,11 +12,8 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope, type RequestScope 
 /** How long in-flight requests may take to finish once a process is told to stop (ms). */
 export const shutdownTimeoutMs = (env: NodeJS.ProcessEnv = process.env) => numberFromEnv(env, 'WRK_SHUTDOWN_TIMEOUT', 10_000);
 
-/** How long a readiness probe waits for what it checks (its database, for the gateway identity) before saying 503 (ms). */
-export const readyTimeoutMs = (env: NodeJS.ProcessEnv = process.env) => numberFromEnv(env, 'WRK_READY_TIMEOUT', 2_000);
-
 /** A readiness check bounded in time: false when it fails or has not answered within `timeoutMs`. */
-export async function readyWithin(check: (signal: AbortSignal) => Promise<boolean>, timeoutMs = readyTimeoutMs()): Promise<boolean> {
+export async function readyWithin(check: (signal: AbortSignal) => Promise<boolean>, timeoutMs = timeouts.readyMs): Promise<boolean> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<boolean>((resolve) => {
@@ -44,7 +42,7 @@ export interface ServerLifecycle {
   readonly inFlight: number;
   /**
    * Stops taking requests and lets the in-flight ones finish: from now on readiness answers 503, every new request is
-   * answered 503 (`SERVICE_UNAVAILABLE`, `Retry-After: 1`) with `Connection: close`, idle keep-alive connections are
+   * answered 503 (`UNAVAILABLE`, `Retry-After: 1`) with `Connection: close`, idle keep-alive connections are
    * closed and every answer closes its connection. When the last in-flight request is answered — or after
    * `deadlineMs`, cutting what still runs — the listener closes.
    */
@@ -64,7 +62,7 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
   const refuse = (response: Response) => {
     response.setHeader('connection', 'close');
     response.setHeader('retry-after', '1');
-    response.status(503).json(graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'The server is shutting down: retry the request'));
+    response.status(503).json(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'The server is shutting down: retry the request'));
   };
 
   const track = (request: Request, response: Response, scope: RequestScope) => {

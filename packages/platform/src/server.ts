@@ -13,11 +13,14 @@ import {
   signDelegated,
   SignatureError,
   verifySignedRequest,
+  type Claims,
   type SignedBody,
   type VerifiedRequest,
 } from './claims.ts';
 import { requestContextFromClaims, type ApprovedProposal, type GraphQLOperation, type RequestContext } from './context.ts';
-import { ErrorCode, forbiddenError, unauthenticated } from './errors.ts';
+import { ErrorCode, forbiddenError, isUnavailableError, unauthenticated, unavailable, unavailableResponse } from './errors.ts';
+import { concurrencyLimit, deadlines, logThrottled, timeouts } from './resilience.ts';
+import { numberFromEnv } from './limits.ts';
 import type { ReplayGuard } from './replayGuard.ts';
 import { derivedSecret, type ServiceKeyring } from './serviceKeys.ts';
 import { setCursorKey } from './cursorKey.ts';
@@ -70,6 +73,14 @@ function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { ...formatted, extensions: Object.fromEntries(Object.entries(extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key))) };
 }
 
+/** A short name for what failed, without its details (addresses, SQL, paths): the key of throttled log lines. */
+export function causeOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return 'unknown';
+  const e = error as { name?: unknown; code?: unknown; cause?: unknown };
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  return typeof e.code === 'string' ? `${name} ${e.code}` : e.cause ? `${name} < ${causeOf(e.cause)}` : name;
+}
+
 /** Masks unexpected errors: clients see stable codes, never stack traces, SQL or internal URLs. */
 export function formatError(received: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const formatted = withoutInternals(received);
@@ -80,6 +91,15 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
   if (formatted.extensions?.code && formatted.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   // A subgraph already masked (and logged) it; the gateway passes it on.
   if (formatted.message === 'Internal server error') return formatted;
+  if (isUnavailableError(original)) {
+    logThrottled('warn', `unavailable: ${causeOf(original)}`, { path: formatted.path }, 'a dependency is unavailable');
+    return {
+      message: unavailable().message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.UNAVAILABLE },
+    };
+  }
   logger.error({ err: original }, 'unexpected error');
   return {
     message: 'Internal server error',
@@ -185,6 +205,55 @@ export function operationOf(body: unknown): GraphQLOperation | null {
   };
 }
 
+/** Requests in progress per subgraph process beyond which more are refused (WRK_MAX_CONCURRENT_REQUESTS). */
+export const DEFAULT_MAX_CONCURRENT = 256;
+
+const pastDeadline = (claims: Claims) => claims.deadline !== undefined && Date.now() > claims.deadline;
+
+/** Requests whose signed header `withinDeadline` verified, with what it found. */
+const verifiedRequests = new WeakMap<express.Request, VerifiedRequest>();
+
+/**
+ * Verifies the signed header once, before GraphQL runs, and runs the rest of the request with its deadline in
+ * `deadlines` (what owner checks and other outbound calls are cut to). A request that fails verification goes on
+ * without it: the context refuses it with the usual 401.
+ */
+function withinDeadline(keyring: ServiceKeyring): express.RequestHandler {
+  return (req, _res, next) => {
+    let request: VerifiedRequest;
+    try {
+      request = signedClaims(keyring, req.headers, req.body);
+    } catch {
+      next();
+      return;
+    }
+    verifiedRequests.set(req, request);
+    deadlines.run(request.claims.deadline, next);
+  };
+}
+
+/**
+ * Past the caller's deadline (the gateway has stopped waiting), a subgraph resolves no more fields of the request:
+ * each is an UNAVAILABLE error, so no further statement or owner check is started for an answer nobody reads.
+ */
+function deadlinePlugin<TContext extends RequestContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const { deadline } = contextValue.claims;
+      if (deadline === undefined) return;
+      return {
+        async executionDidStart() {
+          return {
+            willResolveField() {
+              if (Date.now() > deadline) throw unavailable('The request ran past its deadline');
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
 /** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
 export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
   if (keyring.service !== def.name) throw new Error(`the ${def.name} subgraph was given the keys of ${keyring.service}`);
@@ -204,6 +273,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       operationMetrics<TContext>(def.name),
+      deadlinePlugin<TContext>(),
       signedOperationPolicy<TContext>(def.replayGuard),
       ...limits.plugins,
       hideSchemaSuggestions<TContext>(),
@@ -227,6 +297,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
   metricsRoute(app);
+  app.use(concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT)));
   applyRoute(app, def, keyring, server);
   writableRoute(app, def, keyring);
   def.routes?.(
@@ -237,8 +308,13 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
+    withinDeadline(keyring),
     expressMiddleware(server, {
-      context: async ({ req }) => contextOf(def, keyring, signedClaims(keyring, req.headers, req.body), req.body),
+      context: async ({ req }) => {
+        const request = verifiedRequests.get(req) ?? signedClaims(keyring, req.headers, req.body);
+        if (pastDeadline(request.claims)) throw unavailableResponse(timeouts.retryAfterSeconds, 'The request arrived after its deadline');
+        return contextOf(def, keyring, request, req.body);
+      },
     }),
   );
   app.use(httpErrors);
@@ -317,6 +393,12 @@ export function signedRoute(
       const answer = await handle(signed, req.body);
       res.status(answer.status).json(answer.body);
     } catch (error) {
+      if (isUnavailableError(error)) {
+        logThrottled('warn', `unavailable: ${causeOf(error)}`, { path }, 'internal route: a dependency is unavailable');
+        res.setHeader('retry-after', String(timeouts.retryAfterSeconds));
+        res.status(503).json({ errors: [{ message: unavailable().message, extensions: { code: ErrorCode.UNAVAILABLE } }] });
+        return;
+      }
       if (error instanceof GraphQLError) {
         res.status(400).json({ errors: [error.toJSON()] });
         return;

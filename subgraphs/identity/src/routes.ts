@@ -1,5 +1,5 @@
 import express from 'express';
-import { GATEWAY_SERVICE, logger, type VerifiedRequest } from '@wrk/platform';
+import { causeOf, GATEWAY_SERVICE, isUnavailableError, logger, logThrottled, type VerifiedRequest } from '@wrk/platform';
 import type { IdentityDb } from './db.ts';
 import { InvalidTokenError, sessionClaims } from './sessions.ts';
 import { publicKeys } from './tokens.ts';
@@ -36,8 +36,15 @@ export function identityRoutes(db: IdentityDb) {
       try {
         res.json(await sessionClaims(db, token, requestId));
       } catch (error) {
-        if (!(error instanceof InvalidTokenError)) logger.error({ err: error }, 'session lookup failed');
-        res.status(401).json({ error: error instanceof InvalidTokenError ? error.message : 'invalid token' });
+        if (error instanceof InvalidTokenError) {
+          res.status(401).json({ error: error.message });
+          return;
+        }
+        // The token was not judged: the database failed (503, the gateway answers UNAVAILABLE) or something else did.
+        const down = isUnavailableError(error);
+        if (down) logThrottled('warn', `session lookup: ${causeOf(error)}`, {}, 'session lookup failed: the database is unavailable');
+        else logger.error({ err: error }, 'session lookup failed');
+        res.status(down ? 503 : 500).json({ error: down ? 'unavailable' : 'internal error' });
       }
     });
   };

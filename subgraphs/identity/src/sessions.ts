@@ -1,4 +1,4 @@
-import type { Claims } from '@wrk/platform';
+import { isUnavailableError, type Claims } from '@wrk/platform';
 import type { IdentityDb } from './db.ts';
 import { effectiveScopes } from './scopes.ts';
 import { hashTokenId, verifyTokenSignature } from './tokens.ts';
@@ -13,6 +13,8 @@ export class InvalidTokenError extends Error {}
  */
 export async function sessionClaims(db: IdentityDb, token: string, requestId: string): Promise<Claims> {
   const { jti, sub } = await verifyTokenSignature(db, token).catch((error: unknown) => {
+    // Reading the keys failed: the token was not judged, and is not to be refused for it.
+    if (isUnavailableError(error)) throw error;
     throw new InvalidTokenError(`invalid token: ${error instanceof Error ? error.message : String(error)}`);
   });
   const record = await db.apiToken.findUnique({

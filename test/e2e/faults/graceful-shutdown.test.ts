@@ -157,7 +157,7 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       expect(refused.headers.get('connection')).toBe('close');
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(await refused.json()).toEqual({
-        errors: [{ message: 'The server is shutting down: retry the request', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+        errors: [{ message: 'The server is shutting down: retry the request', extensions: { code: 'UNAVAILABLE' } }],
       });
 
       await peopleLock!.query('COMMIT');

@@ -25,7 +25,7 @@ const answer = (status: number, body: object): Answer => ({ status, body: Buffer
 
 const ACCEPTED: Record<Outcome, Answer> = { stored: answer(200, { status: 'stored' }), duplicate: answer(200, { status: 'duplicate' }) };
 const MALFORMED = answer(400, graphQLErrorBody(ErrorCode.BAD_REQUEST, 'The body is not a Box webhook event (JSON with id and trigger)'));
-const NOT_STORED = answer(503, graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'The delivery could not be stored now; send it again'));
+const NOT_STORED = answer(503, graphQLErrorBody(ErrorCode.UNAVAILABLE, 'The delivery could not be stored now; send it again'));
 const refusals = new Map<string, Answer>();
 const refused = (reason: string): Answer => {
   let known = refusals.get(reason);
@@ -52,7 +52,7 @@ export function boxWebhookRoutes(db: FilesDb, keys: BoxWebhookKeys | undefined) 
     if (!keys) {
       log.warn('no Box webhook keys (BOX_WEBHOOK_PRIMARY_KEY): POST /webhooks/box answers 503');
       app.post(BOX_WEBHOOK_PATH, (_request, response) => {
-        response.status(503).json(graphQLErrorBody(ErrorCode.SERVICE_UNAVAILABLE, 'Box webhooks are not configured here'));
+        response.status(503).json(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'Box webhooks are not configured here'));
       });
       return;
     }
