@@ -78,8 +78,8 @@ export interface ProductionStack {
   database: TestDatabase;
   gatewayUrl: string;
   services: Record<Service, ServiceProcess>;
-  /** A bearer token for a demo user (admin by default). */
-  token(email?: string): Promise<string>;
+  /** A bearer token for a demo user (admin by default), or for an agent of theirs with scopes and an allowlist. */
+  token(email?: string, request?: { agentName?: string; scopes?: string[]; allow?: string[] }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -158,9 +158,9 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
     database,
     gatewayUrl: `${services.gateway.url}/graphql`,
     services,
-    async token(email = 'admin@wrk.demo') {
+    async token(email = 'admin@wrk.demo', request = {}) {
       const user = await identity.user.findUniqueOrThrow({ where: { email } });
-      return (await identity.$transaction((tx) => issueToken(tx, { user }, { actor: 'test', sourceSystem: 'test' }))).token;
+      return (await identity.$transaction((tx) => issueToken(tx, { user, ...request }, { actor: 'test', sourceSystem: 'test' }))).token;
     },
     async stop() {
       await identity.$disconnect();

@@ -84,15 +84,17 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     },
     /**
      * The `where` of the links list and its count: links whose ends are all visible. The distinct ends are read
-     * once and checked in one round (one query per core type, one request per owner), whatever the page size.
+     * once and checked in one round (one query per core type, one request per owner), whatever the page size. Ends
+     * whose owner cannot be asked now are left out like hidden ones, and their owners named (`unavailable`).
      */
-    async visibleLinksWhere(): Promise<object> {
-      if (seesEverything(claims) && !claims.allow?.length) return links;
+    async visibleLinksWhere(): Promise<{ where: object; unavailable: string[] }> {
+      if (seesEverything(claims) && !claims.allow?.length) return { where: links, unavailable: [] };
       const ends = await db.$queryRaw<{ id: string }[]>`
         SELECT from_id AS id FROM "core"."entity_links" UNION SELECT to_id FROM "core"."entity_links"`;
-      const shown = await Promise.all(ends.map((end) => endVisible(end.id)));
-      const visibleEnds = ends.filter((_, index) => shown[index]).map((end) => end.id);
-      return { AND: [links, { fromId: { in: visibleEnds } }, { toId: { in: visibleEnds } }] };
+      const states = await Promise.all(ends.map((end) => endState(end.id)));
+      const visibleEnds = ends.filter((_, index) => states[index] === true).map((end) => end.id);
+      const unavailable = [...new Set(states.flatMap((state) => (typeof state === 'object' ? [state.unavailable] : [])))];
+      return { where: { AND: [links, { fromId: { in: visibleEnds } }, { toId: { in: visibleEnds } }] }, unavailable };
     },
 
     ...rows,

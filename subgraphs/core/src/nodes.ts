@@ -71,18 +71,21 @@ export async function linksOf(
   ]);
   const directions = direction === 'BOTH' ? (['OUTGOING', 'INCOMING'] as const) : [direction];
   const unavailable = [...new Set(directions.flatMap((side) => ctx.loaders.uncheckedOwners(entityId, side, args.linkType)))];
-  if (info && unavailable.length) {
-    const services = unavailable.sort().join(', ');
-    reportAtField(
-      ctx,
-      info,
-      graphQLError(ErrorCode.UNAVAILABLE, `Links to entities of ${services} are left out: ${services} cannot be asked now; retry later`, {
-        subgraphs: unavailable,
-      }),
-    );
-  }
+  if (info && unavailable.length) reportUnavailableLinks(ctx, info, unavailable);
   // The link loaders keep only links whose two ends the caller may see (loaders.ts).
   return [...outgoing, ...incoming].filter((link) => !args.linkType || link.linkType === args.linkType);
+}
+
+/** The UNAVAILABLE error at a links list's path, naming the services whose links it left out (none of their IDs). */
+export function reportUnavailableLinks(ctx: Context, info: Pick<GraphQLResolveInfo, 'path'>, owners: string[]): void {
+  const services = [...owners].sort().join(', ');
+  reportAtField(
+    ctx,
+    info,
+    graphQLError(ErrorCode.UNAVAILABLE, `Links to entities of ${services} are left out: ${services} cannot be asked now; retry later`, {
+      subgraphs: owners,
+    }),
+  );
 }
 
 /** A reference to a user, resolved by the identity subgraph. */

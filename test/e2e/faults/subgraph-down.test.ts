@@ -89,6 +89,18 @@ describe(`a subgraph killed and restarted under load (${kind} Postgres, producti
 
   it('keeps the links core can check and reports the others at the list, with files down', async () => {
     const whole = await ask('linkEnds');
+    // An admin's agent held to the Acme contract and its file: the links list checks every end at its owner (an
+    // admin's own token would not ask files at all).
+    const staff = await stack.token('admin@wrk.demo', {
+      agentName: 'link-bot',
+      scopes: ['core:read', 'files:read', 'identity:admin', 'agents:read'],
+      allow: [DEMO.contracts.acmeMsa, DEMO.boxItems.acmeMsaFile, DEMO.agentRuns.review],
+    });
+    const LINKS = '{ entityLinks(first: 100) { nodes { id toId fromId } } }';
+    type LinkIds = { entityLinks: { nodes: { id: string; toId: string; fromId: string }[] } };
+    const listOfLinks = () => postGraphQL<LinkIds>(stack.gatewayUrl, LINKS, {}, { authorization: `Bearer ${staff}` });
+    const allLinks = await listOfLinks();
+    expect(allLinks.errors).toBeUndefined();
     await stack.services.files.signal('SIGKILL');
     try {
       const links = (answer: GraphQLResponse<Record<string, unknown>> | undefined) =>
@@ -100,6 +112,14 @@ describe(`a subgraph killed and restarted under load (${kind} Postgres, producti
       expect(links(answer)).toEqual(expected);
       expect(answer?.errors).toEqual([
         expect.objectContaining({ path: ['contract', 'links'], extensions: expect.objectContaining({ code: 'UNAVAILABLE' }) }),
+      ]);
+      // The root list degrades the same way: links with a file end left out, UNAVAILABLE at its path.
+      const listed = await listOfLinks();
+      const fileEnd = (link: { toId: string; fromId: string }) => [link.toId, link.fromId].some((id) => id.startsWith('box_'));
+      expect(allLinks.data!.entityLinks.nodes.some(fileEnd)).toBe(true);
+      expect(listed.data?.entityLinks.nodes).toEqual(allLinks.data!.entityLinks.nodes.filter((link) => !fileEnd(link)));
+      expect(listed.errors).toEqual([
+        expect.objectContaining({ path: ['entityLinks'], extensions: expect.objectContaining({ code: 'UNAVAILABLE' }) }),
       ]);
       const documents = await ask('documents');
       expect(documents?.data?.project).toMatchObject({ id: DEMO.projects.platform, documents: null });

@@ -111,14 +111,7 @@ async function assertMayDecide(ctx: Context, ownerUrls: OwnerUrls, approval: Age
     approval.operation === null
       ? null
       : { query: approval.operation, operationName: approval.operationName, variables: approval.variables ?? {} };
-  const body = { operation, targetId: approval.targetId };
-  const response = await fetch(ownerUrl.replace(/\/graphql$/, '/internal/writable'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: ctx.delegate(owner, body) },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  const answer: unknown = await response.json();
+  const { response, answer } = await postToOwner(ctx, ownerUrl, owner, '/internal/writable', { operation, targetId: approval.targetId });
   if (!response.ok || !isRecord(answer) || typeof answer.writable !== 'boolean') {
     throw new Error(`${owner} answered ${response.status} to a write check`);
   }
@@ -190,15 +183,21 @@ function assertEditKeepsReferences(approval: AgentApproval, proposed: GraphQLOpe
   });
 }
 
-/** POSTs the approved operation to its owner; the owner's first error, or null when it applied. */
-async function appliedAt(ctx: Context, ownerUrl: string, owner: SubgraphName, body: object): Promise<GraphQLError | null> {
-  const response = await fetch(ownerUrl.replace(/\/graphql$/, '/internal/apply'), {
+/** POSTs `body` to an internal route of the owner, signed on the decider's behalf (their header as evidence). */
+async function postToOwner(ctx: Context, ownerUrl: string, owner: SubgraphName, route: string, body: object) {
+  const response = await fetch(ownerUrl.replace(/\/graphql$/, route), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: ctx.delegate(owner, body) },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const answer: unknown = await response.json();
+  return { response, answer };
+}
+
+/** POSTs the approved operation to its owner; the owner's first error, or null when it applied. */
+async function appliedAt(ctx: Context, ownerUrl: string, owner: SubgraphName, body: object): Promise<GraphQLError | null> {
+  const { response, answer } = await postToOwner(ctx, ownerUrl, owner, '/internal/apply', body);
   const errors = isRecord(answer) && Array.isArray(answer.errors) ? answer.errors : [];
   const first: unknown = errors[0];
   if (response.ok && errors.length === 0) return null;

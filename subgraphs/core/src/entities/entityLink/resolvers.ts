@@ -2,7 +2,7 @@ import { badUserInput, listPage, notFound, schemaModule, writeAndRecord } from '
 import { byIdFields, typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { EntityLinkResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../../__generated__/resolvers-types.ts';
 import type { Context } from '../../context.ts';
-import { entityExists, resolveStoredRef } from '../../nodes.ts';
+import { entityExists, reportUnavailableLinks, resolveStoredRef } from '../../nodes.ts';
 import { newRowColumns } from '@wrk/catalog/rows';
 
 const links = byIdFields('EntityLink', (ctx: Context) => ctx.loaders.entityLink);
@@ -19,12 +19,15 @@ export const EntityLink: EntityLinkResolvers = {
 
 export const EntityLinkQueries: QueryResolvers = {
   entityLink: links.byId,
-  entityLinks: async (_, args, ctx) =>
-    listPage(ctx.db.entityLink, {
+  entityLinks: async (_, args, ctx, info) => {
+    const visible = await ctx.loaders.visibleLinksWhere();
+    if (visible.unavailable.length) reportUnavailableLinks(ctx, info, visible.unavailable);
+    return listPage(ctx.db.entityLink, {
       list: 'Query.entityLinks',
       args,
-      where: { AND: [await ctx.loaders.visibleLinksWhere(), args.linkType ? { linkType: args.linkType } : {}] },
-    }),
+      where: { AND: [visible.where, args.linkType ? { linkType: args.linkType } : {}] },
+    });
+  },
 };
 
 /** The linkable entity an argument names, checked to exist (at its owner) before a link may point at it. */
