@@ -12,6 +12,7 @@ import {
   type Claims,
   type ServiceKeyring,
 } from '@wrk/platform';
+import type { SessionCache } from './sessionCache.ts';
 
 export const anonymousClaims = (requestId: string): Claims => ({ kind: 'anonymous', scopes: [], teams: [], requestId });
 
@@ -95,3 +96,9 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
     },
   };
 }
+
+/** The authenticator with sessions answered from the process's cache when it holds them (see sessionCache.ts). */
+export const withSessionCache = (inner: Authenticator, cache: SessionCache): Authenticator => ({
+  verify: (authorization) => inner.verify(authorization),
+  session: (bearer, requestId) => cache.get(bearer.tokenId, requestId, () => inner.session(bearer, requestId)),
+});

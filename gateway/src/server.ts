@@ -24,7 +24,8 @@ import {
   timeouts,
   type ServiceKeyring,
 } from '@wrk/platform';
-import { anonymousClaims, authenticator } from './auth.ts';
+import { anonymousClaims, authenticator, withSessionCache } from './auth.ts';
+import { sessionCache, sessionCacheSettingsFromEnv, type SessionCacheSettings } from './sessionCache.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
 import { guardRequests, requestGuard, timeRequests, timingOf } from './guard.ts';
@@ -60,6 +61,8 @@ export interface GatewayOptions {
   host?: string;
   /** Where the rate limiter keeps its counters, shared by every gateway process. */
   databaseUrl: string;
+  /** Overrides the session cache settings read from the environment (WRK_SESSION_CACHE_MAX, WRK_SESSION_CACHE_MS). */
+  sessionCache?: Partial<SessionCacheSettings>;
   /** Overrides the rate limits read from the environment. */
   rateLimits?: Partial<RateLimits>;
   /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
@@ -164,7 +167,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   await server.start();
   const rateLimiters = postgresRateLimiters(options.databaseUrl, { ...rateLimitsFromEnv(), ...options.rateLimits });
-  const claimsOf = requestGuard(authenticator(options.subgraphUrls.identity, options.keyring), rateLimiters);
+  const sessions = sessionCache(options.databaseUrl, { ...sessionCacheSettingsFromEnv(), ...options.sessionCache });
+  const claimsOf = requestGuard(withSessionCache(authenticator(options.subgraphUrls.identity, options.keyring), sessions), rateLimiters);
 
   const app = express();
   app.disable('x-powered-by');
@@ -229,6 +233,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       lifecycle,
       () => server.stop(),
       () => rateLimiters.close(),
+      () => sessions.close(),
     ),
   };
 }

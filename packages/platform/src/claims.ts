@@ -224,3 +224,10 @@ function checked(claims: Claims): Claims {
 export const TOKEN_ISSUER = 'wrk-identity';
 export const TOKEN_AUDIENCE = 'wrk';
 export const TOKEN_ALGORITHM = 'ES256';
+
+/**
+ * The Postgres channel identity NOTIFYs on, in the transaction of every write that can change a session's claims, and
+ * each gateway process LISTENs on to drop what it cached. The payload is `token:<external ID>`, `user:<external ID>`
+ * or `all` (a team or a grant changed: whose sessions that touches is not cheap to say).
+ */
+export const SESSION_CHANNEL = 'wrk_sessions';

@@ -1,5 +1,5 @@
 import { newRowColumns } from '@wrk/catalog/rows';
-import { writeAndRecord, type RequestContext } from '@wrk/platform';
+import { SESSION_CHANNEL, writeAndRecord, type ChangeAction, type RequestContext } from '@wrk/platform';
 import type { IdentityDb, Tx } from '../db.ts';
 import type { IdentityTypename } from './names.ts';
 
@@ -23,6 +23,31 @@ export interface IdentityEntitySpec<Row, Create> {
 type Recorded = { externalId: string };
 
 /**
+ * Whose cached sessions a change invalidates (the gateways LISTEN on SESSION_CHANNEL), or nothing: a new user, team or
+ * token is in no session yet. A grant or a team change reaches users through teams and roles, so every session goes.
+ */
+function sessionsTouched(typename: IdentityTypename, action: ChangeAction, externalId: string): string | undefined {
+  if (action === 'create' && typename !== 'EntityPermission') return undefined;
+  if (typename === 'ApiToken') return `token:${externalId}`;
+  if (typename === 'User') return `user:${externalId}`;
+  return 'all';
+}
+
+/** The write, then the notification, which Postgres delivers only if the transaction commits. */
+const notifyingSessions =
+  <Row extends Recorded>(
+    typename: IdentityTypename,
+    action: ChangeAction,
+    write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
+  ) =>
+  async (tx: Tx) => {
+    const change = await write(tx);
+    const touched = sessionsTouched(typename, action, change.after.externalId);
+    if (touched) await tx.$executeRaw`SELECT pg_notify(${SESSION_CHANNEL}, ${touched})`;
+    return change;
+  };
+
+/**
  * The one write path of the identity subgraph: every change runs inside writeAndRecord (audit log and outbox in the
  * same transaction). Checks of who may write stay with the callers (resolvers, the CLI), which differ.
  */
@@ -34,7 +59,12 @@ export const identityService = {
     data: Create,
     action: 'create' | 'grant' = 'create',
   ): Promise<Row> =>
-    writeAndRecord(ctx, spec.typename, action, async (tx) => ({ after: await spec.insert(tx, newRowColumns(ctx, spec.typename), data) })),
+    writeAndRecord(
+      ctx,
+      spec.typename,
+      action,
+      notifyingSessions(spec.typename, action, async (tx) => ({ after: await spec.insert(tx, newRowColumns(ctx, spec.typename), data) })),
+    ),
   /**
    * A change to existing rows: `write` reads what it changes (under a lock where a rule needs one) and returns it before
    * and after; a team gaining or losing a member is recorded on the team as `link` / `unlink`.
@@ -44,5 +74,5 @@ export const identityService = {
     spec: Pick<IdentityEntitySpec<Row, never>, 'typename'>,
     action: 'create' | 'update' | 'revoke' | 'link' | 'unlink',
     write: (tx: Tx) => Promise<{ before?: object | null; after: Row }>,
-  ): Promise<Row> => writeAndRecord(ctx, spec.typename, action, write),
+  ): Promise<Row> => writeAndRecord(ctx, spec.typename, action, notifyingSessions(spec.typename, action, write)),
 };
