@@ -313,7 +313,7 @@ export interface Work {
   prisma: number;
   /** Gateway → subgraph requests. */
   fetches: number;
-  /** HTTP requests received by all servers of the process (1 to the gateway, 1 session lookup at identity, the fetches, and subgraph → subgraph checks). */
+  /** HTTP requests received by all servers of the process (1 to the gateway, the fetches (the session lookup at identity only on a cache miss), and subgraph → subgraph checks). */
   http: number;
 }
 

@@ -358,7 +358,7 @@ try {
       `${PIN ? ' pinned to CPU 1, the load generator (autocannon 9, closed model, loopback) pinned to CPU 0, Postgres unpinned' : ', nothing pinned'}. ` +
       `Each load ran ${SECONDS} s; ${ROUNDS} interleaved rounds, medians shown. Latencies in ms. ` +
       'Work per request is one request measured in-process after warm-up: SQL statements (Prisma query events), Prisma calls, ' +
-      'gateway → subgraph fetches, and HTTP requests received by all servers (1 to the gateway + 1 session lookup at identity + the fetches + subgraph → subgraph checks; 1 when direct). ' +
+      'gateway → subgraph fetches, and HTTP requests received by all servers (1 to the gateway + the fetches (the session is cached: no lookup at identity) + subgraph → subgraph checks; 1 when direct). ' +
       'Stack CPU is this process’s user+system time during the c=32 load (and until its last request is done) ÷ the requests it received (Postgres not included).',
     '',
     '| Scenario | c=1 p50 | c=1 p99 | c=1 RPS | c=32 RPS | c=32 p50 | c=32 p95 | stack CPU ms/req | SQL/req | Prisma calls/req | subgraph fetches/req | HTTP reqs/req |',

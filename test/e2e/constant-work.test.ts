@@ -4,7 +4,7 @@
  * counts grow with the list and fails this suite.
  *
  * The stack runs in this process, so `sqlStatements` (every Prisma query event of every slice, including the
- * gateway's session lookup at identity) and `subgraphFetches` (gateway → subgraph requests) see one request's
+ * gateway's session lookup at identity on a miss of its session cache; steady state is a hit) and `subgraphFetches` (gateway → subgraph requests) see one request's
  * whole work. Prisma calls are counted too: Prisma merges the `findUnique`s of one tick into one statement, so a
  * per-row `findUnique` keeps the SQL count flat but not the call count. So are all HTTP requests received by the
  * process's servers, which adds the subgraph → subgraph existence checks (`ownerExistenceLoader`).

@@ -7,7 +7,7 @@ import { publicKeys } from './tokens.ts';
 /**
  * Identity's HTTP endpoints next to /graphql:
  * - GET /.well-known/jwks.json: the public keys that verify tokens (the gateway checks signatures at the edge);
- * - POST /internal/session: the gateway asks, per request, for the current claims of a bearer token
+ * - POST /internal/session: the gateway asks, on a miss of its session cache, for the current claims of a bearer token
  *   (revocation, role, teams and grants read fresh). Only the gateway may ask.
  */
 export function identityRoutes(db: IdentityDb) {
