@@ -20,11 +20,20 @@ describe('agents visibility', () => {
       step: NOTHING,
       ofRun: NOTHING,
       fact: NOTHING,
+      approval: NOTHING,
     });
   });
 
+  it('shows approvals without a target or scope (held grants, token changes) to admins only', () => {
+    const targetedOrScoped = { OR: [{ targetId: { not: null } }, { NOT: { scopeIds: { isEmpty: true } } }] };
+    expect(agentsVisibility(claims({ role: 'admin' })).approval).toEqual({});
+    expect(agentsVisibility(claims({ sub: 'usr_staff1' })).approval).toEqual(targetedOrScoped);
+    expect(agentsVisibility(claims({ role: 'restricted', sub: 'usr_restricted1' })).approval).toEqual(targetedOrScoped);
+    expect(agentsVisibility(claims({ kind: 'agent', sub: 'usr_staff1', tokenId: 'tok_1', allow })).approval).toEqual(targetedOrScoped);
+  });
+
   it('shows every row to admins, staff, restricted users and the platform: agent records are internal', () => {
-    const open = { run: {}, step: {}, ofRun: {}, fact: {} };
+    const open = { run: {}, step: {}, ofRun: {}, fact: {}, approval: expect.any(Object) };
     expect(agentsVisibility(claims({ role: 'admin' }))).toEqual(open);
     expect(agentsVisibility(claims({ sub: 'usr_staff1' }))).toEqual(open);
     expect(agentsVisibility(claims({ role: 'restricted', sub: 'usr_restricted1' }))).toEqual(open);
@@ -39,6 +48,7 @@ describe('agents visibility', () => {
       step: { OR: [listed, { run }] },
       ofRun: { OR: [listed, { run: { is: run } }] },
       fact: { OR: [listed, { subjectId: { in: allow } }, { run: { is: run } }] },
+      approval: expect.any(Object),
     });
   });
 
