@@ -36,7 +36,9 @@ ownSignals();
 if (stopRequested) await shutdown();
 console.log(`WRK v2 is up.\n  Explorer and API: ${stack.gatewayUrl}\n  Database: ${stack.databaseUrl}`);
 if (stack.demoToken) {
-  console.log(`  Demo admin token (12 h) — in the explorer's Headers: {"Authorization": "Bearer <token>"}\n${stack.demoToken}`);
+  console.log(
+    `  Demo admin token (12 h) — paste it at the explorer's sign-in (or send it as Authorization: Bearer <token>):\n${stack.demoToken}`,
+  );
 }
 if (stack.box)
   console.log(
