@@ -38,6 +38,7 @@ import { BoxState, DEFAULT_APP, startFakeBox, type FakeBox } from '@wrk/fake-box
 import { DEMO_BOX } from '@wrk/demo/box';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const MINUTE = 60_000;
 
@@ -115,16 +116,6 @@ async function inParallel<T>(width: number, tasks: (() => Promise<T>)[]): Promis
   };
   await Promise.all(Array.from({ length: width }, lane));
   return results;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The Box sync as processing sees it: records each re-read; an item named in `failOnce` fails its first one. */

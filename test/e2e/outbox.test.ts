@@ -22,6 +22,7 @@ import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { migrateQueue } from '@wrk/worker';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 interface Delivery {
   key: string | undefined;
@@ -60,16 +61,6 @@ async function startSink() {
     of: (eventId: string) => deliveries.filter((delivery) => delivery.key === eventId),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
