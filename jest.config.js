@@ -7,6 +7,12 @@ export default {
   // End-to-end suites start Postgres and five servers in beforeAll; a loaded 2-core machine needs more than 5 s.
   testTimeout: 60_000,
   testMatch: ['**/*.test.ts'],
+  // One worker runs the files one at a time (they share Postgres and the machine's two cores) and is replaced once a
+  // file leaves it above this heap: jest evaluates every file's modules afresh, and in one process for a whole run
+  // they added up to more heap than CI's Node allows.
+  maxWorkers: 1,
+  workerIdleMemoryLimit: '800MB',
+  setupFilesAfterEnv: ['<rootDir>/test/support/afterEachFile.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/\\.data/', '/__generated__/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],

@@ -3,7 +3,7 @@
  * SQL statements through Prisma's query events of every client the process creates (the `wrk:prisma-client`
  * channel), and gateway → subgraph requests through a wrapper of the gateway's undici dispatcher.
  */
-import { subscribe } from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Agent, type Dispatcher } from 'undici';
 import { prismaClientChannel } from '@wrk/platform';
 
@@ -15,13 +15,21 @@ interface QueryEvents {
 }
 const emitsQueries = (client: unknown): client is QueryEvents => typeof client === 'object' && client !== null && '$on' in client;
 
-subscribe(prismaClientChannel.name, (client) => {
+const countQueries = (client: unknown) => {
   if (emitsQueries(client)) {
     client.$on('query', () => {
       sqlStatements.count += 1;
     });
   }
-});
+};
+subscribe(prismaClientChannel.name, countQueries);
+
+/**
+ * Ends this module's subscription. Diagnostics channels are process-wide while jest evaluates this module once per
+ * test file: without it, each later file's Prisma clients would get a listener per earlier file, and every earlier
+ * file's modules would stay alive (`test/support/afterEachFile.ts` calls it).
+ */
+export const stopCountingSql = () => unsubscribe(prismaClientChannel.name, countQueries);
 
 /** Gateway → subgraph requests, counted by `countingDispatcher`. */
 export const subgraphFetches = { count: 0 };
