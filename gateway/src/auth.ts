@@ -1,6 +1,8 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import {
   CLAIMS_HEADER,
+  JwtError,
+  type JwtClaimRules,
+  RemoteKeySet,
   logThrottled,
   signClaims,
   timeouts,
@@ -9,6 +11,7 @@ import {
   TOKEN_ISSUER,
   unauthenticated,
   unavailableResponse,
+  verifyJwt,
   type Claims,
   type ServiceKeyring,
 } from '@wrk/platform';
@@ -42,12 +45,6 @@ function identityUnavailable(what: string, cause: string): never {
   throw unavailableResponse(timeouts.retryAfterSeconds, 'Authentication is unavailable: retry later');
 }
 
-/** jose's verdicts on the token itself; anything else (a failed or timed-out key fetch) says nothing about it. */
-const judgesToken = (error: unknown) =>
-  error instanceof errors.JOSEError &&
-  !(error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) &&
-  error.code !== 'ERR_JOSE_GENERIC';
-
 const causeName = (error: unknown) => (error instanceof Error ? error.name : 'unknown');
 
 /**
@@ -59,21 +56,20 @@ const causeName = (error: unknown) => (error instanceof Error ? error.name : 'un
 export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyring): Authenticator {
   const identity = identityGraphqlUrl.replace(/\/graphql$/, '');
   // A token signed by a key rotated in since the last fetch (unknown kid) refetches the set, at most once a second.
-  const keys = createRemoteJWKSet(new URL(`${identity}/.well-known/jwks.json`), {
-    cooldownDuration: 1_000,
-    timeoutDuration: timeouts.identityMs,
+  const keys = new RemoteKeySet(new URL(`${identity}/.well-known/jwks.json`), {
+    algorithm: TOKEN_ALGORITHM,
+    cooldownMs: 1_000,
+    timeoutMs: timeouts.identityMs,
   });
+  const rules: JwtClaimRules = { algorithm: TOKEN_ALGORITHM, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
 
   return {
     async verify(authorization) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
-      const { payload } = await jwtVerify(token, keys, {
-        issuer: TOKEN_ISSUER,
-        audience: TOKEN_AUDIENCE,
-        algorithms: [TOKEN_ALGORITHM],
-      }).catch((error: unknown) => {
-        if (!judgesToken(error)) identityUnavailable('key fetch', causeName(error));
+      // Only JwtError judges the token; anything else (a failed or timed-out key fetch) says nothing about it.
+      const payload = await verifyJwt(token, (kid) => keys.key(kid), rules).catch((error: unknown) => {
+        if (!(error instanceof JwtError)) identityUnavailable('key fetch', causeName(error));
         throw unauthenticated('Invalid or expired token');
       });
       if (typeof payload.tok !== 'string') throw unauthenticated('Invalid or expired token');

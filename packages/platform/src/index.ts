@@ -1,6 +1,7 @@
 export * from './access.ts';
 export * from './audit.ts';
 export * from './claims.ts';
+export * from './jwt.ts';
 export * from './context.ts';
 export * from './cursorKey.ts';
 export * from './db.ts';

@@ -1,18 +1,22 @@
 import { identityService, type WritingContext } from './entities/service.ts';
 import { apiTokenSpec } from './entities/apiToken/spec.ts';
 import { prefixOf } from '@wrk/catalog';
-import { createHash, randomBytes } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
+import { createHash, generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
 import {
   attribution,
   badUserInput,
+  importSigningKey,
+  importVerificationKey,
   machineName,
   newExternalId,
   numberFromEnv,
   requestContextFromClaims,
+  signJwt,
   TOKEN_ALGORITHM as ALGORITHM,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
+  type SigningKey,
+  type VerificationKey,
 } from '@wrk/platform';
 import { randomUUID } from 'node:crypto';
 import type { IdentityDb, Tx } from './db.ts';
@@ -48,39 +52,56 @@ function tokenLifetime(kind: TokenKind, requested: number | null | undefined): n
 
 export const hashTokenId = (jti: string) => createHash('sha256').update(jti).digest('hex');
 
+/** An EC key's JWK as stored JSON (its members are all strings). */
+const jwkFields = (jwk: JsonWebKey): Record<string, string> =>
+  Object.fromEntries(Object.entries(jwk).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+
 /** A new ES256 key pair; it signs from now on, and the previous keys still verify until retired. */
 export async function rotateSigningKey(db: IdentityDb | Tx): Promise<string> {
-  const { publicKey, privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = `key_${randomBytes(8).toString('hex')}`;
   await db.signingKey.create({
     data: {
       kid,
       algorithm: ALGORITHM,
-      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' },
-      privateJwk: await exportJWK(privateKey),
+      publicJwk: { ...jwkFields(publicKey.export({ format: 'jwk' })), kid, alg: ALGORITHM, use: 'sig' },
+      privateJwk: jwkFields(privateKey.export({ format: 'jwk' })),
     },
   });
   return kid;
 }
 
-const isJwk = (value: unknown): value is JWK =>
+const isJwk = (value: unknown): value is JsonWebKey =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && 'kty' in value && typeof value.kty === 'string';
 
-/** A key as rotateSigningKey stored it (exportJWK's output). */
-function storedJwk(value: unknown): JWK {
+/** A key as rotateSigningKey stored it (node:crypto's JWK export). */
+function storedJwk(value: unknown): JsonWebKey {
   if (!isJwk(value)) throw new Error('a stored signing key is not a JWK');
   return value;
 }
 
-async function currentSigningKey(db: IdentityDb | Tx) {
+// Keys are imported once per process: a kid names one key pair for good.
+const signingKeys = new Map<string, SigningKey>();
+const verificationKeys = new Map<string, VerificationKey>();
+
+async function currentSigningKey(db: IdentityDb | Tx): Promise<SigningKey> {
   const key =
     (await db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } })) ??
     (await db.signingKey.findUniqueOrThrow({ where: { kid: await rotateSigningKey(db) } }));
-  return { kid: key.kid, privateKey: await importJWK(storedJwk(key.privateJwk), ALGORITHM) };
+  let signer = signingKeys.get(key.kid);
+  if (!signer) signingKeys.set(key.kid, (signer = importSigningKey(storedJwk(key.privateJwk), ALGORITHM, key.kid)));
+  return signer;
+}
+
+/** The imported public key of a stored signing key (its public JWK as rotateSigningKey stored it). */
+export function verificationKey(kid: string, publicJwk: unknown): VerificationKey {
+  let key = verificationKeys.get(kid);
+  if (!key) verificationKeys.set(kid, (key = importVerificationKey(storedJwk(publicJwk), ALGORITHM)));
+  return key;
 }
 
 /** The public keys that verify tokens (JWKS): served at /.well-known/jwks.json for the gateway. */
-export async function publicKeys(db: IdentityDb): Promise<{ keys: JWK[] }> {
+export async function publicKeys(db: IdentityDb): Promise<{ keys: JsonWebKey[] }> {
   const keys = await db.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
   return { keys: keys.map((key) => storedJwk(key.publicJwk)) };
 }
@@ -133,42 +154,21 @@ export async function issueToken(
       ...attribution,
     },
   });
-  const token = await new SignJWT({ kind: record.kind, tok: record.externalId, ...(isAgent ? { agent: request.agentName } : {}) })
-    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: 'JWT' })
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
-    .setSubject(user.externalId)
-    .setJti(jti)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(key.privateKey);
+  const token = signJwt(
+    {
+      kind: record.kind,
+      tok: record.externalId,
+      ...(isAgent ? { agent: request.agentName } : {}),
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: user.externalId,
+      jti,
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    },
+    key,
+  );
   return { token, record };
-}
-
-/** Verifies a bearer JWT against the stored public keys; returns its JWT id, or throws. */
-export async function verifyTokenSignature(db: IdentityDb, token: string): Promise<{ jti: string; sub: string }> {
-  const verify = async (keys: { keys: JWK[] }) =>
-    jwtVerify(token, createLocalJWKSet(keys), { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: [ALGORITHM] });
-  const cached = await verificationKeys(db);
-  // A key rotated in since the cache was filled: reload once.
-  const { payload } = await verify(cached).catch(async (error: { code?: string }) => {
-    if (error.code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
-    return verify(await verificationKeys(db, { reload: true }));
-  });
-  if (!payload.jti || !payload.sub) throw new Error('token lacks jti or sub');
-  return { jti: payload.jti, sub: payload.sub };
-}
-
-const KEY_CACHE_MS = 30_000;
-const keyCache = new WeakMap<IdentityDb, { keys: { keys: JWK[] }; loadedAt: number }>();
-
-/** The verification keys, read at most every 30 s per process (a retired key stops verifying within that time). */
-async function verificationKeys(db: IdentityDb, { reload = false } = {}): Promise<{ keys: JWK[] }> {
-  const cached = keyCache.get(db);
-  if (!reload && cached && Date.now() - cached.loadedAt < KEY_CACHE_MS) return cached.keys;
-  const keys = await publicKeys(db);
-  keyCache.set(db, { keys, loadedAt: Date.now() });
-  return keys;
 }
 
 /** Issues a token and records it (audit row and outbox event) in one transaction; the JWT is returned once. */
