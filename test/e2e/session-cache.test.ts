@@ -84,10 +84,11 @@ describe.each(databaseKinds())('session cache and pushed invalidation on %s Post
     }
   };
 
-  it('answers a known session from the cache: a miss reads the session, a hit costs no SQL statement', async () => {
+  it('answers a known session from the cache: a miss costs one SQL statement, a hit none', async () => {
+    for (const url of gateways()) await sqlOf(url, admin); // each gateway has identity's keys (whose fetch reads them)
     const headers = stack.as(await stack.token('staff@wrk.demo'));
     for (const url of gateways()) {
-      expect(await sqlOf(url, headers)).toBeGreaterThan(0);
+      expect(await sqlOf(url, headers)).toBe(1);
       expect(await sqlOf(url, headers)).toBe(0);
     }
   });
