@@ -1,6 +1,7 @@
 import {
   CLAIMS_HEADER,
   JwtError,
+  KeySetUnavailableError,
   type JwtClaimRules,
   RemoteKeySet,
   logThrottled,
@@ -69,7 +70,8 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
       if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
       // Only JwtError judges the token; anything else (a failed or timed-out key fetch) says nothing about it.
       const payload = await verifyJwt(token, (kid) => keys.key(kid), rules).catch((error: unknown) => {
-        if (!(error instanceof JwtError)) identityUnavailable('key fetch', causeName(error));
+        if (!(error instanceof JwtError))
+          identityUnavailable('key fetch', error instanceof KeySetUnavailableError ? error.message : causeName(error));
         throw unauthenticated('Invalid or expired token');
       });
       if (typeof payload.tok !== 'string') throw unauthenticated('Invalid or expired token');
