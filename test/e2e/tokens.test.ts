@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { DEMO } from '@wrk/demo';
+import { CLAIMS_HEADER, signClaims, type Claims } from '@wrk/platform';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -112,5 +114,43 @@ describe(`tokens (${kind} Postgres)`, () => {
         me: { email: 'staff@wrk.demo' },
       });
     }
+  }, 60_000);
+
+  /** Identity's session lookup asked as the gateway asks it (signed claims), with `token` as it is. */
+  const sessionAtIdentity = async (token: string) => {
+    const identity = stack.subgraphUrls.identity.replace(/\/graphql$/, '');
+    const body = { token, requestId: 'tokens-test' };
+    const system: Claims = { kind: 'system', agent: 'gateway', scopes: [], teams: [], requestId: 'tokens-test' };
+    const response = await fetch(`${identity}/internal/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, 'identity', body, system) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { error?: string; sub?: string } };
+  };
+
+  it('identity checks the token itself: a changed payload, another key’s kid or a retired key is refused (401)', async () => {
+    const [oldKey, oldPayload, oldSignature] = (await stack.token('staff@wrk.demo')).split('.');
+    await wrk(stack.databaseUrl, 'keys', 'rotate');
+    const token = await stack.token('staff@wrk.demo');
+    expect(await sessionAtIdentity(token)).toMatchObject({ status: 200, body: { sub: DEMO.users.staff } });
+
+    const [header, payload, signature] = token.split('.');
+    const decoded = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const widened = Buffer.from(JSON.stringify({ ...decoded, sub: DEMO.users.admin })).toString('base64url');
+    expect(await sessionAtIdentity(`${header}.${widened}.${signature}`)).toMatchObject({ status: 401 });
+    // The old key's header on the new token's payload (its own signature): the key is not the record's.
+    expect(await sessionAtIdentity(`${oldKey}.${payload}.${signature}`)).toMatchObject({ status: 401 });
+    expect(await sessionAtIdentity(`${oldKey}.${oldPayload}.${oldSignature}`)).toMatchObject({ status: 200 });
+
+    const kid = JSON.parse(Buffer.from(header!, 'base64url').toString()).kid;
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE identity.signing_keys SET retired_at = now() WHERE kid = $1', [kid]);
+    } finally {
+      await db.end();
+    }
+    expect(await sessionAtIdentity(token)).toEqual({ status: 401, body: { error: 'invalid token: no applicable key' } });
   }, 60_000);
 });
