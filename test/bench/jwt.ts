@@ -5,7 +5,8 @@
  *    createRemoteJWKSet did, keys cached) vs verifyJwt with the key imported once;
  *  - sign: identity's issuance, jose's SignJWT with the private JWK imported per token (as tokens.ts did) vs signJwt
  *    with the key imported once.
- * Prints µs per operation (medians and min–max over rounds) and the ratio old ÷ new.
+ * Prints wall-clock and CPU µs per operation (medians and min–max over rounds; CPU counts every thread of the process,
+ * since WebCrypto runs on libuv's pool) and the ratio old ÷ new.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -58,11 +59,21 @@ const cases = {
   },
 };
 
+interface Sample {
+  /** Wall-clock µs per operation. */
+  wall: number;
+  /** CPU µs per operation, all of the process's threads (WebCrypto runs on libuv's pool). */
+  cpu: number;
+}
+
 /** µs per operation of `ops` sequential calls. */
-async function time(operation: () => Promise<unknown>, ops: number): Promise<number> {
+async function time(operation: () => Promise<unknown>, ops: number): Promise<Sample> {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let i = 0; i < ops; i++) await operation();
-  return Number(process.hrtime.bigint() - start) / 1_000 / ops;
+  const wall = Number(process.hrtime.bigint() - start) / 1_000 / ops;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / ops };
 }
 
 const median = (values: number[]) => {
@@ -74,18 +85,22 @@ const summary = (values: number[], digits = 1) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 async function main() {
-  const lines = ['| operation | jose µs/op | node:crypto µs/op | jose ÷ node:crypto |', '|---|---|---|---|'];
+  const lines = ['| operation | measure | jose µs/op | node:crypto µs/op | jose ÷ node:crypto |', '|---|---|---|---|---|'];
   for (const [name, { jose, crypto }] of Object.entries(cases)) {
     await time(jose, OPS / 4); // warm-up of both
     await time(crypto, OPS / 4);
-    const old: number[] = [];
-    const now: number[] = [];
+    const old: Sample[] = [];
+    const now: Sample[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       old.push(await time(jose, OPS));
       now.push(await time(crypto, OPS));
     }
-    const ratios = old.map((value, i) => value / now[i]!);
-    lines.push(`| ES256 ${name} | ${summary(old)} | ${summary(now)} | ${summary(ratios, 2)}× |`);
+    for (const measure of ['wall', 'cpu'] as const) {
+      const before = old.map((sample) => sample[measure]);
+      const after = now.map((sample) => sample[measure]);
+      const ratios = before.map((value, i) => value / after[i]!);
+      lines.push(`| ES256 ${name} | ${measure} | ${summary(before)} | ${summary(after)} | ${summary(ratios, 2)}× |`);
+    }
   }
   console.log(
     `${ROUNDS} interleaved rounds of ${OPS} operations each; medians (min–max); load average ${loadavg()
