@@ -62,6 +62,7 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
     cooldownMs: 1_000,
     timeoutMs: timeouts.identityMs,
   });
+  const keyFor = (kid: string) => keys.key(kid);
   const rules: JwtClaimRules = { algorithm: TOKEN_ALGORITHM, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
 
   return {
@@ -69,7 +70,7 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
       // Only JwtError judges the token; anything else (a failed or timed-out key fetch) says nothing about it.
-      const payload = await verifyJwt(token, (kid) => keys.key(kid), rules).catch((error: unknown) => {
+      const payload = await verifyJwt(token, keyFor, rules).catch((error: unknown) => {
         if (!(error instanceof JwtError))
           identityUnavailable('key fetch', error instanceof KeySetUnavailableError ? error.message : causeName(error));
         throw unauthenticated('Invalid or expired token');
