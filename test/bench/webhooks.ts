@@ -1,6 +1,7 @@
 /**
- * Box webhook deliveries accepted per second under 5× replay (part of `pnpm bench`; alone: `tsx test/bench/webhooks.ts`,
- * which rewrites only this section of results.md). The load process builds deliveries signed as Box signs them: each
+ * Box webhook deliveries accepted per second under 5× replay (part of `pnpm bench`, in its one-process stack; alone,
+ * in the production shape: `tsx test/bench/webhooks.ts`, which rewrites only this section of results.md, and with
+ * WEBHOOK_BENCH_BASELINE=<another checkout, installed> measures that checkout side by side, round by round). The load process builds deliveries signed as Box signs them: each
  * event five times in a row with new delivery ids, so on 32 connections an event's replays are in flight together.
  * Rounds alternate through the gateway and straight to the files subgraph; each is bounded (a number of requests and
  * seconds, loopback only). After each round the database must hold exactly one row and one queue job per event, and
@@ -381,7 +382,7 @@ async function startWebhookProcesses(root: string, databaseUrl: string, keys: { 
  * Alone: the production shape by default (gateway and files in processes of their own, on a fresh embedded or
  * DATABASE_URL's database), side by side with the checkout at WEBHOOK_BENCH_BASELINE when set;
  * WEBHOOK_BENCH_SHAPE=in-process measures the whole stack in this process instead, as `pnpm bench` does. Rewrites
- * this section of results.md (not with a baseline: that run compares, it does not report).
+ * this section of results.md.
  */
 async function main(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -422,7 +423,7 @@ async function main(): Promise<void> {
     }
     const lines = await benchBoxWebhooks(targets, loader.load, { rounds, seconds, idle });
     console.log(lines.join('\n'));
-    if (targets.length === 1) writeSection(new URL('./results.md', import.meta.url), lines);
+    writeSection(new URL('./results.md', import.meta.url), lines);
   } finally {
     loader.stop();
     for (const stop of stops) await stop();

@@ -335,7 +335,9 @@ export async function listen(
   host = '127.0.0.1',
   serveFirst?: ServeFirst,
 ): Promise<{ httpServer: Server; port: number }> {
-  const httpServer = createServer(serveFirst ? (request, response) => serveFirst(request, response) || app(request, response) : app);
+  const httpServer = createServer((request, response) => {
+    if (!serveFirst?.(request, response)) app(request, response);
+  });
   httpServer.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
