@@ -187,7 +187,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
   // (counting refusals there would cost more than verifying them).
-  app.post(BOX_WEBHOOK_PATH, ...boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES));
+  const webhooks = boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES);
+  app.post(BOX_WEBHOOK_PATH, ...webhooks.handlers);
   const bounded = concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT));
   app.use(
     '/graphql',
@@ -223,7 +224,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
-  const { httpServer, port } = await listen(app, options.port ?? 0, host);
+  const { httpServer, port } = await listen(app, options.port ?? 0, host, webhooks.serveFirst);
   logger.info({ port }, 'gateway listening');
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,

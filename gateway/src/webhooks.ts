@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
@@ -33,7 +33,7 @@ const UNREACHABLE = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.UNAVAI
  * (bounded) first. The files subgraph's answer (its own short JSON) comes back as it is, and a failure to reach it
  * is a bare 502 that names no internal address.
  */
-export function boxWebhookPassThrough(filesGraphqlUrl: string, dispatcher: Dispatcher, maxBodyBytes: number): RequestHandler[] {
+export function boxWebhookPassThrough(filesGraphqlUrl: string, dispatcher: Dispatcher, maxBodyBytes: number) {
   const { origin, pathname: path } = new URL(BOX_WEBHOOK_PATH, filesGraphqlUrl);
   const log = logger.child({ route: BOX_WEBHOOK_PATH });
   const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not reach the files subgraph'));
@@ -57,22 +57,40 @@ export function boxWebhookPassThrough(filesGraphqlUrl: string, dispatcher: Dispa
     }
   };
 
-  return [
-    async (incoming, response, next) => {
-      const declared = incoming.headers['content-length'];
-      if (declared === undefined) return next();
-      if (Number(declared) > maxBodyBytes) {
-        response.setHeader('connection', 'close');
-        return sendJson(response, 413, tooLarge);
-      }
-      await forward(incoming.headers, incoming, response);
+  const streamThrough = async (incoming: IncomingMessage, response: ServerResponse) => {
+    if (Number(incoming.headers['content-length']) > maxBodyBytes) {
+      response.setHeader('connection', 'close');
+      return sendJson(response, 413, tooLarge);
+    }
+    await forward(incoming.headers, incoming, response);
+  };
+
+  return {
+    /**
+     * In front of Express (listen's ServeFirst): a delivery of declared length to the path as written streams through
+     * before any middleware runs. Not among the app's tracked requests: one cut by a shutdown is not answered, and
+     * Box's retry of it is stored once.
+     */
+    serveFirst: (incoming: IncomingMessage, response: ServerResponse): boolean => {
+      const { method, url = '', headers } = incoming;
+      if (method !== 'POST' || headers['content-length'] === undefined) return false;
+      if (url !== BOX_WEBHOOK_PATH && !url.startsWith(`${BOX_WEBHOOK_PATH}?`)) return false;
+      void streamThrough(incoming, response);
+      return true;
     },
-    // Chunked (no Content-Length): read whole, bounded, then forwarded with its length.
-    express.raw({ type: () => true, limit: maxBodyBytes }),
-    async (incoming, response) => {
-      const body = Buffer.isBuffer(incoming.body) ? incoming.body : Buffer.alloc(0);
-      const { 'transfer-encoding': _chunked, ...headers } = incoming.headers;
-      await forward({ ...headers, 'content-length': String(body.length) }, body, response);
-    },
-  ];
+    /** Through Express: the route under any other spelling, and bodies without a length. */
+    handlers: [
+      async (incoming, response, next) => {
+        if (incoming.headers['content-length'] === undefined) return next();
+        await streamThrough(incoming, response);
+      },
+      // Chunked (no Content-Length): read whole, bounded, then forwarded with its length.
+      express.raw({ type: () => true, limit: maxBodyBytes }),
+      async (incoming, response) => {
+        const body = Buffer.isBuffer(incoming.body) ? incoming.body : Buffer.alloc(0);
+        const { 'transfer-encoding': _chunked, ...headers } = incoming.headers;
+        await forward({ ...headers, 'content-length': String(body.length) }, body, response);
+      },
+    ] satisfies RequestHandler[],
+  };
 }

@@ -8,7 +8,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -319,6 +320,43 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     expect((await rowsOf(idOf(body)))[0].payload).toEqual(JSON.parse(body));
   });
 
+  it.each([
+    ['straight to files, served before Express', () => direct],
+    ['straight to files, with a query string', () => `${direct}?source=box`],
+    ['straight to files, a trailing slash (through Express)', () => `${direct}/`],
+    ['through the gateway, with a query string', () => `${viaGateway}?source=box`],
+    ['through the gateway, a trailing slash (through Express)', () => `${viaGateway}/`],
+  ])('a delivery %s is stored once; its replay is a duplicate', async (_where, url) => {
+    const body = boxEvent('FILE.UPLOADED', fileSource('9008'));
+    expect(await deliver(url(), body, boxHeaders(keys, body))).toMatchObject({ status: 200, json: { status: 'stored' } });
+    expect(await deliver(url(), body, boxHeaders(keys, body))).toMatchObject({ status: 200, json: { status: 'duplicate' } });
+    expect(await rowsOf(idOf(body))).toHaveLength(1);
+  });
+
+  it('a compressed body straight to files → 415, nothing stored (the signature covers the bytes as sent)', async () => {
+    const body = boxEvent('FILE.UPLOADED', fileSource('9009'));
+    const before = await totalRows();
+    const answer = await deliver(direct, body, { ...boxHeaders(keys, body), 'content-encoding': 'gzip' });
+    expect(answer).toMatchObject({ status: 415, json: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(await totalRows()).toBe(before);
+  });
+
+  it('a delivery whose sender goes away mid-body stores nothing, and the next one is stored', async () => {
+    const body = boxEvent('FILE.UPLOADED', fileSource('9010'));
+    const before = await totalRows();
+    const { port } = new URL(direct);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    const headers = Object.entries({ ...boxHeaders(keys, body), 'content-length': String(body.length) })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.write(`POST /webhooks/box HTTP/1.1\r\nhost: 127.0.0.1\r\n${headers}\r\n${body.slice(0, 40)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    expect(await deliver(direct, body, boxHeaders(keys, body))).toMatchObject({ status: 200, json: { status: 'stored' } });
+    expect(await totalRows()).toBe(before + 1);
+  });
+
   it('accepts up to 10 minutes of age and 1 minute of clock skew (where the SDK refuses any skew)', async () => {
     const old = boxEvent('FILE.MOVED', fileSource('9003'));
     const ahead = boxEvent('FILE.MOVED', fileSource('9004'));
@@ -390,6 +428,22 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
       const answer = await deliver(url(), body, boxHeaders(keys, body));
       expect(answer.status).toBe(400);
       expect(answer.json).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+      expect(await totalRows()).toBe(before);
+    });
+
+    it('a chunked body (no Content-Length) over the limit → 413, nothing stored', async () => {
+      const body = boxEvent('FILE.UPLOADED', { ...fileSource('9102'), description: 'x'.repeat(300 * 1024) });
+      const bytes = Buffer.from(body);
+      const before = await totalRows();
+      const chunked = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.subarray(at, at + 64 * 1024));
+          controller.close();
+        },
+      });
+      const answer = await fetch(url(), { method: 'POST', headers: boxHeaders(keys, body), body: chunked, duplex: 'half' } as RequestInit);
+      expect(answer.status).toBe(413);
+      expect(await answer.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       expect(await totalRows()).toBe(before);
     });
 

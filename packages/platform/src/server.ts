@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -48,6 +48,8 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
     verify: (req: express.Request) => VerifiedRequest,
     contextFor: (request: VerifiedRequest) => TContext,
   ): void;
+  /** Requests served before Express (listen's ServeFirst); they are not among the app's tracked requests. */
+  serveFirst?: ServeFirst;
   /** Remembers the signed headers of mutations, which may be used once. */
   replayGuard: ReplayGuard;
   /**
@@ -321,8 +323,21 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   return { app, server, lifecycle };
 }
 
-export async function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<{ httpServer: Server; port: number }> {
-  const httpServer = createServer(app);
+/**
+ * A plain node:http handler served before Express: true when it took the request (e.g. the files subgraph's Box
+ * webhook intake, where Express's middleware would cost more than the work itself).
+ */
+export type ServeFirst = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+export async function listen(
+  app: express.Express,
+  port: number,
+  host = '127.0.0.1',
+  serveFirst?: ServeFirst,
+): Promise<{ httpServer: Server; port: number }> {
+  const httpServer = createServer((request, response) => {
+    if (!serveFirst?.(request, response)) app(request, response);
+  });
   httpServer.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -339,7 +354,7 @@ export async function startSubgraph<TContext extends RequestContext>(
 ): Promise<RunningServer> {
   const { app, server, lifecycle } = await createSubgraphApp(def, options.keyring);
   const host = options.host ?? '127.0.0.1';
-  const { httpServer, port } = await listen(app, options.port ?? 0, host);
+  const { httpServer, port } = await listen(app, options.port ?? 0, host, def.serveFirst);
   logger.info({ subgraph: def.name, port }, 'subgraph listening');
   return {
     url: `http://${host}:${port}/graphql`,

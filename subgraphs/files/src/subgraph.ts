@@ -16,6 +16,7 @@ export interface FilesOptions {
 }
 
 export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesOptions = {}): SubgraphDefinition<Context> {
+  const webhooks = boxWebhookRoutes(options.boxWebhookDb ?? db, options.boxWebhookKeys);
   return {
     name: 'files',
     modules,
@@ -26,7 +27,8 @@ export function filesSubgraph(db: FilesDb, ownerUrls: OwnerUrls, options: FilesO
       loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
     }),
     replayGuard: postgresReplayGuard(db),
-    routes: boxWebhookRoutes(options.boxWebhookDb ?? db, options.boxWebhookKeys),
+    routes: webhooks.routes,
+    serveFirst: webhooks.serveFirst,
     isReady: async () => (await db.$queryRaw`SELECT 1`) !== null,
   };
 }

@@ -1,5 +1,5 @@
-import express from 'express';
-import type { ServerResponse } from 'node:http';
+import type express from 'express';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
 import { boxWebhookStore, parseBoxWebhookPayload, type Outcome } from './webhookEvents.ts';
@@ -9,9 +9,7 @@ export const BOX_WEBHOOK_PATH = '/webhooks/box';
 /** Box's bodies are a few kB; anything much larger is not one of them. */
 export const MAX_DELIVERY_BYTES = 256 * 1024;
 
-type Headers = express.Request['headers'];
-
-const header = (headers: Headers, name: string) => {
+const header = (headers: IncomingHttpHeaders, name: string) => {
   const value = headers[name];
   return typeof value === 'string' ? value : undefined;
 };
@@ -34,55 +32,119 @@ const refused = (reason: string): Answer => {
   return known;
 };
 
+const TOO_LARGE = answer(413, graphQLErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The body is over ${MAX_DELIVERY_BYTES} bytes`));
+const ENCODED = answer(415, graphQLErrorBody(ErrorCode.BAD_REQUEST, 'A compressed body cannot be verified: send it as it was signed'));
+const NOT_CONFIGURED = answer(503, graphQLErrorBody(ErrorCode.UNAVAILABLE, 'Box webhooks are not configured here'));
+
 const log = logger.child({ route: BOX_WEBHOOK_PATH });
 
 const send = (response: ServerResponse, { status, body }: Answer) => {
+  if (response.headersSent || response.destroyed) return;
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body);
 };
 
+/** Refuses what cannot be a Box delivery before reading it: the connection closes, its unread body with it. */
+const refuseUnread = (response: ServerResponse, refusal: Answer) => {
+  response.setHeader('connection', 'close');
+  send(response, refusal);
+};
+
 /**
- * `POST /webhooks/box`: Box's webhook deliveries, authenticated by their signature alone (no bearer token, no
- * gateway claims). A delivery is verified on its raw bytes, stored once per Box event with its job enqueued in the
- * same statement, and answered 200 once that is committed — Box is never called on this path; the job does the work.
- * 401: bad or missing signature, stale or future-dated; 400: authentic but not a Box event; 503: no keys
+ * The body, read whole up to `limit` bytes: a Buffer, or the refusal to answer (413 over the limit). Resolves
+ * undefined when the client went away before sending all of it (there is no one to answer).
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Answer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) {
+        request.off('data', onData);
+        resolve(TOO_LARGE);
+      } else chunks.push(chunk);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, length)));
+    request.once('aborted', () => resolve(undefined));
+    request.once('error', () => resolve(undefined));
+    request.once('close', () => resolve(undefined));
+  });
+}
+
+/**
+ * A plain node:http handler of Box's webhook deliveries, authenticated by their signature alone (no bearer token,
+ * no gateway claims). A delivery is verified on its raw bytes, stored once per Box event with its job enqueued in
+ * the same statement, and answered 200 once that is committed — Box is never called on this path; the job does the
+ * work. 401: bad or missing signature, stale or future-dated; 400: authentic but not a Box event; 413: over
+ * MAX_DELIVERY_BYTES; 415: a compressed body (Box sends none; the signature covers the bytes as sent); 503: no keys
  * configured, or the store failed (nothing of the delivery is stored; Box sends it again).
  */
-export function boxWebhookRoutes(db: FilesDb, keys: BoxWebhookKeys | undefined) {
-  return (app: express.Express) => {
-    if (!keys) {
-      log.warn('no Box webhook keys (BOX_WEBHOOK_PRIMARY_KEY): POST /webhooks/box answers 503');
-      app.post(BOX_WEBHOOK_PATH, (_request, response) => {
-        response.status(503).json(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'Box webhooks are not configured here'));
-      });
-      return;
+export function boxWebhookIntake(db: FilesDb, keys: BoxWebhookKeys | undefined): RequestListener {
+  if (!keys) {
+    log.warn('no Box webhook keys (BOX_WEBHOOK_PRIMARY_KEY): POST /webhooks/box answers 503');
+    return (_request, response) => refuseUnread(response, NOT_CONFIGURED);
+  }
+  const store = boxWebhookStore(db);
+  // A flood of forged deliveries, or of deliveries while the database is down, is a line per 10 s.
+  const logRefusal = throttledLog((fields: object) => log.warn(fields, 'Box webhook delivery refused'));
+  const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not be stored'));
+  /** Verifies, parses and stores one delivery; the answer Box gets. */
+  const receive = async (headers: IncomingHttpHeaders, body: Buffer): Promise<Answer> => {
+    const refusal = verifyBoxDelivery(keys, headers, body);
+    if (refusal) {
+      logRefusal({ deliveryId: header(headers, 'box-delivery-id'), refusal });
+      return refused(refusal);
     }
-    const store = boxWebhookStore(db);
-    // A flood of forged deliveries, or of deliveries while the database is down, is a line per 10 s.
-    const logRefusal = throttledLog((fields: object) => log.warn(fields, 'Box webhook delivery refused'));
-    const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not be stored'));
-    /** Verifies, parses and stores one delivery; the answer Box gets. */
-    const receive = async (headers: Headers, body: Buffer): Promise<Answer> => {
-      const refusal = verifyBoxDelivery(keys, headers, body);
-      if (refusal) {
-        logRefusal({ deliveryId: header(headers, 'box-delivery-id'), refusal });
-        return refused(refusal);
-      }
-      const text = body.toString('utf8');
-      const payload = parseBoxWebhookPayload(text);
-      if (!payload) return MALFORMED;
-      // verifyBoxDelivery accepted the timestamp, so it parses.
-      const deliveredAt = new Date(header(headers, 'box-delivery-timestamp') ?? NaN);
-      const deliveryId = header(headers, 'box-delivery-id');
-      try {
-        return ACCEPTED[await store({ payload, body: text, deliveryId, deliveredAt })];
-      } catch (error) {
-        logFailure({ err: error, deliveryId, boxEventId: payload.id });
-        return NOT_STORED;
-      }
-    };
-    app.post(BOX_WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_DELIVERY_BYTES }), async (request, response) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      send(response, await receive(request.headers, body));
+    const text = body.toString('utf8');
+    const payload = parseBoxWebhookPayload(text);
+    if (!payload) return MALFORMED;
+    // verifyBoxDelivery accepted the timestamp, so it parses.
+    const deliveredAt = new Date(header(headers, 'box-delivery-timestamp') ?? NaN);
+    const deliveryId = header(headers, 'box-delivery-id');
+    try {
+      return ACCEPTED[await store({ payload, body: text, deliveryId, deliveredAt })];
+    } catch (error) {
+      logFailure({ err: error, deliveryId, boxEventId: payload.id });
+      return NOT_STORED;
+    }
+  };
+  return (request, response) => {
+    const { headers } = request;
+    if (Number(headers['content-length'] ?? 0) > MAX_DELIVERY_BYTES) return refuseUnread(response, TOO_LARGE);
+    const encoding = headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return refuseUnread(response, ENCODED);
+    void readBody(request, MAX_DELIVERY_BYTES).then(async (body) => {
+      if (body === undefined) return;
+      if (!Buffer.isBuffer(body)) return refuseUnread(response, body);
+      send(response, await receive(headers, body));
     });
+  };
+}
+
+/** Whether a request is a delivery to the webhook path as written (a query string aside). */
+export const isBoxDelivery = (request: IncomingMessage) => {
+  const { method, url = '' } = request;
+  return method === 'POST' && (url === BOX_WEBHOOK_PATH || url.startsWith(`${BOX_WEBHOOK_PATH}?`));
+};
+
+/**
+ * The intake, served in front of Express (the subgraph's `serveFirst`): a delivery to the path as written is taken
+ * before any Express middleware runs (its body reader, router, metrics and access log cost more than verifying and
+ * storing it), and anything else that names the route (another case, a trailing slash) reaches the same handler
+ * through Express (`routes`). Deliveries taken first are not among the app's in-flight requests: one cut by a
+ * shutdown is not answered, and Box's retry of it is stored once.
+ */
+export function boxWebhookRoutes(db: FilesDb, keys: BoxWebhookKeys | undefined) {
+  const intake = boxWebhookIntake(db, keys);
+  return {
+    serveFirst: (request: IncomingMessage, response: ServerResponse) => {
+      if (!isBoxDelivery(request)) return false;
+      intake(request, response);
+      return true;
+    },
+    routes: (app: express.Express) => {
+      app.post(BOX_WEBHOOK_PATH, (request, response) => intake(request, response));
+    },
   };
 }
