@@ -1,9 +1,20 @@
 import { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { CLAIMS_HEADER, REQUEST_ID_HEADER, signClaims, timeouts, type Claims, type ServiceKeyring } from '@wrk/platform';
+import { GraphQLError, parse } from 'graphql';
+import {
+  CLAIMS_HEADER,
+  forbidden,
+  REQUEST_ID_HEADER,
+  scopeIndex,
+  signClaims,
+  timeouts,
+  type Claims,
+  type ServiceKeyring,
+} from '@wrk/platform';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import { isRefusal, refusalOf, type CallerRequest, type ClaimsOf } from '../guard.ts';
+import { violationsIn } from '../scopes.ts';
 
 export interface ClaimsPluginOptions {
   /** Who calls (callerAuthentication in ../authentication.ts): the same check WRK's gateway makes. */
@@ -12,6 +23,8 @@ export interface ClaimsPluginOptions {
   keyring: ServiceKeyring;
   /** Where each subgraph answers: a fetch to one of these URLs is signed for that subgraph. */
   subgraphUrls: Record<SubgraphName, string>;
+  /** The supergraph served: its `@scopes` are checked before execution, as WRK's gateway checks them. */
+  supergraphSdl: string;
   /** The GraphQL endpoint's path; other paths (health, readiness) are not authenticated. */
   graphqlPath?: string;
 }
@@ -40,10 +53,17 @@ function operationOf(body: unknown): unknown {
   }
 }
 
+/** A refusal as graphql-yoga answers it: the HTTP status and headers (a record, not Apollo's Map) in `extensions.http`. */
+function yogaRefusal(error: GraphQLError): GraphQLError {
+  const { status, headers, body } = refusalOf(error);
+  return new GraphQLError(error.message, { extensions: { ...body.errors[0]?.extensions, http: { status, headers: Object.fromEntries(headers) } } });
+}
+
 /**
  * WRK's trust boundary on Hive Gateway: every GraphQL request is authenticated as WRK's gateway does it (bearer JWT
  * against identity's keys, rate limits, the session at identity through the session cache) and refused the same way
- * (401 with a Bearer challenge, 429, 503); every subgraph request carries the caller's claims signed for that subgraph
+ * (401 with a Bearer challenge, 429, 503); an operation selecting what the token's scopes do not allow is refused
+ * before any subgraph is asked (403, as scopes.ts does for WRK's gateway); every subgraph request carries the caller's claims signed for that subgraph
  * and that operation (x-wrk-claims) and the request ID. Subgraphs trust nothing else, so a gateway without this plugin
  * gets nothing from them.
  */
@@ -51,6 +71,7 @@ export function useWrkClaims(options: ClaimsPluginOptions): GatewayPlugin<WrkCla
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const subgraphAt = new Map(SUBGRAPHS.map((name) => [options.subgraphUrls[name], name]));
   const claimsOfRequest = new WeakMap<Request, Claims>();
+  const scopes = scopeIndex(parse(options.supergraphSdl));
 
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
@@ -72,6 +93,12 @@ export function useWrkClaims(options: ClaimsPluginOptions): GatewayPlugin<WrkCla
     onContextBuilding({ context, extendContext }) {
       const claims = claimsOfRequest.get(context.request);
       if (claims) extendContext({ wrkClaims: claims });
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const claims = args.contextValue.wrkClaims;
+      if (!claims) return;
+      const violations = violationsIn(args.document, args.schema, scopes, claims.scopes);
+      if (violations.length) setResultAndStopExecution({ errors: [yogaRefusal(forbidden(violations))] });
     },
     onFetch({ url, options: init, setOptions, context }) {
       const subgraph = subgraphAt.get(url);
