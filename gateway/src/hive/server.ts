@@ -51,7 +51,7 @@ export function hiveGatewayRuntime(options: HiveGatewayOptions, plugin: ReturnTy
 export async function startHiveGateway(options: HiveGatewayOptions): Promise<RunningServer> {
   const authentication = callerAuthentication({ identityUrl: options.subgraphUrls.identity, ...options });
   const runtime = hiveGatewayRuntime(options, useWrkClaims({ ...authentication, ...options }));
-  const httpServer = createServer((request, response) => void runtime.handleNodeRequestAndResponse(request, response));
+  const httpServer = createServer(runtime.requestListener);
   const host = options.host ?? '127.0.0.1';
   httpServer.listen(options.port ?? 0, host);
   await once(httpServer, 'listening');
