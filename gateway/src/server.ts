@@ -32,7 +32,7 @@ import { guardRequests, requestGuard, timeRequests, timingOf } from './guard.ts'
 import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
-import { keepAliveAgent, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
+import { keepAliveAgent, type DispatcherWrapper } from './dataSource.ts';
 import { ContainedDataSource } from './subgraphResponses.ts';
 import { explorerRoutes, offlineExplorer, type DemoSignIn } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
@@ -129,10 +129,10 @@ function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: stri
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const dispatcher = options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent;
-  const fetcher = subgraphFetcher(dispatcher);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
+    buildService: ({ name, url }) =>
+      new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, dispatcher),
   });
   const limits = operationLimits();
   const operations = loadOperations();
