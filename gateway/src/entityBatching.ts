@@ -84,10 +84,10 @@ function memberAnswer(
   isMine: (error: GraphQLFormattedError) => boolean,
 ) {
   const entities = answer.data?.[field];
-  const whole = Array.isArray(entities) && entities.length === uniqueCount;
+  const whole: unknown[] | undefined = Array.isArray(entities) && entities.length === uniqueCount ? entities : undefined;
   // A list that is not one entry per representation is passed on as it came: the caller reports it invalid.
   const data =
-    answer.data === null || answer.data === undefined ? answer.data : { _entities: whole ? positions.map((p) => entities[p]) : entities };
+    answer.data === null || answer.data === undefined ? answer.data : { _entities: whole ? positions.map((p) => whole[p]) : entities };
   const errors = (answer.errors ?? []).flatMap((error): GraphQLFormattedError[] => {
     const [head, at, ...rest] = error.path ?? [];
     if (head !== field) return isMine(error) ? [error] : [];

@@ -67,6 +67,11 @@ export interface GatewayOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
   wrapDispatcher?: DispatcherWrapper;
+  /**
+   * Overrides WRK_ENTITY_BATCHING (default true): entity fetches of one request to one subgraph de-duplicated and
+   * merged (entityBatching.ts); false sends them as Apollo's gateway plans them.
+   */
+  entityBatching?: boolean;
   /** Overrides WRK_TRUSTED_ONLY: whose tokens may run only the operations of the manifest. */
   trustedOnly?: TrustedOnly;
   /** The explorer's "sign in as a demo user": only on the embedded demo database (startStack), never in production. */
@@ -129,10 +134,11 @@ function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: stri
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const dispatcher = options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent;
+  const batchEntities = options.entityBatching ?? process.env.WRK_ENTITY_BATCHING !== 'false';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, dispatcher),
+      new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, dispatcher, batchEntities),
   });
   const limits = operationLimits();
   const operations = loadOperations();
