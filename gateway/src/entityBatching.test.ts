@@ -1,4 +1,3 @@
-import { parse } from 'graphql';
 import { mergeEntityFetches, type EntityRequest } from './entityBatching.ts';
 
 const EMAIL = 'query Q__identity__1($representations:[_Any!]!){_entities(representations:$representations){...on User{email}}}';
@@ -9,7 +8,6 @@ const request = (query: string, ids: string[], extra: Record<string, unknown> = 
   query,
   operationName: /query (\w+)/.exec(query)?.[1],
   variables: { ...extra, representations: ids.map(user) },
-  document: parse(query),
 });
 
 describe('entity fetches de-duplicated and merged', () => {

@@ -12,6 +12,7 @@
 import {
   Kind,
   OperationTypeNode,
+  parse,
   print,
   type DefinitionNode,
   type DocumentNode,
@@ -26,7 +27,7 @@ export interface EntityRequest {
   query: string;
   operationName?: string;
   variables: Record<string, unknown> & { representations: unknown[] };
-  /** The parsed query: without it, the fetch is merged only with fetches of the same query text. */
+  /** The parsed query, when the planner hands it over (else the text is parsed once per combination merged). */
   document?: DocumentNode;
 }
 
@@ -113,6 +114,15 @@ function entityShape(document: DocumentNode | undefined) {
   return { field, variables: operation.variableDefinitions ?? [], fragments };
 }
 
+/** The fetch's query parsed (Apollo's planner does not hand its documents to data sources by default), or undefined. */
+function parseQuery(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined;
+  }
+}
+
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
 
 /**
@@ -124,7 +134,7 @@ function mergedQuery(groups: Group[]): string | undefined {
   const fragments = new Map<string, { definition: FragmentDefinitionNode; printed: string }>();
   const fields: FieldNode[] = [];
   for (const [index, group] of groups.entries()) {
-    const shape = entityShape(group.request.document);
+    const shape = entityShape(group.request.document ?? parseQuery(group.query));
     if (!shape) return undefined;
     const representations = `wrkRepresentations${index}`;
     for (const definition of shape.variables) {

@@ -41,9 +41,10 @@ describe.each(databaseKinds())('entity fetches de-duplicated and merged on %s Po
 
   const identityPort = () => Number(new URL(stack.subgraphUrls.identity).port);
 
-  /** The answer and the HTTP requests identity received for it (after a first call: planned, session cached). */
+  /** The answer and the HTTP requests identity received for it (after two calls: planned, session cached). */
   async function ask(url: string) {
-    await postGraphQL(url, CONTRACTS, { n: 20 }, headers);
+    // Two: a session lookup that overlaps the token's creation notice is not cached (sessionCache.ts).
+    for (let i = 0; i < 2; i++) await postGraphQL(url, CONTRACTS, { n: 20 }, headers);
     const before = requestsReceived(identityPort());
     const { result, work } = await workOf(() => postGraphQL(url, CONTRACTS, { n: 20 }, headers));
     return { result, identity: requestsReceived(identityPort()) - before, fetches: work.fetches };
