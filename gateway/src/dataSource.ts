@@ -64,6 +64,9 @@ function refusal(answer: TextAnswer): GraphQLError {
   });
 }
 
+/** A subgraph's non-2xx answer other than "unavailable" (e.g. 400: the operation failed validation). */
+const isRefusal = (error: unknown) => error instanceof GraphQLError && isObject(error.extensions.response);
+
 interface PendingFetch {
   request: EntityRequest;
   resolve(answer: SubgraphAnswer): void;
@@ -125,15 +128,24 @@ export class SignedClaimsDataSource implements GraphQLDataSource<GatewayContext>
     });
   }
 
-  private flush(incoming: IncomingRequest, batch: PendingFetch[]): void {
-    for (const { fetch, requests } of mergeEntityFetches(batch.map((pending) => pending.request))) {
+  private flush(
+    incoming: IncomingRequest,
+    batch: PendingFetch[],
+    fetches = mergeEntityFetches(batch.map((pending) => pending.request)),
+  ): void {
+    for (const { fetch, requests, separately } of fetches) {
       const members = requests.flatMap((index) => batch[index] ?? []);
+      const fail = (error: unknown) => members.forEach((member) => member.reject(error));
       this.send(fetch.body, incoming.context.claims, incoming.operationName)
-        .then((answer) => {
-          const answers = fetch.split(answer);
-          members.forEach((member, index) => member.resolve(answers[index] ?? { data: null }));
-        })
-        .catch((error: unknown) => members.forEach((member) => member.reject(error)));
+        .then(
+          (answer) => {
+            if (separately && !answer.data) return this.flush(incoming, batch, separately);
+            const answers = fetch.split(answer);
+            members.forEach((member, index) => member.resolve(answers[index] ?? { data: null }));
+          },
+          separately ? (error: unknown) => (isRefusal(error) ? this.flush(incoming, batch, separately) : fail(error)) : fail,
+        )
+        .catch(fail);
     }
   }
 

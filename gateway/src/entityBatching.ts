@@ -42,6 +42,17 @@ export interface MergedFetch {
   split(answer: SubgraphAnswer): SubgraphAnswer[];
 }
 
+/** One HTTP request of a batch: what it sends, and which requests of the batch (by index) it answers, in order. */
+export interface BatchFetch {
+  fetch: MergedFetch;
+  requests: number[];
+  /**
+   * For a fetch merging several query texts: the same requests sent one query text each, for when the subgraph
+   * refuses the merged operation whole (one of its limits, which each fetch alone kept to).
+   */
+  separately?: BatchFetch[];
+}
+
 /** Requests with one query text: their representations, each distinct one once. */
 interface Group {
   query: string;
@@ -184,8 +195,8 @@ function cachedMergedQuery(groups: Group[]): string | undefined {
 }
 
 /**
- * Batches merged across query texts stay small enough for the subgraph's operation limits (aliases, cost): each
- * fetch alone is within them, and several together must not be refused where each would have been answered.
+ * Batches merged across query texts stay small, within the subgraph's operation limits (aliases, tokens, cost) that
+ * each fetch alone kept to; one refused all the same is sent again one query text each (`separately`).
  */
 export const MERGE_LIMITS = { groups: 8, representations: 200 };
 
@@ -193,7 +204,7 @@ export const MERGE_LIMITS = { groups: 8, representations: 200 };
  * The HTTP requests for a batch of entity fetches (requests[i] answered by the i-th entry of what `split` returns).
  * One when the fetches can share an operation, else one per query text; each sends every distinct representation once.
  */
-export function mergeEntityFetches(requests: EntityRequest[]): { fetch: MergedFetch; requests: number[] }[] {
+export function mergeEntityFetches(requests: EntityRequest[]): BatchFetch[] {
   const groups = groupByQuery(requests);
   const total = groups.reduce((sum, group) => sum + group.unique.length, 0);
   const merged =
@@ -221,11 +232,12 @@ export function mergeEntityFetches(requests: EntityRequest[]): { fetch: MergedFe
           }),
       },
       requests: groups.flatMap((group) => group.members.map((member) => member.index)),
+      separately: groups.map((group) => singleGroup(group)),
     },
   ];
 }
 
-function singleGroup(group: Group): { fetch: MergedFetch; requests: number[] } {
+function singleGroup(group: Group): BatchFetch {
   const { request } = group;
   const isMine = () => true;
   return {

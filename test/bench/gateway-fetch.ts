@@ -71,7 +71,7 @@ try {
   gateways.push({ name: 'request', ...(await startGateway({ ...common, entityBatching: false })) });
   gateways.push({ name: 'batched', ...(await startGateway({ ...common, entityBatching: true })) });
 
-  const samples = new Map<string, { rps: number; p50: number; cpu: number }[]>();
+  const samples = new Map<string, { rps: number; p50: number; cpu: number; failures: number }[]>();
   const loads: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 ? [...gateways].reverse() : gateways;
@@ -114,7 +114,7 @@ try {
           )} | ${range(
             runs.map((r) => r.cpu),
             2,
-          )} | ×${range(ratios, 2)}`,
+          )} | ×${range(ratios, 2)} | failures ${runs.map((r) => r.failures).join('/')}`,
         );
       }
     }
