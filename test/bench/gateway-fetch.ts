@@ -50,7 +50,7 @@ function load(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const range = (values: number[], digits = 1) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
@@ -91,7 +91,7 @@ try {
           const key = `${name} c=${connections} ${gateway.name}`;
           samples.set(key, [
             ...(samples.get(key) ?? []),
-            { rps: result.rps, p50: result.p50, cpu: (cpu.user + cpu.system) / 1000 / result.requests },
+            { rps: result.rps, p50: result.p50 ?? NaN, cpu: (cpu.user + cpu.system) / 1000 / result.requests },
           ]);
         }
         loads.push(loadavg()[0]!);
