@@ -17,6 +17,11 @@ import {
   type ServiceKeyring,
 } from '@wrk/platform';
 import type { SessionCache } from './sessionCache.ts';
+import { keepAliveAgent } from './dataSource.ts';
+import { postJson } from './subgraphTransport.ts';
+
+/** The largest session answer read from identity (a session is a few hundred bytes). */
+const SESSION_MAX_BYTES = 1024 * 1024;
 
 export const anonymousClaims = (requestId: string): Claims => ({ kind: 'anonymous', scopes: [], teams: [], requestId });
 
@@ -56,6 +61,7 @@ const causeName = (error: unknown) => (error instanceof Error ? error.name : 'un
  */
 export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyring): Authenticator {
   const identity = identityGraphqlUrl.replace(/\/graphql$/, '');
+  const sessionUrl = new URL(`${identity}/internal/session`);
   // A token signed by a key rotated in since the last fetch (unknown kid) refetches the set, at most once a second.
   const keys = new RemoteKeySet(new URL(`${identity}/.well-known/jwks.json`), {
     algorithm: TOKEN_ALGORITHM,
@@ -80,18 +86,22 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
     },
     async session({ token }, requestId) {
       const body = { token, requestId };
-      const response = await fetch(`${identity}/internal/session`, {
-        method: 'POST',
+      const answer = await postJson(keepAliveAgent, {
+        url: sessionUrl,
         headers: {
-          'content-type': 'application/json',
           [CLAIMS_HEADER]: signClaims(keyring, 'identity', body, { ...anonymousClaims(requestId), kind: 'system', agent: 'gateway' }),
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeouts.identityMs),
+        maxBytes: SESSION_MAX_BYTES,
       }).catch((error: unknown) => identityUnavailable('session lookup', causeName(error)));
-      if (response.status === 401) throw unauthenticated(`Token refused: ${((await response.json()) as { error: string }).error}`);
-      if (!response.ok) identityUnavailable('session lookup', `HTTP ${response.status}`);
-      return (await response.json().catch((error: unknown) => identityUnavailable('session lookup', causeName(error)))) as Claims;
+      if (answer.status === 401) throw unauthenticated(`Token refused: ${(JSON.parse(answer.text) as { error: string }).error}`);
+      if (!answer.ok) identityUnavailable('session lookup', `HTTP ${answer.status}`);
+      try {
+        return JSON.parse(answer.text) as Claims;
+      } catch (error) {
+        return identityUnavailable('session lookup', causeName(error));
+      }
     },
   };
 }

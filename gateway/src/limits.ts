@@ -3,13 +3,19 @@ import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { ErrorCode, mayIntrospect } from '@wrk/platform';
 import type { GatewayContext } from './context.ts';
 
+/** Whether each document selects introspection: walked once per document (Apollo keeps one per query text). */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 const selectsIntrospection = (document: DocumentNode) => {
+  const known = introspecting.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Field(node) {
       if (node.name.value === '__schema' || node.name.value === '__type') found = true;
     },
   });
+  introspecting.set(document, found);
   return found;
 };
 

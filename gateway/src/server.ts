@@ -33,7 +33,7 @@ import { guardRequests, timeRequests, timingOf } from './guard.ts';
 import type { RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
-import { keepAliveAgent, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
+import { keepAliveAgent, type DispatcherWrapper } from './dataSource.ts';
 import { ContainedDataSource } from './subgraphResponses.ts';
 import { explorerRoutes, offlineExplorer, type DemoSignIn } from './explorer.ts';
 import { scalarParsing } from './scalars.ts';
@@ -68,6 +68,11 @@ export interface GatewayOptions {
   rateLimits?: Partial<RateLimits>;
   /** Wraps the keep-alive dispatcher of subgraph requests (tests count them, the benchmark compares without keep-alive). */
   wrapDispatcher?: DispatcherWrapper;
+  /**
+   * Overrides WRK_ENTITY_BATCHING (default true): entity fetches of one request to one subgraph de-duplicated and
+   * merged (entityBatching.ts); false sends them as Apollo's gateway plans them.
+   */
+  entityBatching?: boolean;
   /** Overrides WRK_TRUSTED_ONLY: whose tokens may run only the operations of the manifest. */
   trustedOnly?: TrustedOnly;
   /** The explorer's "sign in as a demo user": only on the embedded demo database (startStack), never in production. */
@@ -130,10 +135,11 @@ function subgraphUrl(urls: Record<SubgraphName, string>, name: string, url: stri
 
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const dispatcher = options.wrapDispatcher?.(keepAliveAgent) ?? keepAliveAgent;
-  const fetcher = subgraphFetcher(dispatcher);
+  const batchEntities = options.entityBatching ?? process.env.WRK_ENTITY_BATCHING !== 'false';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, fetcher),
+    buildService: ({ name, url }) =>
+      new ContainedDataSource(subgraphUrl(options.subgraphUrls, name, url), name, options.keyring, dispatcher, batchEntities),
   });
   const limits = operationLimits();
   const operations = loadOperations();

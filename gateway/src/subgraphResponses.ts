@@ -1,8 +1,8 @@
 /**
  * What the gateway accepts from a subgraph, and how a fetch that failed is reported: at the paths of the fields it
  * was asked for, so that everything else of the request is still answered (issue 13, partial answers).
- * - a response larger than WRK_SUBGRAPH_MAX_RESPONSE_BYTES is cut off while it streams (never buffered whole):
- *   SUBGRAPH_RESPONSE_TOO_LARGE;
+ * - a response larger than WRK_SUBGRAPH_MAX_RESPONSE_BYTES is cut off while it is read (never buffered whole):
+ *   SUBGRAPH_RESPONSE_TOO_LARGE (subgraphTransport.ts);
  * - an `_entities` answer that is not a list of one object per representation (e.g. `"garbage"`):
  *   SUBGRAPH_RESPONSE_INVALID at each field asked of the entities it leaves unanswered; a `null` for an entity
  *   another subgraph pointed at: NOT_FOUND there (never a silent null);
@@ -17,7 +17,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { ErrorCode, logger, numberFromEnv } from '@wrk/platform';
+import { ErrorCode, logger } from '@wrk/platform';
+import { SubgraphResponseInvalid, SubgraphResponseTooLarge } from './subgraphTransport.ts';
 import { SignedClaimsDataSource } from './dataSource.ts';
 
 export const SubgraphErrorCode = {
@@ -26,45 +27,9 @@ export const SubgraphErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
 } as const;
 
-/** The largest subgraph response body the gateway reads, in bytes (10 MB: the largest page of the API is far less). */
-export const maxSubgraphResponseBytes = (env: NodeJS.ProcessEnv = process.env) =>
-  numberFromEnv(env, 'WRK_SUBGRAPH_MAX_RESPONSE_BYTES', 10 * 1024 * 1024);
+export { maxSubgraphResponseBytes, SubgraphResponseInvalid, SubgraphResponseTooLarge } from './subgraphTransport.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-export class SubgraphResponseTooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`the response exceeded ${limit} bytes`);
-  }
-}
-
-export class SubgraphResponseInvalid extends Error {}
-
-/** A fetch response whose body can be streamed (undici's, which the gateway's fetcher returns). */
-const hasBodyStream = (response: unknown): response is { body: ReadableStream<Uint8Array> | null } =>
-  typeof response === 'object' && response !== null && 'body' in response;
-
-/**
- * The body as text, read chunk by chunk and abandoned (the connection cancelled) as soon as it passes `limit` bytes:
- * a huge answer costs at most `limit` bytes of memory, however large it is.
- */
-export async function readLimited(response: { text(): Promise<string> }, limit: number): Promise<string> {
-  if (!hasBodyStream(response) || !response.body) return response.text();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new SubgraphResponseTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** A request's `representations` variable when it is an entity fetch, else undefined. */
 export function representationsOf(variables: Record<string, unknown> | undefined): unknown[] | undefined {
@@ -200,10 +165,8 @@ type ProcessResult = Awaited<ReturnType<SignedClaimsDataSource['process']>>;
  * no path, so the rest of the request is answered.
  */
 export class ContainedDataSource extends SignedClaimsDataSource {
-  private readonly maxBytes = maxSubgraphResponseBytes();
-
   override async process(options: ProcessOptions): Promise<ProcessResult> {
-    // Schema loads and health checks (no incoming request) keep Apollo's own handling.
+    // Schema loads and health checks (no incoming request) fail as they are.
     if (!('incomingRequestContext' in options)) return super.process(options);
     const representations = representationsOf(options.request.variables);
     const shape: FetchShape = {
@@ -224,19 +187,5 @@ export class ContainedDataSource extends SignedClaimsDataSource {
       return failedFetch(shape, failure.code, failure.message);
     }
     return representations ? checkedEntities(response, { ...shape, representations }) : response;
-  }
-
-  /** JSON read within the size limit; a successful answer that is not a JSON object is invalid. */
-  override async parseBody(response: Parameters<SignedClaimsDataSource['parseBody']>[0]): Promise<object | string> {
-    const text = await readLimited(response, this.maxBytes);
-    // A failed answer's body goes into Apollo's error as it came (it reports the status).
-    if (!response.ok) return text;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (isObject(parsed)) return parsed;
-    } catch {
-      // reported below
-    }
-    throw new SubgraphResponseInvalid(`the ${this.subgraph} service's answer is not a JSON object`);
   }
 }
