@@ -89,7 +89,7 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
   const visible = [visibility.chunk, ...filterConditions(args.filter, visibility.boxItem)];
   const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : Prisma.sql`TRUE`;
   const cap = searchCandidates();
-  const candidates = await db.$queryRaw<Candidate[]>(rankingStatement({ tsquery, visible, after, cap, take }));
+  const candidates = await rankCandidates(db, rankingStatement({ tsquery, visible, after, cap, take }));
   const shown = await shownEntities(candidates, visibility.shownEntities);
   const counted = new Set<string | null>();
   let total = 0;
@@ -110,12 +110,26 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
 }
 
 /**
+ * Runs the ranking statement so that its cap keeps the same candidates from page to page: the first in the table's
+ * physical order, which both a bitmap scan of the text index and a sequential scan follow when the scan is not
+ * parallel and does not start wherever the last one stopped (synchronize_seqscans). Ordering by chunk ID instead
+ * made Postgres either read every match of a frequent word or walk the primary key through a large part of the
+ * table for a medium one (the estimates cannot tell which); in physical order the scan stops at the cap either way.
+ */
+async function rankCandidates(db: FilesDb, statement: Prisma.Sql): Promise<Candidate[]> {
+  const [, , candidates] = await db.$transaction([
+    db.$executeRaw`SET LOCAL synchronize_seqscans = off`,
+    db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
+    db.$queryRaw<Candidate[]>(statement),
+  ]);
+  return candidates;
+}
+
+/**
  * The statement that finds, ranks and counts the candidates (exported for the bench's EXPLAIN). The cap stops the
- * scan at cap + 1 visible matches (one more tells that it was reached): the earliest by ID, so that every page of a
- * capped search ranks the same candidates (without an order, a sequential scan of a large table starts wherever
- * the last one stopped: synchronize_seqscans). Per entity the rows after the cursor come
- * first, so the first `take + 1` of them are that entity's best for this page; the first row of every entity
- * carries its count even when none is after the cursor.
+ * scan at cap + 1 visible matches (one more tells that it was reached), in the table's physical order (see
+ * `rankCandidates`). Per entity the rows after the cursor come first, so the first `take + 1` of them are that
+ * entity's best for this page; the first row of every entity carries its count even when none is after the cursor.
  */
 export function rankingStatement(parts: {
   tsquery: Prisma.Sql;
@@ -129,7 +143,7 @@ export function rankingStatement(parts: {
     WITH candidate AS MATERIALIZED (
       SELECT s.chunk_id AS id, s.entity_id, ts_rank(s.search_vector, ${tsquery}) AS score
       FROM "files"."search_chunks" s WHERE s.search_vector @@ ${tsquery} AND ${all(...visible)}
-      ORDER BY s.chunk_id LIMIT ${cap + 1}
+      LIMIT ${cap + 1}
     )
     SELECT c.id, c.entity_id AS "entityId", c.score, c.matches::int AS matches, c.listed FROM (
       SELECT c.*, count(*) OVER (PARTITION BY c.entity_id) AS matches, ${after} AS listed,
@@ -174,7 +188,7 @@ function filterConditions(filter: SearchFilter, boxItemVisible: Prisma.Sql): Pri
   if (filter.entityId) conditions.push(Prisma.sql`s.entity_id = ${filter.entityId}`);
   if (filter.boxFolderId) {
     // Only under a folder the caller may see: a hidden folder filters like a missing one (nothing).
-    conditions.push(Prisma.sql`${filter.boxFolderId}::text = ANY(s.access)`);
+    conditions.push(Prisma.sql`(SELECT f_item.id FROM "files"."box_items" f_item WHERE f_item.box_item_id = ${filter.boxFolderId}) = ANY(s.access)`);
     conditions.push(
       Prisma.sql`EXISTS (SELECT 1 FROM "files"."box_items" b WHERE b.box_item_id = ${filter.boxFolderId} AND ${boxItemVisible})`,
     );

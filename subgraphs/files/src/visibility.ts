@@ -64,12 +64,13 @@ export function boxAccess(boxUserId: string, alias: string): Prisma.Sql {
 
 /**
  * Whether `boxUserId` may read the chunk of the search_chunks row aliased `s`, which carries its Box item's owner,
- * liveness and closure (`access`: the item and every folder above it): one array overlap with the folders whose
- * collaborations reach the caller (an InitPlan, computed once per statement), no lookup per row.
+ * liveness and closure (`access`: box_items.id of the item and of every folder above it): one integer array overlap
+ * with the items whose collaborations reach the caller (an InitPlan, computed once per statement), no lookup per row.
  */
 export function searchAccess(boxUserId: string): Prisma.Sql {
   return Prisma.sql`(s.live AND (s.owner_box_user_id = ${boxUserId} OR s.access && ARRAY(
-    SELECT acl_c.box_item_id FROM "files"."box_collaborations" acl_c WHERE ${grantsReadTo(boxUserId, 'acl_c')})))`;
+    SELECT acl_b.id FROM "files"."box_collaborations" acl_c JOIN "files"."box_items" acl_b ON acl_b.box_item_id = acl_c.box_item_id
+    WHERE ${grantsReadTo(boxUserId, 'acl_c')})))`;
 }
 
 /** The Box rule for the caller on the box_items row aliased `alias`. */

@@ -8,7 +8,7 @@ CREATE TABLE "files"."search_chunks" (
     "box_item_id" TEXT,
     "owner_box_user_id" TEXT,
     "live" BOOLEAN NOT NULL,
-    "access" TEXT[],
+    "access" INTEGER[],
     "search_vector" tsvector,
 
     CONSTRAINT "search_chunks_pkey" PRIMARY KEY ("chunk_id")
@@ -38,7 +38,8 @@ BEGIN
       box_item_id, owner_box_user_id, live, access, search_vector)
   SELECT k.id, k.external_id, d.id, d.external_id, d.entity_id, b.box_item_id, b.owner_box_user_id,
          coalesce(b.trashed_at IS NULL AND b.item_status = 'active', false),
-         ARRAY(SELECT a.ancestor_box_id FROM "files"."box_item_ancestors" a WHERE a.item_box_id = b.box_item_id),
+         ARRAY(SELECT ab.id FROM "files"."box_item_ancestors" a JOIN "files"."box_items" ab ON ab.box_item_id = a.ancestor_box_id
+                WHERE a.item_box_id = b.box_item_id),
          k.search_vector
     FROM "files"."kb_index" k
     JOIN "files"."project_documents" d ON d.id = k.document_id
@@ -95,16 +96,28 @@ CREATE TRIGGER search_chunks_documents_update AFTER UPDATE ON "files"."project_d
 CREATE TRIGGER search_chunks_documents_delete AFTER DELETE ON "files"."project_documents"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_from_documents();
 
--- box_items: the chunks on items whose owner, status or trash changed (a sync's other updates change nothing here).
+-- box_items: the chunks on items whose owner, status or trash changed (a sync's other updates change nothing here),
+-- and, when an item appears or its Box ID changes, on everything under it (`access` holds the ancestors' row IDs).
 CREATE FUNCTION "files".search_chunks_from_box_items() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM "files".search_chunks_refresh("files".search_chunks_of_box_items(ARRAY(
+      SELECT a.item_box_id FROM new_rows n JOIN "files"."box_item_ancestors" a ON a.ancestor_box_id = n.box_item_id)));
+    RETURN NULL;
+  END IF;
   PERFORM "files".search_chunks_refresh(ARRAY(
     SELECT k.id FROM new_rows n JOIN old_rows o ON o.id = n.id
       JOIN "files"."project_documents" d ON d.box_item_id = n.id JOIN "files"."kb_index" k ON k.document_id = d.id
      WHERE (n.box_item_id, n.owner_box_user_id, n.trashed_at, n.item_status)
        IS DISTINCT FROM (o.box_item_id, o.owner_box_user_id, o.trashed_at, o.item_status)));
+  PERFORM "files".search_chunks_refresh("files".search_chunks_of_box_items(ARRAY(
+    SELECT a.item_box_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+      JOIN "files"."box_item_ancestors" a ON a.ancestor_box_id IN (n.box_item_id, o.box_item_id)
+     WHERE n.box_item_id IS DISTINCT FROM o.box_item_id)));
   RETURN NULL;
 END $$;
+CREATE TRIGGER search_chunks_box_items_insert AFTER INSERT ON "files"."box_items"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_from_box_items();
 CREATE TRIGGER search_chunks_box_items_update AFTER UPDATE ON "files"."box_items"
   REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_from_box_items();
 
@@ -127,6 +140,21 @@ CREATE TRIGGER search_chunks_ancestors_update AFTER UPDATE ON "files"."box_item_
   REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_from_ancestors();
 CREATE TRIGGER search_chunks_ancestors_delete AFTER DELETE ON "files"."box_item_ancestors"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_from_ancestors();
+
+-- TRUNCATE fires no DELETE trigger: emptied chunks empty the search rows, an emptied closure recomputes them all.
+CREATE FUNCTION "files".search_chunks_after_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'kb_index' THEN
+    DELETE FROM "files"."search_chunks";
+  ELSE
+    PERFORM "files".search_chunks_refresh(ARRAY(SELECT chunk_id FROM "files"."search_chunks"));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER search_chunks_kb_truncate AFTER TRUNCATE ON "files"."kb_index"
+  FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_after_truncate();
+CREATE TRIGGER search_chunks_ancestors_truncate AFTER TRUNCATE ON "files"."box_item_ancestors"
+  FOR EACH STATEMENT EXECUTE FUNCTION "files".search_chunks_after_truncate();
 
 -- The chunks already there.
 SELECT "files".search_chunks_refresh(ARRAY(SELECT id FROM "files"."kb_index"));
