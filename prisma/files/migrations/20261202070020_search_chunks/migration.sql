@@ -30,21 +30,26 @@ BEGIN
     RETURN;
   END IF;
   PERFORM pg_advisory_xact_lock(hashtext('files.search_chunks_refresh'));
-  DELETE FROM "files"."search_chunks" s
-   WHERE s.chunk_id = ANY(ids)
+  -- unnest joins, not = ANY(ids): a full sync or a bulk load passes 100,000 IDs.
+  DELETE FROM "files"."search_chunks" s USING unnest(ids) AS i(id)
+   WHERE s.chunk_id = i.id
      AND NOT EXISTS (SELECT 1 FROM "files"."kb_index" k JOIN "files"."project_documents" d ON d.id = k.document_id
                       WHERE k.id = s.chunk_id AND k.archived_at IS NULL AND d.archived_at IS NULL);
   INSERT INTO "files"."search_chunks" AS s (chunk_id, chunk_external_id, document_id, document_external_id, entity_id,
       box_item_id, owner_box_user_id, live, access, search_vector)
   SELECT k.id, k.external_id, d.id, d.external_id, d.entity_id, b.box_item_id, b.owner_box_user_id,
          coalesce(b.trashed_at IS NULL AND b.item_status = 'active', false),
-         ARRAY(SELECT ab.id FROM "files"."box_item_ancestors" a JOIN "files"."box_items" ab ON ab.box_item_id = a.ancestor_box_id
-                WHERE a.item_box_id = b.box_item_id),
+         -- Each ancestor's row ID by its unique Box ID, not a join: within a bulk load's transaction (no statistics
+         -- yet) the planner would hash all of box_items for every chunk.
+         ARRAY(SELECT x.id FROM (SELECT (SELECT ab.id FROM "files"."box_items" ab WHERE ab.box_item_id = a.ancestor_box_id) AS id
+                                  FROM "files"."box_item_ancestors" a WHERE a.item_box_id = b.box_item_id) x
+                WHERE x.id IS NOT NULL),
          k.search_vector
-    FROM "files"."kb_index" k
+    FROM (SELECT DISTINCT id FROM unnest(ids) AS i(id)) i
+    JOIN "files"."kb_index" k ON k.id = i.id
     JOIN "files"."project_documents" d ON d.id = k.document_id
     LEFT JOIN "files"."box_items" b ON b.id = d.box_item_id
-   WHERE k.id = ANY(ids) AND k.archived_at IS NULL AND d.archived_at IS NULL
+   WHERE k.archived_at IS NULL AND d.archived_at IS NULL
   ON CONFLICT (chunk_id) DO UPDATE SET chunk_external_id = EXCLUDED.chunk_external_id, document_id = EXCLUDED.document_id,
       document_external_id = EXCLUDED.document_external_id, entity_id = EXCLUDED.entity_id, box_item_id = EXCLUDED.box_item_id,
       owner_box_user_id = EXCLUDED.owner_box_user_id, live = EXCLUDED.live, access = EXCLUDED.access,
@@ -56,10 +61,10 @@ END $$;
 
 -- The chunks of the documents on these Box items (Box IDs).
 CREATE FUNCTION "files".search_chunks_of_box_items(box_ids text[]) RETURNS integer[] LANGUAGE sql STABLE AS $$
-  SELECT ARRAY(SELECT k.id FROM "files"."box_items" b
+  SELECT ARRAY(SELECT k.id FROM (SELECT DISTINCT id FROM unnest(box_ids) AS i(id)) i
+                 JOIN "files"."box_items" b ON b.box_item_id = i.id
                  JOIN "files"."project_documents" d ON d.box_item_id = b.id
-                 JOIN "files"."kb_index" k ON k.document_id = d.id
-                WHERE b.box_item_id = ANY(box_ids));
+                 JOIN "files"."kb_index" k ON k.document_id = d.id);
 $$;
 
 -- kb_index: the chunks written.
