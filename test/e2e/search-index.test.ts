@@ -154,15 +154,18 @@ describe('search_chunks', () => {
   });
 
   it('follows moves, renames, trashes, restores, deletes, collaboration and group changes applied by the sync', async () => {
-    const [first, second, third] = [...state.users.keys()];
+    const user = (name: string) => [...state.users.values()].find((u) => u.name === name)?.id ?? '';
+    const [first, second, third] = [user('User 0'), user('User 1'), user('User 2')];
     const group = [...state.groups.keys()][0] ?? '';
     // A project moves from the group's department to the other one, and another comes the other way.
     state.move(named('Project 0.1').id, named('Department 1').id);
     state.move(named('Project 1.2').id, named('Department 0').id);
     state.rename(named('Sub 0.0').id, 'Sub renamed');
-    state.trash(named('Project 0.2').id);
-    state.trash(named('Project 1.0').id);
-    state.restore(named('Project 1.0').id);
+    const trashed = named('Project 0.2');
+    state.trash(trashed.id);
+    const restored = named('Project 1.0');
+    state.trash(restored.id);
+    state.restore(restored.id);
     state.delete(named('doc 1.1.0.txt').id);
     const pending = [...state.collaborations.values()].find((c) => c.status === 'pending');
     if (pending) state.updateCollaboration(pending.id, { status: 'accepted' });
@@ -186,7 +189,8 @@ describe('search_chunks', () => {
       db.$queryRaw<{ live: boolean }[]>`
         SELECT s.live FROM files.search_chunks s JOIN files.box_item_ancestors a ON a.item_box_id = s.box_item_id
          WHERE a.ancestor_box_id = ${folder}`;
-    expect((await live(named('Project 1.0').id)).map((row) => row.live)).toEqual([true, true, true, true]);
+    expect((await live(restored.id)).map((row) => row.live)).toEqual([true, true, true, true]);
+    expect((await live(trashed.id)).map((row) => row.live)).toEqual([false, false, false, false]);
   }, 120_000);
 
   it('follows document and chunk writes: entity, Box item, archive, content', async () => {
