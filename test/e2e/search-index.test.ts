@@ -29,7 +29,8 @@ function buildOrganisation(): BoxState {
       const sub = state.createFolder({ name: `Sub ${d}.${p}`, parentId: project.id });
       const who = users[2 + p]?.id ?? '';
       if (p === 0) state.addCollaboration({ itemId: project.id, accessibleBy: { type: 'user', id: who }, role: 'editor' });
-      if (p === 1) state.addCollaboration({ itemId: project.id, accessibleBy: { type: 'user', id: who }, role: 'viewer', status: 'pending' });
+      if (p === 1)
+        state.addCollaboration({ itemId: project.id, accessibleBy: { type: 'user', id: who }, role: 'viewer', status: 'pending' });
       if (p === 2) state.addCollaboration({ itemId: sub.id, accessibleBy: { type: 'user', id: who }, role: 'uploader' });
       for (let f = 0; f < 4; f++) {
         const file = state.uploadFile({ name: `doc ${d}.${p}.${f}.txt`, parentId: f % 2 ? sub.id : project.id, content: `text ${f}` });
@@ -96,7 +97,10 @@ async function expectSameChunksForEveryone(): Promise<number> {
   const someDocuments = await db.projectDocument.findMany({ orderBy: { id: 'asc' }, take: 3 });
   const callers = [
     ...[...state.users.keys()].map((id) => caller(id)),
-    caller(state.users.keys().next().value ?? '', someDocuments.map((document) => document.externalId)),
+    caller(
+      state.users.keys().next().value ?? '',
+      someDocuments.map((document) => document.externalId),
+    ),
   ];
   let visible = 0;
   for (const claims of callers) {

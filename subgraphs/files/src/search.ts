@@ -188,7 +188,9 @@ function filterConditions(filter: SearchFilter, boxItemVisible: Prisma.Sql): Pri
   if (filter.entityId) conditions.push(Prisma.sql`s.entity_id = ${filter.entityId}`);
   if (filter.boxFolderId) {
     // Only under a folder the caller may see: a hidden folder filters like a missing one (nothing).
-    conditions.push(Prisma.sql`(SELECT f_item.id FROM "files"."box_items" f_item WHERE f_item.box_item_id = ${filter.boxFolderId}) = ANY(s.access)`);
+    conditions.push(
+      Prisma.sql`(SELECT f_item.id FROM "files"."box_items" f_item WHERE f_item.box_item_id = ${filter.boxFolderId}) = ANY(s.access)`,
+    );
     conditions.push(
       Prisma.sql`EXISTS (SELECT 1 FROM "files"."box_items" b WHERE b.box_item_id = ${filter.boxFolderId} AND ${boxItemVisible})`,
     );
