@@ -48,7 +48,7 @@ export function searchCandidates(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : 1000;
 }
 
-/** Who may see what, for a search: the visibility conditions on `k` and `d`, and core's entity rule. */
+/** Who may see what, for a search: the visibility conditions on search_chunks `s`, and core's entity rule. */
 export interface SearchVisibility {
   /** The Box and allowlist rules on the search row `s` (search_chunks: the chunk, its document and Box item). */
   chunk: Prisma.Sql;

@@ -18,6 +18,8 @@ import { boxUserOf } from './boxUser.ts';
  * shown to nobody but admins. Chunks follow their document. Admins and the platform see every row; anonymous
  * callers none; agent allowlists narrow everything to the allowed entities (a document or chunk also through
  * its entity's ID).
+ * Search applies the same rules to search_chunks (`searchChunk`), a copy of each live chunk with its document's
+ * entity and its Box item's owner, liveness and closure, kept in step by triggers (migration 20261202070020).
  */
 
 const TRUE = Prisma.sql`TRUE`;
