@@ -81,7 +81,7 @@ export async function seedSearchFixture(databaseUrl: string): Promise<void> {
     await db.query('COMMIT');
     // As autovacuum would leave them: statistics, and visibility maps (index-only scans of the closure).
     await db.query(
-      'VACUUM ANALYZE files.box_items, files.box_item_ancestors, files.box_collaborations, files.box_group_memberships, files.project_documents, files.kb_index',
+      'VACUUM ANALYZE files.box_items, files.box_item_ancestors, files.box_collaborations, files.box_group_memberships, files.project_documents, files.kb_index, files.search_chunks',
     );
   } finally {
     await db.end();
@@ -257,7 +257,7 @@ async function sqlStages(databaseUrl: string): Promise<string[]> {
     ];
     for (const { label, query } of QUERIES) {
       const tsquery = Prisma.sql`websearch_to_tsquery('english'::regconfig, ${query})`;
-      const matching = Prisma.sql`(k.archived_at IS NULL AND k.search_vector @@ ${tsquery})`;
+      const matching = Prisma.sql`s.search_vector @@ ${tsquery}`;
       const search = async (visibility: typeof staff, cap: string | undefined) => {
         if (cap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
         else process.env.WRK_SEARCH_CANDIDATES = cap;
@@ -266,7 +266,7 @@ async function sqlStages(databaseUrl: string): Promise<string[]> {
         const page = await searchChunks(
           db,
           { query, first: 20, filter: {} },
-          { chunk: visibility.chunk, shownEntities, boxItem: visibility.boxItem },
+          { chunk: visibility.searchChunk, shownEntities, boxItem: visibility.boxItem },
         );
         return page.totalCount;
       };
@@ -274,8 +274,8 @@ async function sqlStages(databaseUrl: string): Promise<string[]> {
         on: () => search(staff, configuredCap),
         uncapped: () => search(staff, UNCAPPED),
         off: () => search(admin, configuredCap),
-        count: () => db.$queryRaw`SELECT count(*) FROM "files"."kb_index" k WHERE ${matching}`,
-        rank: () => db.$queryRaw`SELECT max(ts_rank(k.search_vector, ${tsquery})) FROM "files"."kb_index" k WHERE ${matching}`,
+        count: () => db.$queryRaw`SELECT count(*) FROM "files"."search_chunks" s WHERE ${matching}`,
+        rank: () => db.$queryRaw`SELECT max(ts_rank(s.search_vector, ${tsquery})) FROM "files"."search_chunks" s WHERE ${matching}`,
       };
       const kinds = Object.keys(runs) as (keyof typeof runs)[];
       const times = Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<keyof typeof runs, number[]>;
@@ -308,7 +308,7 @@ async function explainPlans(databaseUrl: string): Promise<string[]> {
     const ranking = (query: string) =>
       rankingStatement({
         tsquery: Prisma.sql`websearch_to_tsquery('english'::regconfig, ${query})`,
-        visible: [visible.chunk],
+        visible: [visible.searchChunk],
         after: Prisma.sql`TRUE`,
         cap: searchCandidates(),
         take: 20,

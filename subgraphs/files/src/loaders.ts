@@ -138,7 +138,11 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
         ),
       /** Core is asked only about the entities of the visible matching chunks, after the search statement. */
       searchDocuments: (search: SearchArgs) =>
-        searchChunks(db, search, { chunk: visible.chunk, shownEntities: visible.everything ? null : shownAmong, boxItem: visible.boxItem }),
+        searchChunks(db, search, {
+          chunk: visible.searchChunk,
+          shownEntities: visible.everything ? null : shownAmong,
+          boxItem: visible.boxItem,
+        }),
       boxWebhookEventsWhere: visible.webhookEvent,
     },
   };

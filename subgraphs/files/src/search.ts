@@ -48,9 +48,9 @@ export function searchCandidates(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : 1000;
 }
 
-/** Who may see what, for a search: the visibility conditions on `k` and `d`, and core's entity rule. */
+/** Who may see what, for a search: the visibility conditions on search_chunks `s`, and core's entity rule. */
 export interface SearchVisibility {
-  /** The Box and allowlist rules on the chunk `k` and its document `d`. */
+  /** The Box and allowlist rules on the search row `s` (search_chunks: the chunk, its document and Box item). */
   chunk: Prisma.Sql;
   /** The entities among these that core shows the caller; null when the caller sees every entity. */
   shownEntities: ((entityIds: string[]) => Promise<string[]>) | null;
@@ -89,7 +89,7 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
   const visible = [visibility.chunk, ...filterConditions(args.filter, visibility.boxItem)];
   const after = args.after ? afterCursor(decodeCursor(args.after, binding, ORDER.length)) : Prisma.sql`TRUE`;
   const cap = searchCandidates();
-  const candidates = await db.$queryRaw<Candidate[]>(rankingStatement({ tsquery, visible, after, cap, take }));
+  const candidates = await rankCandidates(db, rankingStatement({ tsquery, visible, after, cap, take }));
   const shown = await shownEntities(candidates, visibility.shownEntities);
   const counted = new Set<string | null>();
   let total = 0;
@@ -110,20 +110,26 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
 }
 
 /**
- * The chunks `k` with their documents `d`, each document found by its primary key. The fence (OFFSET 0) keeps the
- * planner from joining all 100,000 documents by hash for a few thousand matches (its default page costs assume an
- * uncached disk): that hash build was half of a medium word's statement.
+ * Runs the ranking statement so that its cap keeps the same candidates from page to page: the first in the table's
+ * physical order, which both a bitmap scan of the text index and a sequential scan follow when the scan is not
+ * parallel and does not start wherever the last one stopped (synchronize_seqscans). Ordering by chunk ID instead
+ * made Postgres either read every match of a frequent word or walk the primary key through a large part of the
+ * table for a medium one (the estimates cannot tell which); in physical order the scan stops at the cap either way.
  */
-const CANDIDATES_FROM = Prisma.sql`"files"."kb_index" k CROSS JOIN LATERAL (
-  SELECT * FROM "files"."project_documents" d WHERE d.id = k.document_id OFFSET 0) d`;
+async function rankCandidates(db: FilesDb, statement: Prisma.Sql): Promise<Candidate[]> {
+  const [, , candidates] = await db.$transaction([
+    db.$executeRaw`SET LOCAL synchronize_seqscans = off`,
+    db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
+    db.$queryRaw<Candidate[]>(statement),
+  ]);
+  return candidates;
+}
 
 /**
  * The statement that finds, ranks and counts the candidates (exported for the bench's EXPLAIN). The cap stops the
- * scan at cap + 1 visible matches (one more tells that it was reached): the earliest by ID, so that every page of a
- * capped search ranks the same candidates (without an order, a sequential scan of a large table starts wherever
- * the last one stopped: synchronize_seqscans). Per entity the rows after the cursor come
- * first, so the first `take + 1` of them are that entity's best for this page; the first row of every entity
- * carries its count even when none is after the cursor.
+ * scan at cap + 1 visible matches (one more tells that it was reached), in the table's physical order (see
+ * `rankCandidates`). Per entity the rows after the cursor come first, so the first `take + 1` of them are that
+ * entity's best for this page; the first row of every entity carries its count even when none is after the cursor.
  */
 export function rankingStatement(parts: {
   tsquery: Prisma.Sql;
@@ -135,9 +141,9 @@ export function rankingStatement(parts: {
   const { tsquery, visible, after, cap, take } = parts;
   return Prisma.sql`
     WITH candidate AS MATERIALIZED (
-      SELECT k.id, d.entity_id, ts_rank(k.search_vector, ${tsquery}) AS score
-      FROM ${CANDIDATES_FROM} WHERE k.search_vector @@ ${tsquery} AND ${all(...visible)}
-      ORDER BY k.id LIMIT ${cap + 1}
+      SELECT s.chunk_id AS id, s.entity_id, ts_rank(s.search_vector, ${tsquery}) AS score
+      FROM "files"."search_chunks" s WHERE s.search_vector @@ ${tsquery} AND ${all(...visible)}
+      LIMIT ${cap + 1}
     )
     SELECT c.id, c.entity_id AS "entityId", c.score, c.matches::int AS matches, c.listed FROM (
       SELECT c.*, count(*) OVER (PARTITION BY c.entity_id) AS matches, ${after} AS listed,
@@ -162,7 +168,8 @@ async function pageRows(db: FilesDb, page: Candidate[], tsquery: Prisma.Sql, vis
   if (!page.length) return [];
   const rows = await db.$queryRaw<(ChunkRow & { snippet: string })[]>`
     SELECT ${CHUNKS.columns}, ts_headline(${searchLanguage()}::regconfig, k.content, ${tsquery}, ${HEADLINE}) AS snippet
-    FROM ${CHUNKS.from} WHERE k.id = ANY(${page.map((candidate) => candidate.id)}::int[]) AND ${all(...visible)}`;
+    FROM ${CHUNKS.from} JOIN "files"."search_chunks" s ON s.chunk_id = k.id
+    WHERE k.id = ANY(${page.map((candidate) => candidate.id)}::int[]) AND ${all(...visible)}`;
   const byId = new Map(rows.map((row) => [row.id, row]));
   return page.flatMap((candidate) => {
     const row = byId.get(candidate.id);
@@ -178,12 +185,12 @@ function afterCursor([score, id]: unknown[]): Prisma.Sql {
 
 function filterConditions(filter: SearchFilter, boxItemVisible: Prisma.Sql): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
-  if (filter.entityId) conditions.push(Prisma.sql`d.entity_id = ${filter.entityId}`);
+  if (filter.entityId) conditions.push(Prisma.sql`s.entity_id = ${filter.entityId}`);
   if (filter.boxFolderId) {
     // Only under a folder the caller may see: a hidden folder filters like a missing one (nothing).
-    conditions.push(Prisma.sql`EXISTS (
-      SELECT 1 FROM "files"."box_items" f_item JOIN "files"."box_item_ancestors" f_anc ON f_anc.item_box_id = f_item.box_item_id
-      WHERE f_item.id = d.box_item_id AND f_anc.ancestor_box_id = ${filter.boxFolderId})`);
+    conditions.push(
+      Prisma.sql`(SELECT f_item.id FROM "files"."box_items" f_item WHERE f_item.box_item_id = ${filter.boxFolderId}) = ANY(s.access)`,
+    );
     conditions.push(
       Prisma.sql`EXISTS (SELECT 1 FROM "files"."box_items" b WHERE b.box_item_id = ${filter.boxFolderId} AND ${boxItemVisible})`,
     );

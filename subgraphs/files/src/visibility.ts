@@ -18,6 +18,8 @@ import { boxUserOf } from './boxUser.ts';
  * shown to nobody but admins. Chunks follow their document. Admins and the platform see every row; anonymous
  * callers none; agent allowlists narrow everything to the allowed entities (a document or chunk also through
  * its entity's ID).
+ * Search applies the same rules to search_chunks (`searchChunk`), a copy of each live chunk with its document's
+ * entity and its Box item's owner, liveness and closure, kept in step by triggers (migration 20261202070020).
  */
 
 const TRUE = Prisma.sql`TRUE`;
@@ -62,6 +64,17 @@ export function boxAccess(boxUserId: string, alias: string): Prisma.Sql {
       SELECT acl_c.box_item_id FROM "files"."box_collaborations" acl_c WHERE ${grantsReadTo(boxUserId, 'acl_c')})))))`;
 }
 
+/**
+ * Whether `boxUserId` may read the chunk of the search_chunks row aliased `s`, which carries its Box item's owner,
+ * liveness and closure (`access`: box_items.id of the item and of every folder above it): one integer array overlap
+ * with the items whose collaborations reach the caller (an InitPlan, computed once per statement), no lookup per row.
+ */
+export function searchAccess(boxUserId: string): Prisma.Sql {
+  return Prisma.sql`(s.live AND (s.owner_box_user_id = ${boxUserId} OR s.access && ARRAY(
+    SELECT acl_b.id FROM "files"."box_collaborations" acl_c JOIN "files"."box_items" acl_b ON acl_b.box_item_id = acl_c.box_item_id
+    WHERE ${grantsReadTo(boxUserId, 'acl_c')})))`;
+}
+
 /** The Box rule for the caller on the box_items row aliased `alias`. */
 function boxAclAllows(claims: Claims, alias: string): Prisma.Sql {
   if (claims.kind === 'anonymous') return FALSE;
@@ -88,6 +101,8 @@ export interface FilesVisibility {
   documentBase: Prisma.Sql;
   /** kb_index aliased `k` joined with its document aliased `d`; the entity rule comes on top. */
   chunk: Prisma.Sql;
+  /** search_chunks aliased `s` (live chunks of live documents), by the same rules as `chunk`; the entity rule comes on top. */
+  searchChunk: Prisma.Sql;
   /** box_webhook_events (the raw integration log): admins and the platform only. */
   webhookEvent: object;
   /** The entity rule for lists: `d` belongs to one of these (visible) entities. */
@@ -110,8 +125,17 @@ export function filesVisibility(claims: Claims): FilesVisibility {
     document: all(documentBase, allowlisted(claims, 'd.external_id', 'd.entity_id')),
     documentBase,
     chunk: all(Prisma.sql`k.archived_at IS NULL`, documentBase, allowlisted(claims, 'k.external_id', 'd.external_id', 'd.entity_id')),
+    searchChunk: all(searchChunkBase(claims), allowlisted(claims, 's.chunk_external_id', 's.document_external_id', 's.entity_id')),
     webhookEvent:
       everything && claims.kind !== 'anonymous' ? (claims.allow?.length ? { externalId: { in: claims.allow } } : {}) : { id: { lt: 0 } },
     entityIn: (entityIds) => (everything ? TRUE : inList(Prisma.sql`d.entity_id`, entityIds)),
   };
+}
+
+/** The Box rule on search_chunks `s`: like `documentBase`, both an entity and a Box item the caller reads. */
+function searchChunkBase(claims: Claims): Prisma.Sql {
+  if (claims.kind === 'anonymous') return FALSE;
+  if (seesEverything(claims)) return TRUE;
+  const boxUserId = boxUserOf(claims);
+  return boxUserId === null ? FALSE : Prisma.sql`(s.entity_id IS NOT NULL AND ${searchAccess(boxUserId)})`;
 }
