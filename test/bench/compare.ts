@@ -10,11 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import type { SubgraphName } from '@wrk/catalog';
-import { CLAIMS_HEADER, loadKeyring, signClaims, type Claims } from '@wrk/platform';
+import { CLAIMS_HEADER, loadKeyring, signClaims, type Claims, type ServiceKeyring } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import type { LoadJob, LoadResult } from './load.ts';
-import { startSubgraphFleet, startWrkGateway, type MeasuredProcess, type SubgraphFleet } from './processes.ts';
+import { startSubgraphFleet, startWrkGateway, type MeasuredProcess } from './processes.ts';
 import { postgresCpuMs } from './procStats.ts';
 import { COMPARED_QUERIES, PAGE, type ComparedQuery } from './queries.ts';
 
@@ -91,7 +91,7 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
     const token = await adminToken(options.databaseUrl);
     const viaGateway = () => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
     const keyring = loadKeyring(fleet.keysDirs.gateway, 'gateway');
-    const claims = await sessionClaims(fleet, token);
+    const claims = await sessionClaims(fleet.urls.identity, keyring, token);
     const sides: Side[] = [
       { key: 'wrk', gateway: wrk, target: () => ({ url: `${wrk.url}/graphql`, headers: viaGateway }) },
       ...(hive ? [{ key: 'hive' as const, gateway: hive, target: () => ({ url: `${hive.url}/graphql`, headers: viaGateway }) }] : []),
@@ -189,11 +189,10 @@ async function adminToken(databaseUrl: string): Promise<string> {
 }
 
 /** The claims the gateway forwards for `token`, from identity's session endpoint, asked as the gateway asks. */
-async function sessionClaims(fleet: SubgraphFleet, token: string): Promise<Claims> {
-  const keyring = loadKeyring(fleet.keysDirs.gateway, 'gateway');
+export async function sessionClaims(identityUrl: string, keyring: ServiceKeyring, token: string): Promise<Claims> {
   const body = { token, requestId: 'bench' };
   const system: Claims = { kind: 'system', agent: 'gateway', scopes: [], teams: [], requestId: 'bench' };
-  const response = await fetch(fleet.urls.identity.replace(/\/graphql$/, '/internal/session'), {
+  const response = await fetch(identityUrl.replace(/\/graphql$/, '/internal/session'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: signClaims(keyring, 'identity', body, system) },
     body: JSON.stringify(body),
