@@ -116,7 +116,8 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
 
     const samples: ComparisonResult['samples'] = {};
     const stack = (side: Side) => [...fleet.processes, ...(side.gateway ? [side.gateway] : [])];
-    const total = options.rounds * COMPARED_QUERIES.length * CONNECTIONS.length * sides.length;
+    const targets = COMPARED_QUERIES.reduce((sum, query) => sum + sides.filter((side) => side.target(query)).length, 0);
+    const total = options.rounds * CONNECTIONS.length * targets;
     let done = 0;
     for (let round = 0; round < options.rounds; round++) {
       for (const query of COMPARED_QUERIES) {

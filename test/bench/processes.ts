@@ -83,7 +83,10 @@ export function measured(name: string, url: string, child: ChildProcess): Measur
 export async function startSubgraphFleet(databaseUrl: string): Promise<SubgraphFleet> {
   const keysDirs = keysDirPerService();
   const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await freePort()] as const)));
-  const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+  const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<
+    SubgraphName,
+    string
+  >;
   const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, urls[name]]));
   const processes = await Promise.all(
     SUBGRAPHS.map((name) =>

@@ -19,9 +19,17 @@ export async function seedDashboard(databaseUrl: string, fixture: BenchFixture):
   const core = createCoreDb(databaseUrl);
   try {
     await core.organization.createMany({
-      data: Array.from({ length: PAGE }, (_, i) => ({ externalId: `org_benchlist${pad(i)}`, name: `0 bench list org ${pad(i)}`, kind: 'client', ...by })),
+      data: Array.from({ length: PAGE }, (_, i) => ({
+        externalId: `org_benchlist${pad(i)}`,
+        name: `0 bench list org ${pad(i)}`,
+        kind: 'client',
+        ...by,
+      })),
     });
-    const projects = await core.project.findMany({ where: { externalId: { in: fixture.projectIds } }, select: { id: true, externalId: true } });
+    const projects = await core.project.findMany({
+      where: { externalId: { in: fixture.projectIds } },
+      select: { id: true, externalId: true },
+    });
     const meetings = await core.meeting.createManyAndReturn({
       data: projects.flatMap((project, i) =>
         [0, 1].map((m) => ({
@@ -103,7 +111,8 @@ export const COMPARED_QUERIES: ComparedQuery[] = [
   },
   {
     key: 'dashboard',
-    label: 'project dashboard: 20 projects with owner, organisations, contracts, team, meetings, actions, documents, links → Box items / agent runs',
+    label:
+      'project dashboard: 20 projects with owner, organisations, contracts, team, meetings, actions, documents, links → Box items / agent runs',
     query: `query Dashboard { projects(first: 20) { nodes { id name status owner { email }
       organizations { role organization { id name } }
       contracts { id title status organization { name } }
@@ -116,7 +125,8 @@ export const COMPARED_QUERIES: ComparedQuery[] = [
   },
   {
     key: 'deep',
-    label: 'deep cross-domain links: contracts → links → agent run → steps, facts → subject contract → organisation, links → Box item → documents → project → owner',
+    label:
+      'deep cross-domain links: contracts → links → agent run → steps, facts → subject contract → organisation, links → Box item → documents → project → owner',
     query: `query Deep { contracts(first: 20) { nodes { id title project { name }
       links { linkType to { __typename id
         ... on AgentRun { status steps { tool } facts { predicate subject { id ... on Contract { title organization { name } } } } }

@@ -11,7 +11,8 @@ export const median = (values: number[]): number => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 };
-const num = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)) : '—');
+const num = (value: number) =>
+  Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)) : '—';
 const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
 
 /** A ratio per round (the two sides measured side by side in it), as its median and min–max. */
@@ -90,7 +91,9 @@ export function comparisonReport(result: ComparisonResult, work: WorkTable, rati
     '',
     'Production shape: the four subgraphs as separate processes (NODE_ENV=production, each with only its own private key), ' +
       'shared by every side; WRK’s gateway one process' +
-      (hive ? ', Hive Gateway one process (test/bench/hive.ts: the same auth work — JWT check against JWKS, session lookup, claims signed once per request)' : '') +
+      (hive
+        ? ', Hive Gateway one process (test/bench/hive.ts: the same auth work — JWT check against JWKS, session lookup, claims signed once per request)'
+        : '') +
       '; *direct* is the one subgraph that answers the operation, called with the claims the gateway would sign for it (no token check, no session). ' +
       `Closed model (autocannon, loopback), ${result.seconds} s per load at 1 and 16 connections, ${result.rounds} rounds, the sides interleaved ` +
       '(A B C, rotated each round). Before the loads every side answered every operation with a full page of 20, no error, and the same data as WRK. ' +
