@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
@@ -57,12 +56,24 @@ const isUnauthenticated = (error: unknown): error is GraphQLError =>
  * counted against their address; a valid token is counted against itself — after its signature is checked, before its
  * session is looked up, so a flood from one token costs a signature check each. Over either limit: 429 with Retry-After.
  */
-export function requestGuard(authenticator: Authenticator, limiters: GatewayRateLimiters) {
-  const refuse = async (request: IncomingMessage, error: GraphQLError): Promise<never> => {
+/**
+ * What the guard reads of a request: its headers and the address it came from (a Node request is one; a gateway built
+ * on Fetch requests, as Hive Gateway is, passes the two it has).
+ */
+export interface CallerRequest {
+  headers: { authorization?: string | undefined };
+  socket: { remoteAddress?: string | undefined };
+}
+
+/** The caller's claims for one request, or a refusal (a GraphQLError carrying its HTTP status and headers). */
+export type ClaimsOf = (request: CallerRequest, timing: RequestTiming) => Promise<Claims>;
+
+export function requestGuard(authenticator: Authenticator, limiters: GatewayRateLimiters): ClaimsOf {
+  const refuse = async (request: CallerRequest, error: GraphQLError): Promise<never> => {
     const wait = await limiters.address.consume(request.socket.remoteAddress ?? 'unknown');
     throw wait ? rateLimited(wait) : error;
   };
-  const invalid = (request: IncomingMessage) => (error: unknown) => {
+  const invalid = (request: CallerRequest) => (error: unknown) => {
     if (!isUnauthenticated(error)) throw error;
     return refuse(
       request,
@@ -70,7 +81,7 @@ export function requestGuard(authenticator: Authenticator, limiters: GatewayRate
     );
   };
 
-  return async function claimsOf(request: IncomingMessage, { requestId, deadline }: RequestTiming): Promise<Claims> {
+  return async function claimsOf(request, { requestId, deadline }) {
     const authorization = request.headers.authorization;
     if (!authorization) return refuse(request, unauthorized('A bearer token is required', `Bearer realm="${REALM}"`));
     const bearer = await authenticator.verify(authorization).catch(invalid(request));
@@ -81,11 +92,25 @@ export function requestGuard(authenticator: Authenticator, limiters: GatewayRate
   };
 }
 
+export interface Refusal {
+  status: number;
+  headers: [string, string][];
+  body: { errors: { message: string; extensions: Record<string, unknown> }[] };
+}
+
 /** The refusal of a request as a GraphQL-shaped answer, with the status and headers the error carries. */
-function sendRefusal(response: Response, error: GraphQLError): void {
+export function refusalOf(error: GraphQLError): Refusal {
   const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
-  for (const [name, value] of http?.headers ?? []) response.setHeader(name, value);
-  response.status(http?.status ?? 400).json({ errors: [{ message: error.message, extensions }] });
+  return { status: http?.status ?? 400, headers: [...(http?.headers ?? [])], body: { errors: [{ message: error.message, extensions }] } };
+}
+
+/** A refusal the caller should get as it is (it carries its HTTP status), as opposed to a failure of the gateway. */
+export const isRefusal = (error: unknown): error is GraphQLError => error instanceof GraphQLError && error.extensions.http !== undefined;
+
+function sendRefusal(response: Response, error: GraphQLError): void {
+  const { status, headers, body } = refusalOf(error);
+  for (const [name, value] of headers) response.setHeader(name, value);
+  response.status(status).json(body);
 }
 
 /** A GET that asks for an operation (a document, or a persisted one by ID), not for the explorer page. */
@@ -98,10 +123,7 @@ const payloadTooLarge = () => httpError(ErrorCode.PAYLOAD_TOO_LARGE, 'The reques
  * check, no counter), and a request refused for its token or its rate costs no JSON parsing, however large its
  * body. The explorer page (a GET without an operation) is served to anyone.
  */
-export function guardRequests(
-  claimsOf: (request: IncomingMessage, timing: RequestTiming) => Promise<Claims>,
-  maxBodyBytes: number,
-): RequestHandler {
+export function guardRequests(claimsOf: ClaimsOf, maxBodyBytes: number): RequestHandler {
   return (request, response, next) => {
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) return sendRefusal(response, payloadTooLarge());
     if (request.method === 'GET' && !isOperation(new URL(request.url, 'http://gateway').searchParams)) return next();
@@ -110,7 +132,7 @@ export function guardRequests(
         response.locals.claims = claims;
         next();
       },
-      (error: unknown) => (error instanceof GraphQLError && error.extensions.http ? sendRefusal(response, error) : next(error)),
+      (error: unknown) => (isRefusal(error) ? sendRefusal(response, error) : next(error)),
     );
   };
 }

@@ -24,12 +24,13 @@ import {
   timeouts,
   type ServiceKeyring,
 } from '@wrk/platform';
-import { anonymousClaims, authenticator, withSessionCache } from './auth.ts';
-import { sessionCache, sessionCacheSettingsFromEnv, type SessionCacheSettings } from './sessionCache.ts';
+import { anonymousClaims } from './auth.ts';
+import type { SessionCacheSettings } from './sessionCache.ts';
+import { callerAuthentication } from './authentication.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
-import { guardRequests, requestGuard, timeRequests, timingOf } from './guard.ts';
-import { postgresRateLimiters, rateLimitsFromEnv, type RateLimits } from './rateLimit.ts';
+import { guardRequests, timeRequests, timingOf } from './guard.ts';
+import type { RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
 import { keepAliveAgent, subgraphFetcher, type DispatcherWrapper } from './dataSource.ts';
@@ -166,9 +167,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   await server.start();
-  const rateLimiters = postgresRateLimiters(options.databaseUrl, { ...rateLimitsFromEnv(), ...options.rateLimits });
-  const sessions = sessionCache(options.databaseUrl, { ...sessionCacheSettingsFromEnv(), ...options.sessionCache });
-  const claimsOf = requestGuard(withSessionCache(authenticator(options.subgraphUrls.identity, options.keyring), sessions), rateLimiters);
+  const authentication = callerAuthentication({ identityUrl: options.subgraphUrls.identity, ...options });
+  const { claimsOf } = authentication;
 
   const app = express();
   app.disable('x-powered-by');
@@ -232,8 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       httpServer,
       lifecycle,
       () => server.stop(),
-      () => rateLimiters.close(),
-      () => sessions.close(),
+      () => authentication.close(),
     ),
   };
 }
