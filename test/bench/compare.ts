@@ -41,6 +41,8 @@ export interface Sample extends LoadResult {
   postgresCpuMs: number;
   gatewayRssMb: number;
   stackRssMb: number;
+  /** HTTP requests the four subgraphs answered during the load (from their /metrics) per request sent. */
+  subgraphRequests: number;
 }
 
 export interface ComparisonResult {
@@ -128,6 +130,7 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
             const target = side.target(query);
             if (!target) continue;
             const processes = stack(side);
+            const subgraphRequestsBefore = await subgraphRequests(fleet.processes);
             const cpuBefore = processes.map((p) => p.cpuMs());
             const pgBefore = await postgresCpuMs(db);
             const result = await options.load({
@@ -141,6 +144,7 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
             if (result.failures) throw new Error(`${side.key} ${query.key} c=${connections}: ${result.failures} failed requests`);
             const cpuUsed = processes.map((p, i) => p.cpuMs() - (cpuBefore[i] ?? 0));
             const pgUsed = (await postgresCpuMs(db)) - pgBefore;
+            const subgraphRequestsUsed = (await subgraphRequests(fleet.processes)) - subgraphRequestsBefore;
             const gatewayIndex = side.gateway ? processes.indexOf(side.gateway) : -1;
             // Per request sent: those in flight when the load stopped were worked on to the end (settle) too.
             const perRequest = (ms: number) => ms / result.sent;
@@ -152,6 +156,7 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
               postgresCpuMs: perRequest(pgUsed),
               gatewayRssMb: side.gateway ? side.gateway.rssMb() : NaN,
               stackRssMb: processes.reduce((sum, p) => sum + p.rssMb(), 0),
+              subgraphRequests: perRequest(subgraphRequestsUsed),
             };
             const byQuery = (samples[query.key] ??= {});
             const bySide = (byQuery[side.key] ??= { 1: [], 16: [] });
@@ -234,6 +239,22 @@ async function checkAnswers(sides: Side[], progress: (text: string) => void): Pr
     }
   }
   progress('every side answers every operation with a full page and the same data\n');
+}
+
+const PROBE_ROUTES = /route="\/(metrics|health|ready)"/;
+/** HTTP requests the processes have answered so far (`wrk_http_requests_total` of their /metrics), probes and scrapes left out. */
+async function subgraphRequests(processes: MeasuredProcess[]): Promise<number> {
+  const counts = await Promise.all(
+    processes.map(async (proc) => {
+      const response = await fetch(`${proc.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+      const text = await response.text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('wrk_http_requests_total{') && !PROBE_ROUTES.test(line))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /**

@@ -67,7 +67,7 @@ export function comparisonReport(result: ComparisonResult, work: WorkTable, rati
       return [
         `| ${query.key} | ${SIDE_LABELS[side]} | ${num(at(1, 'rps'))} | ${num(at(1, 'p50'))} | ${num(at(1, 'p99'))} | ${num(at(16, 'rps'))} | ` +
           `${num(at(16, 'p50'))} | ${num(at(16, 'p99'))} | ${both('gatewayCpuMs')} | ${both('stackCpuMs')} | ${both('postgresCpuMs')} | ` +
-          `${num(at(16, 'gatewayRssMb'))} | ${num(at(16, 'stackRssMb'))} | ${w ? w.sql : '—'} | ${w ? w.subgraphRequests : '—'} |`,
+          `${num(at(16, 'gatewayRssMb'))} | ${num(at(16, 'stackRssMb'))} | ${w ? w.sql : '—'} | ${w ? w.subgraphRequests : '—'} | ${both('subgraphRequests')} |`,
       ];
     }),
   );
@@ -102,10 +102,11 @@ export function comparisonReport(result: ComparisonResult, work: WorkTable, rati
       'stack (the four subgraphs + that gateway + Postgres’ processes), from the start of the load until the processes are idle again, ÷ the requests ' +
       'sent (shown as c=1 · c=16). RSS after the c=16 load. SQL statements and subgraph requests per request: measured once per operation and side on a ' +
       'stack whose subgraphs run in the bench process (Prisma query events of every client; HTTP requests received by the four subgraphs: fetches, ' +
-      'session lookups, subgraph → subgraph calls), least of 3 after warm-up.',
+      'session lookups, subgraph → subgraph calls), least of 3 after warm-up; *under load*: the HTTP requests the four subgraph processes ' +
+      'answered during the loads (their /metrics, `wrk_http_requests_total`) ÷ the requests sent (c=1 · c=16).',
     '',
-    '| Query | Side | c=1 req/s | c=1 p50 | c=1 p99 | c=16 req/s | c=16 p50 | c=16 p99 | gateway CPU ms/req | stack CPU ms/req | of which Postgres | gateway RSS MB | stack RSS MB | SQL/req | subgraph requests/req |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Query | Side | c=1 req/s | c=1 p50 | c=1 p99 | c=16 req/s | c=16 p50 | c=16 p99 | gateway CPU ms/req | stack CPU ms/req | of which Postgres | gateway RSS MB | stack RSS MB | SQL/req | subgraph requests/req | subgraph requests/req under load |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     'Ratios per round (both sides measured in the same round), median (min–max) over rounds:',
