@@ -47,9 +47,9 @@ export function keysDirPerService(): Record<Service, string> {
   return dirs;
 }
 
-/** Polls `url` until it answers 2xx; fails early with the process's output when it exits. */
-export async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
+/** Polls `url` until it answers 2xx (for `timeoutMs`); fails early with the process's output when it exits. */
+export async function waitForHealth(url: string, child: ChildProcess, output: string[], timeoutMs = 30_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
     if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
     const ok = await fetch(url).then(
       (r) => r.ok,
@@ -91,6 +91,8 @@ export interface ProductionOptions {
   boxWebhookKey?: string;
   /** A database of the test's own (e.g. an embedded Postgres it stops and restarts); a fresh one otherwise. */
   database?: TestDatabase;
+  /** How long a process may take to answer /health (several gateway workers start in parallel on a loaded machine). */
+  healthTimeoutMs?: number;
 }
 
 /** Migrates and seeds a fresh database, then starts the four subgraphs and the gateway as separate processes. */
@@ -134,7 +136,7 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
         child.stdout.on('data', (chunk) => proc.output.push(String(chunk)));
         child.stderr.on('data', (chunk) => proc.output.push(String(chunk)));
         proc.child = child;
-        await waitForHealth(`${proc.url}/health`, child, proc.output);
+        await waitForHealth(`${proc.url}/health`, child, proc.output, options.healthTimeoutMs);
       },
       async signal(signal) {
         const { child } = proc;
