@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '@wrk/devdb';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
-import { keysDirPerService, repoRoot, waitForHealth, type Service } from '../support/production.ts';
+import { keysDirPerService, repoRoot, type Service } from '../support/production.ts';
 import { processCpuMs, processRssMb } from './procStats.ts';
 
 const SCRIPTS: Record<Service, string> = {
@@ -58,6 +58,21 @@ export async function startNodeProcess(
   const url = `http://127.0.0.1:${listenOn}`;
   await waitForHealth(`${url}/health`, child, output);
   return measured(name, url, child);
+}
+
+/** Polls `url` until it answers 2xx, for up to two minutes (a start on a loaded machine is slow); fails early when the process exits. */
+async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not become healthy:\n${output.join('')}`);
 }
 
 /** A started child as a measured process. */
