@@ -85,6 +85,24 @@ export function comparisonReport(result: ComparisonResult, work: WorkTable, rati
     }),
   );
   const hive = result.sides.includes('hive');
+  const shared = COMPARED_QUERIES.flatMap((query) => {
+    const samples = result.samples[query.key]?.hive;
+    if (!samples) return [];
+    const c1 = median(samples[1].map((s) => s.subgraphRequests));
+    const c16 = median(samples[16].map((s) => s.subgraphRequests));
+    return c16 < 0.9 * c1 ? [`${query.key} ${num(c1)} → ${num(c16)}`] : [];
+  });
+  const sharedNote = shared.length
+    ? [
+        `**Not equal work at 16 connections:** Hive Gateway’s subgraph requests per request fall under concurrency (c=1 → c=16: ${shared.join('; ')}), ` +
+          'WRK’s do not. Hive shares an in-flight subgraph request between concurrent client requests with the same subgraph query ' +
+          '(`deduplicateInflightRequests` of @graphql-tools/executor-http, on by default, keyed by URL and body: the claims header the plugin adds ' +
+          'in `onFetch` is not part of the key). Every connection here sends the same query with the same token, so Hive answers many of them from ' +
+          'one subgraph call; its c=16 req/s, p99 and CPU per request are not at equal work, and across different callers the same sharing would hand ' +
+          'one caller’s subgraph answer (made under their claims) to another.',
+        '',
+      ]
+    : [];
   const load = (values: number[]) => values.map((v) => v.toFixed(1)).join(' / ');
   return [
     '## Gateways compared: WRK, Hive Gateway, direct',
@@ -115,6 +133,7 @@ export function comparisonReport(result: ComparisonResult, work: WorkTable, rati
     '|---|---|---|---|---|',
     ...ratioRows,
     '',
+    ...sharedNote,
     ...(hive ? [] : ['Hive Gateway: not measured (the repo has no Hive config for the bench yet).', '']),
     COMPARED_QUERIES.map((q) => `- ${q.key}: ${q.label}`).join('\n'),
     '',
