@@ -105,7 +105,11 @@ describe.each(databaseKinds())('Hive Gateway with the claims plugin on %s Postgr
     expect(comparable(viaHive!)).toEqual(comparable(wrk!));
     const challenges = await Promise.all(
       [stack.gatewayUrl, hive.url].map(async (url) => {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ me { id } }"}',
+        });
         return response.headers.get('www-authenticate');
       }),
     );

@@ -49,7 +49,7 @@ export function keysDirPerService(): Record<Service, string> {
 
 /** Polls `url` until it answers 2xx (for `timeoutMs`); fails early with the process's output when it exits. */
 export async function waitForHealth(url: string, child: ChildProcess, output: string[], timeoutMs = 30_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
     const ok = await fetch(url).then(
       (r) => r.ok,

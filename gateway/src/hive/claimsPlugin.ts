@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, isSchema, Kind, parse, type DocumentNode } from 'graphql';
 import {
   CLAIMS_HEADER,
   forbidden,
@@ -53,10 +53,16 @@ function operationOf(body: unknown): unknown {
   }
 }
 
+/** The executed document (typed loosely by Hive's plugin interface). */
+const isDocument = (value: unknown): value is DocumentNode =>
+  typeof value === 'object' && value !== null && 'kind' in value && value.kind === Kind.DOCUMENT;
+
 /** A refusal as graphql-yoga answers it: the HTTP status and headers (a record, not Apollo's Map) in `extensions.http`. */
 function yogaRefusal(error: GraphQLError): GraphQLError {
   const { status, headers, body } = refusalOf(error);
-  return new GraphQLError(error.message, { extensions: { ...body.errors[0]?.extensions, http: { status, headers: Object.fromEntries(headers) } } });
+  return new GraphQLError(error.message, {
+    extensions: { ...body.errors[0]?.extensions, http: { status, headers: Object.fromEntries(headers) } },
+  });
 }
 
 /**
@@ -74,7 +80,8 @@ export function useWrkClaims(options: ClaimsPluginOptions): GatewayPlugin<WrkCla
   const scopes = scopeIndex(parse(options.supergraphSdl));
 
   return {
-    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+    async onRequest(payload) {
+      const { request, url, serverContext, fetchAPI } = payload;
       if (url.pathname !== graphqlPath) return;
       const caller: CallerRequest = {
         headers: { authorization: request.headers.get('authorization') ?? undefined },
@@ -87,24 +94,28 @@ export function useWrkClaims(options: ClaimsPluginOptions): GatewayPlugin<WrkCla
         if (!isRefusal(error)) throw error;
         const refusal = refusalOf(error);
         const headers = new fetchAPI.Headers([...refusal.headers, ['content-type', 'application/json'], ['x-request-id', requestId]]);
-        endResponse(new fetchAPI.Response(JSON.stringify(refusal.body), { status: refusal.status, headers }));
+        payload.endResponse(new fetchAPI.Response(JSON.stringify(refusal.body), { status: refusal.status, headers }));
       }
     },
     onContextBuilding({ context, extendContext }) {
       const claims = claimsOfRequest.get(context.request);
       if (claims) extendContext({ wrkClaims: claims });
     },
-    onExecute({ args, setResultAndStopExecution }) {
+    onExecute(payload) {
+      const { args } = payload;
       const claims = args.contextValue.wrkClaims;
-      if (!claims) return;
-      const violations = violationsIn(args.document, args.schema, scopes, claims.scopes);
-      if (violations.length) setResultAndStopExecution({ errors: [yogaRefusal(forbidden(violations))] });
+      const document: unknown = args.document;
+      const schema: unknown = args.schema;
+      if (!claims || !isDocument(document) || !isSchema(schema)) return;
+      const violations = violationsIn(document, schema, scopes, claims.scopes);
+      if (violations.length) payload.setResultAndStopExecution({ errors: [yogaRefusal(forbidden(violations))] });
     },
-    onFetch({ url, options: init, setOptions, context }) {
+    onFetch(payload) {
+      const { url, options: init, context } = payload;
       const subgraph = subgraphAt.get(url);
       if (!subgraph) return;
       const claims = ('wrkClaims' in context ? context.wrkClaims : undefined) ?? gatewayClaims();
-      setOptions({
+      payload.setOptions({
         ...init,
         headers: {
           ...init.headers,

@@ -24,11 +24,15 @@ export interface HiveGatewayOptions {
   rateLimits?: Partial<RateLimits>;
 }
 
+/** Each subgraph where it answers (the supergraph's URLs are replaced, as WRK's gateway replaces them). */
+export const transportEntriesFor = (subgraphUrls: Record<SubgraphName, string>) =>
+  Object.fromEntries(SUBGRAPHS.map((name) => [name, { location: subgraphUrls[name] }]));
+
 /** The Hive Gateway runtime serving WRK's supergraph behind WRK's claims plugin, with nothing else of its own on. */
 export function hiveGatewayRuntime(options: HiveGatewayOptions, plugin: ReturnType<typeof useWrkClaims>) {
   return createGatewayRuntime<WrkClaimsContext>({
     supergraph: parse(options.supergraphSdl),
-    transportEntries: Object.fromEntries(SUBGRAPHS.map((name) => [name, { location: options.subgraphUrls[name] }])),
+    transportEntries: transportEntriesFor(options.subgraphUrls),
     plugins: () => [plugin],
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -47,7 +51,7 @@ export function hiveGatewayRuntime(options: HiveGatewayOptions, plugin: ReturnTy
 export async function startHiveGateway(options: HiveGatewayOptions): Promise<RunningServer> {
   const authentication = callerAuthentication({ identityUrl: options.subgraphUrls.identity, ...options });
   const runtime = hiveGatewayRuntime(options, useWrkClaims({ ...authentication, ...options }));
-  const httpServer = createServer(runtime);
+  const httpServer = createServer(runtime.requestListener);
   const host = options.host ?? '127.0.0.1';
   httpServer.listen(options.port ?? 0, host);
   await once(httpServer, 'listening');
