@@ -31,7 +31,10 @@ export interface LoadJob {
 }
 
 export interface LoadResult {
+  /** Requests answered. */
   requests: number;
+  /** Requests sent, those still unanswered when the load stopped included (the server works on them to the end). */
+  sent: number;
   rps: number;
   p50: number;
   p95: number;
@@ -48,6 +51,7 @@ export interface BoxDeliveryCounts {
 
 interface AutocannonResult {
   duration: number;
+  requests: { sent: number };
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -144,6 +148,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
       latencies.sort((a, b) => a - b);
       const measured: LoadResult = {
         requests: latencies.length,
+        sent: result.requests.sent,
         rps: latencies.length / result.duration,
         p50: percentile(latencies, 50),
         p95: percentile(latencies, 95),

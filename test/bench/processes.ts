@@ -1,0 +1,129 @@
+/**
+ * The production shape `pnpm bench` compares gateways on: the four subgraphs as separate processes, shared by every
+ * side, and each gateway as one process of its own, all on one database (migrated and seeded with the demo data
+ * as a release step would), each process with only its own private key. CPU time is read per process from
+ * /proc/<pid>/stat, and RSS from /proc/<pid>/status.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort } from '@wrk/devdb';
+import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
+import { keysDirPerService, repoRoot, type Service } from '../support/production.ts';
+import { processCpuMs, processRssMb } from './procStats.ts';
+
+const SCRIPTS: Record<Service, string> = {
+  gateway: 'gateway/src/main.ts',
+  identity: 'subgraphs/identity/src/main.ts',
+  core: 'subgraphs/core/src/main.ts',
+  files: 'subgraphs/files/src/main.ts',
+  agents: 'subgraphs/agents/src/main.ts',
+};
+
+/** A server process the bench measures. */
+export interface MeasuredProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** User + system CPU time so far, in ms. */
+  cpuMs(): number;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export interface SubgraphFleet {
+  /** Each subgraph's GraphQL endpoint. */
+  urls: Record<SubgraphName, string>;
+  processes: MeasuredProcess[];
+  /** One keys directory per service (the gateway's holds the gateway's private key and every public key). */
+  keysDirs: Record<Service, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <script>` on `port` (a free one by default) with `env`, and waits for its /health. */
+export async function startNodeProcess(
+  name: string,
+  script: string,
+  env: Record<string, string | undefined>,
+  port?: number,
+): Promise<MeasuredProcess> {
+  const listenOn = port ?? (await freePort());
+  const child = spawn('node', ['--import', 'tsx', script], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env, PORT: String(listenOn) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr.on('data', (chunk) => output.push(String(chunk)));
+  const url = `http://127.0.0.1:${listenOn}`;
+  await waitForHealth(`${url}/health`, child, output);
+  return measured(name, url, child);
+}
+
+/** Polls `url` until it answers 2xx, for up to two minutes (a start on a loaded machine is slow); fails early when the process exits. */
+async function waitForHealth(url: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url} exited:\n${output.join('')}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not become healthy:\n${output.join('')}`);
+}
+
+/** A started child as a measured process. */
+export function measured(name: string, url: string, child: ChildProcess): MeasuredProcess {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} has no pid`);
+  return {
+    name,
+    url,
+    pid,
+    cpuMs: () => processCpuMs(pid),
+    rssMb: () => processRssMb(pid),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The four subgraphs, each in its own process, on `databaseUrl` (already migrated). */
+export async function startSubgraphFleet(databaseUrl: string): Promise<SubgraphFleet> {
+  const keysDirs = keysDirPerService();
+  const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await freePort()] as const)));
+  const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<
+    SubgraphName,
+    string
+  >;
+  const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, urls[name]]));
+  const processes = await Promise.all(
+    SUBGRAPHS.map((name) =>
+      startNodeProcess(name, SCRIPTS[name], { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: keysDirs[name] }, ports[name]),
+    ),
+  );
+  return {
+    urls,
+    processes,
+    keysDirs,
+    stop: async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
+}
+
+/** WRK's gateway as one process in front of the fleet (the committed supergraph, rate limits out of the way). */
+export function startWrkGateway(fleet: SubgraphFleet, databaseUrl: string): Promise<MeasuredProcess> {
+  const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, fleet.urls[name]]));
+  return startNodeProcess('WRK gateway', SCRIPTS.gateway, {
+    ...ownerEnv,
+    DATABASE_URL: databaseUrl,
+    WRK_KEYS_DIR: fleet.keysDirs.gateway,
+  });
+}
