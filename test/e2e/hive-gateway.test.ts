@@ -90,6 +90,18 @@ describe.each(databaseKinds())('Hive Gateway with the claims plugin on %s Postgr
     expect((await sameAnswer(query, { id: DEMO.decisions.layoffs }, restricted)).data?.node).toBeNull();
   });
 
+  it('concurrent callers sending the same operation each get their own answer', async () => {
+    // Hive's HTTP transport would share one in-flight subgraph request among identical ones (same URL and body) made
+    // under different callers' claims; the server turns that off. `me` is the same subgraph request for every caller.
+    const callers = [admin, restricted];
+    const rounds = Array.from({ length: 30 }, (_, index) => callers[index % 2]!);
+    const expected = rounds.map((headers) => (headers === admin ? 'admin@wrk.demo' : 'restricted@wrk.demo'));
+    for (const url of [stack.gatewayUrl, hive.url]) {
+      const answers = await Promise.all(rounds.map((headers) => postGraphQL<Record<string, any>>(url, '{ me { email } }', {}, headers)));
+      expect(answers.map((answer) => answer.data?.me.email)).toEqual(expected);
+    }
+  });
+
   it('a mutation, and a refused one with the same code', async () => {
     const input = { title: 'Acme Master Services Agreement (rev. 2)' };
     const updated = await sameAnswer(operation('UpdateContract'), { id: DEMO.contracts.acmeMsa, input }, admin);

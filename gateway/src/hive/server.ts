@@ -24,9 +24,13 @@ export interface HiveGatewayOptions {
   rateLimits?: Partial<RateLimits>;
 }
 
-/** Each subgraph where it answers (the supergraph's URLs are replaced, as WRK's gateway replaces them). */
+/**
+ * Each subgraph where it answers (the supergraph's URLs are replaced, as WRK's gateway replaces them). Hive's HTTP
+ * transport shares one in-flight subgraph request among identical ones by URL and body, before the plugin signs the
+ * caller's claims into it: two callers sending the same operation at once would get each other's answers. Off.
+ */
 export const transportEntriesFor = (subgraphUrls: Record<SubgraphName, string>) =>
-  Object.fromEntries(SUBGRAPHS.map((name) => [name, { location: subgraphUrls[name] }]));
+  Object.fromEntries(SUBGRAPHS.map((name) => [name, { location: subgraphUrls[name], options: { deduplicateInflightRequests: false } }]));
 
 /** The Hive Gateway runtime serving WRK's supergraph behind WRK's claims plugin, with nothing else of its own on. */
 export function hiveGatewayRuntime(options: HiveGatewayOptions, plugin: ReturnType<typeof useWrkClaims>) {
