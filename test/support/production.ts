@@ -79,8 +79,43 @@ export interface ProductionStack {
   gatewayUrl: string;
   services: Record<Service, ServiceProcess>;
   /** A bearer token for a demo user (admin by default), or for an agent of theirs with scopes and an allowlist. */
-  token(email?: string, request?: { agentName?: string; scopes?: string[]; allow?: string[] }): Promise<string>;
+  token(email?: string, request?: TokenRequestOptions): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** One operation that reaches every subgraph: identity (`me`), core, and files and agents through the links. */
+const WARM_UP = `{
+  me { email }
+  contracts(first: 5) { nodes { id links { to { __typename id ... on BoxItem { name } ... on AgentRun { status } } } } }
+}`;
+
+/**
+ * Sends WARM_UP until it is answered without errors (at most WARM_UP_MS), as a deployment's smoke test would before
+ * traffic: a fresh process's first request (keys, pools, Prisma's first queries) can outlast the subgraph timeout on a
+ * loaded machine, and the tests are about what happens after start. Best effort: a stack that is still cold is used.
+ */
+const WARM_UP_MS = 60_000;
+async function warmUp(gatewayUrl: string, token: string): Promise<void> {
+  for (const deadline = Date.now() + WARM_UP_MS; Date.now() < deadline;) {
+    const answered = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: WARM_UP }),
+    })
+      .then((response) => response.json() as Promise<{ errors?: unknown[] }>)
+      .then(
+        (body) => !body.errors,
+        () => false,
+      );
+    if (answered) return;
+  }
+}
+
+/** What an agent token is narrowed to (staff tokens need none). */
+export interface TokenRequestOptions {
+  agentName?: string;
+  scopes?: string[];
+  allow?: string[];
 }
 
 export interface ProductionOptions {
@@ -156,14 +191,16 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
   await services.gateway.start();
 
   const identity = createIdentityDb(database.url);
+  const issue = async (email: string, request: TokenRequestOptions = {}) => {
+    const user = await identity.user.findUniqueOrThrow({ where: { email } });
+    return (await identity.$transaction((tx) => issueToken(tx, { user, ...request }, { actor: 'test', sourceSystem: 'test' }))).token;
+  };
+  await warmUp(`${services.gateway.url}/graphql`, await issue('admin@wrk.demo'));
   return {
     database,
     gatewayUrl: `${services.gateway.url}/graphql`,
     services,
-    async token(email = 'admin@wrk.demo', request = {}) {
-      const user = await identity.user.findUniqueOrThrow({ where: { email } });
-      return (await identity.$transaction((tx) => issueToken(tx, { user, ...request }, { actor: 'test', sourceSystem: 'test' }))).token;
-    },
+    token: (email = 'admin@wrk.demo', request = {}) => issue(email, request),
     async stop() {
       await identity.$disconnect();
       await Promise.all(
