@@ -14,9 +14,9 @@ export const procStat = (pid: number): string[] | undefined => {
   }
 };
 
-/** User + system CPU time of one process so far (its threads included), in ms. */
-export function processCpuMs(pid: number): number {
-  const fields = procStat(pid);
+/** User + system CPU time of one process so far (its threads included), in ms; NaN for no process. */
+export function processCpuMs(pid: number | undefined): number {
+  const fields = pid === undefined ? undefined : procStat(pid);
   return fields ? (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS : NaN;
 }
 

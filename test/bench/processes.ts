@@ -8,16 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '@wrk/devdb';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
-import { keysDirPerService, repoRoot, type Service } from '../support/production.ts';
+import { keysDirPerService, repoRoot, SCRIPTS, type Service } from '../support/production.ts';
 import { processCpuMs, processRssMb } from './procStats.ts';
-
-const SCRIPTS: Record<Service, string> = {
-  gateway: 'gateway/src/main.ts',
-  identity: 'subgraphs/identity/src/main.ts',
-  core: 'subgraphs/core/src/main.ts',
-  files: 'subgraphs/files/src/main.ts',
-  agents: 'subgraphs/agents/src/main.ts',
-};
 
 /** A server process the bench measures. */
 export interface MeasuredProcess {

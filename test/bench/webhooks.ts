@@ -11,9 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { postgresCpuMs, processCpuMs } from './procStats.ts';
 import { migrateQueue } from '@wrk/worker';
 import type { BoxDeliveryCounts, LoadJob, LoadResult } from './load.ts';
 import { sqlStatements } from '../support/instrumentation.ts';
@@ -68,37 +69,6 @@ interface Rounds {
 const hasCounts = (result: LoadResult): result is LoadResult & BoxDeliveryCounts =>
   'events' in result && typeof result.events === 'number' && 'storedAnswers' in result && typeof result.storedAnswers === 'number';
 
-const CLOCK_TICK_MS = 10; // Linux's USER_HZ is 100
-
-/** Fields of /proc/<pid>/stat after the command (which may hold spaces): state is [0], ppid [1], utime [11]. */
-const procStat = (pid: number): string[] | undefined => {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * CPU milliseconds used so far by the Postgres server that serves `db`: its postmaster (with the children it has
- * reaped) and its live processes. Linux only; NaN elsewhere or for a server on another machine.
- */
-async function postgresCpuMs(db: pg.Pool): Promise<number> {
-  const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const postmaster = Number(procStat(rows[0]?.pid ?? 0)?.[1] ?? NaN);
-  const own = procStat(postmaster);
-  if (!own) return NaN;
-  const ticks = (fields: string[], withChildren: boolean) =>
-    Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
-  let total = ticks(own, true);
-  for (const entry of readdirSync('/proc')) {
-    const fields = /^\d+$/.test(entry) ? procStat(Number(entry)) : undefined;
-    if (fields && Number(fields[1]) === postmaster) total += ticks(fields, false);
-  }
-  return total * CLOCK_TICK_MS;
-}
-
 async function countStored(db: pg.Pool, prefix: string): Promise<{ rows: number; jobs: number }> {
   const pattern = `${prefix}-%`;
   const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM files.box_webhook_events WHERE box_event_id LIKE $1', [
@@ -109,12 +79,6 @@ async function countStored(db: pg.Pool, prefix: string): Promise<{ rows: number;
     [`box-webhook:${pattern}`],
   );
   return { rows: rows.rows[0]?.n ?? 0, jobs: jobs.rows[0]?.n ?? 0 };
-}
-
-/** CPU milliseconds a live process has used (user + system), from /proc; NaN when it cannot tell. */
-export function processCpuMs(pid: number | undefined): number {
-  const fields = pid === undefined ? undefined : procStat(pid);
-  return fields ? (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS : NaN;
 }
 
 const ownCpuMs = () => {

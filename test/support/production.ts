@@ -20,7 +20,7 @@ export const repoRoot = new URL('../../', import.meta.url).pathname;
 export const SERVICES = ['gateway', 'identity', 'core', 'files', 'agents'] as const;
 export type Service = (typeof SERVICES)[number];
 const SUBGRAPHS = ['identity', 'core', 'files', 'agents'] as const;
-const SCRIPTS: Record<Service, string> = {
+export const SCRIPTS: Record<Service, string> = {
   gateway: 'gateway/src/main.ts',
   identity: 'subgraphs/identity/src/main.ts',
   core: 'subgraphs/core/src/main.ts',
