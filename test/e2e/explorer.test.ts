@@ -36,13 +36,24 @@ describe('the explorer in Chromium', () => {
     if ((await button?.evaluate((element) => element.getAttribute('aria-label'))) === `Show ${title}`) await button?.click();
   };
   const graphNodes = () => page.$$eval('[data-testid=graph-nodes] li', (items) => items.map((item) => item.getAttribute('data-id')));
+  /**
+   * Enters `id` as the graph's centre. The panel may still be (re)mounting after a sign-in, which replaces its input
+   * and drops what was typed: the entry is made again until the panel has taken it (at most 5 tries).
+   */
   const centreGraphOn = async (id: string) => {
-    await page.$eval('[data-testid=graph-centre]', (input) => {
-      if (input instanceof HTMLInputElement) input.value = '';
-    });
-    await page.type('[data-testid=graph-centre]', id);
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(`[data-testid=graph-canvas][data-centre="${id}"]`);
+    for (let attempt = 1; ; attempt += 1) {
+      await page.$eval('[data-testid=graph-centre]', (input) => {
+        if (input instanceof HTMLInputElement) input.value = '';
+      });
+      await page.type('[data-testid=graph-centre]', id);
+      await page.keyboard.press('Enter');
+      const taken = await page.waitForSelector(`[data-testid=graph-canvas][data-centre="${id}"]`, { timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (taken) break;
+      if (attempt === 5) throw new Error(`the graph panel did not take ${id} as its centre`);
+    }
     await page.waitForFunction((centre) => document.querySelector(`[data-testid=graph-nodes] li[data-id="${centre}"]`) !== null, {}, id);
     await page.waitForSelector(`[data-testid=graph-canvas][data-drawn="${id}"] canvas`);
   };

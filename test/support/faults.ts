@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { Kind, parse } from 'graphql';
 import type { GraphQLResponse } from './stack.ts';
 
 /** How the stand-in answers entity requests (`_entities`); every other request is forwarded as it came. */
@@ -50,10 +51,12 @@ export async function startSubgraphStandIn(): Promise<SubgraphStandIn> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const entities = body.includes('"representations"');
+      const entityFields = entityFieldsOf(body);
+      const entities = entityFields.length > 0;
       if (entities && standIn.mode !== 'forward') standIn.answered += 1;
       if (entities && standIn.mode === 'garbage') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"_entities":"garbage"}}');
+        const data = Object.fromEntries(entityFields.map((field) => [field, 'garbage']));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
         return;
       }
       if (entities && standIn.mode === 'huge') return writeHuge(res);
@@ -79,10 +82,28 @@ export async function startSubgraphStandIn(): Promise<SubgraphStandIn> {
   return standIn;
 }
 
+/**
+ * The response keys of the request's `_entities` fields: `_entities`, or the aliases of the gateway's merged entity
+ * fetches (gateway/src/entityBatching.ts). None for any other request.
+ */
+function entityFieldsOf(body: Buffer): string[] {
+  try {
+    const { query } = JSON.parse(body.toString('utf8')) as { query?: string };
+    const operation = parse(query ?? '').definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    return (operation?.selectionSet.selections ?? []).flatMap((selection) =>
+      selection.kind === Kind.FIELD && selection.name.value === '_entities' ? [selection.alias?.value ?? '_entities'] : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
 /** The forwarded answer with every entity replaced by null. */
 function nullEntities(text: string): string {
-  const answer = JSON.parse(text) as { data?: { _entities?: unknown[] } };
-  if (Array.isArray(answer.data?._entities)) answer.data._entities = answer.data._entities.map(() => null);
+  const answer = JSON.parse(text) as { data?: Record<string, unknown> };
+  for (const [field, entities] of Object.entries(answer.data ?? {})) {
+    if (Array.isArray(entities) && answer.data) answer.data[field] = entities.map(() => null);
+  }
   return JSON.stringify(answer);
 }
 
