@@ -142,12 +142,17 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       );
 
       const exited = stack.services[target].signal('SIGTERM');
+      // A readiness check that began before the signal may still answer 503 "not ready" (its database check waits on
+      // the busy pool); the answers after it say why: draining.
       const readiness = await until(
-        () => fetch(`${stack.services[target].url}/ready`),
-        (response) => response.status === 503,
-        'readiness 503',
+        async () => {
+          const response = await fetch(`${stack.services[target].url}/ready`);
+          return { status: response.status, body: (await response.json()) as { status?: string } };
+        },
+        (answer) => answer.status === 503 && answer.body.status === 'draining',
+        'readiness 503 draining',
       );
-      expect(await readiness.json()).toMatchObject({ status: 'draining' });
+      expect(readiness.body).toMatchObject({ status: 'draining' });
       const refused = await fetch(`${stack.services[target].url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
