@@ -13,10 +13,24 @@ import { createCoreDb } from '../../subgraphs/core/src/db.ts';
 import { createFilesDb } from '../../subgraphs/files/src/db.ts';
 import { createAgentsDb } from '../../subgraphs/agents/src/db.ts';
 
-const by = { actor: 'test', sourceSystem: 'test' };
-const STAFF = 'usr_demostaff0001';
-const ADMIN = 'usr_demoadmin0001';
-const pad = (i: number) => String(i).padStart(3, '0');
+/** What the bench's rows are attributed to, who owns them, and how their external IDs are numbered (queries.ts too). */
+export const by = { actor: 'test', sourceSystem: 'test' };
+export const STAFF = 'usr_demostaff0001';
+export const ADMIN = 'usr_demoadmin0001';
+export const pad = (i: number) => String(i).padStart(3, '0');
+
+/** An entity link row of the bench, its external ID `lnk_bench<suffix>`. */
+export const benchLink = (suffix: string, fromType: string, fromId: string, toType: string, toId: string, linkType: string) => ({
+  externalId: `lnk_bench${suffix}`,
+  fromType,
+  fromId,
+  toType,
+  toId,
+  linkType,
+  createdBy: 'test',
+  source: 'test',
+  ...by,
+});
 /** The demo's Acme Contracts folder: owned by the demo admin (Box user 1001), staff (1002) reads it through a group. */
 const CONTRACTS_FOLDER_BOX_ID = '318000000001';
 
@@ -80,21 +94,10 @@ export async function seedBenchFixture(databaseUrl: string, size = 100): Promise
         ...by,
       })),
     });
-    const link = (suffix: string, fromType: string, fromId: string, toType: string, toId: string, linkType: string) => ({
-      externalId: `lnk_bench${suffix}`,
-      fromType,
-      fromId,
-      toType,
-      toId,
-      linkType,
-      createdBy: 'test',
-      source: 'test',
-      ...by,
-    });
     await core.entityLink.createMany({
       data: ids.contractIds.flatMap((contractId, i) => [
-        link(`${pad(i)}f`, 'Contract', contractId, 'BoxItem', ids.boxItemIds[i]!, 'signed_copy'),
-        link(`${pad(i)}r`, 'Contract', contractId, 'AgentRun', ids.runIds[i]!, 'reviewed_by'),
+        benchLink(`${pad(i)}f`, 'Contract', contractId, 'BoxItem', ids.boxItemIds[i]!, 'signed_copy'),
+        benchLink(`${pad(i)}r`, 'Contract', contractId, 'AgentRun', ids.runIds[i]!, 'reviewed_by'),
       ]),
     });
 

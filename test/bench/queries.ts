@@ -5,12 +5,8 @@
  */
 import type { SubgraphName } from '@wrk/catalog';
 import { createCoreDb } from '../../subgraphs/core/src/db.ts';
-import type { BenchFixture } from './fixture.ts';
+import { ADMIN, benchLink, by, pad, STAFF, type BenchFixture } from './fixture.ts';
 
-const by = { actor: 'test', sourceSystem: 'test' };
-const STAFF = 'usr_demostaff0001';
-const ADMIN = 'usr_demoadmin0001';
-const pad = (i: number) => String(i).padStart(3, '0');
 /** Every list of the operations holds this many rows at its top level. */
 export const PAGE = 20;
 
@@ -60,21 +56,10 @@ export async function seedDashboard(databaseUrl: string, fixture: BenchFixture):
         })),
       ),
     });
-    const link = (suffix: string, fromId: string, toType: string, toId: string, linkType: string) => ({
-      externalId: `lnk_benchp${suffix}`,
-      fromType: 'Project',
-      fromId,
-      toType,
-      toId,
-      linkType,
-      createdBy: 'test',
-      source: 'test',
-      ...by,
-    });
     await core.entityLink.createMany({
       data: fixture.projectIds.flatMap((projectId, i) => [
-        link(`${pad(i)}f`, projectId, 'BoxItem', fixture.boxItemIds[i] ?? '', 'workspace'),
-        link(`${pad(i)}r`, projectId, 'AgentRun', fixture.runIds[i] ?? '', 'analysed_by'),
+        benchLink(`p${pad(i)}f`, 'Project', projectId, 'BoxItem', fixture.boxItemIds[i] ?? '', 'workspace'),
+        benchLink(`p${pad(i)}r`, 'Project', projectId, 'AgentRun', fixture.runIds[i] ?? '', 'analysed_by'),
       ]),
     });
   } finally {
