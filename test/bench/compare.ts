@@ -184,7 +184,7 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
 }
 
 /** A bearer token of the demo admin, issued as `pnpm wrk token create` does. */
-async function adminToken(databaseUrl: string): Promise<string> {
+export async function adminToken(databaseUrl: string): Promise<string> {
   const identity = createIdentityDb(databaseUrl);
   try {
     const user = await identity.user.findUniqueOrThrow({ where: { email: 'admin@wrk.demo' } });

@@ -31,15 +31,16 @@ export interface SubgraphFleet {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <script>` on `port` (a free one by default) with `env`, and waits for its /health. */
+/** Starts `node [nodeArgs] --import tsx <script>` on `port` (a free one by default) with `env`, and waits for its /health. */
 export async function startNodeProcess(
   name: string,
   script: string,
   env: Record<string, string | undefined>,
   port?: number,
+  nodeArgs: string[] = [],
 ): Promise<MeasuredProcess> {
   const listenOn = port ?? (await freePort());
-  const child = spawn('node', ['--import', 'tsx', script], {
+  const child = spawn('node', [...nodeArgs, '--import', 'tsx', script], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env, PORT: String(listenOn) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,8 +87,11 @@ export function measured(name: string, url: string, child: ChildProcess): Measur
   };
 }
 
+/** Node's options for a process, by its name (the profiler's, for example). */
+export type NodeArgs = (name: string) => string[];
+
 /** The four subgraphs, each in its own process, on `databaseUrl` (already migrated). */
-export async function startSubgraphFleet(databaseUrl: string): Promise<SubgraphFleet> {
+export async function startSubgraphFleet(databaseUrl: string, nodeArgs: NodeArgs = () => []): Promise<SubgraphFleet> {
   const keysDirs = keysDirPerService();
   const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await freePort()] as const)));
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<
@@ -97,7 +101,13 @@ export async function startSubgraphFleet(databaseUrl: string): Promise<SubgraphF
   const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, urls[name]]));
   const processes = await Promise.all(
     SUBGRAPHS.map((name) =>
-      startNodeProcess(name, SCRIPTS[name], { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: keysDirs[name] }, ports[name]),
+      startNodeProcess(
+        name,
+        SCRIPTS[name],
+        { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: keysDirs[name] },
+        ports[name],
+        nodeArgs(name),
+      ),
     ),
   );
   return {
@@ -111,11 +121,13 @@ export async function startSubgraphFleet(databaseUrl: string): Promise<SubgraphF
 }
 
 /** WRK's gateway as one process in front of the fleet (the committed supergraph, rate limits out of the way). */
-export function startWrkGateway(fleet: SubgraphFleet, databaseUrl: string): Promise<MeasuredProcess> {
+export function startWrkGateway(fleet: SubgraphFleet, databaseUrl: string, nodeArgs: NodeArgs = () => []): Promise<MeasuredProcess> {
   const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, fleet.urls[name]]));
-  return startNodeProcess('WRK gateway', SCRIPTS.gateway, {
-    ...ownerEnv,
-    DATABASE_URL: databaseUrl,
-    WRK_KEYS_DIR: fleet.keysDirs.gateway,
-  });
+  return startNodeProcess(
+    'WRK gateway',
+    SCRIPTS.gateway,
+    { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: fleet.keysDirs.gateway },
+    undefined,
+    nodeArgs('gateway'),
+  );
 }
