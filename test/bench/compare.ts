@@ -261,7 +261,7 @@ async function subgraphRequests(processes: MeasuredProcess[]): Promise<number> {
  * Waits until the processes' CPU time stops moving (two readings 100 ms apart equal, at 10 ms resolution): a load
  * generator that stops leaves requests in flight, whose work would otherwise spill into the next measurement.
  */
-async function settle(processes: MeasuredProcess[], timeoutMs = 15_000): Promise<void> {
+export async function settle(processes: MeasuredProcess[], timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = NaN;
   while (Date.now() < deadline) {

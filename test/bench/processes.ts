@@ -31,17 +31,23 @@ export interface SubgraphFleet {
   stop(): Promise<void>;
 }
 
-/** Starts `node [nodeArgs] --import tsx <script>` on `port` (a free one by default) with `env`, and waits for its /health. */
+/** How a server process is started: Node's options, and the checkout whose code it runs (this one by default). */
+export interface StartOptions {
+  port?: number;
+  nodeArgs?: string[];
+  root?: string;
+}
+
+/** Starts `node [nodeArgs] --import tsx <script>` in `root` on `port` (a free one by default) with `env`, and waits for its /health. */
 export async function startNodeProcess(
   name: string,
   script: string,
   env: Record<string, string | undefined>,
-  port?: number,
-  nodeArgs: string[] = [],
+  { port, nodeArgs = [], root = repoRoot }: StartOptions = {},
 ): Promise<MeasuredProcess> {
   const listenOn = port ?? (await freePort());
   const child = spawn('node', [...nodeArgs, '--import', 'tsx', script], {
-    cwd: repoRoot,
+    cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env, PORT: String(listenOn) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -87,11 +93,14 @@ export function measured(name: string, url: string, child: ChildProcess): Measur
   };
 }
 
-/** Node's options for a process, by its name (the profiler's, for example). */
-export type NodeArgs = (name: string) => string[];
+/** How the processes of a fleet are started: Node's options by process name (the profiler's, say), and the checkout. */
+export interface FleetOptions {
+  nodeArgs?: (name: string) => string[];
+  root?: string;
+}
 
 /** The four subgraphs, each in its own process, on `databaseUrl` (already migrated). */
-export async function startSubgraphFleet(databaseUrl: string, nodeArgs: NodeArgs = () => []): Promise<SubgraphFleet> {
+export async function startSubgraphFleet(databaseUrl: string, { nodeArgs = () => [], root }: FleetOptions = {}): Promise<SubgraphFleet> {
   const keysDirs = keysDirPerService();
   const ports = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (name) => [name, await freePort()] as const)));
   const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<
@@ -105,8 +114,7 @@ export async function startSubgraphFleet(databaseUrl: string, nodeArgs: NodeArgs
         name,
         SCRIPTS[name],
         { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: keysDirs[name] },
-        ports[name],
-        nodeArgs(name),
+        { port: ports[name], nodeArgs: nodeArgs(name), root },
       ),
     ),
   );
@@ -121,13 +129,16 @@ export async function startSubgraphFleet(databaseUrl: string, nodeArgs: NodeArgs
 }
 
 /** WRK's gateway as one process in front of the fleet (the committed supergraph, rate limits out of the way). */
-export function startWrkGateway(fleet: SubgraphFleet, databaseUrl: string, nodeArgs: NodeArgs = () => []): Promise<MeasuredProcess> {
+export function startWrkGateway(
+  fleet: SubgraphFleet,
+  databaseUrl: string,
+  { nodeArgs = () => [], root }: FleetOptions = {},
+): Promise<MeasuredProcess> {
   const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, fleet.urls[name]]));
   return startNodeProcess(
     'WRK gateway',
     SCRIPTS.gateway,
     { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: fleet.keysDirs.gateway },
-    undefined,
-    nodeArgs('gateway'),
+    { nodeArgs: nodeArgs('gateway'), root },
   );
 }

@@ -37,8 +37,8 @@ try {
   await (await startStack({ databaseUrl: database.url, worker: false })).stop();
   await seedDashboard(database.url, await seedBenchFixture(database.url, 100));
   const profiled = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`];
-  const fleet = await startSubgraphFleet(database.url, profiled);
-  const gateway = await startWrkGateway(fleet, database.url, profiled);
+  const fleet = await startSubgraphFleet(database.url, { nodeArgs: profiled });
+  const gateway = await startWrkGateway(fleet, database.url, { nodeArgs: profiled });
   const processes = [...fleet.processes, gateway];
   try {
     const token = await adminToken(database.url);
