@@ -136,6 +136,8 @@ export function checkedEntities<Response extends { data?: Record<string, unknown
     if (reported.has(index) || (list && isObject(list[index]))) return undefined;
     return list && list[index] === null ? ErrorCode.NOT_FOUND : SubgraphErrorCode.SUBGRAPH_RESPONSE_INVALID;
   };
+  // The usual answer gives every entity: no path of the fetch needs computing.
+  if (shape.representations.every((_, index) => codeOf(index) === undefined)) return response;
   const errors = shape.paths().flatMap((path) => {
     const code = typeof path[1] === 'number' ? codeOf(path[1]) : undefined;
     if (!code) return [];

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { request } from 'undici';
 import { CLAIMS_HEADER } from './claims.ts';
 import type { Delegate } from './context.ts';
 import { unavailable } from './errors.ts';
@@ -27,17 +28,21 @@ async function askOwner(
   sign: (owner: string, body: unknown) => string,
 ): Promise<boolean[]> {
   const body = { query: ENTITIES_QUERY, variables: { representations } };
-  const answer = await fetch(url, {
+  // undici's request on the process's keep-alive pool: fetch's web streams cost more than the check itself.
+  const answer = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: sign(owner, body) },
     body: JSON.stringify(body),
     signal: deadlineSignal(timeouts.ownerCheckMs, deadlines.getStore()),
   }).then(
     async (response) => {
-      // The owner is down, overloaded or out of time: the entity's existence is unknown, not false.
-      if (response.status >= 500) throw unavailable(`The ${owner} service is unavailable: retry later`);
-      if (!response.ok) throw new Error(`the ${owner} subgraph answered ${response.status} to an entity check`);
-      return (await response.json()) as EntitiesAnswer;
+      if (response.statusCode >= 300) {
+        await response.body.dump();
+        // The owner is down, overloaded or out of time: the entity's existence is unknown, not false.
+        if (response.statusCode >= 500) throw unavailable(`The ${owner} service is unavailable: retry later`);
+        throw new Error(`the ${owner} subgraph answered ${response.statusCode} to an entity check`);
+      }
+      return (await response.body.json()) as EntitiesAnswer;
     },
     () => {
       throw unavailable(`The ${owner} service is unavailable: retry later`);

@@ -185,6 +185,17 @@ export function prismaOrderBy(keys: readonly SortKey[]): object[] {
   return [...keys.map((key) => ({ [key.field]: key.nullable ? { sort: key.direction, nulls: 'last' } : key.direction })), { id: 'asc' }];
 }
 
+/** An edge whose cursor is sealed when first read: most selections ask for nodes, or for the end cursor alone. */
+function lazyEdge<Row>(node: Row, cursorOf: (row: Row) => string): Connection<Row>['edges'][number] {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= cursorOf(node));
+    },
+  };
+}
+
 /** The page of the rows read (one more than the page size tells hasNextPage), each with its cursor. */
 export function toConnection<Row>(
   rows: Row[],
@@ -194,15 +205,19 @@ export function toConnection<Row>(
 ): Connection<Row> {
   const size = pageSize(args.first);
   const page = rows.slice(0, size);
-  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = page.map((node) => lazyEdge(node, cursorOf));
   return {
     edges,
     nodes: page,
     pageInfo: {
       hasNextPage: rows.length > size,
       hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };

@@ -62,7 +62,7 @@ export function subgraphModules(root: URL, modules: readonly SchemaModule[]): Sc
 /** The modules' schema, concatenated in their order. */
 export const modulesTypeDefs = (modules: readonly SchemaModule[]): DocumentNode => concatAST(modules.map((module) => module.typeDefs));
 
-const isFieldMap = (value: unknown): value is Record<string, unknown> =>
+export const isFieldMap = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !(value instanceof GraphQLScalarType);
 
 /** The modules' resolvers in one map; two modules resolving the same field (or scalar) is a mistake, reported. */

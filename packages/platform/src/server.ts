@@ -6,7 +6,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
-import { mergeModuleResolvers, modulesTypeDefs, type SchemaModule } from './schemaFiles.ts';
+import { isFieldMap, mergeModuleResolvers, modulesTypeDefs, type ModuleResolvers, type SchemaModule } from './schemaFiles.ts';
 import {
   CLAIMS_HEADER,
   GATEWAY_SERVICE,
@@ -117,7 +117,44 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
  */
 export function buildSchema(modules: readonly SchemaModule[]) {
   const typeDefs = modulesTypeDefs(modules);
-  return buildSubgraphSchema([{ typeDefs, resolvers: enforceScopes(typeDefs, mergeModuleResolvers(modules)) }]);
+  return buildSubgraphSchema([{ typeDefs, resolvers: enforceScopes(typeDefs, checkingDeadline(mergeModuleResolvers(modules))) }]);
+}
+
+type Resolver = (...args: unknown[]) => unknown;
+const pastDeadline = (claims: Claims) => claims.deadline !== undefined && Date.now() > claims.deadline;
+
+/** A resolver that first checks the deadline of the request whose context is its `contextAt`-th argument. */
+function withDeadline(resolve: Resolver, contextAt: number): Resolver {
+  return (...args) => {
+    const context = args[contextAt] as RequestContext;
+    if (pastDeadline(context.claims)) throw unavailable('The request ran past its deadline');
+    return resolve(...args);
+  };
+}
+
+/**
+ * Past the caller's deadline (the gateway has stopped waiting), a subgraph starts no more work for the request:
+ * every resolver the modules wrote (fields, and `__resolveReference`, whose context is its second argument) is
+ * then an UNAVAILABLE error, so no further statement or owner check begins for an answer nobody reads. A field
+ * without a resolver only reads its parent. Wrapped once here: a plugin's per-field hook costs every field of
+ * every request.
+ */
+function checkingDeadline(resolvers: ModuleResolvers): ModuleResolvers {
+  const wrapped: ModuleResolvers = {};
+  for (const [type, fields] of Object.entries(resolvers)) {
+    if (!isFieldMap(fields)) {
+      wrapped[type] = fields;
+      continue;
+    }
+    const checked: Record<string, unknown> = {};
+    for (const [name, resolve] of Object.entries(fields)) {
+      const checks = typeof resolve === 'function' && (name === '__resolveReference' || !name.startsWith('__'));
+      checked[name] = checks ? withDeadline(resolve as Resolver, name === '__resolveReference' ? 1 : 2) : resolve;
+    }
+    // The same kind of map as the one read: its functions wrapped, the rest as it was.
+    wrapped[type] = checked as ModuleResolvers[string];
+  }
+  return wrapped;
 }
 
 /**
@@ -165,12 +202,12 @@ function mutationFieldTracker<TContext extends RequestContext>(): ApolloServerPl
   return {
     async requestDidStart() {
       return {
-        async executionDidStart() {
+        // Queries get no per-field hook: Apollo then calls none for any of their fields.
+        async executionDidStart({ operation }) {
+          if (operation.operation !== OperationTypeNode.MUTATION) return;
           return {
             willResolveField({ info, contextValue }) {
-              if (info.path.prev === undefined && info.operation.operation === OperationTypeNode.MUTATION) {
-                contextValue.mutationField = String(info.path.key);
-              }
+              if (info.path.prev === undefined) contextValue.mutationField = String(info.path.key);
             },
           };
         },
@@ -210,8 +247,6 @@ export function operationOf(body: unknown): GraphQLOperation | null {
 /** Requests in progress per subgraph process beyond which more are refused (WRK_MAX_CONCURRENT_REQUESTS). */
 export const DEFAULT_MAX_CONCURRENT = 256;
 
-const pastDeadline = (claims: Claims) => claims.deadline !== undefined && Date.now() > claims.deadline;
-
 /** Requests whose signed header `withinDeadline` verified, with what it found. */
 const verifiedRequests = new WeakMap<express.Request, VerifiedRequest>();
 
@@ -234,28 +269,6 @@ function withinDeadline(keyring: ServiceKeyring): express.RequestHandler {
   };
 }
 
-/**
- * Past the caller's deadline (the gateway has stopped waiting), a subgraph resolves no more fields of the request:
- * each is an UNAVAILABLE error, so no further statement or owner check is started for an answer nobody reads.
- */
-function deadlinePlugin<TContext extends RequestContext>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const { deadline } = contextValue.claims;
-      if (deadline === undefined) return;
-      return {
-        async executionDidStart() {
-          return {
-            willResolveField() {
-              if (Date.now() > deadline) throw unavailable('The request ran past its deadline');
-            },
-          };
-        },
-      };
-    },
-  };
-}
-
 /** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
 export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
   if (keyring.service !== def.name) throw new Error(`the ${def.name} subgraph was given the keys of ${keyring.service}`);
@@ -275,7 +288,6 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       operationMetrics<TContext>(def.name),
-      deadlinePlugin<TContext>(),
       signedOperationPolicy<TContext>(def.replayGuard),
       ...limits.plugins,
       hideSchemaSuggestions<TContext>(),

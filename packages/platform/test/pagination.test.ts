@@ -73,6 +73,21 @@ describe('Relay pagination', () => {
     expect(connection.pageInfo).toMatchObject({ hasNextPage: true, endCursor: 'c2' });
   });
 
+  it('seals a cursor only when it is read, and each once', () => {
+    const sealed: number[] = [];
+    const cursorOf = (row: { id: number }) => {
+      sealed.push(row.id);
+      return `c${row.id}`;
+    };
+    const connection = toConnection([{ id: 1 }, { id: 2 }, { id: 3 }], { first: 3 }, Promise.resolve(3), cursorOf);
+    expect(connection.nodes).toHaveLength(3);
+    expect(sealed).toEqual([]);
+    expect(connection.pageInfo.endCursor).toBe('c3');
+    expect(connection.edges.map((edge) => edge.cursor)).toEqual(['c1', 'c2', 'c3']);
+    expect(connection.pageInfo.startCursor).toBe('c1');
+    expect(sealed).toEqual([3, 1, 2]);
+  });
+
   it('refuses page sizes outside 0..100', () => {
     expect(() => pageSize(101)).toThrow(/first/);
     expect(() => pageSize(-1)).toThrow(/first/);
