@@ -388,7 +388,12 @@ describe(`rate limits (${kind} Postgres)`, () => {
 
     it('lets two processes sharing a token admit no more than the limit, and at most 2 leases fewer', async () => {
       const token = stack.as(await stack.token('staff@wrk.demo', { agent: 'shared', scopes: ['identity:read'] }));
-      const statuses = await flood(token, LARGE + 100, 8, gateways.map((gateway) => gateway.url));
+      const statuses = await flood(
+        token,
+        LARGE + 100,
+        8,
+        gateways.map((gateway) => gateway.url),
+      );
       const admitted = statuses.filter((status) => status === 200).length;
       expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
       expect(admitted).toBeLessThanOrEqual(LARGE);
