@@ -6,6 +6,7 @@ import { DEMO } from '@wrk/demo';
 import { startGateway } from '@wrk/gateway/server';
 import { committedSupergraph } from '@wrk/gateway/compose';
 import type { Claims, RunningServer } from '@wrk/platform';
+import pg from 'pg';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -323,5 +324,80 @@ describe(`rate limits (${kind} Postgres)`, () => {
     for (let i = 0; i < PER_TOKEN; i++) expect((await me(token)).status).toBe(200);
     const elsewhere = await post(second.url, JSON.stringify({ query: '{ me { id } }' }), token);
     expect(elsewhere.status).toBe(429);
+  });
+
+  describe('a large limit, on two gateway processes', () => {
+    const LARGE = 1000;
+    const gateways: RunningServer[] = [];
+    let db: pg.Client;
+
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i += 1) {
+        gateways.push(
+          await startGateway({
+            supergraphSdl: committedSupergraph(),
+            subgraphUrls: stack.subgraphUrls,
+            keyring: stack.keyrings.gateway,
+            databaseUrl: stack.databaseUrl,
+            // A window longer than the tests: none ends while they count.
+            rateLimits: { perToken: LARGE, tokenWindowSeconds: 600, perAddress: 1000 },
+          }),
+        );
+      }
+      // Every write to the counters is one upsert statement, whichever limiter sends it: a row trigger counts them.
+      db = new pg.Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      await db.query(`
+        CREATE TABLE public.rate_limit_writes (key text NOT NULL);
+        CREATE FUNCTION public.count_rate_limit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN INSERT INTO public.rate_limit_writes VALUES (NEW.key); RETURN NEW; END $$;
+        CREATE TRIGGER counted BEFORE INSERT ON platform.rate_limits FOR EACH ROW EXECUTE FUNCTION public.count_rate_limit_write();`);
+    });
+    afterAll(async () => {
+      await db?.end();
+      await Promise.all(gateways.map((gateway) => gateway.stop()));
+    });
+
+    const writes = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM public.rate_limit_writes')).rows[0]?.n);
+
+    /**
+     * `requests` requests with one token, `concurrency` at a time, spread over the gateways: their statuses. The
+     * operation is the cheapest the gateway answers (no subgraph fetch): only the counting is measured.
+     */
+    async function flood(token: Record<string, string>, requests: number, concurrency: number, urls: string[]) {
+      const statuses: number[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < requests) {
+          const url = urls[next++ % urls.length]!;
+          statuses.push((await post(url, JSON.stringify({ query: '{ __typename }' }), token)).status);
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      return statuses;
+    }
+
+    it('costs far fewer SQL statements than requests, concurrent requests of a token included', async () => {
+      const token = stack.as(await stack.token('staff@wrk.demo', { agent: 'frequent', scopes: ['identity:read'] }));
+      const before = await writes();
+      const statuses = await flood(token, 200, 8, [gateways[0]!.url]);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      // A lease of LARGE / 100 points at a time: about 200 / 10 upserts, where counting each request took 200.
+      expect((await writes()) - before).toBeLessThanOrEqual(200 / 5);
+    });
+
+    it('lets two processes sharing a token admit no more than the limit, and at most 2 leases fewer', async () => {
+      const token = stack.as(await stack.token('staff@wrk.demo', { agent: 'shared', scopes: ['identity:read'] }));
+      const statuses = await flood(
+        token,
+        LARGE + 100,
+        8,
+        gateways.map((gateway) => gateway.url),
+      );
+      const admitted = statuses.filter((status) => status === 200).length;
+      expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
+      expect(admitted).toBeLessThanOrEqual(LARGE);
+      expect(admitted).toBeGreaterThanOrEqual(LARGE - 2 * (LARGE / 100));
+    });
   });
 });
