@@ -136,7 +136,7 @@ function summarize(file: string, top = 15): void {
   console.log('  by function:');
   for (const [name, micros] of rank(byFunction)) console.log(`    ${share(micros)} ${name}`);
   console.log('  by function, with what it calls:');
-  for (const [name, micros] of rank(inclusive, 40)) console.log(`    ${share(micros)} ${name}`);
+  for (const [name, micros] of rank(inclusive, Number(process.env.PROFILE_TOP ?? 40))) console.log(`    ${share(micros)} ${name}`);
 }
 
 console.log(`\nProfiles in ${profileDir}`);

@@ -151,6 +151,18 @@ afterAll(async () => {
 });
 
 describe('search_chunks', () => {
+  it("is ranked on sessions that scan from the table's start without parallel workers (the candidate cap's order)", async () => {
+    // Several statements at once: each pooled connection, not only the first, must have the settings.
+    const settings = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        db.$queryRaw<{ seqscans: string; workers: string }[]>`
+          SELECT current_setting('synchronize_seqscans') AS seqscans, current_setting('max_parallel_workers_per_gather') AS workers
+            FROM pg_sleep(0.05)`,
+      ),
+    );
+    expect(settings.flat()).toEqual(Array.from({ length: 6 }, () => ({ seqscans: 'off', workers: '0' })));
+  });
+
   it('holds every live chunk after a full sync, with the reads of the chunk rule', async () => {
     const [count] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM files.search_chunks`;
     expect(Number(count?.n)).toBe(24);

@@ -12,11 +12,20 @@ export const prismaClientChannel = channel('wrk:prisma-client');
 
 type PrismaClientClass<T> = new (options: { adapter: PrismaPg; log?: { emit: 'event'; level: 'query' }[] }) => T;
 
-/** Settings of a client's own connections: every statement's time limit, and the name Postgres shows them by. */
+/**
+ * Settings of a client's own connections: every statement's time limit, the name Postgres shows them by, and
+ * server settings for the session (sent when each connection opens, so they cost no statement per query).
+ */
 export interface ConnectionSettings {
   statementTimeoutMs?: number;
   applicationName?: string;
+  sessionSettings?: Record<string, string>;
 }
+
+const startupOptions = (settings: Record<string, string>) =>
+  Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
 
 /**
  * A slice's generated Prisma client over a node-postgres pool of our own, whose usage /metrics reports as
@@ -38,6 +47,7 @@ export function createPrismaClient<T>(
       ? { statement_timeout: settings.statementTimeoutMs, query_timeout: settings.statementTimeoutMs + 1_000 }
       : {}),
     ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
+    ...(settings.sessionSettings ? { options: startupOptions(settings.sessionSettings) } : {}),
   });
   watchPool(name, pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });

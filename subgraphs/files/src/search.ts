@@ -110,20 +110,14 @@ export async function searchChunks(db: FilesDb, args: SearchArgs, visibility: Se
 }
 
 /**
- * Runs the ranking statement so that its cap keeps the same candidates from page to page: the first in the table's
+ * Runs the ranking statement, whose cap keeps the same candidates from page to page: the first in the table's
  * physical order, which both a bitmap scan of the text index and a sequential scan follow when the scan is not
- * parallel and does not start wherever the last one stopped (synchronize_seqscans). Ordering by chunk ID instead
- * made Postgres either read every match of a frequent word or walk the primary key through a large part of the
- * table for a medium one (the estimates cannot tell which); in physical order the scan stops at the cap either way.
+ * parallel and does not start wherever the last one stopped — the settings of the files client's sessions
+ * (FILES_SESSION_SETTINGS, db.ts). Ordering by chunk ID instead made Postgres either read every match of a frequent
+ * word or walk the primary key through a large part of the table for a medium one (the estimates cannot tell
+ * which); in physical order the scan stops at the cap either way.
  */
-async function rankCandidates(db: FilesDb, statement: Prisma.Sql): Promise<Candidate[]> {
-  const [, , candidates] = await db.$transaction([
-    db.$executeRaw`SET LOCAL synchronize_seqscans = off`,
-    db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
-    db.$queryRaw<Candidate[]>(statement),
-  ]);
-  return candidates;
-}
+const rankCandidates = (db: FilesDb, statement: Prisma.Sql): Promise<Candidate[]> => db.$queryRaw<Candidate[]>(statement);
 
 /**
  * The statement that finds, ranks and counts the candidates (exported for the bench's EXPLAIN). The cap stops the
