@@ -87,7 +87,8 @@ function buildDelivery(deliveries: BoxDeliveries, n: number, timestamp: string) 
   });
   const { keys } = deliveries;
   return {
-    body,
+    // A Buffer: autocannon copies a string body into one on every request it builds.
+    body: Buffer.from(body),
     headers: {
       'content-type': 'application/json; charset=utf-8',
       'box-delivery-id': randomUUID(),
@@ -111,10 +112,14 @@ function boxDeliveryRequests(deliveries: BoxDeliveries, counts: { built: number;
   const ready = Array.from({ length: prebuilt }, (_, n) => buildDelivery(deliveries, n, now));
   return [
     {
-      setupRequest: (request: { headers: Record<string, string> }) => {
+      // `request` is autocannon's own copy, made for this request: filled in rather than copied again (its headers
+      // object is shared with autocannon's template, so it is replaced, not changed).
+      setupRequest: (request: { headers: Record<string, string>; body?: Buffer }) => {
         const n = counts.built++;
         const delivery = ready[n] ?? buildDelivery(deliveries, n, timestampOf(new Date()));
-        return { ...request, body: delivery.body, headers: { ...request.headers, ...delivery.headers } };
+        request.body = delivery.body;
+        request.headers = { ...request.headers, ...delivery.headers };
+        return request;
       },
       onResponse: (status: number, body: string) => {
         if (status === 200 && body.includes('"stored"')) counts.stored += 1;

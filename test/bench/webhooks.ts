@@ -261,7 +261,12 @@ export function writeSection(file: URL, lines: string[]): void {
 
 /** The load generator in a process of its own, given jobs over IPC. */
 function loadProcess() {
-  const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
+  const profileDir = process.env.WEBHOOK_BENCH_PROFILE_DIR;
+  const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], {
+    stdio: 'inherit',
+    // Profiled with the servers: whether the generator's own CPU caps what is measured.
+    execArgv: [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/load-generator`] : [])],
+  });
   const load = (job: LoadJob) =>
     new Promise<LoadResult>((resolve, reject) => {
       loader.once('message', (message: { result?: LoadResult; error?: string }) =>
