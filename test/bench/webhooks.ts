@@ -71,16 +71,18 @@ interface Rounds {
 const hasCounts = (result: LoadResult): result is LoadResult & BoxDeliveryCounts =>
   'events' in result && typeof result.events === 'number' && 'storedAnswers' in result && typeof result.storedAnswers === 'number';
 
+/**
+ * Rows and jobs of a load's events, counted in one statement (one snapshot): counted apart, a batch still in flight
+ * after the load (one cut off by its time limit) could commit between the two counts and read as a job without its row.
+ */
 async function countStored(db: pg.Pool, prefix: string): Promise<{ rows: number; jobs: number }> {
   const pattern = `${prefix}-%`;
-  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM files.box_webhook_events WHERE box_event_id LIKE $1', [
-    pattern,
-  ]);
-  const jobs = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'box:webhook' AND key LIKE $1`,
-    [`box-webhook:${pattern}`],
+  const { rows } = await db.query<{ rows: number; jobs: number }>(
+    `SELECT (SELECT count(*)::int FROM files.box_webhook_events WHERE box_event_id LIKE $1) AS rows,
+            (SELECT count(*)::int FROM graphile_worker.jobs WHERE task_identifier = 'box:webhook' AND key LIKE $2) AS jobs`,
+    [pattern, `box-webhook:${pattern}`],
   );
-  return { rows: rows.rows[0]?.n ?? 0, jobs: jobs.rows[0]?.n ?? 0 };
+  return { rows: rows[0]?.rows ?? 0, jobs: rows[0]?.jobs ?? 0 };
 }
 
 const ownCpuMs = () => {
