@@ -41,6 +41,8 @@ export interface LoadResult {
   p99: number;
   /** Non-2xx answers, socket errors and timeouts. */
   failures: number;
+  /** The load generator's own CPU time (user + system) while the load ran, ms: building requests included. */
+  loadCpuMs: number;
 }
 
 /** With boxDeliveries: how many events were built, and how many answers said `stored` (the rest `duplicate`). */
@@ -85,7 +87,8 @@ function buildDelivery(deliveries: BoxDeliveries, n: number, timestamp: string) 
   });
   const { keys } = deliveries;
   return {
-    body,
+    // A Buffer: autocannon copies a string body into one on every request it builds.
+    body: Buffer.from(body),
     headers: {
       'content-type': 'application/json; charset=utf-8',
       'box-delivery-id': randomUUID(),
@@ -109,10 +112,14 @@ function boxDeliveryRequests(deliveries: BoxDeliveries, counts: { built: number;
   const ready = Array.from({ length: prebuilt }, (_, n) => buildDelivery(deliveries, n, now));
   return [
     {
-      setupRequest: (request: { headers: Record<string, string> }) => {
+      // `request` is autocannon's own copy, made for this request: filled in rather than copied again (its headers
+      // object is shared with autocannon's template, so it is replaced, not changed).
+      setupRequest: (request: { headers: Record<string, string>; body?: Buffer }) => {
         const n = counts.built++;
         const delivery = ready[n] ?? buildDelivery(deliveries, n, timestampOf(new Date()));
-        return { ...request, body: delivery.body, headers: { ...request.headers, ...delivery.headers } };
+        request.body = delivery.body;
+        request.headers = { ...request.headers, ...delivery.headers };
+        return request;
       },
       onResponse: (status: number, body: string) => {
         if (status === 200 && body.includes('"stored"')) counts.stored += 1;
@@ -126,6 +133,8 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
     const latencies: number[] = [];
     let unexpected = 0;
     const counts = { built: 0, stored: 0 };
+    const requests = job.boxDeliveries ? boxDeliveryRequests(job.boxDeliveries, counts, job.maxRequests ?? 0) : undefined;
+    const cpuAtStart = process.cpuUsage();
     const instance = autocannon({
       url: job.url,
       method: 'POST',
@@ -137,7 +146,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
       ...(job.maxRequests ? { maxOverallRequests: job.maxRequests } : {}),
       ...(job.rate ? { overallRate: job.rate } : {}),
       timeout: 10,
-      ...(job.boxDeliveries ? { requests: boxDeliveryRequests(job.boxDeliveries, counts, job.maxRequests ?? 0) } : {}),
+      ...(requests ? { requests } : {}),
     });
     instance.on('response', (_client, status, _bytes, ms) => {
       latencies.push(ms);
@@ -145,6 +154,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
     });
     instance.on('error', reject);
     instance.on('done', (result) => {
+      const cpu = process.cpuUsage(cpuAtStart);
       latencies.sort((a, b) => a - b);
       const measured: LoadResult = {
         requests: latencies.length,
@@ -154,6 +164,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
         p95: percentile(latencies, 95),
         p99: percentile(latencies, 99),
         failures: result.errors + result.timeouts + (job.expectedStatuses ? unexpected : result.non2xx),
+        loadCpuMs: (cpu.user + cpu.system) / 1000,
       };
       if (!job.boxDeliveries) return resolve(measured);
       const withCounts: LoadResult & BoxDeliveryCounts = {

@@ -57,6 +57,8 @@ interface Round extends LoadResult, BoxDeliveryCounts {
   pgCpuMsPerDelivery: number;
   /** SQL statements the stack's Prisma clients sent, per delivery. */
   statementsPerDelivery: number;
+  /** The load generator's CPU time per delivery (if it nears 1 s per second, it caps what is measured). */
+  loadCpuMsPerDelivery: number;
 }
 
 interface Rounds {
@@ -69,16 +71,18 @@ interface Rounds {
 const hasCounts = (result: LoadResult): result is LoadResult & BoxDeliveryCounts =>
   'events' in result && typeof result.events === 'number' && 'storedAnswers' in result && typeof result.storedAnswers === 'number';
 
+/**
+ * Rows and jobs of a load's events, counted in one statement (one snapshot): counted apart, a batch still in flight
+ * after the load (one cut off by its time limit) could commit between the two counts and read as a job without its row.
+ */
 async function countStored(db: pg.Pool, prefix: string): Promise<{ rows: number; jobs: number }> {
   const pattern = `${prefix}-%`;
-  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM files.box_webhook_events WHERE box_event_id LIKE $1', [
-    pattern,
-  ]);
-  const jobs = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'box:webhook' AND key LIKE $1`,
-    [`box-webhook:${pattern}`],
+  const { rows } = await db.query<{ rows: number; jobs: number }>(
+    `SELECT (SELECT count(*)::int FROM files.box_webhook_events WHERE box_event_id LIKE $1) AS rows,
+            (SELECT count(*)::int FROM graphile_worker.jobs WHERE task_identifier = 'box:webhook' AND key LIKE $2) AS jobs`,
+    [pattern, `box-webhook:${pattern}`],
   );
-  return { rows: rows.rows[0]?.n ?? 0, jobs: jobs.rows[0]?.n ?? 0 };
+  return { rows: rows[0]?.rows ?? 0, jobs: rows[0]?.jobs ?? 0 };
 }
 
 const ownCpuMs = () => {
@@ -150,6 +154,7 @@ export async function benchBoxWebhooks(
       cpuMsPerDelivery: used / deliveries,
       pgCpuMsPerDelivery: pgUsed / deliveries,
       statementsPerDelivery: target.stackCpuMs ? NaN : sent / deliveries,
+      loadCpuMsPerDelivery: result.loadCpuMs / deliveries,
     };
   };
   try {
@@ -194,7 +199,7 @@ function report(
       `| ${name(side)} | ${Math.round(median(rps))} | ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))} | ` +
       `${ms(median(c32.map((r) => r.p50)))} | ${ms(median(c32.map((r) => r.p99)))} | ` +
       `${ms(median(c1.map((r) => r.p50)))} | ${ms(median(c1.map((r) => r.p99)))} | ${ms(median(c32.map((r) => r.cpuMsPerDelivery)))} | ` +
-      `${ms(median(c32.map((r) => r.pgCpuMsPerDelivery)))} | ${Number.isNaN(statements) ? '—' : statements.toFixed(3)} | ` +
+      `${ms(median(c32.map((r) => r.pgCpuMsPerDelivery)))} | ${ms(median(c32.map((r) => r.loadCpuMsPerDelivery)))} | ${Number.isNaN(statements) ? '—' : statements.toFixed(3)} | ` +
       `${sum('requests')} | ${sum('rows')} | ${sum('jobs')} | ${sum('storedAnswers')} | 0 |`
     );
   };
@@ -225,10 +230,11 @@ function report(
       `closed model on loopback: ${options.connections} connections (throughput) and 1 (latency), ${options.rounds} interleaved rounds per target, ` +
       `each load bounded at ${options.maxRequests.toLocaleString('en')} requests or ${options.seconds} s. Accepted = answered 200 (stored or duplicate); ` +
       'every load checked in the database: one row and one queue job per event, and no more `stored` answers than rows (a load cut off by its time limit ' +
-      `leaves a few answers unread). ${shape} Postgres CPU: the database server’s processes (from /proc) per delivery at c=32.`,
+      `leaves a few answers unread). ${shape} Postgres CPU: the database server’s processes (from /proc) per delivery at c=32; ` +
+      'load generator CPU: its own process’s time while sending, per delivery at c=32 (deliveries are signed before the load starts).',
     '',
-    '| Target | accepted/s c=32 (median) | min–max | c=32 p50 ms | c=32 p99 ms | c=1 p50 ms | c=1 p99 ms | stack CPU ms/delivery | Postgres CPU ms/delivery | SQL statements/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Target | accepted/s c=32 (median) | min–max | c=32 p50 ms | c=32 p99 ms | c=1 p50 ms | c=1 p99 ms | stack CPU ms/delivery | Postgres CPU ms/delivery | load generator CPU ms/delivery | SQL statements/delivery | deliveries | rows (events) | queue jobs | `stored` answers | duplicates |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...sides.map(line),
     '',
     `Per-round accepted/s at c=32: ${sides.map((side) => `${name(side)} ${side.rounds.c32.map((r) => Math.round(r.rps)).join('/')}`).join('; ')}. ` +
@@ -257,7 +263,12 @@ export function writeSection(file: URL, lines: string[]): void {
 
 /** The load generator in a process of its own, given jobs over IPC. */
 function loadProcess() {
-  const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
+  const profileDir = process.env.WEBHOOK_BENCH_PROFILE_DIR;
+  const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], {
+    stdio: 'inherit',
+    // Profiled with the servers: whether the generator's own CPU caps what is measured.
+    execArgv: [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/load-generator`] : [])],
+  });
   const load = (job: LoadJob) =>
     new Promise<LoadResult>((resolve, reject) => {
       loader.once('message', (message: { result?: LoadResult; error?: string }) =>
