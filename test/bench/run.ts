@@ -8,8 +8,9 @@
  *  2. on a stack in this process: SQL statements and subgraph requests per request of each operation and side
  *     (test/bench/work.ts); the time to refuse `nodes(ids:)` with 20,000 IDs and `{ me { id } }` latency at c=1
  *     alone vs while a second load process sends such oversized requests, in ME_ROUNDS (default 4) interleaved
- *     rounds; searchDocuments over 100,000 chunks with the permission filter on vs off (test/bench/search.ts); Box
- *     webhook deliveries under 5× replay (test/bench/webhooks.ts).
+ *     rounds; searchDocuments over 100,000 chunks with the permission filter on vs off (test/bench/search.ts); and,
+ *     on its database, Box webhook deliveries under 5× replay to a gateway and a files subgraph each in a process
+ *     of its own, as deployed (test/bench/webhooks.ts).
  * With 2+ CPUs the servers are pinned to CPU 1 and the load generators to CPU 0 (BENCH_PIN=0 to leave them free);
  * Postgres is not pinned. Writes test/bench/results.md and test/bench/results.json.
  */
@@ -56,7 +57,7 @@ const { startStack } = await import('@wrk/app');
 const { startGateway } = await import('@wrk/gateway/server');
 const { committedSupergraph } = await import('@wrk/gateway/compose');
 const { rateLimitsFromEnv } = await import('@wrk/gateway/rateLimit');
-const { benchBoxWebhooks } = await import('./webhooks.ts');
+const { productionWebhookBench } = await import('./webhooks.ts');
 type LoadJob = import('./load.ts').LoadJob;
 type LoadResult = import('./load.ts').LoadResult;
 
@@ -183,14 +184,9 @@ try {
   ];
 
   const searchReport = await searchBench(stack);
-  // (f) Box webhook deliveries accepted per second under 5× replay, through the gateway and straight to files.
-  const keys = stack.boxWebhookKeys;
-  if (!keys) throw new Error('the stack has no Box webhook keys');
-  const webhookReport = await benchBoxWebhooks(
-    { gatewayUrl: stack.gatewayUrl, filesUrl: stack.subgraphUrls.files, databaseUrl: stack.databaseUrl, keys },
-    load,
-    { rounds: ROUNDS, seconds: SECONDS, idle },
-  );
+  // (f) Box webhook deliveries accepted per second under 5× replay, through the gateway and straight to files, each
+  // a process of its own as deployed.
+  const webhookReport = await productionWebhookBench(stack.databaseUrl, load, { rounds: ROUNDS, seconds: SECONDS });
 
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const report = [

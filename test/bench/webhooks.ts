@@ -359,6 +359,25 @@ async function startWebhookProcesses(root: string, databaseUrl: string, keys: { 
  * WEBHOOK_BENCH_SHAPE=in-process measures the whole stack in this process instead, as `pnpm bench` does. Rewrites
  * this section of results.md.
  */
+/**
+ * `pnpm bench`'s webhook section: this tree's gateway and files subgraph as processes of their own (the deployed
+ * shape) on `databaseUrl` (migrated), with fresh webhook keys.
+ */
+export async function productionWebhookBench(
+  databaseUrl: string,
+  load: (job: LoadJob) => Promise<LoadResult>,
+  options: Omit<WebhookBenchOptions, 'idle'>,
+): Promise<string[]> {
+  const { repoRoot } = await import('../support/production.ts');
+  const keys = { primary: randomBytes(24).toString('base64url'), secondary: randomBytes(24).toString('base64url') };
+  const started = await startWebhookProcesses(repoRoot, databaseUrl, keys, 'this-tree');
+  try {
+    return await benchBoxWebhooks(started.target, load, { ...options, idle: settle });
+  } finally {
+    await started.stop();
+  }
+}
+
 async function main(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   process.env.LOG_LEVEL ??= 'warn';
