@@ -154,8 +154,10 @@ describe('search_chunks', () => {
   it("is ranked on sessions that scan from the table's start without parallel workers (the candidate cap's order)", async () => {
     // Several statements at once: each pooled connection, not only the first, must have the settings.
     const settings = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        db.$queryRaw<{ seqscans: string; workers: string }[]>`
+      Array.from(
+        { length: 6 },
+        () =>
+          db.$queryRaw<{ seqscans: string; workers: string }[]>`
           SELECT current_setting('synchronize_seqscans') AS seqscans, current_setting('max_parallel_workers_per_gather') AS workers
             FROM pg_sleep(0.05)`,
       ),
