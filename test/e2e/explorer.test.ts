@@ -28,12 +28,21 @@ describe('the explorer in Chromium', () => {
   let firstLoad = 0;
 
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  /** Opens a sidebar panel, and clicks again if a (re)mounting GraphiQL dropped the click (at most 5 tries). */
   const showPlugin = async (title: string) => {
-    // GraphiQL remembers the open panel across reloads: it may be open already.
-    const button = await page.waitForSelector(
-      `.graphiql-sidebar button[aria-label="Show ${title}"], .graphiql-sidebar button[aria-label="Hide ${title}"]`,
-    );
-    if ((await button?.evaluate((element) => element.getAttribute('aria-label'))) === `Show ${title}`) await button?.click();
+    for (let attempt = 1; ; attempt += 1) {
+      // GraphiQL remembers the open panel across reloads: it may be open already.
+      const button = await page.waitForSelector(
+        `.graphiql-sidebar button[aria-label="Show ${title}"], .graphiql-sidebar button[aria-label="Hide ${title}"]`,
+      );
+      if ((await button?.evaluate((element) => element.getAttribute('aria-label'))) === `Show ${title}`) await button?.click();
+      const shown = await page.waitForSelector(`.graphiql-sidebar button[aria-label="Hide ${title}"]`, { timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) return;
+      if (attempt === 5) throw new Error(`the ${title} panel did not open`);
+    }
   };
   const graphNodes = () => page.$$eval('[data-testid=graph-nodes] li', (items) => items.map((item) => item.getAttribute('data-id')));
   /**
@@ -42,6 +51,7 @@ describe('the explorer in Chromium', () => {
    */
   const centreGraphOn = async (id: string) => {
     for (let attempt = 1; ; attempt += 1) {
+      await page.waitForSelector('[data-testid=graph-centre]');
       await page.$eval('[data-testid=graph-centre]', (input) => {
         if (input instanceof HTMLInputElement) input.value = '';
       });
@@ -173,6 +183,8 @@ describe('the explorer in Chromium', () => {
     await page.click('[data-testid=sign-out]');
     await page.waitForSelector('[data-testid=demo-sign-in] button[data-email="restricted@wrk.demo"]');
     await page.click('[data-testid=demo-sign-in] button[data-email="restricted@wrk.demo"]');
+    await showPlugin('Signed in');
+    await page.waitForFunction(() => document.querySelector('[data-testid=session-name]')?.textContent === 'Riley Restricted');
     await showPlugin('Graph');
     await centreGraphOn(DEMO.organizations.northwind);
     expect(await graphNodes()).not.toContain(DEMO.contracts.northwindSow);

@@ -95,12 +95,12 @@ function Explorer({ token, session, onSignOut }: { token: string; session: Sessi
 
 function App() {
   const [token, setToken] = useState(storedToken);
-  const [session, setSession] = useState<Session>();
+  // The session is kept with the token it belongs to: a new token must not render, even once, with the last one's session.
+  const [signedIn, setSignedIn] = useState<{ token: string; session: Session }>();
   const [problem, setProblem] = useState<string>();
   useEffect(() => {
     if (!token) return;
     let current = true;
-    setSession(undefined);
     sessionOf(token).then(
       (found) => {
         if (!current) return;
@@ -108,7 +108,7 @@ function App() {
           forgetToken();
           setProblem(found.problem);
           setToken(undefined);
-        } else setSession(found);
+        } else setSignedIn({ token, session: found });
       },
       (failure: Error) => current && setProblem(failure.message),
     );
@@ -133,6 +133,7 @@ function App() {
       />
     );
   }
+  const session = signedIn?.token === token ? signedIn.session : undefined;
   if (!session) return <p className="wrk-loading">Signing in…</p>;
   // Keyed by the token: a new token mounts a new GraphiQL, which loads the schema with it at once.
   return <Explorer key={token} token={token} session={session} onSignOut={signOut} />;
