@@ -70,7 +70,14 @@ describe('Postgres stopped and restarted under concurrent writes (embedded Postg
     await writers;
     report(`Postgres stopped 3 s under ${WRITERS} writers`, outcomes);
 
-    // Every process reconnected by itself.
+    // Every process reconnected by itself. If not, what each process printed says which one did not, and why.
+    const exited = Object.entries(stack.services).filter(([, service]) => service.child?.exitCode !== null);
+    if (servedAfter.count === 0 || exited.length) {
+      const lastErrors = outcomes.slice(-5).map((outcome) => JSON.stringify(outcome.errors));
+      const printed = Object.entries(stack.services).map(([name, service]) => `--- ${name}\n${service.output.join('').slice(-4_000)}`);
+      process.stdout.write(`[fault] nothing served after the restart:\n${lastErrors.join('\n')}\n${printed.join('\n')}\n`);
+    }
+    expect(exited.map(([name]) => name)).toEqual([]);
     expect(servedAfter.count).toBeGreaterThan(0);
     const failed = outcomes.filter((outcome) => outcome.code !== 'OK');
     expect(failed.length).toBeGreaterThan(0);
