@@ -99,14 +99,22 @@ const spread = (values: number[], format = ms) =>
   `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 
+interface SearchAnswer {
+  searchDocuments: { totalCount: number; totalCountIsExact: boolean; nodes: { score: number }[] };
+}
 const SEARCH = `query ($q: String!) { searchDocuments(query: $q, first: 20) { totalCount totalCountIsExact nodes { score snippet document { id } } } }`;
 const ROUNDS = Number(process.env.SEARCH_ROUNDS ?? 4);
 /** The candidate cap of the uncapped side: more than any query here matches. */
 const UNCAPPED = String(10 * FILES);
 
-/** The sides measured, interleaved request by request: who asks, and whether the candidate cap is lifted. */
-type Side = 'staff' | 'agent' | 'admin' | 'uncapped';
-const SIDES: Side[] = ['staff', 'agent', 'admin', 'uncapped'];
+/**
+ * The sides measured, interleaved request by request: who asks, whether the candidate cap is lifted, and where. The
+ * `deployed…` sides ask the same of the production shape on the same database: the gateway and each subgraph a
+ * process of its own, as deployed, instead of all of them on this process's one event loop.
+ */
+type Side = 'staff' | 'agent' | 'admin' | 'uncapped' | 'deployedStaff' | 'deployedAgent' | 'deployedAdmin';
+const SIDES: Side[] = ['staff', 'agent', 'admin', 'uncapped', 'deployedStaff', 'deployedAgent', 'deployedAdmin'];
+const DEPLOYED: Partial<Record<Side, Side>> = { deployedStaff: 'staff', deployedAgent: 'agent', deployedAdmin: 'admin' };
 
 /** The 1-minute load average, as the report quotes it. */
 const load = () => loadavg()[0]!.toFixed(1);
@@ -117,101 +125,144 @@ export async function searchBench(stack: TestStack): Promise<string[]> {
   await seedSearchFixture(stack.databaseUrl);
   const seeded = Date.now() - started;
   const loadAtStart = load();
+  const staff = stack.as(await stack.token('staff@wrk.demo'));
+  const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'bench-search', scopes: ['files:read', 'core:read'] }));
+  const admin = stack.as(await stack.token('admin@wrk.demo'));
   const headers: Record<Side, Record<string, string>> = {
-    staff: stack.as(await stack.token('staff@wrk.demo')),
-    agent: stack.as(await stack.token('staff@wrk.demo', { agent: 'bench-search', scopes: ['files:read', 'core:read'] })),
-    admin: stack.as(await stack.token('admin@wrk.demo')),
+    staff,
+    agent,
+    admin,
     uncapped: stack.as(await stack.token('staff@wrk.demo')),
+    deployedStaff: staff,
+    deployedAgent: agent,
+    deployedAdmin: admin,
   };
-  const configuredCap = process.env.WRK_SEARCH_CANDIDATES;
-  const timed = async (query: string, side: Side) => {
-    // The stack runs in this process: the cap is read per request.
-    if (side === 'uncapped') process.env.WRK_SEARCH_CANDIDATES = UNCAPPED;
-    else if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
-    else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
-    const start = performance.now();
-    const result = await stack.graphql<{ searchDocuments: { totalCount: number; totalCountIsExact: boolean; nodes: { score: number }[] } }>(
-      SEARCH,
-      { q: query },
-      headers[side],
-    );
-    const elapsed = performance.now() - start;
-    if (result.errors?.length || !result.data) throw new Error(`search failed: ${JSON.stringify(result.errors)}`);
-    const scores = result.data.searchDocuments.nodes.map((node) => node.score);
-    if (scores.some((score, index) => index > 0 && score > scores[index - 1]!)) throw new Error(`hits not best first: ${scores.join()}`);
-    const { totalCount, totalCountIsExact } = result.data.searchDocuments;
-    return { elapsed, total: `${totalCount.toLocaleString('en')}${totalCountIsExact ? '' : '+'}` };
-  };
-  for (const { query } of QUERIES) for (let warm = 0; warm < 3; warm++) for (const side of SIDES) await timed(query, side);
-  // Rounds over all the queries (so that a change of load hits every class), each a run of samples of every side
-  // interleaved request by request, rotating which side goes first.
-  const perQuery = QUERIES.map(() => ({
-    times: Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>,
-    totals: {} as Record<Side, string>,
-    ratios: [] as number[],
-  }));
-  const perRound = Math.max(1, Math.round(SAMPLES / ROUNDS));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [index, { query }] of QUERIES.entries()) {
-      const measured = perQuery[index]!;
-      const times = Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>;
-      for (let sample = 0; sample < perRound; sample++) {
-        for (let turn = 0; turn < SIDES.length; turn++) {
-          const side = SIDES[(sample + turn) % SIDES.length]!;
-          const { elapsed, total } = await timed(query, side);
-          times[side].push(elapsed);
-          measured.totals[side] = total;
-        }
-      }
-      for (const side of SIDES) measured.times[side].push(...times[side]);
-      measured.ratios.push(median(times.staff) / median(times.admin));
-    }
-  }
-  if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
-  else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
-  const loadAtEnd = load();
-  const cell = (values: number[]) => `${ms(median(values))} | ${ms(percentile(values, 95))}`;
-  const rows = QUERIES.map(({ label, query }, index) => {
-    const { times, totals, ratios } = perQuery[index]!;
-    return (
-      `| ${label} \`${query}\` | ${totals.staff} | ${cell(times.staff)} | ${cell(times.agent)} | ${totals.admin} | ${cell(times.admin)} | ` +
-      `${spread(ratios, ratio)} | ${totals.uncapped} | ${cell(times.uncapped)} |`
-    );
+  const { startSubgraphFleet, startWrkGateway } = await import('./processes.ts');
+  const fleet = await startSubgraphFleet(stack.databaseUrl);
+  const deployedGateway = await startWrkGateway(fleet, stack.databaseUrl).catch(async (error: unknown) => {
+    await fleet.stop();
+    throw error;
   });
-  const every = (side: Side) => perQuery.flatMap((measured) => measured.times[side]);
-  const stages = await sqlStages(stack.databaseUrl);
-  const plans = await explainPlans(stack.databaseUrl);
-  const samples = perRound * ROUNDS;
-  const cap = Number(configuredCap) > 0 ? Number(configuredCap) : 1000;
-  return [
-    SECTION,
-    '',
-    `${FILES.toLocaleString('en')} Box files in a 4-level folder tree (1,111 folders; closure ${(FILES * 6).toLocaleString('en')}+ rows), one document and one ` +
-      `40-word chunk each (seeded in ${Math.round(seeded / 1000)} s). \`searchDocuments(query:, first: 20)\` with totalCount and snippets, through ` +
-      `the gateway, c=1, ${samples} samples per side per query in ${ROUNDS} rounds, the four sides **interleaved request by request** ` +
-      '(rotating which goes first). Filter ON: *staff*, who reads ~35% of the files (a group on 3 of 10 top folders, direct collaborations on ' +
-      '50 deeper folders; pending/expired/uploader grants on 3 more that grant nothing) and not the 10% of documents of a restricted project, ' +
-      'and *staff’s agent* (scopes files:read, core:read, no allowlist) — the Box ACL through the closure, the group memberships and the ' +
-      'entity check (one `_entities` call to core for the candidates’ entities) all inside the request. Filter OFF: *admin*, the same ' +
-      `statement without any permission condition (and more rows to rank). The candidate cap is ${cap.toLocaleString('en')} visible matches ` +
-      '(`WRK_SEARCH_CANDIDATES`); *no cap* is staff again with the cap lifted (exact totalCount and ranking over every match). ' +
-      'Hits: totalCount, `+` when `totalCountIsExact` is false. Latencies in ms; the ratio is the median over the rounds of each ' +
-      `round’s p50 staff ÷ p50 admin (min–max over rounds). Load average (1 min) at the start ${loadAtStart}, at the end ${loadAtEnd}, ` +
-      'on 2 cores shared with other work; Postgres is the embedded one with its default `shared_buffers` (128 MB).',
-    '',
-    '| Query | hits (staff) | staff p50 | staff p95 | agent p50 | agent p95 | hits (admin) | admin p50 | admin p95 | p50 staff ÷ admin, median (min–max) | hits (no cap) | no cap p50 | no cap p95 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows,
-    `| **all queries** | | **${cell(every('staff')).replaceAll(' | ', '** | **')}** | **${cell(every('agent')).replaceAll(' | ', '** | **')}** | | ` +
-      `**${cell(every('admin')).replaceAll(' | ', '** | **')}** | ${ratio(median(every('staff')) / median(every('admin')))} | | ${cell(every('uncapped'))} |`,
-    '',
-    ...stages,
-    '',
-    'Plans of the permission-filtered statements (EXPLAIN ANALYZE, staff), index use only:',
-    '',
-    ...plans,
-    '',
-  ];
+  try {
+    return await measure();
+  } finally {
+    await deployedGateway.stop();
+    await fleet.stop();
+  }
+
+  async function measure(): Promise<string[]> {
+    const ask = async (side: Side, variables: { q: string }) => {
+      if (!DEPLOYED[side]) return stack.graphql<SearchAnswer>(SEARCH, variables, headers[side]);
+      const response = await fetch(`${deployedGateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers[side] },
+        body: JSON.stringify({ query: SEARCH, variables }),
+      });
+      return (await response.json()) as { data?: SearchAnswer; errors?: unknown[] };
+    };
+    const configuredCap = process.env.WRK_SEARCH_CANDIDATES;
+    const timed = async (query: string, side: Side) => {
+      // The stack runs in this process: the cap is read per request.
+      if (side === 'uncapped') process.env.WRK_SEARCH_CANDIDATES = UNCAPPED;
+      else if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+      else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
+      const start = performance.now();
+      const result = await ask(side, { q: query });
+      const elapsed = performance.now() - start;
+      if (result.errors?.length || !result.data) throw new Error(`search failed: ${JSON.stringify(result.errors)}`);
+      const scores = result.data.searchDocuments.nodes.map((node) => node.score);
+      if (scores.some((score, index) => index > 0 && score > scores[index - 1]!)) throw new Error(`hits not best first: ${scores.join()}`);
+      const { totalCount, totalCountIsExact } = result.data.searchDocuments;
+      return { elapsed, total: `${totalCount.toLocaleString('en')}${totalCountIsExact ? '' : '+'}` };
+    };
+    for (const { query } of QUERIES) for (let warm = 0; warm < 3; warm++) for (const side of SIDES) await timed(query, side);
+    // Rounds over all the queries (so that a change of load hits every class), each a run of samples of every side
+    // interleaved request by request, rotating which side goes first.
+    const perQuery = QUERIES.map(() => ({
+      times: Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>,
+      totals: {} as Record<Side, string>,
+      ratios: [] as number[],
+      deployedRatios: [] as number[],
+    }));
+    const perRound = Math.max(1, Math.round(SAMPLES / ROUNDS));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [index, { query }] of QUERIES.entries()) {
+        const measured = perQuery[index]!;
+        const times = Object.fromEntries(SIDES.map((side) => [side, [] as number[]])) as Record<Side, number[]>;
+        for (let sample = 0; sample < perRound; sample++) {
+          for (let turn = 0; turn < SIDES.length; turn++) {
+            const side = SIDES[(sample + turn) % SIDES.length]!;
+            const { elapsed, total } = await timed(query, side);
+            times[side].push(elapsed);
+            measured.totals[side] = total;
+          }
+        }
+        for (const side of SIDES) measured.times[side].push(...times[side]);
+        measured.ratios.push(median(times.staff) / median(times.admin));
+        measured.deployedRatios.push(median(times.deployedStaff) / median(times.deployedAdmin));
+      }
+    }
+    if (configuredCap === undefined) delete process.env.WRK_SEARCH_CANDIDATES;
+    else process.env.WRK_SEARCH_CANDIDATES = configuredCap;
+    const loadAtEnd = load();
+    const cell = (values: number[]) => `${ms(median(values))} | ${ms(percentile(values, 95))}`;
+    const rows = QUERIES.map(({ label, query }, index) => {
+      const { times, totals, ratios } = perQuery[index]!;
+      return (
+        `| ${label} \`${query}\` | ${totals.staff} | ${cell(times.staff)} | ${cell(times.agent)} | ${totals.admin} | ${cell(times.admin)} | ` +
+        `${spread(ratios, ratio)} | ${totals.uncapped} | ${cell(times.uncapped)} |`
+      );
+    });
+    const deployedRows = QUERIES.map(({ label, query }, index) => {
+      const { times, deployedRatios } = perQuery[index]!;
+      return `| ${label} \`${query}\` | ${cell(times.deployedStaff)} | ${cell(times.deployedAgent)} | ${cell(times.deployedAdmin)} | ${spread(deployedRatios, ratio)} |`;
+    });
+    const every = (side: Side) => perQuery.flatMap((measured) => measured.times[side]);
+    const bold = (side: Side) => `**${cell(every(side)).replaceAll(' | ', '** | **')}**`;
+    const stages = await sqlStages(stack.databaseUrl);
+    const plans = await explainPlans(stack.databaseUrl);
+    const samples = perRound * ROUNDS;
+    const cap = Number(configuredCap) > 0 ? Number(configuredCap) : 1000;
+    return [
+      SECTION,
+      '',
+      `${FILES.toLocaleString('en')} Box files in a 4-level folder tree (1,111 folders; closure ${(FILES * 6).toLocaleString('en')}+ rows), one document and one ` +
+        `40-word chunk each (seeded in ${Math.round(seeded / 1000)} s). \`searchDocuments(query:, first: 20)\` with totalCount and snippets, through ` +
+        `the gateway, c=1, ${samples} samples per side per query in ${ROUNDS} rounds, the sides **interleaved request by request** ` +
+        '(rotating which goes first). Filter ON: *staff*, who reads ~35% of the files (a group on 3 of 10 top folders, direct collaborations on ' +
+        '50 deeper folders; pending/expired/uploader grants on 3 more that grant nothing) and not the 10% of documents of a restricted project, ' +
+        'and *staff’s agent* (scopes files:read, core:read, no allowlist) — the Box ACL through the closure, the group memberships and the ' +
+        'entity check (one `_entities` call to core for the candidates’ entities) all inside the request. Filter OFF: *admin*, the same ' +
+        `statement without any permission condition (and more rows to rank). The candidate cap is ${cap.toLocaleString('en')} visible matches ` +
+        '(`WRK_SEARCH_CANDIDATES`); *no cap* is staff again with the cap lifted (exact totalCount and ranking over every match). ' +
+        'Hits: totalCount, `+` when `totalCountIsExact` is false. Latencies in ms; the ratio is the median over the rounds of each ' +
+        `round’s p50 staff ÷ p50 admin (min–max over rounds). Load average (1 min) at the start ${loadAtStart}, at the end ${loadAtEnd}, ` +
+        'on 2 cores shared with other work; Postgres is the embedded one with its default `shared_buffers` (128 MB).',
+      '',
+      '| Query | hits (staff) | staff p50 | staff p95 | agent p50 | agent p95 | hits (admin) | admin p50 | admin p95 | p50 staff ÷ admin, median (min–max) | hits (no cap) | no cap p50 | no cap p95 |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      `| **all queries** | | **${cell(every('staff')).replaceAll(' | ', '** | **')}** | **${cell(every('agent')).replaceAll(' | ', '** | **')}** | | ` +
+        `**${cell(every('admin')).replaceAll(' | ', '** | **')}** | ${ratio(median(every('staff')) / median(every('admin')))} | | ${cell(every('uncapped'))} |`,
+      '',
+      'The same requests of staff, the agent and admin, interleaved with the above in every round, through the production shape on the same ' +
+        'database: the gateway and each subgraph a process of its own, as deployed (not pinned), instead of all of them on the event loop of ' +
+        'the process that also sends the requests.',
+      '',
+      '| Query (deployed shape) | staff p50 | staff p95 | agent p50 | agent p95 | admin p50 | admin p95 | p50 staff ÷ admin, median (min–max) |',
+      '|---|---|---|---|---|---|---|---|',
+      ...deployedRows,
+      `| **all queries** | ${bold('deployedStaff')} | ${bold('deployedAgent')} | ${bold('deployedAdmin')} | ` +
+        `${ratio(median(every('deployedStaff')) / median(every('deployedAdmin')))} |`,
+      '',
+      ...stages,
+      '',
+      'Plans of the permission-filtered statements (EXPLAIN ANALYZE, staff), index use only:',
+      '',
+      ...plans,
+      '',
+    ];
+  }
 }
 
 /** The claims of the bench's staff and admin, as the files subgraph sees them. */
