@@ -2,7 +2,7 @@ import { channel } from 'node:diagnostics_channel';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { watchPool } from './metrics.ts';
-import { postgresTimeouts } from './resilience.ts';
+import { logThrottled, postgresTimeouts } from './resilience.ts';
 
 /**
  * Every Prisma client this process creates is published here when someone listens (tests and benchmarks count
@@ -50,6 +50,13 @@ export function createPrismaClient<T>(
     ...(settings.sessionSettings ? { options: startupOptions(settings.sessionSettings) } : {}),
   });
   watchPool(name, pool);
+  // A connection cut by the server (Postgres stopping) is an 'error' event on its client, idle or checked out. The
+  // adapter hears it only on idle clients and inside transactions: anywhere else, unheard, it ends the process.
+  // The pool drops the broken client when it is released; the statement that used it fails as unavailable.
+  const connectionLost = (error: Error) =>
+    logThrottled('warn', `${name} pool: ${error.message}`, { dependency: 'postgres' }, 'database connection lost');
+  pool.on('error', connectionLost);
+  pool.on('connect', (client) => client.on('error', connectionLost));
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   if (!prismaClientChannel.hasSubscribers) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });

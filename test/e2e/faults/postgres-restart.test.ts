@@ -75,7 +75,9 @@ describe('Postgres stopped and restarted under concurrent writes (embedded Postg
     if (servedAfter.count === 0 || exited.length) {
       const lastErrors = outcomes.slice(-5).map((outcome) => JSON.stringify(outcome.errors));
       const printed = Object.entries(stack.services).map(([name, service]) => `--- ${name}\n${service.output.join('').slice(-4_000)}`);
-      process.stdout.write(`[fault] nothing served after the restart:\n${lastErrors.join('\n')}\n${printed.join('\n')}\n`);
+      process.stdout.write(
+        `[fault] after the restart (served ${servedAfter.count}, exited: ${exited.map(([name]) => name).join(', ') || 'none'}):\n${lastErrors.join('\n')}\n${printed.join('\n')}\n`,
+      );
     }
     expect(exited.map(([name]) => name)).toEqual([]);
     expect(servedAfter.count).toBeGreaterThan(0);
