@@ -112,9 +112,17 @@ const UNCAPPED = String(10 * FILES);
  * `deployed…` sides ask the same of the production shape on the same database: the gateway and each subgraph a
  * process of its own, as deployed, instead of all of them on this process's one event loop.
  */
-type Side = 'staff' | 'agent' | 'admin' | 'uncapped' | 'deployedStaff' | 'deployedAgent' | 'deployedAdmin';
+type InProcessSide = 'staff' | 'agent' | 'admin' | 'uncapped';
+type Side = InProcessSide | 'deployedStaff' | 'deployedAgent' | 'deployedAdmin';
 const SIDES: Side[] = ['staff', 'agent', 'admin', 'uncapped', 'deployedStaff', 'deployedAgent', 'deployedAdmin'];
-const DEPLOYED: Partial<Record<Side, Side>> = { deployedStaff: 'staff', deployedAgent: 'agent', deployedAdmin: 'admin' };
+/** The deployed sides ask as their in-process namesakes. */
+const DEPLOYED: Record<Exclude<Side, InProcessSide>, InProcessSide> = {
+  deployedStaff: 'staff',
+  deployedAgent: 'agent',
+  deployedAdmin: 'admin',
+};
+const isDeployed = (side: Side): side is keyof typeof DEPLOYED => side in DEPLOYED;
+const askingAs = (side: Side): InProcessSide => (isDeployed(side) ? DEPLOYED[side] : side);
 
 /** The 1-minute load average, as the report quotes it. */
 const load = () => loadavg()[0]!.toFixed(1);
@@ -125,17 +133,11 @@ export async function searchBench(stack: TestStack): Promise<string[]> {
   await seedSearchFixture(stack.databaseUrl);
   const seeded = Date.now() - started;
   const loadAtStart = load();
-  const staff = stack.as(await stack.token('staff@wrk.demo'));
-  const agent = stack.as(await stack.token('staff@wrk.demo', { agent: 'bench-search', scopes: ['files:read', 'core:read'] }));
-  const admin = stack.as(await stack.token('admin@wrk.demo'));
-  const headers: Record<Side, Record<string, string>> = {
-    staff,
-    agent,
-    admin,
+  const headers: Record<InProcessSide, Record<string, string>> = {
+    staff: stack.as(await stack.token('staff@wrk.demo')),
+    agent: stack.as(await stack.token('staff@wrk.demo', { agent: 'bench-search', scopes: ['files:read', 'core:read'] })),
+    admin: stack.as(await stack.token('admin@wrk.demo')),
     uncapped: stack.as(await stack.token('staff@wrk.demo')),
-    deployedStaff: staff,
-    deployedAgent: agent,
-    deployedAdmin: admin,
   };
   const { startSubgraphFleet, startWrkGateway } = await import('./processes.ts');
   const fleet = await startSubgraphFleet(stack.databaseUrl);
@@ -152,10 +154,11 @@ export async function searchBench(stack: TestStack): Promise<string[]> {
 
   async function measure(): Promise<string[]> {
     const ask = async (side: Side, variables: { q: string }) => {
-      if (!DEPLOYED[side]) return stack.graphql<SearchAnswer>(SEARCH, variables, headers[side]);
+      const asked = askingAs(side);
+      if (asked === side) return stack.graphql<SearchAnswer>(SEARCH, variables, headers[asked]);
       const response = await fetch(`${deployedGateway.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers[side] },
+        headers: { 'content-type': 'application/json', ...headers[asked] },
         body: JSON.stringify({ query: SEARCH, variables }),
       });
       return (await response.json()) as { data?: SearchAnswer; errors?: unknown[] };
@@ -242,8 +245,8 @@ export async function searchBench(stack: TestStack): Promise<string[]> {
       '| Query | hits (staff) | staff p50 | staff p95 | agent p50 | agent p95 | hits (admin) | admin p50 | admin p95 | p50 staff ÷ admin, median (min–max) | hits (no cap) | no cap p50 | no cap p95 |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
-      `| **all queries** | | **${cell(every('staff')).replaceAll(' | ', '** | **')}** | **${cell(every('agent')).replaceAll(' | ', '** | **')}** | | ` +
-        `**${cell(every('admin')).replaceAll(' | ', '** | **')}** | ${ratio(median(every('staff')) / median(every('admin')))} | | ${cell(every('uncapped'))} |`,
+      `| **all queries** | | ${bold('staff')} | ${bold('agent')} | | ` +
+        `${bold('admin')} | ${ratio(median(every('staff')) / median(every('admin')))} | | ${cell(every('uncapped'))} |`,
       '',
       'The same requests of staff, the agent and admin, interleaved with the above in every round, through the production shape on the same ' +
         'database: the gateway and each subgraph a process of its own, as deployed (not pinned), instead of all of them on the event loop of ' +
