@@ -18,7 +18,7 @@ import { migrate } from '@wrk/migrate';
 import { freePort } from '@wrk/devdb';
 import { startGateway } from '@wrk/gateway/server';
 import { committedSupergraph } from '@wrk/gateway/compose';
-import { startSubgraph, type RunningServer } from '@wrk/platform';
+import { encodeFrames, startSubgraph, type RunningServer } from '@wrk/platform';
 import { serviceKeyring } from '@wrk/catalog/keys';
 import { startWorker, migrateQueue, type RunningWorker } from '@wrk/worker';
 import { createFilesDb, type FilesDb } from '@wrk/subgraph-files/db';
@@ -339,6 +339,86 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
     const answer = await deliver(direct, body, { ...boxHeaders(keys, body), 'content-encoding': 'gzip' });
     expect(answer).toMatchObject({ status: 415, json: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
     expect(await totalRows()).toBe(before);
+  });
+
+  describe('the files subgraph’s batch route (how the gateway passes on deliveries that arrive together)', () => {
+    const batchUrl = () => new URL('/webhooks/box/batch', stack.subgraphUrls.files).toString();
+    const framed = (deliveries: { headers: Record<string, string>; body: string | Buffer }[]) =>
+      encodeFrames(deliveries.flatMap(({ headers, body }) => [Buffer.from(JSON.stringify(headers)), Buffer.from(body)]));
+    const sendBatch = async (data: Buffer) => {
+      const response = await fetch(batchUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(data),
+      });
+      return { status: response.status, json: (await response.json()) as unknown };
+    };
+
+    it('answers each delivery as it would have been answered alone, in order; only the authentic events are stored, once', async () => {
+      const fresh = boxEvent('FILE.UPLOADED', fileSource('9201'));
+      const again = boxEvent('FILE.RENAMED', fileSource('9202'));
+      const forged = boxEvent('FILE.TRASHED', fileSource('9203'));
+      const notAnEvent = JSON.stringify({ type: 'webhook_event', trigger: 'FILE.UPLOADED' });
+      const large = boxEvent('FILE.UPLOADED', { ...fileSource('9204'), description: 'x'.repeat(300 * 1024) });
+      const compressed = boxEvent('FILE.UPLOADED', fileSource('9205'));
+      expect((await deliver(direct, again, boxHeaders(keys, again))).status).toBe(200);
+      const before = await totalRows();
+
+      const answer = await sendBatch(
+        framed([
+          { headers: boxHeaders(keys, fresh), body: fresh },
+          { headers: boxHeaders(keys, fresh), body: fresh },
+          { headers: boxHeaders(keys, again), body: again },
+          { headers: boxHeaders(keys, forged, { primary: 'not-the-key', secondary: null }), body: forged },
+          { headers: boxHeaders(keys, notAnEvent), body: notAnEvent },
+          { headers: boxHeaders(keys, large), body: large },
+          { headers: { ...boxHeaders(keys, compressed), 'Content-Encoding': 'gzip' }, body: compressed },
+        ]),
+      );
+      expect(answer.status).toBe(200);
+      const replies = (answer.json as [number, string][]).map(([status, body]) => ({ status, json: JSON.parse(body) as unknown }));
+      expect(replies.map(({ status }) => status)).toEqual([200, 200, 200, 401, 400, 413, 415]);
+      expect(
+        replies
+          .slice(0, 3)
+          .map(({ json }) => (json as { status: string }).status)
+          .sort(),
+      ).toEqual(['duplicate', 'duplicate', 'stored']);
+      expect(replies.slice(3).map(({ json }) => json)).toEqual([
+        { errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] },
+        { errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }] },
+        { errors: [{ message: expect.any(String), extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+        { errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }] },
+      ]);
+      expect(await rowsOf(idOf(fresh))).toHaveLength(1);
+      expect(await totalRows()).toBe(before + 1);
+      expect(await jobsOf([idOf(fresh)])).toHaveLength(1);
+    });
+
+    const event = boxEvent('FILE.UPLOADED', fileSource('9210'));
+    const whole = () => framed([{ headers: boxHeaders(keys, event), body: event }]);
+    const notBatches: [string, () => Buffer][] = [
+      ['a frame cut short', () => whole().subarray(0, whole().length - 1)],
+      ['headers without a body', () => whole().subarray(0, 4 + whole().readUInt32BE(0))],
+      ['headers that are not a JSON object', () => encodeFrames([Buffer.from('["box-delivery-id"]'), Buffer.from(event)])],
+      ['more than 64 deliveries', () => framed(Array.from({ length: 65 }, () => ({ headers: boxHeaders(keys, event), body: event })))],
+    ];
+    it.each(notBatches)('%s → 400, nothing stored (not even the authentic delivery in it)', async (_case, make) => {
+      const before = await totalRows();
+      expect(await sendBatch(make())).toMatchObject({ status: 400, json: { errors: [{ extensions: { code: 'BAD_REQUEST' } }] } });
+      expect(await rowsOf(idOf(event))).toHaveLength(0);
+      expect(await totalRows()).toBe(before);
+    });
+
+    it('a batch over 2 MiB → 413, nothing stored', async () => {
+      const before = await totalRows();
+      const filler = Buffer.alloc(2 * 1024 * 1024, 'x');
+      expect(await sendBatch(Buffer.concat([whole(), filler]))).toMatchObject({
+        status: 413,
+        json: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+      });
+      expect(await totalRows()).toBe(before);
+    });
   });
 
   it('a delivery whose sender goes away mid-body stores nothing, and the next one is stored', async () => {

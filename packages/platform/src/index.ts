@@ -30,3 +30,4 @@ export * from './metrics.ts';
 export * from './requestScope.ts';
 export * from './tracing.ts';
 export * from './resilience.ts';
+export * from './frames.ts';

@@ -1,6 +1,6 @@
 import type express from 'express';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
+import { decodeFrames, ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
 import { boxWebhookStore, parseBoxWebhookPayload, type Outcome } from './webhookEvents.ts';
 import { verifyBoxDelivery, type BoxWebhookKeys } from './webhookSignature.ts';
@@ -53,7 +53,7 @@ const refuseUnread = (response: ServerResponse, refusal: Answer) => {
  * The body, read whole up to `limit` bytes: a Buffer, or the refusal to answer (413 over the limit). Resolves
  * undefined when the client went away before sending all of it (there is no one to answer).
  */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Answer | undefined> {
+function readBody(request: IncomingMessage, limit: number, tooLarge: Answer): Promise<Buffer | Answer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -61,7 +61,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Ans
       length += chunk.length;
       if (length > limit) {
         request.off('data', onData);
-        resolve(TOO_LARGE);
+        resolve(tooLarge);
       } else chunks.push(chunk);
     };
     request.on('data', onData);
@@ -72,25 +72,34 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | Ans
   });
 }
 
+/** What refuses a delivery from its headers and length alone: over MAX_DELIVERY_BYTES, or compressed. */
+function refusalBeforeReading(headers: IncomingHttpHeaders, length: number): Answer | undefined {
+  if (length > MAX_DELIVERY_BYTES) return TOO_LARGE;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return ENCODED;
+  return undefined;
+}
+
+/** Verifies, parses and stores one delivery: the answer Box gets. */
+export type BoxDeliveryReceiver = (headers: IncomingHttpHeaders, body: Buffer) => Promise<Answer>;
+
 /**
- * A plain node:http handler of Box's webhook deliveries, authenticated by their signature alone (no bearer token,
- * no gateway claims). A delivery is verified on its raw bytes, stored once per Box event with its job enqueued in
- * the same statement, and answered 200 once that is committed — Box is never called on this path; the job does the
- * work. 401: bad or missing signature, stale or future-dated; 400: authentic but not a Box event; 413: over
- * MAX_DELIVERY_BYTES; 415: a compressed body (Box sends none; the signature covers the bytes as sent); 503: no keys
- * configured, or the store failed (nothing of the delivery is stored; Box sends it again).
+ * Receives Box's webhook deliveries, authenticated by their signature alone (no bearer token, no gateway claims): a
+ * delivery is verified on its raw bytes, stored once per Box event with its job enqueued in the same statement, and
+ * answered 200 once that is committed — Box is never called on this path; the job does the work. 401: bad or
+ * missing signature, stale or future-dated; 400: authentic but not a Box event; 503: the store failed (nothing of
+ * the delivery is stored; Box sends it again). Undefined without keys.
  */
-export function boxWebhookIntake(db: FilesDb, keys: BoxWebhookKeys | undefined): RequestListener {
+export function boxDeliveryReceiver(db: FilesDb, keys: BoxWebhookKeys | undefined): BoxDeliveryReceiver | undefined {
   if (!keys) {
     log.warn('no Box webhook keys (BOX_WEBHOOK_PRIMARY_KEY): POST /webhooks/box answers 503');
-    return (_request, response) => refuseUnread(response, NOT_CONFIGURED);
+    return undefined;
   }
   const store = boxWebhookStore(db);
   // A flood of forged deliveries, or of deliveries while the database is down, is a line per 10 s.
   const logRefusal = throttledLog((fields: object) => log.warn(fields, 'Box webhook delivery refused'));
   const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not be stored'));
-  /** Verifies, parses and stores one delivery; the answer Box gets. */
-  const receive = async (headers: IncomingHttpHeaders, body: Buffer): Promise<Answer> => {
+  return async (headers, body) => {
     const refusal = verifyBoxDelivery(keys, headers, body);
     if (refusal) {
       logRefusal({ deliveryId: header(headers, 'box-delivery-id'), refusal });
@@ -109,15 +118,86 @@ export function boxWebhookIntake(db: FilesDb, keys: BoxWebhookKeys | undefined):
       return NOT_STORED;
     }
   };
+}
+
+/**
+ * A plain node:http handler of one delivery per request (boxDeliveryReceiver answers it). Before reading the body:
+ * 413 over MAX_DELIVERY_BYTES, 415 for a compressed body (Box sends none; the signature covers the bytes as sent),
+ * 503 when no keys are configured.
+ */
+export function boxWebhookIntake(receive: BoxDeliveryReceiver | undefined): RequestListener {
+  if (!receive) return (_request, response) => refuseUnread(response, NOT_CONFIGURED);
   return (request, response) => {
     const { headers } = request;
-    if (Number(headers['content-length'] ?? 0) > MAX_DELIVERY_BYTES) return refuseUnread(response, TOO_LARGE);
-    const encoding = headers['content-encoding'];
-    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return refuseUnread(response, ENCODED);
-    void readBody(request, MAX_DELIVERY_BYTES).then(async (body) => {
+    const refusal = refusalBeforeReading(headers, Number(headers['content-length'] ?? 0));
+    if (refusal) return refuseUnread(response, refusal);
+    void readBody(request, MAX_DELIVERY_BYTES, TOO_LARGE).then(async (body) => {
       if (body === undefined) return;
       if (!Buffer.isBuffer(body)) return refuseUnread(response, body);
       send(response, await receive(headers, body));
+    });
+  };
+}
+
+/**
+ * Where the gateway passes on the deliveries it received at about the same time, in one request: each delivery is
+ * a pair of frames (packages/platform/src/frames.ts), its headers as a JSON object of strings and its body as
+ * received. Every delivery is checked, verified and stored exactly as if it had come alone (the batch itself
+ * proves nothing: anyone who can reach it can send only what they could send one by one), and the answer is a
+ * JSON array of `[status, body]`, one per delivery, in order. 400 for a request that is not such a sequence.
+ */
+export const BOX_WEBHOOK_BATCH_PATH = '/webhooks/box/batch';
+export const MAX_BATCH_DELIVERIES = 64;
+/** Room for the gateway's batches (at most 1 MiB of bodies, or one larger delivery that this then refuses). */
+const MAX_BATCH_BYTES = 2 * 1024 * 1024;
+const BATCH_TOO_LARGE = answer(413, graphQLErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The batch is over ${MAX_BATCH_BYTES} bytes`));
+const NOT_A_BATCH = answer(
+  400,
+  graphQLErrorBody(ErrorCode.BAD_REQUEST, `The body is not a sequence of at most ${MAX_BATCH_DELIVERIES} framed deliveries`),
+);
+
+/** A frame of headers as the headers of a request: its string values, names in lower case; undefined if not JSON. */
+function headersOf(frame: Buffer): IncomingHttpHeaders | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(frame.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const headers: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  return headers;
+}
+
+/** The deliveries of a batch, in order, or undefined when it is not a whole sequence of them. */
+function deliveriesOf(data: Buffer): { headers: IncomingHttpHeaders; body: Buffer }[] | undefined {
+  const frames = decodeFrames(data, 2 * MAX_BATCH_DELIVERIES);
+  if (!frames) return undefined;
+  const deliveries: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
+  for (let at = 0; at < frames.length; at += 2) {
+    const headers = headersOf(frames[at] ?? Buffer.alloc(0));
+    const body = frames[at + 1];
+    if (!headers || !body) return undefined;
+    deliveries.push({ headers, body });
+  }
+  return deliveries;
+}
+
+export function boxWebhookBatchIntake(receive: BoxDeliveryReceiver | undefined): RequestListener {
+  if (!receive) return (_request, response) => refuseUnread(response, NOT_CONFIGURED);
+  const answerOne = async ({ headers, body }: { headers: IncomingHttpHeaders; body: Buffer }) =>
+    refusalBeforeReading(headers, body.length) ?? (await receive(headers, body));
+  return (request, response) => {
+    if (Number(request.headers['content-length'] ?? 0) > MAX_BATCH_BYTES) return refuseUnread(response, BATCH_TOO_LARGE);
+    void readBody(request, MAX_BATCH_BYTES, BATCH_TOO_LARGE).then(async (data) => {
+      if (data === undefined) return;
+      if (!Buffer.isBuffer(data)) return refuseUnread(response, data);
+      const deliveries = deliveriesOf(data);
+      if (!deliveries) return send(response, NOT_A_BATCH);
+      const answers = await Promise.all(deliveries.map(answerOne));
+      const body = `[${answers.map(({ status, body }) => `[${status},${JSON.stringify(body.toString('utf8'))}]`).join(',')}]`;
+      send(response, { status: 200, body: Buffer.from(body) });
     });
   };
 }
@@ -136,11 +216,14 @@ export const isBoxDelivery = (request: IncomingMessage) => {
  * shutdown is not answered, and Box's retry of it is stored once.
  */
 export function boxWebhookRoutes(db: FilesDb, keys: BoxWebhookKeys | undefined) {
-  const intake = boxWebhookIntake(db, keys);
+  const receive = boxDeliveryReceiver(db, keys);
+  const intake = boxWebhookIntake(receive);
+  const batchIntake = boxWebhookBatchIntake(receive);
   return {
     serveFirst: (request: IncomingMessage, response: ServerResponse) => {
-      if (!isBoxDelivery(request)) return false;
-      intake(request, response);
+      if (isBoxDelivery(request)) intake(request, response);
+      else if (request.method === 'POST' && request.url === BOX_WEBHOOK_BATCH_PATH) batchIntake(request, response);
+      else return false;
       return true;
     },
     routes: (app: express.Express) => {
