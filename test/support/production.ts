@@ -144,6 +144,7 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
   const keys = keysDirPerService();
   const boxWebhookKey = options.boxWebhookKey ?? randomBytes(24).toString('base64url');
 
+  const signalled = new WeakSet<ChildProcess>();
   const serviceProcess = (service: Service): ServiceProcess => {
     const port = ports[service];
     const proc: ServiceProcess = {
@@ -170,6 +171,11 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
         });
         child.stdout.on('data', (chunk) => proc.output.push(String(chunk)));
         child.stderr.on('data', (chunk) => proc.output.push(String(chunk)));
+        // A process that ends without being signalled by the test is a failure to explain: its last words go to the log.
+        child.once('exit', (code, signal) => {
+          if (!signalled.has(child))
+            console.error(`${service} exited unexpectedly (${signal ?? code}):\n${proc.output.join('').slice(-4000)}`);
+        });
         proc.child = child;
         await waitForHealth(`${proc.url}/health`, child, proc.output, options.healthTimeoutMs);
       },
@@ -178,6 +184,7 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
         if (!child) return null;
         if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
         const exited = once(child, 'exit');
+        if (signal !== 'SIGSTOP' && signal !== 'SIGCONT') signalled.add(child);
         child.kill(signal);
         if (signal === 'SIGSTOP' || signal === 'SIGCONT') return null;
         const [code] = (await exited) as [number | null];
@@ -207,6 +214,7 @@ export async function startProductionStack(kind: TestDatabase['kind'], options: 
         SERVICES.map(async (service) => {
           const { child } = services[service];
           if (!child || child.exitCode !== null || child.signalCode !== null) return;
+          signalled.add(child);
           child.kill('SIGCONT');
           child.kill('SIGTERM');
           await once(child, 'exit');
