@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
-import DataLoader from 'dataloader';
-import { encodeFrames, ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
+import { encodeFrames, ErrorCode, graphQLErrorBody, groupCommitLoader, logger, throttledLog } from '@wrk/platform';
 
 /** Where Box delivers webhooks on the gateway's host, and on the files subgraph that owns them. */
 export const BOX_WEBHOOK_PATH = '/webhooks/box';
@@ -158,27 +157,11 @@ export function boxWebhookPassThrough(
     return replies.map(([status, body]) => ({ status, body: Buffer.from(body) }));
   };
 
-  let inFlight = 0;
-  const waiting: (() => void)[] = [];
-  const loader = new DataLoader<Delivery, Reply>(
-    async (deliveries) => {
-      try {
-        return (await Promise.all(byBytes(deliveries).map(sendRun))).flat();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else inFlight -= 1;
-      }
-    },
+  const loader = groupCommitLoader(
+    async (deliveries: readonly Delivery[]) => (await Promise.all(byBytes(deliveries).map(sendRun))).flat(),
     {
-      cache: false,
       maxBatchSize: MAX_BATCH_DELIVERIES,
-      batchScheduleFn: (dispatch) => {
-        if (inFlight < batchesInFlight) {
-          inFlight += 1;
-          setImmediate(dispatch);
-        } else waiting.push(dispatch);
-      },
+      batchesInFlight,
     },
   );
 

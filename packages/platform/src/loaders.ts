@@ -31,3 +31,37 @@ export function groupLoader<Key extends string | number, Row>(
     return keys.map((key) => groups.get(key) ?? []);
   });
 }
+
+/**
+ * Group commit: items arriving while `batchesInFlight` batches run wait and go together in the next one (for work
+ * whose cost is mostly per call — a commit's flush, a request's round trip — the same for one item or many); an
+ * idle loader sends an item at once. Each item is answered when its own batch is. No cache: every load is work.
+ */
+export function groupCommitLoader<Item, Answer>(
+  run: (items: readonly Item[]) => Promise<Answer[]>,
+  { maxBatchSize, batchesInFlight }: { maxBatchSize: number; batchesInFlight: number },
+): DataLoader<Item, Answer> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return new DataLoader<Item, Answer>(
+    async (items) => {
+      try {
+        return await run(items);
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else running -= 1;
+      }
+    },
+    {
+      cache: false,
+      maxBatchSize,
+      batchScheduleFn: (dispatch) => {
+        if (running < batchesInFlight) {
+          running += 1;
+          setImmediate(dispatch);
+        } else waiting.push(dispatch);
+      },
+    },
+  );
+}

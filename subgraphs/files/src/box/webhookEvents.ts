@@ -1,5 +1,4 @@
-import DataLoader from 'dataloader';
-import { createPrismaClient, logger, newExternalId } from '@wrk/platform';
+import { createPrismaClient, groupCommitLoader, logger, newExternalId } from '@wrk/platform';
 import type { FilesDb } from '../db.ts';
 import { Prisma, PrismaClient } from '../__generated__/prisma/client.ts';
 
@@ -179,37 +178,16 @@ function recentSet(capacity: number) {
  */
 function batchingInsert(db: FilesDb) {
   const hasQueue = queueProbe(db);
-  let reserved = 0;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else reserved -= 1;
-  };
-  const loader = new DataLoader<Delivery, Outcome>(
-    async (deliveries) => {
-      try {
-        const first = new Map<string, Delivery>();
-        for (const delivery of deliveries) if (!first.has(delivery.payload.id)) first.set(delivery.payload.id, delivery);
-        const stored = await insertEvents(db, [...first.values()], await hasQueue());
-        return deliveries.map((delivery) =>
-          stored.has(delivery.payload.id) && first.get(delivery.payload.id) === delivery ? 'stored' : 'duplicate',
-        );
-      } finally {
-        release();
-      }
+  const loader = groupCommitLoader(
+    async (deliveries: readonly Delivery[]): Promise<Outcome[]> => {
+      const first = new Map<string, Delivery>();
+      for (const delivery of deliveries) if (!first.has(delivery.payload.id)) first.set(delivery.payload.id, delivery);
+      const stored = await insertEvents(db, [...first.values()], await hasQueue());
+      return deliveries.map((delivery) =>
+        stored.has(delivery.payload.id) && first.get(delivery.payload.id) === delivery ? 'stored' : 'duplicate',
+      );
     },
-    {
-      cache: false,
-      maxBatchSize: MAX_BATCH,
-      // A batch is sent when a slot is free; until then, deliveries join it.
-      batchScheduleFn: (dispatch) => {
-        if (reserved < MAX_BATCHES_IN_FLIGHT) {
-          reserved += 1;
-          setImmediate(dispatch);
-        } else waiting.push(dispatch);
-      },
-    },
+    { maxBatchSize: MAX_BATCH, batchesInFlight: MAX_BATCHES_IN_FLIGHT },
   );
   return (delivery: Delivery): Promise<Outcome> => loader.load(delivery);
 }
