@@ -48,9 +48,15 @@ async function standInFiles(holdMs: number, answer?: (batch: ReceivedBatch, resp
 }
 
 /** The gateway's pass-through alone on a port of its own, as the gateway serves it (before Express). */
-async function passThroughTo(filesGraphqlUrl: string, maxBodyBytes = 256 * 1024, batchesInFlight?: number) {
+interface PassThroughOptions {
+  answer?: Parameters<typeof standInFiles>[1];
+  maxBodyBytes?: number;
+  batchesInFlight?: number;
+  maxPending?: number;
+}
+async function passThroughTo(filesGraphqlUrl: string, { maxBodyBytes = 256 * 1024, batchesInFlight, maxPending }: PassThroughOptions) {
   const dispatcher = new Agent({ connections: 128 });
-  const { serveFirst } = boxWebhookPassThrough(filesGraphqlUrl, dispatcher, maxBodyBytes, { batchesInFlight });
+  const { serveFirst } = boxWebhookPassThrough(filesGraphqlUrl, dispatcher, maxBodyBytes, { batchesInFlight, maxPending });
   const server = createServer((request, response) => {
     if (!serveFirst(request, response)) response.writeHead(404).end();
   });
@@ -62,7 +68,7 @@ async function passThroughTo(filesGraphqlUrl: string, maxBodyBytes = 256 * 1024,
         headers: { 'content-type': 'application/json', 'box-delivery-id': id, 'box-signature-primary': `sig-${id}`, cookie: 'x' },
         body: new Uint8Array(body),
       });
-      return { status: response.status, text: await response.text() };
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), text: await response.text() };
     },
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
@@ -75,10 +81,10 @@ const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   while (stops.length > 0) await stops.pop()!();
 });
-async function setUp(holdMs: number, answer?: Parameters<typeof standInFiles>[1], maxBodyBytes?: number, batchesInFlight?: number) {
-  const files = await standInFiles(holdMs, answer);
+async function setUp(holdMs: number, options: PassThroughOptions = {}) {
+  const files = await standInFiles(holdMs, options.answer);
   stops.push(files.close);
-  const gateway = await passThroughTo(files.graphqlUrl, maxBodyBytes, batchesInFlight);
+  const gateway = await passThroughTo(files.graphqlUrl, options);
   stops.push(gateway.close);
   return { files, gateway };
 }
@@ -87,7 +93,7 @@ describe('Box webhook deliveries through the gateway, batched to the files subgr
   it('an idle gateway passes a delivery on at once, alone, with only the headers it is verified by', async () => {
     const { files, gateway } = await setUp(0);
     const body = Buffer.from('{"id":"e1","trigger":"FILE.UPLOADED"}');
-    expect(await gateway.deliver('d1', body)).toEqual({ status: 200, text: JSON.stringify({ delivery: 'd1', length: body.length }) });
+    expect(await gateway.deliver('d1', body)).toMatchObject({ status: 200, text: JSON.stringify({ delivery: 'd1', length: body.length }) });
     expect(files.batches).toHaveLength(1);
     expect(files.batches[0]!.deliveries[0]!.headers).toEqual({
       'box-delivery-id': 'd1',
@@ -103,7 +109,7 @@ describe('Box webhook deliveries through the gateway, batched to the files subgr
     const bodyOf = (i: number) => Buffer.concat([Buffer.from(`{"id":"e${i}"}`), Buffer.from([0xff, 0xfe, i])]);
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => gateway.deliver(`d${i}`, bodyOf(i))));
     answers.forEach((answer, i) => {
-      expect(answer).toEqual({ status: 200, text: JSON.stringify({ delivery: `d${i}`, length: bodyOf(i).length }) });
+      expect(answer).toMatchObject({ status: 200, text: JSON.stringify({ delivery: `d${i}`, length: bodyOf(i).length }) });
     });
     const received = files.batches.flatMap((batch) => batch.deliveries);
     expect(received).toHaveLength(40);
@@ -114,7 +120,7 @@ describe('Box webhook deliveries through the gateway, batched to the files subgr
   });
 
   it('a batch carries at most 1 MiB of bodies; a larger delivery goes alone', async () => {
-    const { files, gateway } = await setUp(300, undefined, 2 * 1024 * 1024, 1);
+    const { files, gateway } = await setUp(300, { maxBodyBytes: 2 * 1024 * 1024, batchesInFlight: 1 });
     // A small delivery takes the one slot; the large ones arrive meanwhile and wait together.
     const filler = gateway.deliver('f', Buffer.from('{}'));
     while (files.batches.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -131,11 +137,26 @@ describe('Box webhook deliveries through the gateway, batched to the files subgr
     expect(large.length).toBeLessThan(sizes.length);
   });
 
+  it('deliveries over the pending limit are refused at once with 503 OVERLOADED and Retry-After, not held', async () => {
+    const { files, gateway } = await setUp(300, { maxPending: 8 });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => gateway.deliver(`d${i}`, Buffer.from('{}'))));
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(8);
+    expect(refused).toHaveLength(12);
+    for (const answer of refused) {
+      expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+      expect(JSON.parse(answer.text)).toMatchObject({ errors: [{ extensions: { code: 'OVERLOADED' } }] });
+    }
+    expect(files.batches.flatMap((batch) => batch.deliveries)).toHaveLength(8);
+    // Once those are answered, deliveries pass again.
+    expect(await gateway.deliver('later', Buffer.from('{}'))).toMatchObject({ status: 200 });
+  });
+
   it('a refusal of the whole batch answers each delivery in it as it is', async () => {
     const refusal = JSON.stringify({ errors: [{ message: 'Box webhooks are not configured here', extensions: { code: 'UNAVAILABLE' } }] });
-    const { gateway } = await setUp(0, (_batch, response) => response.writeHead(503).end(refusal));
+    const { gateway } = await setUp(0, { answer: (_batch, response) => response.writeHead(503).end(refusal) });
     const answers = await Promise.all(['d1', 'd2', 'd3'].map((id) => gateway.deliver(id, Buffer.from('{}'))));
-    expect(answers).toEqual(answers.map(() => ({ status: 503, text: refusal })));
+    expect(answers).toEqual(answers.map(() => ({ status: 503, retryAfter: null, text: refusal })));
   });
 
   it.each([
@@ -143,7 +164,7 @@ describe('Box webhook deliveries through the gateway, batched to the files subgr
     ['not JSON', () => 'oops'],
     ['replies of the wrong shape', (batch: ReceivedBatch) => JSON.stringify(batch.deliveries.map(() => ({ status: 200 })))],
   ])('an answer with %s is a bare 502 for each delivery', async (_, answerOf) => {
-    const { gateway } = await setUp(0, (batch, response) => response.writeHead(200).end(answerOf(batch)));
+    const { gateway } = await setUp(0, { answer: (batch, response) => response.writeHead(200).end(answerOf(batch)) });
     const answers = await Promise.all(['d1', 'd2'].map((id) => gateway.deliver(id, Buffer.from('{}'))));
     for (const answer of answers) {
       expect(answer.status).toBe(502);

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
-import { encodeFrames, ErrorCode, graphQLErrorBody, groupCommitLoader, logger, throttledLog } from '@wrk/platform';
+import { encodeFrames, ErrorCode, graphQLErrorBody, groupCommitLoader, logger, throttledLog, timeouts } from '@wrk/platform';
 
 /** Where Box delivers webhooks on the gateway's host, and on the files subgraph that owns them. */
 export const BOX_WEBHOOK_PATH = '/webhooks/box';
@@ -22,6 +22,7 @@ const forwardedHeaders = (headers: IncomingHttpHeaders): Record<string, string> 
 const sendJson = (response: ServerResponse, status: number, body: Buffer) => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body);
 };
+const OVERLOADED = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.OVERLOADED, 'The service is overloaded: retry later')));
 const UNREACHABLE = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'Box webhooks cannot be received now')));
 
 /**
@@ -57,6 +58,11 @@ const MAX_BATCH_DELIVERIES = 64;
 const MAX_BATCH_BYTES = 1024 * 1024;
 /** Batch requests to the files subgraph at once (by default); deliveries arriving meanwhile wait and go together in the next. */
 const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * Deliveries being read, waiting or in flight at once (by default): one more is refused at once with 503 OVERLOADED
+ * (Box sends it again later) rather than held in memory without bound while files is slow.
+ */
+const MAX_DELIVERIES_PENDING = 1024;
 
 const isReplyList = (value: unknown, length: number): value is [number, string][] =>
   Array.isArray(value) &&
@@ -97,12 +103,19 @@ export function boxWebhookPassThrough(
   filesGraphqlUrl: string,
   dispatcher: Dispatcher,
   maxBodyBytes: number,
-  { batchesInFlight = MAX_BATCHES_IN_FLIGHT } = {},
+  { batchesInFlight = MAX_BATCHES_IN_FLIGHT, maxPending = MAX_DELIVERIES_PENDING } = {},
 ) {
   const { origin, pathname: path } = new URL(BATCH_PATH, filesGraphqlUrl);
   const log = logger.child({ route: BOX_WEBHOOK_PATH });
   const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not reach the files subgraph'));
   const tooLarge = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The body is over ${maxBodyBytes} bytes`)));
+  const logOverload = throttledLog((fields: object) => log.warn(fields, 'Box webhook delivery shed: too many pending'));
+  const refuseOverloaded = (response: ServerResponse) => {
+    logOverload({ limit: maxPending });
+    response.setHeader('connection', 'close');
+    response.setHeader('retry-after', String(timeouts.retryAfterSeconds));
+    sendJson(response, 503, OVERLOADED);
+  };
   const unreachable = (error: Error): Reply => {
     logFailure({ err: error });
     return { status: 502, body: UNREACHABLE };
@@ -165,10 +178,20 @@ export function boxWebhookPassThrough(
     },
   );
 
+  /** Deliveries being read, waiting or in flight. */
+  let pending = 0;
   /** Passes one delivery on and answers it; resolves once the answer is sent (or the client is gone). */
-  const forward = async (headers: IncomingHttpHeaders, body: Buffer, response: ServerResponse) => {
-    const reply = await loader.load({ headers: forwardedHeaders(headers), body });
-    if (!response.headersSent && !response.destroyed) sendJson(response, reply.status, reply.body);
+  const forward = async (headers: IncomingHttpHeaders, readBody: () => Promise<Buffer | undefined>, response: ServerResponse) => {
+    if (pending >= maxPending) return refuseOverloaded(response);
+    pending += 1;
+    try {
+      const body = await readBody();
+      if (!body) return;
+      const reply = await loader.load({ headers: forwardedHeaders(headers), body });
+      if (!response.headersSent && !response.destroyed) sendJson(response, reply.status, reply.body);
+    } finally {
+      pending -= 1;
+    }
   };
 
   const passDeclared = async (incoming: IncomingMessage, response: ServerResponse) => {
@@ -176,8 +199,7 @@ export function boxWebhookPassThrough(
       response.setHeader('connection', 'close');
       return sendJson(response, 413, tooLarge);
     }
-    const body = await readDeclared(incoming);
-    if (body) await forward(incoming.headers, body, response);
+    await forward(incoming.headers, () => readDeclared(incoming), response);
   };
 
   return {
@@ -204,7 +226,7 @@ export function boxWebhookPassThrough(
       async (incoming, response) => {
         const body = Buffer.isBuffer(incoming.body) ? incoming.body : Buffer.alloc(0);
         const { 'transfer-encoding': _chunked, ...headers } = incoming.headers;
-        await forward({ ...headers, 'content-length': String(body.length) }, body, response);
+        await forward({ ...headers, 'content-length': String(body.length) }, () => Promise.resolve(body), response);
       },
     ] satisfies RequestHandler[],
   };
