@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { decodeFrames } from '@wrk/platform';
+import { BOX_WEBHOOK_BATCH_PATH, decodeDeliveries, encodeReplies, type PassedDelivery } from '@wrk/catalog/boxWebhooks';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
 
 /** One request the stand-in files subgraph received on its batch route: the deliveries in it, in order. */
 interface ReceivedBatch {
-  deliveries: { headers: Record<string, string>; body: Buffer }[];
+  deliveries: PassedDelivery[];
 }
 
 const listenOn = async (server: Server) => {
@@ -27,19 +27,16 @@ async function standInFiles(holdMs: number, answer?: (batch: ReceivedBatch, resp
   const batches: ReceivedBatch[] = [];
   const server = createServer((request, response) => {
     void readAll(request).then((data) => {
-      const frames = request.url === `${BOX_WEBHOOK_PATH}/batch` ? decodeFrames(data, 1000) : undefined;
-      if (!frames) return response.writeHead(404).end();
-      const batch: ReceivedBatch = { deliveries: [] };
-      for (let at = 0; at < frames.length; at += 2)
-        batch.deliveries.push({ headers: JSON.parse(frames[at]!.toString()) as Record<string, string>, body: frames[at + 1]! });
+      const deliveries = request.url === BOX_WEBHOOK_BATCH_PATH ? decodeDeliveries(data) : undefined;
+      if (!deliveries) return response.writeHead(404).end();
+      const batch: ReceivedBatch = { deliveries };
       batches.push(batch);
       setTimeout(() => {
         if (answer) return answer(batch, response);
-        const replies = batch.deliveries.map(({ headers, body }) => [
-          200,
-          JSON.stringify({ delivery: headers['box-delivery-id'], length: body.length }),
-        ]);
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(replies));
+        const replies = encodeReplies(
+          batch.deliveries.map(({ headers, body }) => [200, JSON.stringify({ delivery: headers['box-delivery-id'], length: body.length })]),
+        );
+        response.writeHead(200, { 'content-type': 'application/json' }).end(replies);
       }, holdMs);
     });
   });

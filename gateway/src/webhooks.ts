@@ -1,10 +1,17 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
-import { encodeFrames, ErrorCode, graphQLErrorBody, groupCommitLoader, logger, throttledLog, timeouts } from '@wrk/platform';
+import { ErrorCode, graphQLErrorBody, groupCommitLoader, logger, throttledLog, timeouts } from '@wrk/platform';
+import {
+  BOX_WEBHOOK_BATCH_PATH,
+  BOX_WEBHOOK_PATH,
+  decodeReplies,
+  encodeDeliveries,
+  MAX_BATCH_DELIVERIES,
+  type PassedDelivery,
+} from '@wrk/catalog/boxWebhooks';
 
-/** Where Box delivers webhooks on the gateway's host, and on the files subgraph that owns them. */
-export const BOX_WEBHOOK_PATH = '/webhooks/box';
+export { BOX_WEBHOOK_PATH };
 /** How long the files subgraph may take (it answers in milliseconds; Box itself gives up after 30 s). */
 const FORWARD_TIMEOUT_MS = 10_000;
 
@@ -40,20 +47,12 @@ function readDeclared(incoming: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-/** A delivery as passed on: the headers it is verified and stored by, and its raw body. */
-interface Delivery {
-  headers: Record<string, string>;
-  body: Buffer;
-}
 /** What the files subgraph answered for one delivery, passed back to Box as it is. */
 interface Reply {
   status: number;
   body: Buffer;
 }
 
-/** The files subgraph's batch route (subgraphs/files/src/box/webhookRoute.ts) and its limit of deliveries. */
-const BATCH_PATH = `${BOX_WEBHOOK_PATH}/batch`;
-const MAX_BATCH_DELIVERIES = 64;
 /** Bodies per batch request: a delivery larger than this goes alone. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 /** Batch requests to the files subgraph at once (by default); deliveries arriving meanwhile wait and go together in the next. */
@@ -64,15 +63,10 @@ const MAX_BATCHES_IN_FLIGHT = 4;
  */
 const MAX_DELIVERIES_PENDING = 1024;
 
-const isReplyList = (value: unknown, length: number): value is [number, string][] =>
-  Array.isArray(value) &&
-  value.length === length &&
-  value.every((entry) => Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string');
-
 /** Deliveries in runs of at most MAX_BATCH_BYTES of bodies (a larger one alone), in order. */
-function byBytes(deliveries: readonly Delivery[]): Delivery[][] {
-  const runs: Delivery[][] = [];
-  let run: Delivery[] = [];
+function byBytes(deliveries: readonly PassedDelivery[]): PassedDelivery[][] {
+  const runs: PassedDelivery[][] = [];
+  let run: PassedDelivery[] = [];
   let bytes = 0;
   for (const delivery of deliveries) {
     if (run.length > 0 && bytes + delivery.body.length > MAX_BATCH_BYTES) {
@@ -105,7 +99,7 @@ export function boxWebhookPassThrough(
   maxBodyBytes: number,
   { batchesInFlight = MAX_BATCHES_IN_FLIGHT, maxPending = MAX_DELIVERIES_PENDING } = {},
 ) {
-  const { origin, pathname: path } = new URL(BATCH_PATH, filesGraphqlUrl);
+  const { origin, pathname: path } = new URL(BOX_WEBHOOK_BATCH_PATH, filesGraphqlUrl);
   const log = logger.child({ route: BOX_WEBHOOK_PATH });
   const logFailure = throttledLog((fields: object) => log.error(fields, 'Box webhook delivery could not reach the files subgraph'));
   const tooLarge = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The body is over ${maxBodyBytes} bytes`)));
@@ -155,23 +149,19 @@ export function boxWebhookPassThrough(
     });
 
   /** One request for `deliveries`: their answers in order (a refusal of the whole request answers each). */
-  const sendRun = async (deliveries: readonly Delivery[]): Promise<Reply[]> => {
-    const frames = deliveries.flatMap(({ headers, body }) => [Buffer.from(JSON.stringify(headers)), body]);
-    const answer = await post(encodeFrames(frames));
+  const sendRun = async (deliveries: readonly PassedDelivery[]): Promise<Reply[]> => {
+    const answer = await post(encodeDeliveries(deliveries));
     if (answer.status !== 200) return deliveries.map(() => answer);
-    let replies: unknown;
-    try {
-      replies = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      replies = undefined;
+    const replies = decodeReplies(answer.body, deliveries.length);
+    if (!replies) {
+      const failed = unreachable(new Error('the batch answer is not one reply per delivery'));
+      return deliveries.map(() => failed);
     }
-    if (!isReplyList(replies, deliveries.length))
-      return deliveries.map(() => unreachable(new Error('the batch answer is not one reply per delivery')));
     return replies.map(([status, body]) => ({ status, body: Buffer.from(body) }));
   };
 
   const loader = groupCommitLoader(
-    async (deliveries: readonly Delivery[]) => (await Promise.all(byBytes(deliveries).map(sendRun))).flat(),
+    async (deliveries: readonly PassedDelivery[]) => (await Promise.all(byBytes(deliveries).map(sendRun))).flat(),
     {
       maxBatchSize: MAX_BATCH_DELIVERIES,
       batchesInFlight,
@@ -218,7 +208,10 @@ export function boxWebhookPassThrough(
     /** Through Express: the route under any other spelling, and bodies without a length. */
     handlers: [
       async (incoming, response, next) => {
-        if (incoming.headers['content-length'] === undefined) return next();
+        if (incoming.headers['content-length'] === undefined) {
+          // Refused before the body is read, as a delivery of declared length is (forward counts it once read).
+          return pending >= maxPending ? refuseOverloaded(response) : next();
+        }
         await passDeclared(incoming, response);
       },
       // Chunked (no Content-Length): read whole, bounded, then forwarded with its length.

@@ -37,6 +37,7 @@ import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
 import { createBoxClient } from '@wrk/subgraph-files/box/client';
 import { BoxState, DEFAULT_APP, startFakeBox, type FakeBox } from '@wrk/fake-box';
 import { DEMO_BOX } from '@wrk/demo/box';
+import { encodeDeliveries } from '@wrk/catalog/boxWebhooks';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -343,8 +344,8 @@ describe.each(databaseKinds())('Box webhooks on %s Postgres', (kind) => {
 
   describe('the files subgraph’s batch route (how the gateway passes on deliveries that arrive together)', () => {
     const batchUrl = () => new URL('/webhooks/box/batch', stack.subgraphUrls.files).toString();
-    const framed = (deliveries: { headers: Record<string, string>; body: string | Buffer }[]) =>
-      encodeFrames(deliveries.flatMap(({ headers, body }) => [Buffer.from(JSON.stringify(headers)), Buffer.from(body)]));
+    const framed = (deliveries: { headers: Record<string, string>; body: string }[]) =>
+      encodeDeliveries(deliveries.map(({ headers, body }) => ({ headers, body: Buffer.from(body) })));
     const sendBatch = async (data: Buffer) => {
       const response = await fetch(batchUrl(), {
         method: 'POST',

@@ -1,11 +1,19 @@
 import type express from 'express';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { decodeFrames, ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
+import { ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
+import {
+  BOX_WEBHOOK_BATCH_PATH,
+  BOX_WEBHOOK_PATH,
+  decodeDeliveries,
+  encodeReplies,
+  MAX_BATCH_DELIVERIES,
+  type PassedDelivery,
+} from '@wrk/catalog/boxWebhooks';
 import type { FilesDb } from '../db.ts';
 import { boxWebhookStore, parseBoxWebhookPayload, type Outcome } from './webhookEvents.ts';
 import { verifyBoxDelivery, type BoxWebhookKeys } from './webhookSignature.ts';
 
-export const BOX_WEBHOOK_PATH = '/webhooks/box';
+export { BOX_WEBHOOK_PATH };
 /** Box's bodies are a few kB; anything much larger is not one of them. */
 export const MAX_DELIVERY_BYTES = 256 * 1024;
 
@@ -139,15 +147,6 @@ export function boxWebhookIntake(receive: BoxDeliveryReceiver | undefined): Requ
   };
 }
 
-/**
- * Where the gateway passes on the deliveries it received at about the same time, in one request: each delivery is
- * a pair of frames (packages/platform/src/frames.ts), its headers as a JSON object of strings and its body as
- * received. Every delivery is checked, verified and stored exactly as if it had come alone (the batch itself
- * proves nothing: anyone who can reach it can send only what they could send one by one), and the answer is a
- * JSON array of `[status, body]`, one per delivery, in order. 400 for a request that is not such a sequence.
- */
-export const BOX_WEBHOOK_BATCH_PATH = '/webhooks/box/batch';
-export const MAX_BATCH_DELIVERIES = 64;
 /** Room for the gateway's batches (at most 1 MiB of bodies, or one larger delivery that this then refuses). */
 const MAX_BATCH_BYTES = 2 * 1024 * 1024;
 const BATCH_TOO_LARGE = answer(413, graphQLErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The batch is over ${MAX_BATCH_BYTES} bytes`));
@@ -156,48 +155,26 @@ const NOT_A_BATCH = answer(
   graphQLErrorBody(ErrorCode.BAD_REQUEST, `The body is not a sequence of at most ${MAX_BATCH_DELIVERIES} framed deliveries`),
 );
 
-/** A frame of headers as the headers of a request: its string values, names in lower case; undefined if not JSON. */
-function headersOf(frame: Buffer): IncomingHttpHeaders | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(frame.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const headers: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-  return headers;
-}
-
-/** The deliveries of a batch, in order, or undefined when it is not a whole sequence of them. */
-function deliveriesOf(data: Buffer): { headers: IncomingHttpHeaders; body: Buffer }[] | undefined {
-  const frames = decodeFrames(data, 2 * MAX_BATCH_DELIVERIES);
-  if (!frames) return undefined;
-  const deliveries: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
-  for (let at = 0; at < frames.length; at += 2) {
-    const headers = headersOf(frames[at] ?? Buffer.alloc(0));
-    const body = frames[at + 1];
-    if (!headers || !body) return undefined;
-    deliveries.push({ headers, body });
-  }
-  return deliveries;
-}
-
+/**
+ * Where the gateway passes on the deliveries it received at about the same time, in one request (encoded as
+ * catalog/src/boxWebhooks.ts says). Every delivery is checked, verified and stored exactly as if it had come alone
+ * (the batch itself proves nothing: anyone who can reach it can send only what they could send one by one), and the
+ * answer is a JSON array of `[status, body]`, one per delivery, in order. 400 for a request that is not such a
+ * sequence, and nothing of it is stored.
+ */
 export function boxWebhookBatchIntake(receive: BoxDeliveryReceiver | undefined): RequestListener {
   if (!receive) return (_request, response) => refuseUnread(response, NOT_CONFIGURED);
-  const answerOne = async ({ headers, body }: { headers: IncomingHttpHeaders; body: Buffer }) =>
+  const answerOne = async ({ headers, body }: PassedDelivery) =>
     refusalBeforeReading(headers, body.length) ?? (await receive(headers, body));
   return (request, response) => {
     if (Number(request.headers['content-length'] ?? 0) > MAX_BATCH_BYTES) return refuseUnread(response, BATCH_TOO_LARGE);
     void readBody(request, MAX_BATCH_BYTES, BATCH_TOO_LARGE).then(async (data) => {
       if (data === undefined) return;
       if (!Buffer.isBuffer(data)) return refuseUnread(response, data);
-      const deliveries = deliveriesOf(data);
+      const deliveries = decodeDeliveries(data);
       if (!deliveries) return send(response, NOT_A_BATCH);
       const answers = await Promise.all(deliveries.map(answerOne));
-      const body = `[${answers.map(({ status, body }) => `[${status},${JSON.stringify(body.toString('utf8'))}]`).join(',')}]`;
-      send(response, { status: 200, body: Buffer.from(body) });
+      send(response, { status: 200, body: encodeReplies(answers.map(({ status, body }) => [status, body.toString('utf8')])) });
     });
   };
 }
