@@ -12,7 +12,7 @@ import {
   TOKEN_ISSUER,
   unauthenticated,
   unavailableResponse,
-  verifyJwt,
+  cachedJwtVerifier,
   type Claims,
   type ServiceKeyring,
 } from '@wrk/platform';
@@ -56,7 +56,7 @@ const causeName = (error: unknown) => (error instanceof Error ? error.name : 'un
 /**
  * Authenticates the caller of each request in two steps, so that the cheap one can stop a flood before the costly one:
  * the token's signature and expiry are checked here, against identity's published keys (refetched when a new `kid`
- * appears after a rotation); then identity answers with the token's current claims (cached by withSessionCache until
+ * appears after a rotation; a token already verified is not verified again while its key stands); then identity answers with the token's current claims (cached by withSessionCache until
  * identity's notification drops them). Both calls to identity are bounded by WRK_IDENTITY_TIMEOUT_MS.
  */
 export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyring): Authenticator {
@@ -70,13 +70,14 @@ export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyrin
   });
   const keyFor = (kid: string) => keys.key(kid);
   const rules: JwtClaimRules = { algorithm: TOKEN_ALGORITHM, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
+  const verifyJwt = cachedJwtVerifier(keyFor, rules);
 
   return {
     async verify(authorization) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
       if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>"');
       // Only JwtError judges the token; anything else (a failed or timed-out key fetch) says nothing about it.
-      const payload = await verifyJwt(token, keyFor, rules).catch((error: unknown) => {
+      const payload = await verifyJwt(token).catch((error: unknown) => {
         if (!(error instanceof JwtError))
           identityUnavailable('key fetch', error instanceof KeySetUnavailableError ? error.message : causeName(error));
         throw unauthenticated('Invalid or expired token');

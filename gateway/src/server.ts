@@ -178,6 +178,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every answer for an ETag: GraphQL POSTs are never revalidated, and static assets are immutable.
+  app.disable('etag');
   app.use(lifecycle.handleRequests);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

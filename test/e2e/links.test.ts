@@ -2,6 +2,7 @@ import { DEMO } from '@wrk/demo';
 import { ENTITY_TYPES } from '@wrk/catalog';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { steadyWorkOf } from '../bench/fixture.ts';
 
 describe.each(databaseKinds())('the federated graph on %s Postgres', (kind) => {
   let stack: TestStack;
@@ -336,4 +337,35 @@ describe.each(databaseKinds())('node(id:) on every prefix, on %s Postgres', (kin
       expect(many.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['nodes', 1], 'NOT_FOUND']]);
     },
   );
+  it('reads a page’s links in both directions in one statement, and no row again for ends on the page itself', async () => {
+    const created: string[] = [];
+    for (const name of ['one-statement links A', 'one-statement links B']) {
+      const { data, errors } = await graphql<{ createProject: { id: string } }>(
+        'mutation ($name: String!) { createProject(input: { name: $name }) { id } }',
+        { name },
+      );
+      expect(errors).toBeUndefined();
+      created.push(data!.createProject.id);
+    }
+    const link = await graphql(
+      'mutation ($from: ID!, $to: ID!) { createEntityLink(from: $from, to: $to, linkType: "depends_on") { id } }',
+      {
+        from: created[0],
+        to: created[1],
+      },
+    );
+    expect(link.errors).toBeUndefined();
+    const page = (selection: string) => () =>
+      graphql<{ projects: { nodes: { id: string; links?: { from: { id: string }; to: { id: string } }[] }[] } }>(
+        `{ projects(first: 10, filter: { search: "one-statement links" }) { nodes { id ${selection} } } }`,
+      );
+    const bare = await steadyWorkOf(page(''));
+    const linked = await steadyWorkOf(page('links { from { id } to { id } }'));
+    expect(linked.result.errors).toBeUndefined();
+    expect(linked.result.data!.projects.nodes.map((project) => project.links)).toEqual([
+      [{ from: { id: created[0] }, to: { id: created[1] } }],
+      [{ from: { id: created[0] }, to: { id: created[1] } }],
+    ]);
+    expect(linked.work.sql - bare.work.sql).toBe(1);
+  });
 });

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createPrivateKey, createPublicKey, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 /**
@@ -158,16 +159,40 @@ export function verifyDecodedJwt(decoded: DecodedJwt, key: VerificationKey, rule
   return decoded.payload;
 }
 
-/** Verifies a token with the key its header names (`keyFor` may fetch it, and throw KeySetUnavailableError). */
-export async function verifyJwt(
-  token: string,
-  keyFor: (kid: string) => VerificationKey | Promise<VerificationKey>,
-  rules: JwtClaimRules,
-): Promise<JwtPayload> {
+type KeyFor = (kid: string) => VerificationKey | Promise<VerificationKey>;
+
+async function verifyWithKeyOf(token: string, keyFor: KeyFor, rules: JwtClaimRules) {
   const decoded = decodeJwt(token);
   if (decoded.header.alg !== rules.algorithm) throw new JwtError('unexpected "alg" header value');
-  if (typeof decoded.header.kid !== 'string') throw new JwtError('no "kid" header');
-  return verifyDecodedJwt(decoded, await keyFor(decoded.header.kid), rules);
+  const { kid } = decoded.header;
+  if (typeof kid !== 'string') throw new JwtError('no "kid" header');
+  const key = await keyFor(kid);
+  return { kid, key, payload: verifyDecodedJwt(decoded, key, rules) };
+}
+
+/** Verifies a token with the key its header names (`keyFor` may fetch it, and throw KeySetUnavailableError). */
+export async function verifyJwt(token: string, keyFor: KeyFor, rules: JwtClaimRules): Promise<JwtPayload> {
+  return (await verifyWithKeyOf(token, keyFor, rules)).payload;
+}
+
+/**
+ * verifyJwt remembering the tokens it accepted (the `maxEntries` most recently used): a client sends the same token
+ * with every request, and a signature over the same bytes holds under the same key every time, so only the claims'
+ * times are judged again. A remembered token is verified anew once its key is no longer the one `keyFor` returns
+ * (rotated out, or the set refetched), and refused once expired. Refused tokens are not remembered.
+ */
+export function cachedJwtVerifier(keyFor: KeyFor, rules: JwtClaimRules, maxEntries = 10_000): (token: string) => Promise<JwtPayload> {
+  const accepted = new LRUCache<string, { kid: string; key: VerificationKey; payload: JwtPayload }>({ max: maxEntries });
+  return async (token) => {
+    const known = accepted.get(token);
+    if (known && (await keyFor(known.kid)) === known.key) {
+      checkClaims(known.payload, rules);
+      return known.payload;
+    }
+    const verified = await verifyWithKeyOf(token, keyFor, rules);
+    accepted.set(token, verified);
+    return verified.payload;
+  };
 }
 
 export interface RemoteKeySetOptions {

@@ -298,6 +298,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   await server.start();
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every answer for an ETag: GraphQL POSTs are never revalidated, and static assets are immutable.
+  app.disable('etag');
   app.use(lifecycle.handleRequests);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', subgraph: def.name });

@@ -2,6 +2,7 @@ import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import {
+  cachedJwtVerifier,
   decodeJwt,
   importSigningKey,
   importVerificationKey,
@@ -95,6 +96,52 @@ describe('JWT on node:crypto', () => {
     expect(() => importVerificationKey(p384.publicKey.export({ format: 'jwk' }), 'ES256')).toThrow('does not fit');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     expect(() => importSigningKey(rsa.privateKey.export({ format: 'jwk' }), 'ES256', 'r')).toThrow('does not fit');
+  });
+});
+
+describe('cachedJwtVerifier', () => {
+  const key = keyPair('k1');
+
+  it('verifies a token once: the same bytes under the same key are not checked again', async () => {
+    const verifier = importVerificationKey(key.jwk, 'ES256');
+    const verify = cachedJwtVerifier(() => verifier, rules);
+    const token = signJwt(valid({ tok: 'tok_1' }), key.signer);
+    expect(await verify(token)).toMatchObject({ tok: 'tok_1' });
+    // Were the signature checked again, the key swapped under the same object would refuse it.
+    verifier.key = keyPair('k1').publicKey;
+    expect(await verify(token)).toMatchObject({ tok: 'tok_1' });
+    const [header, payload, signature] = token.split('.');
+    const flipped = `${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`;
+    await expect(verify(`${header}.${payload}.${flipped}`)).rejects.toThrow('signature verification failed');
+  });
+
+  it('verifies anew under a key that is no longer the one the set returns', async () => {
+    let current = key.verifier;
+    const verify = cachedJwtVerifier(() => current, rules);
+    const token = signJwt(valid(), key.signer);
+    await expect(verify(token)).resolves.toBeDefined();
+    current = keyPair('k1').verifier;
+    await expect(verify(token)).rejects.toThrow('signature verification failed');
+    await expect(cachedJwtVerifier(() => Promise.reject(new JwtError('no applicable key')), rules)(token)).rejects.toThrow(
+      'no applicable key',
+    );
+  });
+
+  it('refuses a remembered token once it has expired, and never remembers a refused one', async () => {
+    let calls = 0;
+    const verify = cachedJwtVerifier(() => {
+      calls += 1;
+      return key.verifier;
+    }, rules);
+    const expiry = now() + 1;
+    const token = signJwt(valid({ exp: expiry }), key.signer);
+    await expect(verify(token)).resolves.toBeDefined();
+    while (now() < expiry) await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(verify(token)).rejects.toThrow('"exp"');
+    const wrongAudience = signJwt(valid({ aud: 'other' }), key.signer);
+    await expect(verify(wrongAudience)).rejects.toThrow('"aud"');
+    await expect(verify(wrongAudience)).rejects.toThrow('"aud"');
+    expect(calls).toBe(4);
   });
 });
 

@@ -1,4 +1,4 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import { entityTypeOfId } from '@wrk/catalog';
 import { groupLoader, rowLoader, seesEverything, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
@@ -7,6 +7,19 @@ import type { CoreRow } from './entities/entity.ts';
 import { filtersByModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
 import { PIVOTS, type PivotName, type PivotRow, type PivotSide } from './relations/pivots.ts';
 import { visibleLinkRows, visibleRows, type InProjects } from './visibility.ts';
+
+export type LinkDirection = 'OUTGOING' | 'INCOMING';
+/** An entity as one end of links: their `from` (OUTGOING) or their `to` (INCOMING). */
+export interface LinkEnd {
+  direction: LinkDirection;
+  id: string;
+}
+const linkEndKey = (end: LinkEnd) => `${end.direction}:${end.id}`;
+/** The keys of a link's two ends: its `from` going out, its `to` coming in. */
+const endKeysOf = (link: EntityLink) => [
+  linkEndKey({ direction: 'OUTGOING', id: link.fromId }),
+  linkEndKey({ direction: 'INCOMING', id: link.toId }),
+];
 
 /**
  * Per-request DataLoaders: every reference, relationship and pivot loads in one batched query per tick,
@@ -64,7 +77,7 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
       if (ends.some((end) => end === false)) return false;
       const owners = ends.flatMap((end) => (typeof end === 'object' ? [end.unavailable] : []));
       for (const owner of owners) {
-        for (const key of [`OUTGOING:${link.fromId}`, `INCOMING:${link.toId}`]) {
+        for (const key of endKeysOf(link)) {
           unchecked.set(key, [...(unchecked.get(key) ?? []), { owner, linkType: link.linkType }]);
         }
       }
@@ -78,8 +91,8 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
     existsAtOwner,
     endVisible,
     /** The owners that could not confirm links of an entity in a direction (their links were left out). */
-    uncheckedOwners(entityId: string, direction: 'OUTGOING' | 'INCOMING', linkType?: string | null): string[] {
-      const left = (unchecked.get(`${direction}:${entityId}`) ?? []).filter((link) => !linkType || link.linkType === linkType);
+    uncheckedOwners(entityId: string, direction: LinkDirection, linkType?: string | null): string[] {
+      const left = (unchecked.get(linkEndKey({ direction, id: entityId })) ?? []).filter((link) => !linkType || link.linkType === linkType);
       return [...new Set(left.map((link) => link.owner))];
     },
     /**
@@ -156,13 +169,22 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
       (row) => row.creatorUserId ?? '',
     ),
 
-    linksFrom: groupLoader(
-      async (ids: string[]) => withVisibleEnds(await db.entityLink.findMany({ where: { fromId: { in: ids }, ...links }, ...ordered })),
-      (row) => row.fromId,
-    ),
-    linksTo: groupLoader(
-      async (ids: string[]) => withVisibleEnds(await db.entityLink.findMany({ where: { toId: { in: ids }, ...links }, ...ordered })),
-      (row) => row.toId,
+    /**
+     * The visible links of each entity in one direction (outgoing: it is their `from`; incoming: their `to`), both
+     * directions in one query per tick.
+     */
+    linksByEnd: new DataLoader<LinkEnd, EntityLink[], string>(
+      async (ends) => {
+        const idsOf = (direction: LinkDirection) => ends.filter((end) => end.direction === direction).map((end) => end.id);
+        const touching = { OR: [{ fromId: { in: idsOf('OUTGOING') } }, { toId: { in: idsOf('INCOMING') } }] };
+        const found = await withVisibleEnds(await db.entityLink.findMany({ where: { AND: [touching, links] }, ...ordered }));
+        const byEnd = new Map<string, EntityLink[]>();
+        for (const link of found) {
+          for (const key of endKeysOf(link)) byEnd.set(key, [...(byEnd.get(key) ?? []), link]);
+        }
+        return ends.map((end) => byEnd.get(linkEndKey(end)) ?? []);
+      },
+      { cacheKeyFn: linkEndKey },
     ),
 
     /** Pivot rows of each relation, by the key of either side. */

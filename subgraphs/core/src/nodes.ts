@@ -66,8 +66,8 @@ export async function linksOf(
 ): Promise<EntityLink[]> {
   const direction = args.direction ?? 'BOTH';
   const [outgoing, incoming] = await Promise.all([
-    direction === 'INCOMING' ? [] : ctx.loaders.linksFrom.load(entityId),
-    direction === 'OUTGOING' ? [] : ctx.loaders.linksTo.load(entityId),
+    direction === 'INCOMING' ? [] : ctx.loaders.linksByEnd.load({ direction: 'OUTGOING', id: entityId }),
+    direction === 'OUTGOING' ? [] : ctx.loaders.linksByEnd.load({ direction: 'INCOMING', id: entityId }),
   ]);
   const directions = direction === 'BOTH' ? (['OUTGOING', 'INCOMING'] as const) : [direction];
   const unavailable = [...new Set(directions.flatMap((side) => ctx.loaders.uncheckedOwners(entityId, side, args.linkType)))];

@@ -8,6 +8,7 @@ import type { CoreEntityName } from './names.ts';
 export interface CoreRow {
   id: number;
   externalId: string;
+  archivedAt: Date | null;
   visibility?: string;
   ownerUserId?: string | null;
 }

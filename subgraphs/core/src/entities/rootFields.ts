@@ -6,7 +6,7 @@ import type { CoreRow, EntitySpec } from './entity.ts';
 import type { CoreModel } from './index.ts';
 import { entityService } from './service.ts';
 
-type Loader<Row> = (ctx: Context) => { load(id: string): Promise<Row | null> };
+type Loader<Row> = (ctx: Context) => { load(id: string): Promise<Row | null>; prime(id: string, row: Row): unknown };
 
 type Clause = object | false | null | undefined;
 type ListFilter = { includeArchived?: boolean | null };
@@ -24,7 +24,7 @@ interface ListArgs<Filter, OrderField> {
  */
 export function entityRootFields<Model extends CoreModel, Row extends CoreRow, OrderField extends string, Create, Update extends object>(
   spec: EntitySpec<Model, Row, OrderField, Create, Update>,
-  loader: Loader<Row>,
+  loader: Loader<NoInfer<Row>>,
   table: (ctx: Context) => ListDelegate<Row>,
 ) {
   const service = entityService(spec, loader);
@@ -35,12 +35,17 @@ export function entityRootFields<Model extends CoreModel, Row extends CoreRow, O
     /** The list: rows the caller may see (live unless `includeArchived`), narrowed by the filter's clauses. */
     list:
       <Filter extends ListFilter>(clauses: (ctx: Context, filter: Filter) => Clause[]) =>
-      (_: unknown, { filter, orderBy, ...page }: ListArgs<Filter, OrderField>, ctx: Context, info: { fieldName: string }) =>
-        listPage(table(ctx), {
+      async (_: unknown, { filter, orderBy, ...page }: ListArgs<Filter, OrderField>, ctx: Context, info: { fieldName: string }) => {
+        const connection = await listPage(table(ctx), {
           list: `Query.${info.fieldName}`,
           args: { ...page, filter, orderBy },
           where: listWhere(ctx, spec.model, filter, filter ? clauses(ctx, filter) : []),
           orderBy: orderOf(orderBy, spec.order),
-        }),
+        });
+        // The page's live rows are what the by-ID loader would read for them (same visibility): a link or reference
+        // back to one of them costs no second query.
+        for (const row of connection.nodes) if (row.archivedAt === null) loader(ctx).prime(row.externalId, row);
+        return connection;
+      },
   };
 }
