@@ -1,6 +1,7 @@
 import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../support/databases.ts';
 import { writeBoxMirror } from '../support/boxMirror.ts';
+import { steadyWorkOf } from '../bench/fixture.ts';
 import { startTestStack, type Caller, type GraphQLResponse, type TestStack } from '../support/stack.ts';
 
 /**
@@ -278,5 +279,19 @@ describe.each(databaseKinds())('files documents and chunks on %s Postgres', (kin
     expect(extensionsOf(await staff(`query ($id: ID!) { projectDocument(id: $id) { id } }`, { id: documentId }))).toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+  it('reads a Box item once when a request reaches it by its ID and again through its documents', async () => {
+    const item = (selection: string) => () =>
+      staff<{ node: { documents: { boxItem?: { id: string } }[] } }>(
+        `query ($id: ID!) { node(id: $id) { ... on BoxItem { id documents { id ${selection} } } } }`,
+        { id: DEMO.boxItems.acmeMsaFile },
+      );
+    const bare = await steadyWorkOf(item(''));
+    const back = await steadyWorkOf(item('boxItem { id name }'));
+    expect(back.result.errors).toBeUndefined();
+    expect(back.result.data!.node.documents).toContainEqual(
+      expect.objectContaining({ boxItem: { id: DEMO.boxItems.acmeMsaFile, name: 'Acme MSA 2026.pdf' } }),
+    );
+    expect(back.work.sql - bare.work.sql).toBe(0);
   });
 });

@@ -44,6 +44,33 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
   }
 
   const boxItems = (condition: Prisma.Sql) => selectRows(db, BOX_ITEMS, [condition, visible.boxItem]);
+  /**
+   * The visible Box items by each of their keys; the rows one of them reads prime the other two, so an item reached
+   * by its ID and again by its row id (a link's target and a document's file) is read once.
+   */
+  const boxItemLoaders = {
+    byExternalId: rowLoader(
+      (ids: string[]) => primingBoxItems(textIn('b.external_id', ids)),
+      (row) => row.externalId,
+    ),
+    byId: rowLoader(
+      (ids: number[]) => primingBoxItems(intIn('b.id', ids)),
+      (row) => row.id,
+    ),
+    byBoxId: rowLoader(
+      (boxIds: string[]) => primingBoxItems(textIn('b.box_item_id', boxIds)),
+      (row) => row.boxItemId,
+    ),
+  };
+  async function primingBoxItems(condition: Prisma.Sql) {
+    const rows = await boxItems(condition);
+    for (const row of rows) {
+      boxItemLoaders.byExternalId.prime(row.externalId, row);
+      boxItemLoaders.byId.prime(row.id, row);
+      boxItemLoaders.byBoxId.prime(row.boxItemId, row);
+    }
+    return rows;
+  }
   const documents = async (condition: Prisma.Sql) =>
     withVisibleEntity(await selectRows(db, DOCUMENTS, [condition, visible.document], ['id']), (row) => row.entityId);
   const chunks = async (condition: Prisma.Sql) =>
@@ -57,10 +84,7 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     /** The same by the WRK rules alone, for the owning entity of a document (files applies the allowlist itself). */
     entityVisible,
 
-    boxItem: rowLoader(
-      (ids: string[]) => boxItems(textIn('b.external_id', ids)),
-      (row) => row.externalId,
-    ),
+    boxItem: boxItemLoaders.byExternalId,
     projectDocument: rowLoader(
       (ids: string[]) => documents(textIn('d.external_id', ids)),
       (row) => row.externalId,
@@ -74,15 +98,9 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
       (row) => row.externalId,
     ),
 
-    boxItemById: rowLoader(
-      (ids: number[]) => boxItems(intIn('b.id', ids)),
-      (row) => row.id,
-    ),
+    boxItemById: boxItemLoaders.byId,
     /** By Box's own ID (box_item_id), e.g. an item's parent folder. */
-    boxItemByBoxId: rowLoader(
-      (boxIds: string[]) => boxItems(textIn('b.box_item_id', boxIds)),
-      (row) => row.boxItemId,
-    ),
+    boxItemByBoxId: boxItemLoaders.byBoxId,
     projectDocumentById: rowLoader(
       (ids: number[]) => documents(intIn('d.id', ids)),
       (row) => row.id,
