@@ -5,6 +5,7 @@
  * alternate A B, B A, … over AB_ROUNDS (default 5) rounds of AB_SECONDS (default 3) s per query (default `list` and
  * `dashboard` of test/bench/queries.ts) at AB_CONNECTIONS (default 1). Reports per side the medians (min–max) of
  * req/s, p50 and CPU per request of the gateway, the subgraphs and Postgres, and the per-round ratios B ÷ A.
+ * AB_NODE_ARGS (space-separated) gives side B's processes Node options: a V8 flag measured against the same code.
  * This is how a change's effect is measured: the baseline is the commit before it (a `git worktree`).
  */
 import { fork } from 'node:child_process';
@@ -33,6 +34,7 @@ const queries = COMPARED_QUERIES.filter((query) => (queryKeys.length ? queryKeys
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 5);
 const SECONDS = Number(process.env.AB_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.AB_CONNECTIONS ?? 1);
+const NODE_ARGS_B = (process.env.AB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface Sample {
   rps: number;
@@ -65,8 +67,10 @@ try {
       { label: `A (${baseline})`, root: baseline },
       { label: 'B (this tree)', root: undefined },
     ].map(async ({ label, root }) => {
-      const fleet = await startSubgraphFleet(database.url, { root });
-      const gateway = await startWrkGateway(fleet, database.url, { root });
+      // AB_NODE_ARGS: Node options for side B's processes only (e.g. a V8 flag measured against the same code).
+      const nodeArgs = () => (root === undefined ? NODE_ARGS_B : []);
+      const fleet = await startSubgraphFleet(database.url, { root, nodeArgs });
+      const gateway = await startWrkGateway(fleet, database.url, { root, nodeArgs });
       return { label, fleet, gateway, samples: new Map<string, Sample[]>() };
     }),
   );
