@@ -13,7 +13,7 @@ import type { SubgraphName } from '@wrk/catalog';
 import { CLAIMS_HEADER, loadKeyring, signClaims, type Claims, type ServiceKeyring } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
-import type { LoadJob, LoadResult } from './load.ts';
+import type { AlternatingJob, AlternatingResult, LoadJob, LoadResult } from './load.ts';
 import { startSubgraphFleet, startWrkGateway, type MeasuredProcess } from './processes.ts';
 import { postgresCpuMs } from './procStats.ts';
 import { COMPARED_QUERIES, PAGE, type ComparedQuery } from './queries.ts';
@@ -52,12 +52,20 @@ export interface ComparisonResult {
   pinned: boolean;
   /** samples[query][side][connections]: one per round. */
   samples: Record<string, Partial<Record<SideKey, Record<Connections, Sample[]>>>>;
+  /** tails[query][side]: one connection, the sides' requests alternating one by one for `tailSeconds`. */
+  tails: Record<string, Partial<Record<SideKey, AlternatingResult>>>;
+  tailSeconds: number;
   loadAverage: { start: number[]; end: number[] };
 }
+
+/** Seconds per operation of the alternating run (the direct side's signed claims live 15 s). */
+const TAIL_SECONDS = 8;
 
 export interface ComparisonOptions {
   databaseUrl: string;
   load(job: LoadJob): Promise<LoadResult>;
+  /** Sends an AlternatingJob from the load generator. */
+  alternate(job: AlternatingJob): Promise<AlternatingResult[]>;
   /** The load generator's pid, pinned to CPU 0 when `pin`. */
   loaderPid: number;
   pin: boolean;
@@ -168,6 +176,7 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
       }
     }
     options.progress('\n');
+    const tails = await alternatingTails(sides, options);
     const loadAtEnd = (await import('node:os')).loadavg();
     return {
       sides: sides.map((side) => side.key),
@@ -175,12 +184,30 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
       seconds: options.seconds,
       pinned: options.pin,
       samples,
+      tails,
+      tailSeconds: TAIL_SECONDS,
       loadAverage: { start: loadAtStart, end: loadAtEnd },
     };
   } finally {
     await db.end();
     await Promise.all(started.map((p) => p.stop()));
   }
+}
+
+/** Each operation at one connection, every side's requests alternating with the others' (see runAlternating). */
+async function alternatingTails(sides: Side[], options: ComparisonOptions): Promise<ComparisonResult['tails']> {
+  const tails: ComparisonResult['tails'] = {};
+  for (const query of COMPARED_QUERIES) {
+    const measured = sides.flatMap((side) => {
+      const target = side.target(query);
+      return target ? [{ side, url: target.url, headers: target.headers(), body: JSON.stringify({ query: query.query }) }] : [];
+    });
+    const results = await options.alternate({ alternate: measured, seconds: TAIL_SECONDS });
+    tails[query.key] = Object.fromEntries(measured.map((target, index) => [target.side.key, results[index]]));
+    options.progress(`\r${query.key}: tails at one connection measured`);
+  }
+  options.progress('\n');
+  return tails;
 }
 
 /** A bearer token of the demo admin, issued as `pnpm wrk token create` does. */

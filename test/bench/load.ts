@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { Agent, request } from 'undici';
 
 /** Box webhook deliveries signed as Box signs them: event i of `prefix`, each sent `replays` times with a new delivery id. */
 export interface BoxDeliveries {
@@ -181,9 +182,52 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
   });
 }
 
+/** One request after another, to each target in turn (the first rotated every cycle), for `seconds`. */
+export interface AlternatingJob {
+  alternate: { url: string; headers: Record<string, string>; body: string }[];
+  seconds: number;
+}
+
+/** Per target of an AlternatingJob: its answers and their latency percentiles (ms). */
+export interface AlternatingResult {
+  requests: number;
+  p50: number;
+  p99: number;
+  p999: number;
+}
+
+/**
+ * Tails at one connection, compared fairly: each target's next request follows the other's, so that a stall of the
+ * machine (GC of a shared process, a noisy neighbour) falls on both alike instead of on whichever load ran then.
+ */
+export async function runAlternating(job: AlternatingJob): Promise<AlternatingResult[]> {
+  const agents = job.alternate.map(() => new Agent({ connections: 1 }));
+  const latencies: number[][] = job.alternate.map(() => []);
+  const until = performance.now() + job.seconds * 1000;
+  try {
+    for (let cycle = 0; performance.now() < until; cycle++) {
+      for (let turn = 0; turn < job.alternate.length; turn++) {
+        const index = (cycle + turn) % job.alternate.length;
+        const target = job.alternate[index]!;
+        const started = performance.now();
+        const answer = await request(target.url, { method: 'POST', headers: target.headers, body: target.body, dispatcher: agents[index] });
+        await answer.body.text();
+        if (answer.statusCode !== 200) throw new Error(`${target.url} answered ${answer.statusCode}`);
+        latencies[index]!.push(performance.now() - started);
+      }
+    }
+  } finally {
+    await Promise.all(agents.map((agent) => agent.close()));
+  }
+  return latencies.map((values) => {
+    const sorted = values.sort((a, b) => a - b);
+    return { requests: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), p999: percentile(sorted, 99.9) };
+  });
+}
+
 if (process.send) {
-  process.on('message', (job: LoadJob) => {
-    runLoad(job).then(
+  process.on('message', (job: LoadJob | AlternatingJob) => {
+    ('alternate' in job ? runAlternating(job) : runLoad(job)).then(
       (result) => process.send!({ result }),
       (error: Error) => process.send!({ error: error.message }),
     );

@@ -56,6 +56,34 @@ export function comparisonRatios(result: ComparisonResult): ComparisonRatios {
   );
 }
 
+/** The alternating run's table: each side's latencies at one connection, and the ratios the targets name. */
+function tailsReport(result: ComparisonResult): string[] {
+  const rows = COMPARED_QUERIES.flatMap((query) => {
+    const tails = result.tails[query.key] ?? {};
+    const { wrk, hive, direct } = tails;
+    const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? times(a / b) : '—');
+    return result.sides.flatMap((side) => {
+      const tail = tails[side];
+      if (!tail) return [];
+      const ratios =
+        side === 'wrk' ? `${ratio(wrk?.p50, hive?.p50)} | ${ratio(wrk?.p99, hive?.p99)} | ${ratio(wrk?.p50, direct?.p50)}` : '| |';
+      return [
+        `| ${query.key} | ${SIDE_LABELS[side]} | ${tail.requests} | ${num(tail.p50)} | ${num(tail.p99)} | ${num(tail.p999)} | ${ratios} |`,
+      ];
+    });
+  });
+  return [
+    `Latency at one connection, the sides’ requests alternating one by one (each side’s next request follows the others’, the first rotated ` +
+      `every cycle), ${result.tailSeconds} s per operation, after the loads above: a stall of the machine falls on every side alike here, where ` +
+      'in the loads above it falls on whichever side ran at the time. Latencies in ms.',
+    '',
+    '| Query | Side | requests | p50 | p99 | p99.9 | WRK ÷ Hive p50 | WRK ÷ Hive p99 | WRK p50 ÷ direct p50 |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
 export function comparisonReport(result: ComparisonResult, work: WorkTable, ratios: ComparisonRatios): string[] {
   const rows = COMPARED_QUERIES.flatMap((query) =>
     result.sides.flatMap((side) => {
@@ -133,6 +161,7 @@ export function comparisonReport(result: ComparisonResult, work: WorkTable, rati
     '|---|---|---|---|---|',
     ...ratioRows,
     '',
+    ...tailsReport(result),
     ...sharedNote,
     ...(hive ? [] : ['Hive Gateway: not measured (the repo has no Hive config for the bench yet).', '']),
     COMPARED_QUERIES.map((q) => `- ${q.key}: ${q.label}`).join('\n'),

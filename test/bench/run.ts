@@ -60,6 +60,8 @@ const { rateLimitsFromEnv } = await import('@wrk/gateway/rateLimit');
 const { productionWebhookBench } = await import('./webhooks.ts');
 type LoadJob = import('./load.ts').LoadJob;
 type LoadResult = import('./load.ts').LoadResult;
+type AlternatingJob = import('./load.ts').AlternatingJob;
+type AlternatingResult = import('./load.ts').AlternatingResult;
 
 const started = Date.now();
 const loadAtStart = loadavg();
@@ -69,6 +71,7 @@ const loader = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio:
 // A second load generator: the oversized requests sent while `{ me { id } }` is measured.
 const attacker = fork(new URL('./load.ts', import.meta.url).pathname, [], { stdio: 'inherit' });
 const load = (job: LoadJob) => ask(loader, job);
+const alternate = (job: AlternatingJob) => ask(loader, job);
 const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 
 // 1. The gateways compared, every server a process of its own.
@@ -82,6 +85,7 @@ try {
   comparison = await compareGateways({
     databaseUrl: productionDb.url,
     load,
+    alternate,
     loaderPid: loader.pid ?? 0,
     pin: PIN,
     rounds: ROUNDS,
@@ -234,9 +238,12 @@ try {
   await stack.stop();
 }
 
-function ask(child: ChildProcess, job: LoadJob): Promise<LoadResult> {
+function ask<Job extends LoadJob | AlternatingJob, Result = Job extends LoadJob ? LoadResult : AlternatingResult[]>(
+  child: ChildProcess,
+  job: Job,
+): Promise<Result> {
   return new Promise((resolve, reject) => {
-    child.once('message', (message: { result?: LoadResult; error?: string }) =>
+    child.once('message', (message: { result?: Result; error?: string }) =>
       message.result ? resolve(message.result) : reject(new Error(message.error)),
     );
     child.send(job);
