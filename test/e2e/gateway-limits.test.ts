@@ -5,7 +5,7 @@
 import { DEMO } from '@wrk/demo';
 import { startGateway } from '@wrk/gateway/server';
 import { committedSupergraph } from '@wrk/gateway/compose';
-import type { Claims, RunningServer } from '@wrk/platform';
+import { CLAIMS_HEADER, signClaims, type Claims, type RunningServer } from '@wrk/platform';
 import pg from 'pg';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -207,6 +207,34 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
         });
         for (const text of [malformed.text, huge.text]) {
           expect(text).not.toMatch(/<html|<pre|node_modules|\/work\/|at \w+ \(/i);
+        }
+      },
+    );
+
+    it.each(['identity', 'core', 'files', 'agents'])(
+      '%s: a plain JSON POST (served without Express) answers exactly as the Express route does',
+      async (subgraph) => {
+        const url = stack.subgraphUrls[subgraph as keyof TestStack['subgraphUrls']];
+        const query = '{ __typename }';
+        const signed = () => ({ [CLAIMS_HEADER]: signClaims(stack.keyrings.gateway, subgraph, { query }, claims) });
+        const bodies: [string, () => Record<string, string>][] = [
+          [JSON.stringify({ query }), signed],
+          [JSON.stringify({ query }), () => ({})],
+          ['{"query": "{ __typename }"', signed],
+          ['1', signed],
+          ['', signed],
+          ['[]', signed],
+          [JSON.stringify({ query, variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }), signed],
+        ];
+        for (const [body, headers] of bodies) {
+          const plain = await post(url, body, headers());
+          const viaExpress = await post(`${url}?via=express`, body, headers());
+          expect({ body: body.slice(0, 40), status: plain.status, type: plain.headers.get('content-type'), text: plain.text }).toEqual({
+            body: body.slice(0, 40),
+            status: viaExpress.status,
+            type: viaExpress.headers.get('content-type'),
+            text: viaExpress.text,
+          });
         }
       },
     );

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode, isUnavailableError } from './errors.ts';
 import { logger } from './logger.ts';
@@ -5,6 +6,18 @@ import { logThrottled, timeouts } from './resilience.ts';
 
 /** The body of a refusal made before GraphQL runs: shaped as a GraphQL response, so clients read one format. */
 export const graphQLErrorBody = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/** A JSON answer on a plain node:http response (what Express's `res.status(s).json(b)` sends, without Express). */
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-length', Buffer.byteLength(text));
+  response.end(text);
+}
+
+/** The path of a request's URL, without its query. */
+export const pathOf = (request: IncomingMessage) => (request.url ?? '/').split('?', 1)[0] ?? '/';
 
 interface HttpErrorLike {
   status?: unknown;
@@ -31,14 +44,24 @@ const causeName = (error: unknown) =>
  */
 export const httpErrors: ErrorRequestHandler = (error: HttpErrorLike, _request, response, next) => {
   if (response.headersSent) return next(error);
+  answerError(error, response);
+};
+
+/** httpErrors' answer, on a plain node:http response (requests served without Express). */
+export function answerError(error: unknown, response: ServerResponse): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
   if (isUnavailableError(error)) {
     logThrottled('warn', `unavailable: ${causeName(error)}`, {}, 'a dependency is unavailable');
     response.setHeader('retry-after', String(timeouts.retryAfterSeconds));
-    response.status(503).json(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'A service this request needs is unavailable: retry later'));
+    sendJson(response, 503, graphQLErrorBody(ErrorCode.UNAVAILABLE, 'A service this request needs is unavailable: retry later'));
     return;
   }
-  const status = statusOf(error);
-  const { code, message } = describe(error, status);
+  const like: HttpErrorLike = typeof error === 'object' && error !== null ? error : {};
+  const status = statusOf(like);
+  const { code, message } = describe(like, status);
   if (status >= 500) logger.error({ err: error }, 'unexpected error');
-  response.status(status).json(graphQLErrorBody(code, message));
-};
+  sendJson(response, status, graphQLErrorBody(code, message));
+}

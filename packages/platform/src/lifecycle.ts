@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ErrorCode } from './errors.ts';
-import { graphQLErrorBody } from './http.ts';
+import { graphQLErrorBody, pathOf, sendJson } from './http.ts';
 import { logger } from './logger.ts';
 import { numberFromEnv } from './limits.ts';
 import { timeouts } from './resilience.ts';
@@ -36,8 +35,11 @@ const KNOWN_ROUTES = new Set(['/graphql', '/mcp', '/webhooks/box', '/.well-known
 const routeOf = (path: string) => (KNOWN_ROUTES.has(path) || /^\/internal\/[a-z-]{1,40}$/.test(path) ? path : 'other');
 
 export interface ServerLifecycle {
-  /** The first middleware of an app: request scope and ID, metrics, access log, refusal while draining. */
-  readonly handleRequests: RequestHandler;
+  /**
+   * The first middleware of an app (and of a route served without Express): request scope and ID, metrics, access
+   * log, refusal while draining.
+   */
+  readonly handleRequests: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
   readonly draining: boolean;
   readonly inFlight: number;
   /**
@@ -56,17 +58,17 @@ export interface LifecycleOptions {
 
 export function serverLifecycle(service: string, options: LifecycleOptions): ServerLifecycle {
   let draining = false;
-  const active = new Set<Response>();
+  const active = new Set<ServerResponse>();
   let allDone: (() => void) | undefined;
 
-  const refuse = (response: Response) => {
+  const refuse = (response: ServerResponse) => {
     response.setHeader('connection', 'close');
     response.setHeader('retry-after', '1');
-    response.status(503).json(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'The server is shutting down: retry the request'));
+    sendJson(response, 503, graphQLErrorBody(ErrorCode.UNAVAILABLE, 'The server is shutting down: retry the request'));
   };
 
-  const track = (request: Request, response: Response, scope: RequestScope) => {
-    const route = routeOf(request.path);
+  const track = (request: IncomingMessage, path: string, response: ServerResponse, scope: RequestScope) => {
+    const route = routeOf(path);
     const stopTimer = httpRequestDuration.startTimer({ service, route });
     const started = performance.now();
     active.add(response);
@@ -79,22 +81,23 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
       stopTimer();
       const line = { service, method: request.method, route, status, ms: Math.round(performance.now() - started) };
       // In the request's scope, relabelled by then with its claims' ID (a 'close' listener does not inherit it).
-      runInRequestScope(scope, () => (PROBES.has(request.path) ? logger.debug(line, 'request') : logger.info(line, 'request')));
+      runInRequestScope(scope, () => (PROBES.has(path) ? logger.debug(line, 'request') : logger.info(line, 'request')));
       if (active.size === 0) allDone?.();
     });
   };
 
-  const handleRequests: RequestHandler = (request, response, next) => {
+  const handleRequests: ServerLifecycle['handleRequests'] = (request, response, next) => {
     const scope = { requestId: requestIdFrom(options.acceptRequestId ? request.headers[REQUEST_ID_HEADER] : undefined) };
+    const path = pathOf(request);
     runInRequestScope(scope, () => {
-      if (draining && !PROBES.has(request.path)) {
-        httpRequests.inc({ service, method: request.method, route: routeOf(request.path), status: '503' });
+      if (draining && !PROBES.has(path)) {
+        httpRequests.inc({ service, method: request.method, route: routeOf(path), status: '503' });
         return refuse(response);
       }
-      track(request, response, scope);
+      track(request, path, response, scope);
       if (draining) response.setHeader('connection', 'close');
-      if (PROBES.has(request.path)) return next();
-      const traced = serverSpan(service, request.method, routeOf(request.path), request.headers);
+      if (PROBES.has(path)) return next();
+      const traced = serverSpan(service, request.method ?? 'GET', routeOf(path), request.headers);
       response.once('close', () => endServerSpan(traced.span, response.headersSent ? response.statusCode : 499, scope.requestId));
       runInSpanContext(traced.context, next);
     });

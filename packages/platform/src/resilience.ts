@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from './errors.ts';
-import { graphQLErrorBody } from './http.ts';
+import { graphQLErrorBody, sendJson } from './http.ts';
 import { numberFromEnv } from './limits.ts';
 import { logger } from './logger.ts';
 
@@ -62,13 +62,16 @@ export const deadlines = new AsyncLocalStorage<number | undefined>();
  * At most `max` requests in progress in this process: one more is refused at once with 503 OVERLOADED and Retry-After
  * (a fast refusal the client can retry elsewhere or later) instead of queueing without bound.
  */
-export function concurrencyLimit(max: number, retryAfterSeconds = timeouts.retryAfterSeconds): RequestHandler {
+export function concurrencyLimit(
+  max: number,
+  retryAfterSeconds = timeouts.retryAfterSeconds,
+): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
   let inFlight = 0;
   return (_request, response, next) => {
     if (inFlight >= max) {
       logThrottled('warn', 'overloaded', { limit: max }, 'request shed: too many requests in progress');
       response.setHeader('retry-after', String(retryAfterSeconds));
-      response.status(503).json(graphQLErrorBody(ErrorCode.OVERLOADED, 'The service is overloaded: retry later'));
+      sendJson(response, 503, graphQLErrorBody(ErrorCode.OVERLOADED, 'The service is overloaded: retry later'));
       return;
     }
     inFlight += 1;

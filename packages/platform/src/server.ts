@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -27,7 +27,7 @@ import { setCursorKey } from './cursorKey.ts';
 import { enforceScopes, missingScopes, requirementsOf, scopeIndex } from './scopes.ts';
 import { mutationFieldsOf } from './heldOperation.ts';
 import { logger } from './logger.ts';
-import { httpErrors } from './http.ts';
+import { answerError, httpErrors } from './http.ts';
 import { operationLimits } from './limits.ts';
 import { hideSchemaSuggestions } from './suggestions.ts';
 import { readyWithin, serverLifecycle, type ServerLifecycle } from './lifecycle.ts';
@@ -250,6 +250,15 @@ export const DEFAULT_MAX_CONCURRENT = 256;
 /** Requests whose signed header `withinDeadline` verified, with what it found. */
 const verifiedRequests = new WeakMap<express.Request, VerifiedRequest>();
 
+/** The request's signed header verified, or undefined when it fails (the context then refuses it with the usual 401). */
+function verifiedOrNone(keyring: ServiceKeyring, headers: IncomingMessage['headers'], body: unknown): VerifiedRequest | undefined {
+  try {
+    return signedClaims(keyring, headers, body);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Verifies the signed header once, before GraphQL runs, and runs the rest of the request with its deadline in
  * `deadlines` (what owner checks and other outbound calls are cut to). A request that fails verification goes on
@@ -257,13 +266,8 @@ const verifiedRequests = new WeakMap<express.Request, VerifiedRequest>();
  */
 function withinDeadline(keyring: ServiceKeyring): express.RequestHandler {
   return (req, _res, next) => {
-    let request: VerifiedRequest;
-    try {
-      request = signedClaims(keyring, req.headers, req.body);
-    } catch {
-      next();
-      return;
-    }
+    const request = verifiedOrNone(keyring, req.headers, req.body);
+    if (!request) return next();
     verifiedRequests.set(req, request);
     deadlines.run(request.claims.deadline, next);
   };
@@ -313,7 +317,9 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', subgraph: def.name });
   });
   metricsRoute(app);
-  app.use(concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT)));
+  // One count of requests in progress for the app and for /graphql served without it.
+  const bounded = concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT));
+  app.use(bounded);
   applyRoute(app, def, keyring, server);
   writableRoute(app, def, keyring);
   def.routes?.(
@@ -321,20 +327,128 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     (req) => signedClaims(keyring, req.headers, req.body),
     (request) => contextOf(def, keyring, request),
   );
+  /** A GraphQL request's context: 401 unless signed for this subgraph, 503 once past its deadline. */
+  const graphqlContext = async (body: unknown, headers: IncomingMessage['headers'], verified: VerifiedRequest | undefined) => {
+    const request = verified ?? signedClaims(keyring, headers, body);
+    if (pastDeadline(request.claims)) throw unavailableResponse(timeouts.retryAfterSeconds, 'The request arrived after its deadline');
+    return contextOf(def, keyring, request, body);
+  };
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
     withinDeadline(keyring),
-    expressMiddleware(server, {
-      context: async ({ req }) => {
-        const request = verifiedRequests.get(req) ?? signedClaims(keyring, req.headers, req.body);
-        if (pastDeadline(request.claims)) throw unavailableResponse(timeouts.retryAfterSeconds, 'The request arrived after its deadline');
-        return contextOf(def, keyring, request, req.body);
-      },
-    }),
+    expressMiddleware(server, { context: async ({ req }) => graphqlContext(req.body, req.headers, verifiedRequests.get(req)) }),
   );
   app.use(httpErrors);
-  return { app, server, lifecycle };
+  const graphqlFirst = graphqlWithoutExpress(server, (body, headers) => verifiedOrNone(keyring, headers, body), graphqlContext);
+  const serveFirst: ServeFirst = (request, response) => {
+    if (def.serveFirst?.(request, response)) return true;
+    if (!isPlainGraphQLPost(request)) return false;
+    lifecycle.handleRequests(request, response, () => bounded(request, response, () => graphqlFirst(request, response)));
+    return true;
+  };
+  return { app, server, lifecycle, serveFirst };
+}
+
+/** The largest request body a subgraph reads (the gateway's own limit is far lower). */
+const MAX_SUBGRAPH_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * A POST of uncompressed UTF-8 JSON to /graphql: every gateway fetch and owner check is one, and it is served without
+ * Express, whose router, body parser and response helpers cost more than a small `_entities` answer does. Anything
+ * else (GET, another type or encoding, a query string) takes the Express route as before.
+ */
+function isPlainGraphQLPost(request: IncomingMessage): boolean {
+  if (request.method !== 'POST' || request.url !== '/graphql') return false;
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') return false;
+  const [type, ...parameters] = (request.headers['content-type'] ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
+  return type === 'application/json' && parameters.every((parameter) => parameter === 'charset=utf-8' || parameter === '');
+}
+
+/** A body-parser-shaped refusal, answered by answerError as Express's error handler answers it. */
+const bodyError = (status: number, type: string) => Object.assign(new Error(type), { status, type });
+
+/** The request's body, whole; refused (413) past `limit` bytes, announced or read. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      // Read and dropped, so that the connection stays usable for the next request.
+      request.resume();
+      reject(bodyError(413, 'entity.too.large'));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    request.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(bodyError(413, 'entity.too.large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(Buffer.concat(chunks, length)));
+    request.once('aborted', () => reject(bodyError(400, 'request.aborted')));
+    request.once('error', () => reject(bodyError(400, 'request.aborted')));
+  });
+}
+
+/** JSON as express.json() reads it: an empty body is `{}`, and only an object or an array is accepted. */
+function parseJsonBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return {};
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') throw bodyError(400, 'entity.parse.failed');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw bodyError(400, 'entity.parse.failed');
+  }
+}
+
+/**
+ * Serves a plain GraphQL POST as @as-integrations/express5 does after express.json(): the signed header verified
+ * once before GraphQL runs, the rest of the request run within its deadline (what owner checks and other outbound
+ * calls are cut to); a request that fails verification goes on without it and the context refuses it with the
+ * usual 401. Failures answer as Express's error handler would.
+ */
+function graphqlWithoutExpress<TContext extends RequestContext>(
+  server: ApolloServer<TContext>,
+  verify: (body: unknown, headers: IncomingMessage['headers']) => VerifiedRequest | undefined,
+  context: (body: unknown, headers: IncomingMessage['headers'], verified: VerifiedRequest | undefined) => Promise<TContext>,
+) {
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = parseJsonBody(await readBody(request, MAX_SUBGRAPH_BODY_BYTES));
+    const verified = verify(body, request.headers);
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const execute = () =>
+      server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+        context: () => context(body, request.headers, verified),
+      });
+    const answered = verified ? await deadlines.run(verified.claims.deadline, execute) : await execute();
+    for (const [key, value] of answered.headers) response.setHeader(key, value);
+    response.statusCode = answered.status ?? 200;
+    if (answered.body.kind === 'complete') {
+      response.setHeader('content-length', Buffer.byteLength(answered.body.string));
+      response.end(answered.body.string);
+      return;
+    }
+    for await (const chunk of answered.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+  return (request: IncomingMessage, response: ServerResponse) => {
+    answer(request, response).catch((error: unknown) => answerError(error, response));
+  };
 }
 
 /**
@@ -366,9 +480,9 @@ export async function startSubgraph<TContext extends RequestContext>(
   def: SubgraphDefinition<TContext>,
   options: { keyring: ServiceKeyring; port?: number; host?: string; onStop?: () => Promise<void> },
 ): Promise<RunningServer> {
-  const { app, server, lifecycle } = await createSubgraphApp(def, options.keyring);
+  const { app, server, lifecycle, serveFirst } = await createSubgraphApp(def, options.keyring);
   const host = options.host ?? '127.0.0.1';
-  const { httpServer, port } = await listen(app, options.port ?? 0, host, def.serveFirst);
+  const { httpServer, port } = await listen(app, options.port ?? 0, host, serveFirst);
   logger.info({ subgraph: def.name, port }, 'subgraph listening');
   return {
     url: `http://${host}:${port}/graphql`,
