@@ -335,7 +335,7 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   };
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    express.json({ limit: MAX_SUBGRAPH_BODY_BYTES }),
     withinDeadline(keyring),
     expressMiddleware(server, { context: async ({ req }) => graphqlContext(req.body, req.headers, verifiedRequests.get(req)) }),
   );
@@ -519,7 +519,7 @@ export function signedRoute(
   accept: (request: VerifiedRequest) => boolean,
   handle: (request: VerifiedRequest, body: unknown) => Promise<{ status: number; body: unknown }>,
 ): void {
-  app.post(path, express.json({ limit: '2mb' }), async (req, res) => {
+  app.post(path, express.json({ limit: MAX_SUBGRAPH_BODY_BYTES }), async (req, res) => {
     const signed = (() => {
       try {
         const request = verify(req);
