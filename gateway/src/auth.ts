@@ -56,8 +56,9 @@ const causeName = (error: unknown) => (error instanceof Error ? error.name : 'un
 /**
  * Authenticates the caller of each request in two steps, so that the cheap one can stop a flood before the costly one:
  * the token's signature and expiry are checked here, against identity's published keys (refetched when a new `kid`
- * appears after a rotation; a token already verified is not verified again while its key stands); then identity answers with the token's current claims (cached by withSessionCache until
- * identity's notification drops them). Both calls to identity are bounded by WRK_IDENTITY_TIMEOUT_MS.
+ * appears after a rotation; a token already verified is not verified again while its key stands); then identity
+ * answers with the token's current claims (cached by withSessionCache until identity's notification drops them).
+ * Both calls to identity are bounded by WRK_IDENTITY_TIMEOUT_MS.
  */
 export function authenticator(identityGraphqlUrl: string, keyring: ServiceKeyring): Authenticator {
   const identity = identityGraphqlUrl.replace(/\/graphql$/, '');

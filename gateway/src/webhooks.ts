@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
-import { ErrorCode, graphQLErrorBody, groupCommitLoader, logger, throttledLog, timeouts } from '@wrk/platform';
+import { ErrorCode, graphQLErrorBody, groupCommitLoader, logger, sendJson, throttledLog, timeouts } from '@wrk/platform';
 import {
   BOX_WEBHOOK_BATCH_PATH,
   BOX_WEBHOOK_PATH,
@@ -26,9 +26,6 @@ const forwardedHeaders = (headers: IncomingHttpHeaders): Record<string, string> 
   return forwarded;
 };
 
-const sendJson = (response: ServerResponse, status: number, body: Buffer) => {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body);
-};
 const OVERLOADED = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.OVERLOADED, 'The service is overloaded: retry later')));
 const UNREACHABLE = Buffer.from(JSON.stringify(graphQLErrorBody(ErrorCode.UNAVAILABLE, 'Box webhooks cannot be received now')));
 

@@ -7,9 +7,12 @@ import { logThrottled, timeouts } from './resilience.ts';
 /** The body of a refusal made before GraphQL runs: shaped as a GraphQL response, so clients read one format. */
 export const graphQLErrorBody = (code: ErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
 
-/** A JSON answer on a plain node:http response (what Express's `res.status(s).json(b)` sends, without Express). */
+/**
+ * A JSON answer on a plain node:http response (what Express's `res.status(s).json(b)` sends, without Express); a
+ * Buffer is sent as the JSON it already is.
+ */
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = Buffer.isBuffer(body) ? body : JSON.stringify(body);
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.setHeader('content-length', Buffer.byteLength(text));

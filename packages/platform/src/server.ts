@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
+import getRawBody from 'raw-body';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -273,6 +274,9 @@ function withinDeadline(keyring: ServiceKeyring): express.RequestHandler {
   };
 }
 
+/** The largest request body a subgraph reads (the gateway's own limit is far lower). */
+const MAX_SUBGRAPH_BODY_BYTES = 2 * 1024 * 1024;
+
 /** An express app serving the subgraph at /graphql, accepting only requests signed for it (keyring.service). */
 export async function createSubgraphApp<TContext extends RequestContext>(def: SubgraphDefinition<TContext>, keyring: ServiceKeyring) {
   if (keyring.service !== def.name) throw new Error(`the ${def.name} subgraph was given the keys of ${keyring.service}`);
@@ -350,9 +354,6 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   return { app, server, lifecycle, serveFirst };
 }
 
-/** The largest request body a subgraph reads (the gateway's own limit is far lower). */
-const MAX_SUBGRAPH_BODY_BYTES = 2 * 1024 * 1024;
-
 /**
  * A POST of uncompressed UTF-8 JSON to /graphql: every gateway fetch and owner check is one, and it is served without
  * Express, whose router, body parser and response helpers cost more than a small `_entities` answer does. Anything
@@ -369,46 +370,19 @@ function isPlainGraphQLPost(request: IncomingMessage): boolean {
   return type === 'application/json' && parameters.every((parameter) => parameter === 'charset=utf-8' || parameter === '');
 }
 
-/** A body-parser-shaped refusal, answered by answerError as Express's error handler answers it. */
-const bodyError = (status: number, type: string) => Object.assign(new Error(type), { status, type });
-
-/** The request's body, whole; refused (413) past `limit` bytes, announced or read. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    if (Number(request.headers['content-length'] ?? 0) > limit) {
-      // Read and dropped, so that the connection stays usable for the next request.
-      request.resume();
-      reject(bodyError(413, 'entity.too.large'));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let length = 0;
-    request.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(bodyError(413, 'entity.too.large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once('end', () => resolve(Buffer.concat(chunks, length)));
-    request.once('aborted', () => reject(bodyError(400, 'request.aborted')));
-    request.once('error', () => reject(bodyError(400, 'request.aborted')));
-  });
-}
+/** body-parser's refusal of a body that is not JSON, answered by answerError as Express's error handler answers it. */
+const parseFailure = () => Object.assign(new Error('entity.parse.failed'), { status: 400, type: 'entity.parse.failed' });
 
 /** JSON as express.json() reads it: an empty body is `{}`, and only an object or an array is accepted. */
 function parseJsonBody(raw: Buffer): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') return {};
   const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[') throw bodyError(400, 'entity.parse.failed');
+  if (first !== '{' && first !== '[') throw parseFailure();
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw bodyError(400, 'entity.parse.failed');
+    throw parseFailure();
   }
 }
 
@@ -424,7 +398,8 @@ function graphqlWithoutExpress<TContext extends RequestContext>(
   context: (body: unknown, headers: IncomingMessage['headers'], verified: VerifiedRequest | undefined) => Promise<TContext>,
 ) {
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = parseJsonBody(await readBody(request, MAX_SUBGRAPH_BODY_BYTES));
+    // raw-body is what express.json() reads with: the same limits, and the same refusals (413, aborted, wrong length).
+    const body = parseJsonBody(await getRawBody(request, { length: request.headers['content-length'], limit: MAX_SUBGRAPH_BODY_BYTES }));
     const verified = verify(body, request.headers);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {

@@ -44,7 +44,8 @@ export function entityRootFields<Model extends CoreModel, Row extends CoreRow, O
         });
         // The page's live rows are what the by-ID loader would read for them (same visibility): a link or reference
         // back to one of them costs no second query.
-        for (const row of connection.nodes) if (row.archivedAt === null) loader(ctx).prime(row.externalId, row);
+        const byId = loader(ctx);
+        for (const row of connection.nodes) if (row.archivedAt === null) byId.prime(row.externalId, row);
         return connection;
       },
   };
