@@ -200,10 +200,12 @@ async function alternatingTails(sides: Side[], options: ComparisonOptions): Prom
   for (const query of COMPARED_QUERIES) {
     const measured = sides.flatMap((side) => {
       const target = side.target(query);
-      return target ? [{ side, url: target.url, headers: target.headers(), body: JSON.stringify({ query: query.query }) }] : [];
+      return target
+        ? [{ key: side.key, request: { url: target.url, headers: target.headers(), body: JSON.stringify({ query: query.query }) } }]
+        : [];
     });
-    const results = await options.alternate({ alternate: measured, seconds: TAIL_SECONDS });
-    tails[query.key] = Object.fromEntries(measured.map((target, index) => [target.side.key, results[index]]));
+    const results = await options.alternate({ alternate: measured.map(({ request }) => request), seconds: TAIL_SECONDS });
+    tails[query.key] = Object.fromEntries(measured.map(({ key }, index) => [key, results[index]]));
     options.progress(`\r${query.key}: tails at one connection measured`);
   }
   options.progress('\n');
