@@ -1,7 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { currentRequestId, ErrorCode, httpError, timeouts, type Claims } from '@wrk/platform';
+import { currentRequestId, ErrorCode, httpError, sendJson, timeouts, type Claims } from '@wrk/platform';
 import type { GatewayRateLimiters } from './rateLimit.ts';
 import type { Authenticator } from './auth.ts';
 
@@ -17,11 +18,15 @@ export interface RequestTiming {
  * First of all, for every request: its ID, sent back as `x-request-id` on every answer (refusals and 5xx included),
  * and its deadline, WRK_REQUEST_TIMEOUT_MS from now, which the claims carry to every subgraph.
  */
-export const timeRequests: RequestHandler = (_request, response, next) => {
+export function startTiming(response: ServerResponse): RequestTiming {
   // The ID every log line of this request already carries (platform's lifecycle.ts binds it first).
   const requestId = currentRequestId() ?? randomUUID();
-  response.locals.timing = { requestId, deadline: Date.now() + timeouts.requestMs } satisfies RequestTiming;
   response.setHeader('x-request-id', requestId);
+  return { requestId, deadline: Date.now() + timeouts.requestMs };
+}
+
+export const timeRequests: RequestHandler = (_request, response, next) => {
+  response.locals.timing = startTiming(response);
   next();
 };
 
@@ -107,10 +112,10 @@ export function refusalOf(error: GraphQLError): Refusal {
 /** A refusal the caller should get as it is (it carries its HTTP status), as opposed to a failure of the gateway. */
 export const isRefusal = (error: unknown): error is GraphQLError => error instanceof GraphQLError && error.extensions.http !== undefined;
 
-function sendRefusal(response: Response, error: GraphQLError): void {
+function sendRefusal(response: ServerResponse, error: GraphQLError): void {
   const { status, headers, body } = refusalOf(error);
   for (const [name, value] of headers) response.setHeader(name, value);
-  response.status(status).json(body);
+  sendJson(response, status, body);
 }
 
 /** A GET that asks for an operation (a document, or a persisted one by ID), not for the explorer page. */
@@ -118,21 +123,40 @@ const isOperation = (params: URLSearchParams) => ['query', 'documentId', 'extens
 
 const payloadTooLarge = () => httpError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is larger than allowed', { status: 413 });
 
+/** Refuses (413) a body announced larger than the limit, before anything else is done for it: true when it did. */
+export function refusedForSize(request: IncomingMessage, response: ServerResponse, maxBodyBytes: number): boolean {
+  if (Number(request.headers['content-length'] ?? 0) <= maxBodyBytes) return false;
+  sendRefusal(response, payloadTooLarge());
+  return true;
+}
+
 /**
- * Runs before the body is read and parsed: a body announced larger than the limit is refused at once (no signature
- * check, no counter), and a request refused for its token or its rate costs no JSON parsing, however large its
- * body. The explorer page (a GET without an operation) is served to anyone.
+ * The caller's claims, or undefined once their refusal is sent. Runs before the body is read and parsed: a request
+ * refused for its token or its rate costs no JSON parsing, however large its body.
  */
+export async function guardedClaims(
+  claimsOf: ClaimsOf,
+  request: IncomingMessage,
+  response: ServerResponse,
+  timing: RequestTiming,
+): Promise<Claims | undefined> {
+  try {
+    return await claimsOf(request, timing);
+  } catch (error) {
+    if (isRefusal(error)) return void sendRefusal(response, error);
+    throw error;
+  }
+}
+
+/** The size limit and guardedClaims as Express middleware; the explorer page (a GET without an operation) is served to anyone. */
 export function guardRequests(claimsOf: ClaimsOf, maxBodyBytes: number): RequestHandler {
   return (request, response, next) => {
-    if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) return sendRefusal(response, payloadTooLarge());
+    if (refusedForSize(request, response, maxBodyBytes)) return;
     if (request.method === 'GET' && !isOperation(new URL(request.url, 'http://gateway').searchParams)) return next();
-    claimsOf(request, timingOf(response)).then(
-      (claims) => {
-        response.locals.claims = claims;
-        next();
-      },
-      (error: unknown) => (isRefusal(error) ? sendRefusal(response, error) : next(error)),
-    );
+    guardedClaims(claimsOf, request, response, timingOf(response)).then((claims) => {
+      if (!claims) return;
+      response.locals.claims = claims;
+      next();
+    }, next);
   };
 }

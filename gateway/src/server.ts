@@ -21,6 +21,7 @@ import {
   stopInOrder,
   type Claims,
   type RunningServer,
+  type ServeFirst,
   timeouts,
   type ServiceKeyring,
 } from '@wrk/platform';
@@ -30,6 +31,7 @@ import { callerAuthentication } from './authentication.ts';
 import { scopesPlugin } from './scopes.ts';
 import { introspectionPolicy } from './limits.ts';
 import { guardRequests, timeRequests, timingOf } from './guard.ts';
+import { graphqlWithoutExpress } from './graphqlRoute.ts';
 import type { RateLimits } from './rateLimit.ts';
 import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import type { GatewayContext } from './context.ts';
@@ -198,6 +200,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const webhooks = boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES);
   app.post(BOX_WEBHOOK_PATH, ...webhooks.handlers);
   const bounded = concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT));
+  // GETs and any POST that is not plain JSON; a plain JSON POST, every client's usual request, is served the same way
+  // without Express (graphqlRoute.ts, taken first by `listen`).
   app.use(
     '/graphql',
     timeRequests,
@@ -232,7 +236,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   app.use(httpErrors);
 
   const host = options.host ?? '127.0.0.1';
-  const { httpServer, port } = await listen(app, options.port ?? 0, host, webhooks.serveFirst);
+  const graphqlFirst = graphqlWithoutExpress({
+    server,
+    lifecycle,
+    bounded,
+    claimsOf,
+    maxBodyBytes: MAX_BODY_BYTES,
+    compressFrom: LARGE_RESPONSE_BYTES,
+  });
+  const serveFirst: ServeFirst = (request, response) => webhooks.serveFirst(request, response) || graphqlFirst(request, response);
+  const { httpServer, port } = await listen(app, options.port ?? 0, host, serveFirst);
   logger.info({ port }, 'gateway listening');
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,

@@ -80,16 +80,16 @@ const jsonObjectOr = (text: string | null): Record<string, unknown> => {
   }
 };
 
-/**
- * `documentId` (the GraphQL-over-HTTP persisted-documents form) is read as `extensions.persistedQuery`: in a POST
- * body, or in a GET's query string (`?documentId=…&variables=…`).
- */
+/** A body's `documentId` (the GraphQL-over-HTTP persisted-documents form), read as `extensions.persistedQuery`. */
+export function withDocumentIdAsPersistedQuery(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('documentId' in body) || typeof body.documentId !== 'string') return body;
+  const extensions = 'extensions' in body && typeof body.extensions === 'object' ? body.extensions : {};
+  return { ...body, extensions: { ...extensions, persistedQuery: persistedQuery(body.documentId) } };
+}
+
+/** The same for Express routes: on a POST's parsed body, and on a GET's query string (`?documentId=…&variables=…`). */
 export const documentIdAsPersistedQuery: RequestHandler = (request, _response, next) => {
-  const body: unknown = request.body;
-  if (typeof body === 'object' && body !== null && 'documentId' in body && typeof body.documentId === 'string') {
-    const extensions = 'extensions' in body && typeof body.extensions === 'object' ? body.extensions : {};
-    request.body = { ...body, extensions: { ...extensions, persistedQuery: persistedQuery(body.documentId) } };
-  }
+  request.body = withDocumentIdAsPersistedQuery(request.body);
   const url = new URL(request.url, 'http://gateway');
   const documentId = url.searchParams.get('documentId');
   if (request.method === 'GET' && documentId !== null) {

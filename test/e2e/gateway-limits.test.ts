@@ -5,6 +5,7 @@
 import { DEMO } from '@wrk/demo';
 import { startGateway } from '@wrk/gateway/server';
 import { committedSupergraph } from '@wrk/gateway/compose';
+import { loadOperations } from '@wrk/gateway/mcp/operations';
 import { CLAIMS_HEADER, signClaims, type Claims, type RunningServer } from '@wrk/platform';
 import pg from 'pg';
 import { databaseKinds } from '../support/databases.ts';
@@ -238,6 +239,47 @@ describe(`gateway limits and explorer (${kind} Postgres)`, () => {
         }
       },
     );
+
+    it('gateway: a plain JSON POST (served without Express) answers exactly as the Express route does', async () => {
+      const operation = loadOperations().find((curated) => curated.name === 'FindOrganizations')!;
+      const INTROSPECTION = '{ __schema { types { name fields { name description type { name kind ofType { name } } } } } }';
+      const cases: [string, string, Record<string, string>][] = [
+        ['a query', JSON.stringify({ query: '{ organizations(first: 2) { nodes { id name } } }' }), admin],
+        ['a large answer, compressed', JSON.stringify({ query: INTROSPECTION }), admin],
+        ['a large answer, not accepted compressed', JSON.stringify({ query: INTROSPECTION }), { ...admin, 'accept-encoding': 'identity' }],
+        ['a persisted operation by documentId', JSON.stringify({ documentId: `sha256:${operation.id}`, variables: { first: 2 } }), admin],
+        ['an unknown documentId', JSON.stringify({ documentId: 'sha256:0000' }), admin],
+        ['a refused field', JSON.stringify({ query: '{ __schema { queryType { name } } }' }), agent],
+        ['no token', JSON.stringify({ query: '{ __typename }' }), {}],
+        ['a bad token', JSON.stringify({ query: '{ __typename }' }), { authorization: 'Bearer not.a.token' }],
+        ['malformed JSON', '{"query": "{ __typename }"', admin],
+        ['a scalar', '1', admin],
+        ['an empty body', '', admin],
+        ['a batch', JSON.stringify([{ query: '{ __typename }' }]), admin],
+        ['3 MB', JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }), admin],
+      ];
+      const shape = async (url: string, body: string, headers: Record<string, string>) => {
+        const answer = await post(url, body, headers);
+        expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+        const header = (name: string) => answer.headers.get(name);
+        return {
+          status: answer.status,
+          headers: ['content-type', 'content-encoding', 'vary', 'www-authenticate', 'retry-after'].map(header),
+          // Without the request's ID: each request has its own.
+          text: answer.text.replaceAll(answer.headers.get('x-request-id')!, 'ID'),
+        };
+      };
+      for (const [name, body, headers] of cases) {
+        const plain = await shape(stack.gatewayUrl, body, headers);
+        const viaExpress = await shape(`${stack.gatewayUrl}?via=express`, body, headers);
+        expect({ name, ...plain }).toEqual({ name, ...viaExpress });
+      }
+      const persisted = await post(stack.gatewayUrl, cases[3]![1], admin);
+      expect(JSON.parse(persisted.text).data.organizations.nodes).toHaveLength(2);
+      const compressed = await post(stack.gatewayUrl, JSON.stringify({ query: INTROSPECTION }), admin);
+      expect(compressed.headers.get('content-encoding')).toBe('gzip');
+      expect(JSON.parse(compressed.text).data.__schema.types.length).toBeGreaterThan(100);
+    });
 
     it('gives schema suggestions only to callers who may introspect', async () => {
       const typo = '{ contractz { totalCount } }';

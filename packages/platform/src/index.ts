@@ -19,6 +19,7 @@ export * from './replayGuard.ts';
 export * from './validation.ts';
 export * from './cost.ts';
 export * from './http.ts';
+export * from './plainPost.ts';
 export * from './limits.ts';
 export * from './partialErrors.ts';
 export * from './suggestions.ts';

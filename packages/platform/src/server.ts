@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
-import getRawBody from 'raw-body';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -29,6 +28,7 @@ import { enforceScopes, missingScopes, requirementsOf, scopeIndex } from './scop
 import { mutationFieldsOf } from './heldOperation.ts';
 import { logger } from './logger.ts';
 import { answerError, httpErrors } from './http.ts';
+import { executePost, isPlainGraphQLPost, readJsonBody, sendAnswer } from './plainPost.ts';
 import { operationLimits } from './limits.ts';
 import { hideSchemaSuggestions } from './suggestions.ts';
 import { readyWithin, serverLifecycle, type ServerLifecycle } from './lifecycle.ts';
@@ -355,38 +355,6 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
 }
 
 /**
- * A POST of uncompressed UTF-8 JSON to /graphql: every gateway fetch and owner check is one, and it is served without
- * Express, whose router, body parser and response helpers cost more than a small `_entities` answer does. Anything
- * else (GET, another type or encoding, a query string) takes the Express route as before.
- */
-function isPlainGraphQLPost(request: IncomingMessage): boolean {
-  if (request.method !== 'POST' || request.url !== '/graphql') return false;
-  const encoding = request.headers['content-encoding'];
-  if (encoding !== undefined && encoding !== 'identity') return false;
-  const [type, ...parameters] = (request.headers['content-type'] ?? '')
-    .toLowerCase()
-    .split(';')
-    .map((part) => part.trim());
-  return type === 'application/json' && parameters.every((parameter) => parameter === 'charset=utf-8' || parameter === '');
-}
-
-/** body-parser's refusal of a body that is not JSON, answered by answerError as Express's error handler answers it. */
-const parseFailure = () => Object.assign(new Error('entity.parse.failed'), { status: 400, type: 'entity.parse.failed' });
-
-/** JSON as express.json() reads it: an empty body is `{}`, and only an object or an array is accepted. */
-function parseJsonBody(raw: Buffer): unknown {
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return {};
-  const first = text.trimStart()[0];
-  if (first !== '{' && first !== '[') throw parseFailure();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw parseFailure();
-  }
-}
-
-/**
  * Serves a plain GraphQL POST as @as-integrations/express5 does after express.json(): the signed header verified
  * once before GraphQL runs, the rest of the request run within its deadline (what owner checks and other outbound
  * calls are cut to); a request that fails verification goes on without it and the context refuses it with the
@@ -398,28 +366,10 @@ function graphqlWithoutExpress<TContext extends RequestContext>(
   context: (body: unknown, headers: IncomingMessage['headers'], verified: VerifiedRequest | undefined) => Promise<TContext>,
 ) {
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // raw-body is what express.json() reads with: the same limits, and the same refusals (413, aborted, wrong length).
-    const body = parseJsonBody(await getRawBody(request, { length: request.headers['content-length'], limit: MAX_SUBGRAPH_BODY_BYTES }));
+    const body = await readJsonBody(request, MAX_SUBGRAPH_BODY_BYTES);
     const verified = verify(body, request.headers);
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const execute = () =>
-      server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-        context: () => context(body, request.headers, verified),
-      });
-    const answered = verified ? await deadlines.run(verified.claims.deadline, execute) : await execute();
-    for (const [key, value] of answered.headers) response.setHeader(key, value);
-    response.statusCode = answered.status ?? 200;
-    if (answered.body.kind === 'complete') {
-      response.setHeader('content-length', Buffer.byteLength(answered.body.string));
-      response.end(answered.body.string);
-      return;
-    }
-    for await (const chunk of answered.body.asyncIterator) response.write(chunk);
-    response.end();
+    const execute = () => executePost(server, request, body, () => context(body, request.headers, verified));
+    await sendAnswer(request, response, verified ? await deadlines.run(verified.claims.deadline, execute) : await execute());
   }
   return (request: IncomingMessage, response: ServerResponse) => {
     answer(request, response).catch((error: unknown) => answerError(error, response));
