@@ -4,6 +4,7 @@ import {
   answerError,
   executePost,
   isPlainGraphQLPost,
+  type NodeMiddleware,
   readJsonBody,
   sendAnswer,
   type ServeFirst,
@@ -13,13 +14,11 @@ import type { GatewayContext } from './context.ts';
 import { guardedClaims, refusedForSize, startTiming, type ClaimsOf, type RequestTiming } from './guard.ts';
 import { withDocumentIdAsPersistedQuery } from './trustedDocuments.ts';
 
-type Middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
-
 export interface GraphQLRouteOptions {
   server: ApolloServer<GatewayContext>;
   lifecycle: ServerLifecycle;
   /** The process's limit on requests in progress (shared with the Express routes). */
-  bounded: Middleware;
+  bounded: NodeMiddleware;
   claimsOf: ClaimsOf;
   maxBodyBytes: number;
   /** Answers from this size on are compressed when the client accepts it. */

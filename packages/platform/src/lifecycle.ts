@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ErrorCode } from './errors.ts';
-import { graphQLErrorBody, pathOf, sendJson } from './http.ts';
+import { graphQLErrorBody, pathOf, sendJson, type NodeMiddleware } from './http.ts';
 import { logger } from './logger.ts';
 import { numberFromEnv } from './limits.ts';
 import { timeouts } from './resilience.ts';
@@ -39,7 +39,7 @@ export interface ServerLifecycle {
    * The first middleware of an app (and of a route served without Express): request scope and ID, metrics, access
    * log, refusal while draining.
    */
-  readonly handleRequests: (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+  readonly handleRequests: NodeMiddleware;
   readonly draining: boolean;
   readonly inFlight: number;
   /**

@@ -73,19 +73,18 @@ const BROTLI = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } };
 
 const isCompressor = (name: string | undefined): name is keyof typeof COMPRESSORS => name !== undefined && name in COMPRESSORS;
 
-async function encoded(request: IncomingMessage, text: string, from: number): Promise<{ body: Buffer | string; encoding?: string }> {
-  if (Buffer.byteLength(text) < from) return { body: text };
+/** The text compressed in the encoding the client accepts, or undefined when it accepts none of them. */
+async function compressed(request: IncomingMessage, text: string): Promise<{ body: Buffer; encoding: string } | undefined> {
   // Without Accept-Encoding, identity (the middleware's default), although RFC 9110 would allow any.
-  if (!request.headers['accept-encoding']) return { body: text };
+  if (!request.headers['accept-encoding']) return undefined;
   const encoding = new Negotiator(request).encoding(ENCODINGS);
-  if (!isCompressor(encoding)) return { body: text };
-  const body = encoding === 'br' ? await COMPRESSORS.br(text, BROTLI) : await COMPRESSORS[encoding](text);
-  return { body, encoding };
+  if (!isCompressor(encoding)) return undefined;
+  return { body: encoding === 'br' ? await COMPRESSORS.br(text, BROTLI) : await COMPRESSORS[encoding](text), encoding };
 }
 
 /**
- * Writes Apollo's answer. With `compressFrom`, as the gateway's compression middleware does: every answer varies on
- * Accept-Encoding, and one of at least that many bytes is compressed in the encoding the client accepts.
+ * Writes Apollo's answer; with `compressFrom`, one of at least that many bytes is compressed in an encoding the client
+ * accepts, as the gateway's compression middleware does (the caller sets its `Vary`, which errors carry too).
  */
 export async function sendAnswer(
   request: IncomingMessage,
@@ -95,13 +94,13 @@ export async function sendAnswer(
 ): Promise<void> {
   for (const [key, value] of answered.headers) response.setHeader(key, value);
   response.statusCode = answered.status ?? 200;
-  if (compressFrom !== undefined) response.setHeader('vary', 'Accept-Encoding');
   if (answered.body.kind === 'complete') {
-    const { body, encoding } =
-      compressFrom === undefined ? { body: answered.body.string } : await encoded(request, answered.body.string, compressFrom);
-    if (encoding) response.setHeader('content-encoding', encoding);
-    response.setHeader('content-length', Buffer.byteLength(body));
-    response.end(body);
+    const text = answered.body.string;
+    const bytes = Buffer.byteLength(text);
+    const packed = compressFrom !== undefined && bytes >= compressFrom ? await compressed(request, text) : undefined;
+    if (packed) response.setHeader('content-encoding', packed.encoding);
+    response.setHeader('content-length', packed?.body.length ?? bytes);
+    response.end(packed?.body ?? text);
     return;
   }
   for await (const chunk of answered.body.asyncIterator) response.write(chunk);

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from './errors.ts';
-import { graphQLErrorBody, sendJson } from './http.ts';
+import { graphQLErrorBody, sendJson, type NodeMiddleware } from './http.ts';
 import { numberFromEnv } from './limits.ts';
 import { logger } from './logger.ts';
 
@@ -62,10 +61,7 @@ export const deadlines = new AsyncLocalStorage<number | undefined>();
  * At most `max` requests in progress in this process: one more is refused at once with 503 OVERLOADED and Retry-After
  * (a fast refusal the client can retry elsewhere or later) instead of queueing without bound.
  */
-export function concurrencyLimit(
-  max: number,
-  retryAfterSeconds = timeouts.retryAfterSeconds,
-): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
+export function concurrencyLimit(max: number, retryAfterSeconds = timeouts.retryAfterSeconds): NodeMiddleware {
   let inFlight = 0;
   return (_request, response, next) => {
     if (inFlight >= max) {

@@ -42,10 +42,10 @@ export function entityRootFields<Model extends CoreModel, Row extends CoreRow, O
           where: listWhere(ctx, spec.model, filter, filter ? clauses(ctx, filter) : []),
           orderBy: orderOf(orderBy, spec.order),
         });
-        // The page's live rows are what the by-ID loader would read for them (same visibility): a link or reference
-        // back to one of them costs no second query.
-        const byId = loader(ctx);
-        for (const row of connection.nodes) if (row.archivedAt === null) byId.prime(row.externalId, row);
+        // The page's live rows are what the by-external-ID loader would read for them (same visibility): a link or
+        // reference back to one of them costs no second query.
+        const byExternalId = loader(ctx);
+        for (const row of connection.nodes) if (row.archivedAt === null) byExternalId.prime(row.externalId, row);
         return connection;
       },
   };
