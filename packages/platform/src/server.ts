@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -292,9 +292,11 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
     includeStacktraceInErrorResponses: false,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
-    // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud.
+    // Federated traces (ftv1) cost CPU on every request; we do not report to Apollo's cloud. Cache-control hints
+    // would wrap every field's resolver for answers that are never cacheable (signed, per-caller POSTs).
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       operationMetrics<TContext>(def.name),
       signedOperationPolicy<TContext>(def.replayGuard),
       ...limits.plugins,
