@@ -32,6 +32,128 @@ export function groupLoader<Key extends string | number, Row>(
   });
 }
 
+/** What the loaders of one table by several keys share: the rows read so far in the request, under every key. */
+interface SharedRows<Row> {
+  remember(row: Row): void;
+  /** Forgets the rows (all, or `row`) under every key, so that the next load of them reads again. */
+  forget(row?: Row): void;
+}
+
+/**
+ * A loader of rows by one of their keys whose reads are shared with the loaders of the same rows by their other keys
+ * (see `rowsByKeys`). `primeRow` remembers a row read elsewhere (a list's page) under every key; `clear` and
+ * `clearAll` forget under every key.
+ */
+export class KeyedRowLoader<Key extends string | number, Row> extends DataLoader<Key, Row | null> {
+  readonly known = new Map<Key, Row>();
+
+  constructor(
+    batch: (loader: KeyedRowLoader<Key, Row>, keys: readonly Key[]) => Promise<(Row | null)[]>,
+    private readonly keyOf: (row: Row) => Key,
+    private readonly shared: SharedRows<Row>,
+  ) {
+    super((keys) => batch(this, keys));
+  }
+
+  primeRow(row: Row): this {
+    this.shared.remember(row);
+    return this;
+  }
+
+  override clear(key: Key): this {
+    const row = this.known.get(key);
+    if (row) this.shared.forget(row);
+    return super.clear(key);
+  }
+
+  override clearAll(): this {
+    this.shared.forget();
+    return this;
+  }
+
+  /** Its own part of the shared memory (called by rowsByKeys for every loader of the table). */
+  remember(row: Row): void {
+    this.known.set(this.keyOf(row), row);
+  }
+
+  forget(row?: Row): void {
+    if (!row) {
+      this.known.clear();
+      super.clearAll();
+      return;
+    }
+    const key = this.keyOf(row);
+    this.known.delete(key);
+    super.clear(key);
+  }
+}
+
+interface KeyedAsk<Condition> {
+  /** The condition on the keys still unknown, or null when earlier reads found them all. */
+  missing(): Condition | null;
+  answer(): void;
+  fail(error: unknown): void;
+}
+
+/**
+ * Per-request loaders of one table's rows by several keys (row id, external ID, …) that share their reads: loads
+ * under any key in one tick go in one statement (`fetch` gets one condition per key asked and ORs them), each row read
+ * answers every key it has, and a read first waits for the one in flight, so a row reached twice by different keys
+ * (a link's target by external ID, a document's file by row id) is read once whichever answers first. `fetch`
+ * applies the caller's visibility, the same for every key.
+ */
+export function rowsByKeys<Row, Condition>(fetch: (conditions: Condition[]) => Promise<Row[]>) {
+  const members: SharedRows<Row>[] = [];
+  const shared: SharedRows<Row> = {
+    remember: (row) => members.forEach((member) => member.remember(row)),
+    forget: (row) => members.forEach((member) => member.forget(row)),
+  };
+  let queued: KeyedAsk<Condition>[] = [];
+  let previous: Promise<unknown> = Promise.resolve();
+
+  async function read(asks: KeyedAsk<Condition>[]): Promise<void> {
+    await previous;
+    const conditions = asks.flatMap((ask) => ask.missing() ?? []);
+    if (conditions.length) (await fetch(conditions)).forEach((row) => shared.remember(row));
+  }
+  function enqueue(ask: KeyedAsk<Condition>): void {
+    queued.push(ask);
+    if (queued.length > 1) return;
+    // After the other loaders' batches of this tick (DataLoader dispatches them in earlier ticks of the queue).
+    process.nextTick(() => {
+      const asks = queued;
+      queued = [];
+      previous = read(asks).then(
+        () => asks.forEach((ask) => ask.answer()),
+        (error: unknown) => asks.forEach((ask) => ask.fail(error)),
+      );
+    });
+  }
+
+  return {
+    /** The loader by one key: `keyOf` reads it from a row, `where` is the condition on some of its values. */
+    by<Key extends string | number>(keyOf: (row: Row) => Key, where: (keys: Key[]) => Condition): KeyedRowLoader<Key, Row> {
+      const loader = new KeyedRowLoader<Key, Row>(
+        ({ known }, keys) =>
+          new Promise((resolve, reject) =>
+            enqueue({
+              missing: () => {
+                const unknown = keys.filter((key) => !known.has(key));
+                return unknown.length ? where(unknown) : null;
+              },
+              answer: () => resolve(keys.map((key) => known.get(key) ?? null)),
+              fail: reject,
+            }),
+          ),
+        keyOf,
+        shared,
+      );
+      members.push(loader);
+      return loader;
+    },
+  };
+}
+
 /**
  * Group commit: items arriving while `batchesInFlight` batches run wait and go together in the next one (for work
  * whose cost is mostly per call — a commit's flush, a request's round trip — the same for one item or many); an

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { entityTypeOfId } from '@wrk/catalog';
-import { groupLoader, rowLoader, seesEverything, type Claims, type Delegate } from '@wrk/platform';
+import { groupLoader, rowLoader, rowsByKeys, seesEverything, type Claims, type Delegate } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import type { CoreDb, EntityLink } from './db.ts';
 import type { CoreRow } from './entities/entity.ts';
-import { filtersByModel, loadersByModel, MODEL_OF_TYPE, SPEC_OF_TYPE, type AnyRow } from './entities/index.ts';
+import { filtersByModel, loadersByModel, MODEL_OF_TYPE, ROW_SPECS, SPEC_OF_TYPE, type AnyRow, type RowSpec } from './entities/index.ts';
 import { PIVOTS, type PivotName, type PivotRow, type PivotSide } from './relations/pivots.ts';
 import { visibleLinkRows, visibleRows, type InProjects } from './visibility.ts';
 
@@ -33,15 +33,31 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
 
   const byExternalId = <Row extends { externalId: string }>(find: (ids: string[]) => Promise<Row[]>) =>
     rowLoader(find, (row: Row) => row.externalId);
-  const byId = <Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) => rowLoader(find, (row: Row) => row.id);
   // Rows come back only for the keys asked (`in: ids`), so a null key (which matches none) never occurs.
   const children = <Row>(find: (ids: number[]) => Promise<Row[]>, keyOf: (row: Row) => number | null) =>
     groupLoader(find, (row: Row) => keyOf(row) ?? -1);
   const ordered = { orderBy: { id: 'asc' as const } };
   const existsAtOwner = ownerExistenceLoader(ownerUrls, delegate);
 
+  /** Each entity's rows by external ID and by row id, sharing their reads (see rowsByKeys). */
+  const keyedRows = new Map(
+    ROW_SPECS.map((spec) => [
+      spec.model,
+      rowsByKeys<CoreRow, object>((conditions) =>
+        spec.find(db, { AND: [conditions.length === 1 ? conditions[0] : { OR: conditions }, live[spec.model]] }),
+      ),
+    ]),
+  );
+  const keyedRowsOf = (spec: RowSpec) => {
+    const keyed = keyedRows.get(spec.model);
+    if (!keyed) throw new Error(`no loaders of ${spec.model}`);
+    return keyed;
+  };
   const rows = loadersByModel('', (spec) =>
-    byExternalId<CoreRow>((ids) => spec.find(db, { externalId: { in: ids }, ...live[spec.model] })),
+    keyedRowsOf(spec).by<string>(
+      (row) => row.externalId,
+      (ids) => ({ externalId: { in: ids } }),
+    ),
   );
 
   /**
@@ -126,7 +142,12 @@ export function createLoaders(db: CoreDb, ownerUrls: OwnerUrls, claims: Claims, 
       withVisibleEnds(await db.entityLink.findMany({ where: { externalId: { in: ids }, ...links } })),
     ),
 
-    ...loadersByModel('ById', (spec) => byId<CoreRow>((ids) => spec.find(db, { id: { in: ids }, ...live[spec.model] }))),
+    ...loadersByModel('ById', (spec) =>
+      keyedRowsOf(spec).by<number>(
+        (row) => row.id,
+        (ids) => ({ id: { in: ids } }),
+      ),
+    ),
 
     contractsByOrganization: children(
       (ids) => db.contract.findMany({ where: { organizationId: { in: ids }, ...live.contract }, ...ordered }),

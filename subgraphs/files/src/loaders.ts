@@ -1,4 +1,4 @@
-import { groupLoader, rowLoader, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
+import { groupLoader, rowLoader, rowsByKeys, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { Prisma } from './__generated__/prisma/client.ts';
 import type { FilesDb } from './db.ts';
@@ -43,34 +43,10 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     return shownAmong(rows.map((row) => row.entityId));
   }
 
-  const boxItems = (condition: Prisma.Sql) => selectRows(db, BOX_ITEMS, [condition, visible.boxItem]);
-  /**
-   * The visible Box items by each of their keys; the rows one of them reads prime the other two, so an item reached
-   * by its ID and again by its row id (a link's target and a document's file) is read once.
-   */
-  const boxItemLoaders = {
-    byExternalId: rowLoader(
-      (ids: string[]) => primingBoxItems(textIn('b.external_id', ids)),
-      (row) => row.externalId,
-    ),
-    byId: rowLoader(
-      (ids: number[]) => primingBoxItems(intIn('b.id', ids)),
-      (row) => row.id,
-    ),
-    byBoxId: rowLoader(
-      (boxIds: string[]) => primingBoxItems(textIn('b.box_item_id', boxIds)),
-      (row) => row.boxItemId,
-    ),
-  };
-  async function primingBoxItems(condition: Prisma.Sql) {
-    const rows = await boxItems(condition);
-    for (const row of rows) {
-      boxItemLoaders.byExternalId.prime(row.externalId, row);
-      boxItemLoaders.byId.prime(row.id, row);
-      boxItemLoaders.byBoxId.prime(row.boxItemId, row);
-    }
-    return rows;
-  }
+  /** The visible Box items by each of their keys, sharing reads: see rowsByKeys. */
+  const boxItems = rowsByKeys((conditions: Prisma.Sql[]) =>
+    selectRows(db, BOX_ITEMS, [Prisma.sql`(${Prisma.join(conditions, ' OR ')})`, visible.boxItem]),
+  );
   const documents = async (condition: Prisma.Sql) =>
     withVisibleEntity(await selectRows(db, DOCUMENTS, [condition, visible.document], ['id']), (row) => row.entityId);
   const chunks = async (condition: Prisma.Sql) =>
@@ -84,7 +60,10 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
     /** The same by the WRK rules alone, for the owning entity of a document (files applies the allowlist itself). */
     entityVisible,
 
-    boxItem: boxItemLoaders.byExternalId,
+    boxItem: boxItems.by(
+      (row) => row.externalId,
+      (ids: string[]) => textIn('b.external_id', ids),
+    ),
     projectDocument: rowLoader(
       (ids: string[]) => documents(textIn('d.external_id', ids)),
       (row) => row.externalId,
@@ -98,9 +77,15 @@ export function createLoaders(db: FilesDb, ownerUrls: OwnerUrls, claims: Claims,
       (row) => row.externalId,
     ),
 
-    boxItemById: boxItemLoaders.byId,
+    boxItemById: boxItems.by(
+      (row) => row.id,
+      (ids: number[]) => intIn('b.id', ids),
+    ),
     /** By Box's own ID (box_item_id), e.g. an item's parent folder. */
-    boxItemByBoxId: boxItemLoaders.byBoxId,
+    boxItemByBoxId: boxItems.by(
+      (row) => row.boxItemId,
+      (boxIds: string[]) => textIn('b.box_item_id', boxIds),
+    ),
     projectDocumentById: rowLoader(
       (ids: number[]) => documents(intIn('d.id', ids)),
       (row) => row.id,

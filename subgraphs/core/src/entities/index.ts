@@ -2,8 +2,7 @@
  * The list of core's entity specs: every registry of the subgraph (loaders, node routing, visibility, `related`)
  * is derived from it. Adding a core entity adds its spec here (and its name to names.ts).
  */
-import type DataLoader from 'dataloader';
-import type { SchemaModule } from '@wrk/platform';
+import type { KeyedRowLoader, SchemaModule } from '@wrk/platform';
 import { personModule } from './person/resolvers.ts';
 import { organizationModule } from './organization/resolvers.ts';
 import { meetingModule } from './meeting/resolvers.ts';
@@ -50,8 +49,8 @@ type RowOf<Spec extends RowSpec> = Awaited<ReturnType<Spec['find']>>[number];
 export type AnyRow = RowOf<RowSpec>;
 
 /** A loader per entity, typed by its own row: `loaders.contract.load(id)` gives a `Contract`. */
-export type LoadersByModel<Key, Suffix extends string = ''> = {
-  [Spec in RowSpec as `${Spec['model']}${Suffix}`]: DataLoader<Key, RowOf<Spec> | null>;
+export type LoadersByModel<Key extends string | number, Suffix extends string = ''> = {
+  [Spec in RowSpec as `${Spec['model']}${Suffix}`]: KeyedRowLoader<Key, RowOf<Spec>>;
 };
 
 /** Each entity's visibility filter, typed by how that entity belongs to projects. */
@@ -67,9 +66,9 @@ export function filtersByModel<Extra = unknown>(make: (spec: RowSpec) => RowFilt
 }
 
 /** Builds a loader per entity under `<model><suffix>` (`contract`, `contractById`). */
-export function loadersByModel<Key, Suffix extends string>(
+export function loadersByModel<Key extends string | number, Suffix extends string>(
   suffix: Suffix,
-  make: (spec: RowSpec) => DataLoader<Key, CoreRow | null>,
+  make: (spec: RowSpec) => KeyedRowLoader<Key, CoreRow>,
 ): LoadersByModel<Key, Suffix> {
   const entries = ROW_SPECS.map((spec) => [`${spec.model}${suffix}`, make(spec)] as const);
   // Each loader reads its spec's rows through the spec's own (typed) find, so its values are that entity's rows.

@@ -6,7 +6,7 @@ import type { CoreRow, EntitySpec } from './entity.ts';
 import type { CoreModel } from './index.ts';
 import { entityService } from './service.ts';
 
-type Loader<Row> = (ctx: Context) => { load(id: string): Promise<Row | null>; prime(id: string, row: Row): unknown };
+type Loader<Row> = (ctx: Context) => { load(id: string): Promise<Row | null>; primeRow(row: Row): unknown };
 
 type Clause = object | false | null | undefined;
 type ListFilter = { includeArchived?: boolean | null };
@@ -42,10 +42,10 @@ export function entityRootFields<Model extends CoreModel, Row extends CoreRow, O
           where: listWhere(ctx, spec.model, filter, filter ? clauses(ctx, filter) : []),
           orderBy: orderOf(orderBy, spec.order),
         });
-        // The page's live rows are what the by-external-ID loader would read for them (same visibility): a link or
-        // reference back to one of them costs no second query.
-        const byExternalId = loader(ctx);
-        for (const row of connection.nodes) if (row.archivedAt === null) byExternalId.prime(row.externalId, row);
+        // The page's live rows are what the entity's loaders would read for them (same visibility): a link or
+        // reference back to one of them, by external ID or by row id, costs no second query.
+        const rows = loader(ctx);
+        for (const row of connection.nodes) if (row.archivedAt === null) rows.primeRow(row);
         return connection;
       },
   };
