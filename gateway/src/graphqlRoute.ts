@@ -3,8 +3,8 @@ import type { ApolloServer } from '@apollo/server';
 import {
   answerError,
   executePost,
-  isPlainGraphQLPost,
   type NodeMiddleware,
+  plainPostsFirst,
   readJsonBody,
   sendAnswer,
   type ServeFirst,
@@ -27,7 +27,7 @@ export interface GraphQLRouteOptions {
 
 /**
  * A plain GraphQL POST (every client's query and mutation) served without Express, in the Express route's order:
- * request scope and timing, the concurrency limit, the size limit and the caller's claims before the body is read,
+ * request scope, the concurrency limit, timing, the size limit and the caller's claims before the body is read,
  * `documentId` as a persisted query, Apollo Server, compression of large answers. Failures answer as the Express
  * route's error handler does; test/e2e/gateway-limits.test.ts sends both routes the same requests.
  */
@@ -42,12 +42,7 @@ export function graphqlWithoutExpress(options: GraphQLRouteOptions): ServeFirst 
     const body = withDocumentIdAsPersistedQuery(await readJsonBody(request, maxBodyBytes));
     await sendAnswer(request, response, await executePost(server, request, body, async () => ({ claims })), compressFrom);
   }
-  return (request, response) => {
-    if (!isPlainGraphQLPost(request)) return false;
-    lifecycle.handleRequests(request, response, () => {
-      const timing = startTiming(response);
-      bounded(request, response, () => void answer(request, response, timing).catch((error: unknown) => answerError(error, response)));
-    });
-    return true;
-  };
+  return plainPostsFirst(lifecycle, bounded, (request, response) => {
+    answer(request, response, startTiming()).catch((error: unknown) => answerError(error, response));
+  });
 }

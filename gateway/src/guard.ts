@@ -15,18 +15,16 @@ export interface RequestTiming {
 }
 
 /**
- * First of all, for every request: its ID, sent back as `x-request-id` on every answer (refusals and 5xx included),
- * and its deadline, WRK_REQUEST_TIMEOUT_MS from now, which the claims carry to every subgraph.
+ * First of all, for every request: its ID (the one its log lines and its `x-request-id` header carry: platform's
+ * lifecycle.ts binds it first) and its deadline, WRK_REQUEST_TIMEOUT_MS from now, which the claims carry to every
+ * subgraph.
  */
-export function startTiming(response: ServerResponse): RequestTiming {
-  // The ID every log line of this request already carries (platform's lifecycle.ts binds it first).
-  const requestId = currentRequestId() ?? randomUUID();
-  response.setHeader('x-request-id', requestId);
-  return { requestId, deadline: Date.now() + timeouts.requestMs };
+export function startTiming(): RequestTiming {
+  return { requestId: currentRequestId() ?? randomUUID(), deadline: Date.now() + timeouts.requestMs };
 }
 
 export const timeRequests: RequestHandler = (_request, response, next) => {
-  response.locals.timing = startTiming(response);
+  response.locals.timing = startTiming();
   next();
 };
 

@@ -89,19 +89,6 @@ export interface GatewayOptions {
 const identityReady = (identityUrl: string) =>
   readyWithin(async (signal) => (await fetch(identityUrl.replace(/\/graphql$/, '/ready'), { signal })).ok);
 
-/** Returns the request ID (also in every audit row and event the request wrote) as `x-request-id`. */
-function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      return {
-        async willSendResponse({ response }) {
-          response.http.headers.set('x-request-id', contextValue.claims.requestId);
-        },
-      };
-    },
-  };
-}
-
 /**
  * Nothing could be answered because a dependency is unavailable (or this process is overloaded): 503 with Retry-After,
  * so clients retry instead of reading an empty answer as final. A partial answer keeps its 200.
@@ -163,7 +150,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       offlineExplorer(operations, options.demoSignIn),
       operationMetrics<GatewayContext>('gateway'),
-      requestIdHeader(),
       unavailableStatus(),
       scalarParsing(),
       ...limits.plugins,

@@ -22,6 +22,12 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** A middleware on plain node:http (Express takes it too): what runs before both routes of a request. */
 export type NodeMiddleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
+/**
+ * A plain node:http handler served before Express: true when it took the request (e.g. a plain GraphQL POST, or the
+ * files subgraph's Box webhook intake, where Express's middleware would cost more than the work itself).
+ */
+export type ServeFirst = (request: IncomingMessage, response: ServerResponse) => boolean;
+
 /** The path of a request's URL, without its query. */
 export const pathOf = (request: IncomingMessage) => (request.url ?? '/').split('?', 1)[0] ?? '/';
 

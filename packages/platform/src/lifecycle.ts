@@ -88,6 +88,8 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
 
   const handleRequests: ServerLifecycle['handleRequests'] = (request, response, next) => {
     const scope = { requestId: requestIdFrom(options.acceptRequestId ? request.headers[REQUEST_ID_HEADER] : undefined) };
+    // Every answer names its request (refusals while draining, overload and 5xx included): the ID of its log lines.
+    response.setHeader(REQUEST_ID_HEADER, scope.requestId);
     const path = pathOf(request);
     runInRequestScope(scope, () => {
       if (draining && !PROBES.has(path)) {

@@ -4,6 +4,8 @@ import { brotliCompress, constants as zlibConstants, deflate, gzip } from 'node:
 import getRawBody from 'raw-body';
 import Negotiator from 'negotiator';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import type { NodeMiddleware, ServeFirst } from './http.ts';
+import type { ServerLifecycle } from './lifecycle.ts';
 
 /**
  * GraphQL POSTs served without Express (gateway and subgraphs): Express's router, body parser and response helpers
@@ -24,6 +26,22 @@ export function isPlainGraphQLPost(request: IncomingMessage): boolean {
     .split(';')
     .map((part) => part.trim());
   return type === 'application/json' && parameters.every((parameter) => parameter === 'charset=utf-8' || parameter === '');
+}
+
+/**
+ * Takes the plain GraphQL POSTs (anything else goes on to Express): each runs in the request's lifecycle (scope,
+ * `x-request-id`, metrics, drain refusal), then the process's limit on requests in progress, then `handle`.
+ */
+export function plainPostsFirst(
+  lifecycle: ServerLifecycle,
+  bounded: NodeMiddleware,
+  handle: (request: IncomingMessage, response: ServerResponse) => void,
+): ServeFirst {
+  return (request, response) => {
+    if (!isPlainGraphQLPost(request)) return false;
+    lifecycle.handleRequests(request, response, () => bounded(request, response, () => handle(request, response)));
+    return true;
+  };
 }
 
 /** body-parser's refusal of a body that is not JSON, answered by answerError as Express's error handler answers it. */

@@ -27,8 +27,8 @@ import { setCursorKey } from './cursorKey.ts';
 import { enforceScopes, missingScopes, requirementsOf, scopeIndex } from './scopes.ts';
 import { mutationFieldsOf } from './heldOperation.ts';
 import { logger } from './logger.ts';
-import { answerError, httpErrors } from './http.ts';
-import { executePost, isPlainGraphQLPost, readJsonBody, sendAnswer } from './plainPost.ts';
+import { answerError, httpErrors, type ServeFirst } from './http.ts';
+import { executePost, plainPostsFirst, readJsonBody, sendAnswer } from './plainPost.ts';
 import { operationLimits } from './limits.ts';
 import { hideSchemaSuggestions } from './suggestions.ts';
 import { readyWithin, serverLifecycle, type ServerLifecycle } from './lifecycle.ts';
@@ -347,12 +347,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   );
   app.use(httpErrors);
   const graphqlFirst = graphqlWithoutExpress(server, (body, headers) => verifiedOrNone(keyring, headers, body), graphqlContext);
-  const serveFirst: ServeFirst = (request, response) => {
-    if (def.serveFirst?.(request, response)) return true;
-    if (!isPlainGraphQLPost(request)) return false;
-    lifecycle.handleRequests(request, response, () => bounded(request, response, () => graphqlFirst(request, response)));
-    return true;
-  };
+  const plainPosts = plainPostsFirst(lifecycle, bounded, graphqlFirst);
+  const serveFirst: ServeFirst = (request, response) => Boolean(def.serveFirst?.(request, response)) || plainPosts(request, response);
   return { app, server, lifecycle, serveFirst };
 }
 
@@ -377,12 +373,6 @@ function graphqlWithoutExpress<TContext extends RequestContext>(
     answer(request, response).catch((error: unknown) => answerError(error, response));
   };
 }
-
-/**
- * A plain node:http handler served before Express: true when it took the request (e.g. the files subgraph's Box
- * webhook intake, where Express's middleware would cost more than the work itself).
- */
-export type ServeFirst = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 export async function listen(
   app: express.Express,

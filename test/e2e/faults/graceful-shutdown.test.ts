@@ -161,6 +161,8 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
       expect(refused.status).toBe(503);
       expect(refused.headers.get('connection')).toBe('close');
       expect(refused.headers.get('retry-after')).toBe('1');
+      // Named like every other answer, so that a client's report of the refusal finds its log line.
+      expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(await refused.json()).toEqual({
         errors: [{ message: 'The server is shutting down: retry the request', extensions: { code: 'UNAVAILABLE' } }],
       });
