@@ -95,9 +95,9 @@ type ResolverMap = Record<string, unknown>;
 export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, resolvers: Map): Map {
   const index = scopeIndex(typeDefs);
   const wrapped: ResolverMap = { ...resolvers };
-  const check = (typeName: string, fieldName: string, context: { claims: Claims }) => {
-    const missing = missingScopes(context.claims, requirementsOf(index, typeName, fieldName));
-    if (missing.length) throw forbiddenField(`${typeName}.${fieldName}`, missing.map(describeRequirement).join('; '));
+  const check = (field: string, requirements: ScopeRequirement[], context: { claims: Claims }) => {
+    const missing = missingScopes(context.claims, requirements);
+    if (missing.length) throw forbiddenField(field, missing.map(describeRequirement).join('; '));
   };
   for (const definition of typeDefs.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
@@ -109,8 +109,11 @@ export function enforceScopes<Map extends ResolverMap>(typeDefs: DocumentNode, r
     for (const field of fields) {
       const name = field.name.value;
       const resolve = (typeResolvers[name] as GraphQLFieldResolver<unknown, { claims: Claims }>) ?? defaultFieldResolver;
+      // Once per field, not per resolution: a list's page resolves its fields many times.
+      const requirements = requirementsOf(index, typeName, name);
+      const path = `${typeName}.${name}`;
       typeResolvers[name] = (parent: unknown, args: unknown, context: { claims: Claims }, info: never) => {
-        check(typeName, name, context);
+        check(path, requirements, context);
         return resolve(parent, args, context, info);
       };
     }
