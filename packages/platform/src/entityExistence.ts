@@ -15,7 +15,9 @@ export interface EntityRoute {
 /** Routes an entity ID to its owner; throws when the ID cannot be routed. */
 export type EntityRouter = (id: string) => EntityRoute;
 
-const ENTITIES_QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
+/** Named, so the owner's metrics and logs tell these checks from other operations (`operation="EntityExistenceCheck"`). */
+const ENTITY_CHECK_OPERATION = 'EntityExistenceCheck';
+const ENTITIES_QUERY = `query ${ENTITY_CHECK_OPERATION}($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }`;
 
 interface EntitiesAnswer {
   data?: { _entities?: unknown[] };
@@ -27,7 +29,7 @@ async function askOwner(
   representations: { __typename: string; id: string }[],
   sign: (owner: string, body: unknown) => string,
 ): Promise<boolean[]> {
-  const body = { query: ENTITIES_QUERY, variables: { representations } };
+  const body = { query: ENTITIES_QUERY, operationName: ENTITY_CHECK_OPERATION, variables: { representations } };
   // undici's request on the process's keep-alive pool: fetch's web streams cost more than the check itself.
   const answer = await request(url, {
     method: 'POST',

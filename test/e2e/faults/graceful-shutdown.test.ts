@@ -219,6 +219,13 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
     const core = await metricsOf('core');
     expect(core).toMatch(/wrk_graphql_operations_total\{service="core",operation="MetricsProbe__core__\d+",type="query"\} 5/);
     expect(sample(core, 'wrk_db_pool_connections', { pool: 'core', state: 'total' })).toBeGreaterThanOrEqual(1);
+    // Core asks files, on the caller's behalf, whether the links' Box items exist for them: a named operation there.
+    const files = await (
+      await fetch(`${stack.services.files.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    expect(
+      sample(files, 'wrk_graphql_operations_total', { service: 'files', operation: 'EntityExistenceCheck', type: 'query' }),
+    ).toBeGreaterThanOrEqual(rounds);
   }, 60_000);
 
   it('/metrics is served only to loopback callers, or with WRK_METRICS_TOKEN to its bearer alone', async () => {
