@@ -9,6 +9,7 @@ import {
   recordDeliveryAttempt,
   relayOutbox,
   shutdownTimeoutMs,
+  timeoutsFromEnv,
   watchBacklog,
   watchPool,
 } from '@wrk/platform';
@@ -120,7 +121,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const concurrency = options.concurrency ?? 2;
   const sinkUrl = options.sinkUrl ?? (process.env.WRK_EVENT_SINK_URL || undefined);
   // graphile-worker's jobs and listener, plus one relay pass at a time.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: concurrency + 2 });
+  // A connect timeout, not a statement timeout: a job's statements may rightly run long, a connection may not hang.
+  const connect = { connectionString: options.databaseUrl, connectionTimeoutMillis: timeoutsFromEnv().connectMs };
+  const pool = new pg.Pool({ ...connect, max: concurrency + 2 });
   let stopping = false;
   // graphile-worker insists on both handlers: an idle client's error, and a checked-out client's. Once
   // stopping, a connection cut while it closes (the database stopping right after us) is no news.
@@ -189,7 +192,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let reconnect: NodeJS.Timeout | undefined;
   const listen = async () => {
     if (stopping) return;
-    const client = new pg.Client({ connectionString: options.databaseUrl });
+    const client = new pg.Client(connect);
     client.on('notification', relaySoon);
     client.on('error', (error) => {
       if (!stopping) workerLogger.warn({ err: { message: error.message } }, 'outbox listener lost its connection');
