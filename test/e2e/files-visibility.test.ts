@@ -336,9 +336,8 @@ describe.each(databaseKinds())('files row-level visibility on %s Postgres', (kin
           nodes { id title project { name } boxItem { name parent { name } documents { id } } chunks { id document { id } } }
         }
       }`;
-      // The least of three counts per size, as the constant-work suite takes: one request's count can vary by a
-      // statement or two (CI once counted 12 against 10; on the dashboard a read is primed by a parallel one or not,
-      // whichever returns first), while a per-row statement shows in all three.
+      // The least of three counts per size, as the constant-work suite takes: CI once counted 12 against 10 for one
+      // request (not reproduced here), while a per-row statement shows in all three.
       const measure = async (first: number) => {
         const { result, work } = await steadyWorkOf(() => staff(NESTED, { first }));
         expect(result.errors).toBeUndefined();
