@@ -27,7 +27,7 @@ export interface GraphQLRouteOptions {
 
 /**
  * A plain GraphQL POST (every client's query and mutation) served without Express, in the Express route's order:
- * request scope, the concurrency limit, timing, the size limit and the caller's claims before the body is read,
+ * request scope and ID, the concurrency limit, timing, the size limit and the caller's claims before the body is read,
  * `documentId` as a persisted query, Apollo Server, compression of large answers. Failures answer as the Express
  * route's error handler does; test/e2e/gateway-limits.test.ts sends both routes the same requests.
  */

@@ -190,8 +190,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // without Express (graphqlRoute.ts, taken first by `listen`).
   app.use(
     '/graphql',
-    timeRequests,
+    // Refused for overload before anything else is spent on the request (the plain route keeps this order too).
     bounded,
+    timeRequests,
     guardRequests(claimsOf, MAX_BODY_BYTES),
     // Large answers only (the schema's introspection is ~290 kB of JSON, ~30 kB gzipped): small ones are not worth the CPU.
     compression({ threshold: LARGE_RESPONSE_BYTES }),
@@ -209,7 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     checkProvenance,
   });
   // Stateless: every MCP message is a POST; there is no session stream to GET or DELETE.
-  app.post(MCP_PATH, timeRequests, bounded, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
+  app.post(MCP_PATH, bounded, timeRequests, guardRequests(claimsOf, MAX_BODY_BYTES), express.json({ limit: MAX_BODY_BYTES }), (req, res) =>
     mcp(req, res, (res.locals.claims as Claims | undefined) ?? anonymousClaims('')),
   );
   app.all(MCP_PATH, (_req, res) => {

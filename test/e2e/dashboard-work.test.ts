@@ -2,8 +2,8 @@
  * The project dashboard of `pnpm bench` (test/bench/queries.ts) costs the same SQL statements on every request. Its
  * files request reads Box items twice over: by external ID (the links' targets) and by row id (the documents'
  * files), the same rows, in reads that may overlap. Files' Box item loaders share their reads (platform's
- * `rowsByKeys`), so the rows are read once whichever read answers first; with loaders of their own, about one request
- * in three paid a second read.
+ * `rowsByKeys`), so the rows are read once whichever read answers first; with loaders of their own, 16 of 40
+ * requests in a row paid a second read.
  */
 import { seedBenchFixture, workOf } from '../bench/fixture.ts';
 import { COMPARED_QUERIES, PAGE, seedDashboard } from '../bench/queries.ts';

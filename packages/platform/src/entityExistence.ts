@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { request } from 'undici';
 import { CLAIMS_HEADER } from './claims.ts';
+import { currentRequestId, REQUEST_ID_HEADER } from './requestScope.ts';
 import type { Delegate } from './context.ts';
 import { unavailable } from './errors.ts';
 import { deadlineSignal, deadlines, timeouts } from './resilience.ts';
@@ -30,10 +31,16 @@ async function askOwner(
   sign: (owner: string, body: unknown) => string,
 ): Promise<boolean[]> {
   const body = { query: ENTITIES_QUERY, operationName: ENTITY_CHECK_OPERATION, variables: { representations } };
+  // The caller's request ID, so that the owner's answer carries the ID its log lines (labelled from the claims) do.
+  const requestId = currentRequestId();
   // undici's request on the process's keep-alive pool: fetch's web streams cost more than the check itself.
   const answer = await request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [CLAIMS_HEADER]: sign(owner, body) },
+    headers: {
+      'content-type': 'application/json',
+      [CLAIMS_HEADER]: sign(owner, body),
+      ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+    },
     body: JSON.stringify(body),
     signal: deadlineSignal(timeouts.ownerCheckMs, deadlines.getStore()),
   }).then(

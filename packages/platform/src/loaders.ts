@@ -32,27 +32,44 @@ export function groupLoader<Key extends string | number, Row>(
   });
 }
 
-/** What the loaders of one table by several keys share: the rows read so far in the request, under every key. */
-interface SharedRows<Row> {
+/** A loader's own part of the rows a table's loaders share: the rows under its key. */
+interface RowMemory<Row> {
   remember(row: Row): void;
-  /** Forgets the rows (all, or `row`) under every key, so that the next load of them reads again. */
+  /** Forgets the rows (all, or `row`), so that the next load of them reads again. */
   forget(row?: Row): void;
+}
+
+/** What the loaders of one table by several keys share: the rows read so far in the request, under every key. */
+interface SharedRows<Row> extends RowMemory<Row> {
+  join(member: RowMemory<Row>): void;
 }
 
 /**
  * A loader of rows by one of their keys whose reads are shared with the loaders of the same rows by their other keys
- * (see `rowsByKeys`). `primeRow` remembers a row read elsewhere (a list's page) under every key; `clear` and
+ * (made by `rowsByKeys`). `primeRow` remembers a row read elsewhere (a list's page) under every key; `clear` and
  * `clearAll` forget under every key.
  */
 export class KeyedRowLoader<Key extends string | number, Row> extends DataLoader<Key, Row | null> {
-  readonly known = new Map<Key, Row>();
+  private readonly known = new Map<Key, Row>();
 
   constructor(
-    batch: (loader: KeyedRowLoader<Key, Row>, keys: readonly Key[]) => Promise<(Row | null)[]>,
-    private readonly keyOf: (row: Row) => Key,
+    read: (keys: readonly Key[], known: ReadonlyMap<Key, Row>) => Promise<(Row | null)[]>,
+    keyOf: (row: Row) => Key,
     private readonly shared: SharedRows<Row>,
   ) {
-    super((keys) => batch(this, keys));
+    super((keys) => read(keys, this.known));
+    shared.join({
+      remember: (row) => this.known.set(keyOf(row), row),
+      forget: (row) => {
+        if (!row) {
+          this.known.clear();
+          super.clearAll();
+          return;
+        }
+        this.known.delete(keyOf(row));
+        super.clear(keyOf(row));
+      },
+    });
   }
 
   primeRow(row: Row): this {
@@ -63,28 +80,13 @@ export class KeyedRowLoader<Key extends string | number, Row> extends DataLoader
   override clear(key: Key): this {
     const row = this.known.get(key);
     if (row) this.shared.forget(row);
-    return super.clear(key);
+    else super.clear(key);
+    return this;
   }
 
   override clearAll(): this {
     this.shared.forget();
     return this;
-  }
-
-  /** Its own part of the shared memory (called by rowsByKeys for every loader of the table). */
-  remember(row: Row): void {
-    this.known.set(this.keyOf(row), row);
-  }
-
-  forget(row?: Row): void {
-    if (!row) {
-      this.known.clear();
-      super.clearAll();
-      return;
-    }
-    const key = this.keyOf(row);
-    this.known.delete(key);
-    super.clear(key);
   }
 }
 
@@ -103,10 +105,11 @@ interface KeyedAsk<Condition> {
  * applies the caller's visibility, the same for every key.
  */
 export function rowsByKeys<Row, Condition>(fetch: (conditions: Condition[]) => Promise<Row[]>) {
-  const members: SharedRows<Row>[] = [];
+  const members: RowMemory<Row>[] = [];
   const shared: SharedRows<Row> = {
     remember: (row) => members.forEach((member) => member.remember(row)),
     forget: (row) => members.forEach((member) => member.forget(row)),
+    join: (member) => members.push(member),
   };
   let queued: KeyedAsk<Condition>[] = [];
   let previous: Promise<unknown> = Promise.resolve();
@@ -133,23 +136,18 @@ export function rowsByKeys<Row, Condition>(fetch: (conditions: Condition[]) => P
   return {
     /** The loader by one key: `keyOf` reads it from a row, `where` is the condition on some of its values. */
     by<Key extends string | number>(keyOf: (row: Row) => Key, where: (keys: Key[]) => Condition): KeyedRowLoader<Key, Row> {
-      const loader = new KeyedRowLoader<Key, Row>(
-        ({ known }, keys) =>
-          new Promise((resolve, reject) =>
-            enqueue({
-              missing: () => {
-                const unknown = keys.filter((key) => !known.has(key));
-                return unknown.length ? where(unknown) : null;
-              },
-              answer: () => resolve(keys.map((key) => known.get(key) ?? null)),
-              fail: reject,
-            }),
-          ),
-        keyOf,
-        shared,
-      );
-      members.push(loader);
-      return loader;
+      const askFor = (keys: readonly Key[], known: ReadonlyMap<Key, Row>) =>
+        new Promise<(Row | null)[]>((resolve, reject) =>
+          enqueue({
+            missing: () => {
+              const unknown = keys.filter((key) => !known.has(key));
+              return unknown.length ? where(unknown) : null;
+            },
+            answer: () => resolve(keys.map((key) => known.get(key) ?? null)),
+            fail: reject,
+          }),
+        );
+      return new KeyedRowLoader(askFor, keyOf, shared);
     },
   };
 }

@@ -109,7 +109,9 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
   });
 
   const ask = (query: string) => postGraphQL(stack.gatewayUrl, query, {}, { authorization: `Bearer ${token}` });
-  const metricsOf = async (service: Service) => (await fetch(`${stack.services[service].url}/metrics`)).text();
+  // Files serves /metrics to WRK_METRICS_TOKEN's bearer alone; the others, without a token, to loopback callers.
+  const metricsOf = async (service: Service) =>
+    (await fetch(`${stack.services[service].url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
   /**
    * Holds core's contracts (slow requests) and people (quicker ones) with table locks in transactions of the test's own,
@@ -220,9 +222,7 @@ describe(`graceful shutdown and observability, a process per service (${kind} Po
     expect(core).toMatch(/wrk_graphql_operations_total\{service="core",operation="MetricsProbe__core__\d+",type="query"\} 5/);
     expect(sample(core, 'wrk_db_pool_connections', { pool: 'core', state: 'total' })).toBeGreaterThanOrEqual(1);
     // Core asks files, on the caller's behalf, whether the links' Box items exist for them: a named operation there.
-    const files = await (
-      await fetch(`${stack.services.files.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
-    ).text();
+    const files = await metricsOf('files');
     expect(
       sample(files, 'wrk_graphql_operations_total', { service: 'files', operation: 'EntityExistenceCheck', type: 'query' }),
     ).toBeGreaterThanOrEqual(rounds);
