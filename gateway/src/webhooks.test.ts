@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { Agent } from 'undici';
 import { BOX_WEBHOOK_BATCH_PATH, decodeDeliveries, encodeReplies, type PassedDelivery } from '@wrk/catalog/boxWebhooks';
 import { BOX_WEBHOOK_PATH, boxWebhookPassThrough } from './webhooks.ts';
@@ -44,7 +45,7 @@ async function standInFiles(holdMs: number, answer?: (batch: ReceivedBatch, resp
   return { batches, graphqlUrl: `${url}/graphql`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** The gateway's pass-through alone on a port of its own, as the gateway serves it (before Express). */
+/** The gateway's pass-through alone on a port of its own, as the gateway serves it: before Express, then its route. */
 interface PassThroughOptions {
   answer?: Parameters<typeof standInFiles>[1];
   maxBodyBytes?: number;
@@ -53,12 +54,39 @@ interface PassThroughOptions {
 }
 async function passThroughTo(filesGraphqlUrl: string, { maxBodyBytes = 256 * 1024, batchesInFlight, maxPending }: PassThroughOptions) {
   const dispatcher = new Agent({ connections: 128 });
-  const { serveFirst } = boxWebhookPassThrough(filesGraphqlUrl, dispatcher, maxBodyBytes, { batchesInFlight, maxPending });
+  const { serveFirst, handlers } = boxWebhookPassThrough(filesGraphqlUrl, dispatcher, maxBodyBytes, { batchesInFlight, maxPending });
+  const app = express();
+  app.post(BOX_WEBHOOK_PATH, ...handlers);
   const server = createServer((request, response) => {
-    if (!serveFirst(request, response)) response.writeHead(404).end();
+    if (!serveFirst(request, response)) app(request, response);
   });
   const url = await listenOn(server);
   return {
+    /**
+     * A delivery without Content-Length (chunked transfer encoding): the route behind Express takes it. With
+     * `endBody: false` the body is never finished, so only an answer given before reading it arrives.
+     */
+    deliverChunked: (id: string, body: Buffer, { endBody = true } = {}) =>
+      new Promise<{ status: number | undefined; retryAfter: string | undefined; text: string }>((resolve, reject) => {
+        const { port } = new URL(url);
+        const sent = httpRequest(
+          { port, host: '127.0.0.1', method: 'POST', path: BOX_WEBHOOK_PATH, headers: { 'box-delivery-id': id } },
+          (response) => {
+            void readAll(response).then((text) =>
+              resolve({ status: response.statusCode, retryAfter: response.headers['retry-after'], text: text.toString() }),
+            );
+          },
+        );
+        sent.on('error', reject);
+        sent.write(body);
+        if (endBody) return sent.end();
+        // The body stays open: an answer that waits for it never comes.
+        const unanswered = setTimeout(() => {
+          sent.destroy();
+          reject(new Error('no answer while the body was still open'));
+        }, 2_000);
+        sent.once('response', (response) => response.once('end', () => (clearTimeout(unanswered), sent.destroy())));
+      }),
     deliver: async (id: string, body: Buffer) => {
       const response = await fetch(`${url}${BOX_WEBHOOK_PATH}`, {
         method: 'POST',
@@ -147,6 +175,25 @@ describe('Box webhook deliveries through the gateway, batched to the files subgr
     expect(files.batches.flatMap((batch) => batch.deliveries)).toHaveLength(8);
     // Once those are answered, deliveries pass again.
     expect(await gateway.deliver('later', Buffer.from('{}'))).toMatchObject({ status: 200 });
+  });
+
+  it('a delivery without Content-Length is refused before its body is read while the pending limit is reached, and passes once it is not', async () => {
+    const { files, gateway } = await setUp(300, { maxPending: 2 });
+    const held = [gateway.deliver('d1', Buffer.from('{}')), gateway.deliver('d2', Buffer.from('{}'))];
+    while (files.batches.flatMap((batch) => batch.deliveries).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const refused = await gateway.deliverChunked('c1', Buffer.from('{"id":'), { endBody: false });
+    expect(refused.status).toBe(503);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect(JSON.parse(refused.text)).toMatchObject({ errors: [{ extensions: { code: 'OVERLOADED' } }] });
+    expect((await Promise.all(held)).map((answer) => answer.status)).toEqual([200, 200]);
+    const body = Buffer.from('{"id":"chunked"}');
+    expect(await gateway.deliverChunked('c2', body)).toMatchObject({
+      status: 200,
+      text: JSON.stringify({ delivery: 'c2', length: body.length }),
+    });
+    const passed = files.batches.flatMap((batch) => batch.deliveries).find(({ headers }) => headers['box-delivery-id'] === 'c2');
+    expect(passed?.headers['content-length']).toBe(String(body.length));
+    expect(passed?.body.equals(body)).toBe(true);
   });
 
   it('a refusal of the whole batch answers each delivery in it as it is', async () => {

@@ -4,7 +4,8 @@
  * database seeded as the bench seeds it) with V8's sampling profiler on (`--cpu-prof`), sends `requests` (default
  * 300) of the operation `query` of test/bench/queries.ts (default `dashboard`) one at a time after a warm-up, stops
  * the processes and prints, per process, its CPU time per request and the self time of its busiest packages and
- * functions. The profiles stay in the printed directory for Chrome DevTools or speedscope.
+ * functions. The profiles stay in the printed directory for Chrome DevTools or speedscope. With NO_PROF=1 the
+ * processes run without the profiler, which costs CPU of its own: the CPU per request printed is then the one to quote.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ const database = await freshDatabase(process.env.DATABASE_URL ? 'postgres' : 'em
 try {
   await (await startStack({ databaseUrl: database.url, worker: false })).stop();
   await seedDashboard(database.url, await seedBenchFixture(database.url, 100));
-  const profiled = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`];
+  const profiled = (name: string) => (process.env.NO_PROF ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]);
   const fleet = await startSubgraphFleet(database.url, { nodeArgs: profiled });
   const gateway = await startWrkGateway(fleet, database.url, { nodeArgs: profiled });
   const processes = [...fleet.processes, gateway];
