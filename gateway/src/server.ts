@@ -183,7 +183,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   // Authenticated by Box's signature, which the files subgraph verifies: no bearer token, no rate limit by address
   // (counting refusals there would cost more than verifying them).
-  const webhooks = boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES);
+  const webhooks = boxWebhookPassThrough(options.subgraphUrls.files, dispatcher, MAX_BODY_BYTES, { held: lifecycle.held });
   app.post(BOX_WEBHOOK_PATH, ...webhooks.handlers);
   const bounded = concurrencyLimit(numberFromEnv(process.env, 'WRK_MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT));
   // GETs and any POST that is not plain JSON; a plain JSON POST, every client's usual request, is served the same way

@@ -1,7 +1,17 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
-import { ErrorCode, graphQLErrorBody, groupCommitLoader, logger, sendJson, throttledLog, timeouts } from '@wrk/platform';
+import {
+  ErrorCode,
+  graphQLErrorBody,
+  groupCommitLoader,
+  logger,
+  sendJson,
+  throttledLog,
+  timeouts,
+  type RouteHandler,
+  type ServerLifecycle,
+} from '@wrk/platform';
 import {
   BOX_WEBHOOK_BATCH_PATH,
   BOX_WEBHOOK_PATH,
@@ -94,7 +104,11 @@ export function boxWebhookPassThrough(
   filesGraphqlUrl: string,
   dispatcher: Dispatcher,
   maxBodyBytes: number,
-  { batchesInFlight = MAX_BATCHES_IN_FLIGHT, maxPending = MAX_DELIVERIES_PENDING } = {},
+  {
+    batchesInFlight = MAX_BATCHES_IN_FLIGHT,
+    maxPending = MAX_DELIVERIES_PENDING,
+    held = (handle: RouteHandler) => handle,
+  }: { batchesInFlight?: number; maxPending?: number; held?: ServerLifecycle['held'] } = {},
 ) {
   const { origin, pathname: path } = new URL(BOX_WEBHOOK_BATCH_PATH, filesGraphqlUrl);
   const log = logger.child({ route: BOX_WEBHOOK_PATH });
@@ -188,18 +202,19 @@ export function boxWebhookPassThrough(
     }
     await forward(incoming.headers, () => readDeclared(incoming), response);
   };
+  const passDeclaredHeld = held((incoming, response) => void passDeclared(incoming, response));
 
   return {
     /**
      * In front of Express (listen's ServeFirst): a delivery of declared length to the path as written passes through
-     * before any middleware runs. Not among the app's tracked requests: one cut by a shutdown is not answered, and
-     * Box's retry of it is stored once.
+     * before any middleware runs. Drained as requests are (`held`): a shutdown answers those in progress before it
+     * closes, and refuses new ones with 503, which Box retries.
      */
     serveFirst: (incoming: IncomingMessage, response: ServerResponse): boolean => {
       const { method, url = '', headers } = incoming;
       if (method !== 'POST' || headers['content-length'] === undefined) return false;
       if (url !== BOX_WEBHOOK_PATH && !url.startsWith(`${BOX_WEBHOOK_PATH}?`)) return false;
-      void passDeclared(incoming, response);
+      passDeclaredHeld(incoming, response);
       return true;
     },
     /** Through Express: the route under any other spelling, and bodies without a length. */

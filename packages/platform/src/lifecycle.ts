@@ -34,12 +34,20 @@ const KNOWN_ROUTES = new Set(['/graphql', '/mcp', '/webhooks/box', '/.well-known
 /** A bounded route label: known paths and internal routes by name, anything else `other`. */
 const routeOf = (path: string) => (KNOWN_ROUTES.has(path) || /^\/internal\/[a-z-]{1,40}$/.test(path) ? path : 'other');
 
+/** A plain node:http handler: a route served before the lifecycle. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
 export interface ServerLifecycle {
   /**
    * The first middleware of an app (and of a route served without Express): request scope and ID, metrics, access
    * log, refusal while draining.
    */
   readonly handleRequests: NodeMiddleware;
+  /**
+   * A route served before the lifecycle (the Box webhook intake, whose work costs less than a request's scope, metrics
+   * and access log), drained as the rest are: refused while draining, and a drain waits for its answers in progress.
+   */
+  readonly held: (handle: RouteHandler) => RouteHandler;
   readonly draining: boolean;
   readonly inFlight: number;
   /**
@@ -67,14 +75,22 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
     sendJson(response, 503, graphQLErrorBody(ErrorCode.UNAVAILABLE, 'The server is shutting down: retry the request'));
   };
 
+  /** Counts the answer as in progress until its connection is done with it: a drain waits for it. */
+  const hold = (response: ServerResponse) => {
+    active.add(response);
+    response.once('close', () => {
+      active.delete(response);
+      if (active.size === 0) allDone?.();
+    });
+  };
+
   const track = (request: IncomingMessage, path: string, response: ServerResponse, scope: RequestScope) => {
     const route = routeOf(path);
     const stopTimer = httpRequestDuration.startTimer({ service, route });
     const started = performance.now();
-    active.add(response);
+    hold(response);
     httpRequestsInFlight.inc({ service });
     response.once('close', () => {
-      active.delete(response);
       httpRequestsInFlight.dec({ service });
       const status = response.headersSent ? response.statusCode : 499;
       httpRequests.inc({ service, method: request.method, route, status: String(status) });
@@ -82,7 +98,6 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
       const line = { service, method: request.method, route, status, ms: Math.round(performance.now() - started) };
       // In the request's scope, relabelled by then with its claims' ID (a 'close' listener does not inherit it).
       runInRequestScope(scope, () => (PROBES.has(path) ? logger.debug(line, 'request') : logger.info(line, 'request')));
-      if (active.size === 0) allDone?.();
     });
   };
 
@@ -107,6 +122,11 @@ export function serverLifecycle(service: string, options: LifecycleOptions): Ser
 
   return {
     handleRequests,
+    held: (handle) => (request, response) => {
+      if (draining) return refuse(response);
+      hold(response);
+      handle(request, response);
+    },
     get draining() {
       return draining;
     },

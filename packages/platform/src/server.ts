@@ -49,8 +49,11 @@ export interface SubgraphDefinition<TContext extends RequestContext = RequestCon
     verify: (req: express.Request) => VerifiedRequest,
     contextFor: (request: VerifiedRequest) => TContext,
   ): void;
-  /** Requests served before Express (listen's ServeFirst); they are not among the app's tracked requests. */
-  serveFirst?: ServeFirst;
+  /**
+   * Requests served before Express (listen's ServeFirst), given the lifecycle's `held` to wrap their handlers in: they
+   * skip its request scope, metrics and access log, but not its drain.
+   */
+  serveFirst?: (held: ServerLifecycle['held']) => ServeFirst;
   /** Remembers the signed headers of mutations, which may be used once. */
   replayGuard: ReplayGuard;
   /**
@@ -348,7 +351,8 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
   app.use(httpErrors);
   const graphqlFirst = graphqlWithoutExpress(server, (body, headers) => verifiedOrNone(keyring, headers, body), graphqlContext);
   const plainPosts = plainPostsFirst(lifecycle, bounded, graphqlFirst);
-  const serveFirst: ServeFirst = (request, response) => Boolean(def.serveFirst?.(request, response)) || plainPosts(request, response);
+  const first = def.serveFirst?.(lifecycle.held);
+  const serveFirst: ServeFirst = (request, response) => Boolean(first?.(request, response)) || plainPosts(request, response);
   return { app, server, lifecycle, serveFirst };
 }
 

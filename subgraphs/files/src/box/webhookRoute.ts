@@ -1,6 +1,6 @@
 import type express from 'express';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ErrorCode, graphQLErrorBody, logger, throttledLog } from '@wrk/platform';
+import { ErrorCode, graphQLErrorBody, logger, throttledLog, type ServerLifecycle } from '@wrk/platform';
 import {
   BOX_WEBHOOK_BATCH_PATH,
   BOX_WEBHOOK_PATH,
@@ -189,19 +189,22 @@ export const isBoxDelivery = (request: IncomingMessage) => {
  * The intake, served in front of Express (the subgraph's `serveFirst`): a delivery to the path as written is taken
  * before any Express middleware runs (its body reader, router, metrics and access log cost more than verifying and
  * storing it), and anything else that names the route (another case, a trailing slash) reaches the same handler
- * through Express (`routes`). Deliveries taken first are not among the app's in-flight requests: one cut by a
- * shutdown is not answered, and Box's retry of it is stored once.
+ * through Express (`routes`). Deliveries taken first are drained as requests are (the lifecycle's `held`): a shutdown
+ * answers those in progress before it closes, and refuses new ones with 503, which Box retries.
  */
 export function boxWebhookRoutes(db: FilesDb, keys: BoxWebhookKeys | undefined) {
   const receive = boxDeliveryReceiver(db, keys);
   const intake = boxWebhookIntake(receive);
   const batchIntake = boxWebhookBatchIntake(receive);
   return {
-    serveFirst: (request: IncomingMessage, response: ServerResponse) => {
-      if (isBoxDelivery(request)) intake(request, response);
-      else if (request.method === 'POST' && request.url === BOX_WEBHOOK_BATCH_PATH) batchIntake(request, response);
-      else return false;
-      return true;
+    serveFirst: (held: ServerLifecycle['held']) => {
+      const [heldIntake, heldBatchIntake] = [held(intake), held(batchIntake)];
+      return (request: IncomingMessage, response: ServerResponse) => {
+        if (isBoxDelivery(request)) heldIntake(request, response);
+        else if (request.method === 'POST' && request.url === BOX_WEBHOOK_BATCH_PATH) heldBatchIntake(request, response);
+        else return false;
+        return true;
+      };
     },
     routes: (app: express.Express) => {
       app.post(BOX_WEBHOOK_PATH, (request, response) => intake(request, response));
