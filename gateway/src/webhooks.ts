@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Dispatcher } from 'undici';
 import {
@@ -9,7 +9,6 @@ import {
   sendJson,
   throttledLog,
   timeouts,
-  type RouteHandler,
   type ServerLifecycle,
 } from '@wrk/platform';
 import {
@@ -107,7 +106,7 @@ export function boxWebhookPassThrough(
   {
     batchesInFlight = MAX_BATCHES_IN_FLIGHT,
     maxPending = MAX_DELIVERIES_PENDING,
-    held = (handle: RouteHandler) => handle,
+    held = (handle: RequestListener) => handle,
   }: { batchesInFlight?: number; maxPending?: number; held?: ServerLifecycle['held'] } = {},
 ) {
   const { origin, pathname: path } = new URL(BOX_WEBHOOK_BATCH_PATH, filesGraphqlUrl);

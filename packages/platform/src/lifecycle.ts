@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { ErrorCode } from './errors.ts';
 import { graphQLErrorBody, pathOf, sendJson, type NodeMiddleware } from './http.ts';
 import { logger } from './logger.ts';
@@ -34,9 +34,6 @@ const KNOWN_ROUTES = new Set(['/graphql', '/mcp', '/webhooks/box', '/.well-known
 /** A bounded route label: known paths and internal routes by name, anything else `other`. */
 const routeOf = (path: string) => (KNOWN_ROUTES.has(path) || /^\/internal\/[a-z-]{1,40}$/.test(path) ? path : 'other');
 
-/** A plain node:http handler: a route served before the lifecycle. */
-export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void;
-
 export interface ServerLifecycle {
   /**
    * The first middleware of an app (and of a route served without Express): request scope and ID, metrics, access
@@ -47,7 +44,7 @@ export interface ServerLifecycle {
    * A route served before the lifecycle (the Box webhook intake, whose work costs less than a request's scope, metrics
    * and access log), drained as the rest are: refused while draining, and a drain waits for its answers in progress.
    */
-  readonly held: (handle: RouteHandler) => RouteHandler;
+  readonly held: (handle: RequestListener) => RequestListener;
   readonly draining: boolean;
   readonly inFlight: number;
   /**
