@@ -4,7 +4,7 @@
  * supergraph.graphql — the same code `pnpm start` runs in one process.
  */
 import { spawnSync } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { DEMO } from '@wrk/demo';
 import { databaseKinds, type TestDatabase } from '../support/databases.ts';
 import { repoRoot, startProductionStack, type ProductionStack } from '../support/production.ts';
 import { postGraphQL } from '../support/stack.ts';
+import { signedBoxDeliveryHeaders } from '../support/boxDelivery.ts';
 
 const [kind] = databaseKinds();
 /** The Box app's webhook signature key, as an operator sets it (production generates none). */
@@ -63,15 +64,7 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
   it('receives a Box webhook delivery through the gateway: files, in its own process, stores it (no queue migrated here)', async () => {
     const id = `prod-${Date.now()}`;
     const body = JSON.stringify({ type: 'webhook_event', id, trigger: 'FILE.UPLOADED', source: { type: 'file', id: '42' } });
-    const timestamp = new Date().toISOString();
-    const headers = {
-      'content-type': 'application/json',
-      'box-delivery-id': randomBytes(8).toString('hex'),
-      'box-delivery-timestamp': timestamp,
-      'box-signature-version': '1',
-      'box-signature-algorithm': 'HmacSHA256',
-      'box-signature-primary': createHmac('sha256', BOX_WEBHOOK_KEY).update(body).update(timestamp).digest('base64'),
-    };
+    const headers = signedBoxDeliveryHeaders(BOX_WEBHOOK_KEY, body);
     const url = gatewayUrl.replace(/\/graphql$/, '/webhooks/box');
     const answer = await fetch(url, { method: 'POST', headers, body });
     expect(answer.status).toBe(200);

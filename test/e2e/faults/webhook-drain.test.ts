@@ -6,34 +6,21 @@
  * in progress were cut (the gateway's unanswered, files' answered 502 after being stored), and an event left
  * unstored waited for Box's retry, however long Box takes: a collaboration removed in Box stayed in the mirror meanwhile.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { databaseKinds } from '../../support/databases.ts';
 import { startProductionStack, type ProductionStack } from '../../support/production.ts';
 import { waitFor } from '../../support/waitFor.ts';
+import { signedBoxDeliveryHeaders } from '../../support/boxDelivery.ts';
 
 const [kind] = databaseKinds();
 const BOX_WEBHOOK_KEY = randomBytes(24).toString('base64url');
 const EVENTS = 12;
 
-/** A delivery of `eventId` signed as Box signs it, with a new delivery ID (as each of Box's retries has). */
-function signedDelivery(eventId: string) {
-  const body = JSON.stringify({ type: 'webhook_event', id: eventId, trigger: 'FILE.UPLOADED', source: { type: 'file', id: '42' } });
-  const timestamp = new Date().toISOString();
-  const headers = {
-    'content-type': 'application/json',
-    'box-delivery-id': randomBytes(8).toString('hex'),
-    'box-delivery-timestamp': timestamp,
-    'box-signature-version': '1',
-    'box-signature-algorithm': 'HmacSHA256',
-    'box-signature-primary': createHmac('sha256', BOX_WEBHOOK_KEY).update(body).update(timestamp).digest('base64'),
-  };
-  return { body, headers };
-}
-
 /** The answer's status, or `cut` when the connection closed without one. */
 async function deliver(url: string, eventId: string): Promise<number | 'cut'> {
-  const { body, headers } = signedDelivery(eventId);
+  const body = JSON.stringify({ type: 'webhook_event', id: eventId, trigger: 'FILE.UPLOADED', source: { type: 'file', id: '42' } });
+  const headers = signedBoxDeliveryHeaders(BOX_WEBHOOK_KEY, body);
   return fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) }).then(
     async (response) => {
       await response.arrayBuffer();
