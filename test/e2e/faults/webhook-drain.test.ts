@@ -51,7 +51,7 @@ describe(`Box webhook deliveries in flight at a SIGTERM (${kind} Postgres)`, () 
     ).rows.map((row) => row.box_event_id);
 
   it.each(['gateway', 'files'] as const)(
-    'SIGTERM to %s with deliveries held at the database: those in progress are stored and answered 200, new ones refused 503, exit 0',
+    'SIGTERM to %s with deliveries held at the database: the one at the lock is stored and answered 200, none is cut, new ones refused 503, exit 0',
     async (target) => {
       const url = `${stack.services.gateway.url}/webhooks/box`;
       const ids = Array.from({ length: EVENTS }, (_, i) => `drain-${target}-${Date.now()}-${i}`);
