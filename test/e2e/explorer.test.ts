@@ -46,18 +46,23 @@ describe('the explorer in Chromium', () => {
   };
   const graphNodes = () => page.$$eval('[data-testid=graph-nodes] li', (items) => items.map((item) => item.getAttribute('data-id')));
   /**
-   * Enters `id` as the graph's centre. The panel may still be (re)mounting after a sign-in, which replaces its input
-   * and drops what was typed: the entry is made again until the panel has taken it (at most 5 tries).
+   * Enters `id` as the graph's centre. GraphiQL may still be (re)mounting after a sign-in, which replaces the panel's
+   * input and drops what was typed, or closes the panel: the panel is opened and the entry made again until the panel
+   * has taken it (at most 5 tries).
    */
   const centreGraphOn = async (id: string) => {
-    for (let attempt = 1; ; attempt += 1) {
-      await page.waitForSelector('[data-testid=graph-centre]');
+    const entered = async () => {
+      await showPlugin('Graph');
+      await page.waitForSelector('[data-testid=graph-centre]', { timeout: 5_000 });
       await page.$eval('[data-testid=graph-centre]', (input) => {
         if (input instanceof HTMLInputElement) input.value = '';
       });
       await page.type('[data-testid=graph-centre]', id);
       await page.keyboard.press('Enter');
-      const taken = await page.waitForSelector(`[data-testid=graph-canvas][data-centre="${id}"]`, { timeout: 5_000 }).then(
+      await page.waitForSelector(`[data-testid=graph-canvas][data-centre="${id}"]`, { timeout: 5_000 });
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      const taken = await entered().then(
         () => true,
         () => false,
       );
@@ -159,7 +164,6 @@ describe('the explorer in Chromium', () => {
   });
 
   it('the graph view of a contract shows its organisation, project, Box file and agent run; clicking a node re-centres', async () => {
-    await showPlugin('Graph');
     await centreGraphOn(DEMO.contracts.acmeMsa);
     const nodes = await graphNodes();
     expect(nodes).toEqual(
@@ -185,7 +189,6 @@ describe('the explorer in Chromium', () => {
     await page.click('[data-testid=demo-sign-in] button[data-email="restricted@wrk.demo"]');
     await showPlugin('Signed in');
     await page.waitForFunction(() => document.querySelector('[data-testid=session-name]')?.textContent === 'Riley Restricted');
-    await showPlugin('Graph');
     await centreGraphOn(DEMO.organizations.northwind);
     expect(await graphNodes()).not.toContain(DEMO.contracts.northwindSow);
     await shot('6-graph-restricted');
