@@ -4,9 +4,9 @@
  * a closed model (`connections` clients, each sending its next request when the previous one is answered).
  * Latencies are recorded per response in float milliseconds (autocannon's own percentiles are whole ms).
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Agent, request } from 'undici';
+import { deliveryHeaders } from '@wrk/fake-box';
 
 /** Box webhook deliveries signed as Box signs them: event i of `prefix`, each sent `replays` times with a new delivery id. */
 export interface BoxDeliveries {
@@ -74,7 +74,6 @@ const percentile = (sorted: number[], p: number) =>
 
 /** Delivery n: event ⌊n / replays⌋ of `prefix`, signed as Box signs it at `timestamp`, with a new delivery id. */
 function buildDelivery(deliveries: BoxDeliveries, n: number, timestamp: string) {
-  const sign = (key: string, body: string) => createHmac('sha256', key).update(body).update(timestamp).digest('base64');
   const event = Math.floor(n / deliveries.replays);
   const body = JSON.stringify({
     type: 'webhook_event',
@@ -86,19 +85,10 @@ function buildDelivery(deliveries: BoxDeliveries, n: number, timestamp: string) 
     source: { type: 'file', id: String(100000 + event), name: `bench-${event}.pdf`, parent: { type: 'folder', id: '11446498' } },
     additional_info: [],
   });
-  const { keys } = deliveries;
   return {
     // A Buffer: autocannon copies a string body into one on every request it builds.
     body: Buffer.from(body),
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'box-delivery-id': randomUUID(),
-      'box-delivery-timestamp': timestamp,
-      'box-signature-version': '1',
-      'box-signature-algorithm': 'HmacSHA256',
-      'box-signature-primary': sign(keys.primary, body),
-      ...(keys.secondary ? { 'box-signature-secondary': sign(keys.secondary, body) } : {}),
-    },
+    headers: deliveryHeaders(body, { keys: deliveries.keys, timestamp }),
   };
 }
 

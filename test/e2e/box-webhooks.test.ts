@@ -5,7 +5,7 @@
  * with one queue job; forged, stale, future-dated, tampered and unsigned ones are 401 and malformed ones 400, and
  * neither stores anything. The jobs are then processed by a worker running files' tasks.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -35,7 +35,7 @@ import { BOX_WEBHOOK_CRONTAB, boxItemSync, boxWebhookTasks, type BoxItemSync } f
 import type { BoxItemKind } from '@wrk/subgraph-files/box/mirror';
 import type { BoxWebhookKeys } from '@wrk/subgraph-files/box/webhookSignature';
 import { createBoxClient } from '@wrk/subgraph-files/box/client';
-import { BoxState, DEFAULT_APP, startFakeBox, type FakeBox } from '@wrk/fake-box';
+import { BoxState, DEFAULT_APP, boxTime, deliveryHeaders, startFakeBox, type FakeBox } from '@wrk/fake-box';
 import { DEMO_BOX } from '@wrk/demo/box';
 import { encodeDeliveries } from '@wrk/catalog/boxWebhooks';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../support/databases.ts';
@@ -43,9 +43,6 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const MINUTE = 60_000;
-
-/** Box's timestamp format (RFC 3339 with an offset, whole seconds). */
-const boxTimestamp = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
 let eventCounter = 0;
 /**
@@ -56,7 +53,7 @@ function boxEvent(trigger: string, source: Record<string, unknown>, id = `${Date
   const json = JSON.stringify({
     type: 'webhook_event',
     id,
-    created_at: boxTimestamp(Date.now()),
+    created_at: boxTime(new Date()),
     trigger,
     webhook: { id: '4161', type: 'webhook' },
     created_by: { type: 'user', id: '2030392', name: 'Aaron Levie', login: 'ceo@example.com' },
@@ -84,20 +81,14 @@ interface Signing {
 
 /** The headers Box sends with a delivery of `body`. */
 function boxHeaders(keys: BoxWebhookKeys, body: string, signing: Signing = {}): Record<string, string> {
-  const timestamp = boxTimestamp(signing.at ?? Date.now());
-  const sign = (key: string) => createHmac('sha256', key).update(Buffer.from(body)).update(timestamp).digest('base64');
   const primary = signing.primary === undefined ? keys.primary : signing.primary;
   const secondary = signing.secondary === undefined ? keys.secondary : signing.secondary;
-  return {
-    'content-type': 'application/json; charset=utf-8',
-    'user-agent': 'Box-WH-Client/0.1',
-    'box-delivery-id': signing.deliveryId ?? randomUUID(),
-    'box-delivery-timestamp': timestamp,
-    'box-signature-version': '1',
-    'box-signature-algorithm': 'HmacSHA256',
-    ...(primary ? { 'box-signature-primary': sign(primary) } : {}),
-    ...(secondary ? { 'box-signature-secondary': sign(secondary) } : {}),
-  };
+  const { 'box-signature-primary': primarySignature, ...headers } = deliveryHeaders(body, {
+    keys: { primary: primary ?? '', secondary: secondary ?? undefined },
+    timestamp: new Date(signing.at ?? Date.now()),
+    deliveryId: signing.deliveryId,
+  });
+  return primary ? { ...headers, 'box-signature-primary': primarySignature! } : headers;
 }
 
 async function deliver(url: string, body: string, headers: Record<string, string>) {

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DEMO } from '@wrk/demo';
+import { deliveryHeaders } from '@wrk/fake-box';
 import { databaseKinds, type TestDatabase } from '../support/databases.ts';
 import { repoRoot, startProductionStack, type ProductionStack } from '../support/production.ts';
 import { postGraphQL } from '../support/stack.ts';
-import { signedBoxDeliveryHeaders } from '../support/boxDelivery.ts';
 
 const [kind] = databaseKinds();
 /** The Box app's webhook signature key, as an operator sets it (production generates none). */
@@ -64,7 +64,7 @@ describe(`each subgraph and the gateway in their own processes (${kind} Postgres
   it('receives a Box webhook delivery through the gateway: files, in its own process, stores it (no queue migrated here)', async () => {
     const id = `prod-${Date.now()}`;
     const body = JSON.stringify({ type: 'webhook_event', id, trigger: 'FILE.UPLOADED', source: { type: 'file', id: '42' } });
-    const headers = signedBoxDeliveryHeaders(BOX_WEBHOOK_KEY, body);
+    const headers = deliveryHeaders(body, { keys: { primary: BOX_WEBHOOK_KEY } });
     const url = gatewayUrl.replace(/\/graphql$/, '/webhooks/box');
     const answer = await fetch(url, { method: 'POST', headers, body });
     expect(answer.status).toBe(200);

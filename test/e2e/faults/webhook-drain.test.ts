@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { deliveryHeaders } from '@wrk/fake-box';
 import { databaseKinds } from '../../support/databases.ts';
 import { startProductionStack, type ProductionStack } from '../../support/production.ts';
 import { waitFor } from '../../support/waitFor.ts';
-import { signedBoxDeliveryHeaders } from '../../support/boxDelivery.ts';
 
 const [kind] = databaseKinds();
 const BOX_WEBHOOK_KEY = randomBytes(24).toString('base64url');
@@ -20,7 +20,7 @@ const EVENTS = 12;
 /** The answer's status, or `cut` when the connection closed without one. */
 async function deliver(url: string, eventId: string): Promise<number | 'cut'> {
   const body = JSON.stringify({ type: 'webhook_event', id: eventId, trigger: 'FILE.UPLOADED', source: { type: 'file', id: '42' } });
-  const headers = signedBoxDeliveryHeaders(BOX_WEBHOOK_KEY, body);
+  const headers = deliveryHeaders(body, { keys: { primary: BOX_WEBHOOK_KEY } });
   return fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) }).then(
     async (response) => {
       await response.arrayBuffer();
