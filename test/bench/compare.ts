@@ -9,16 +9,16 @@
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import type { SubgraphName } from '@wrk/catalog';
+import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
 import { CLAIMS_HEADER, loadKeyring, signClaims, type Claims, type ServiceKeyring } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import type { AlternatingJob, AlternatingResult, LoadJob, LoadResult } from './load.ts';
-import { startSubgraphFleet, startWrkGateway, type MeasuredProcess } from './processes.ts';
+import { startNodeProcess, startSubgraphFleet, startWrkGateway, type MeasuredProcess, type SubgraphFleet } from './processes.ts';
 import { postgresCpuMs } from './procStats.ts';
 import { COMPARED_QUERIES, PAGE, type ComparedQuery } from './queries.ts';
 
-export const SIDES = ['wrk', 'hive', 'direct'] as const;
+export const SIDES = ['wrk', 'hive', 'direct', 'proxy'] as const;
 export type SideKey = (typeof SIDES)[number];
 export const CONNECTIONS = [1, 16] as const;
 export type Connections = (typeof CONNECTIONS)[number];
@@ -78,6 +78,8 @@ export interface ComparisonOptions {
 interface Side {
   key: SideKey;
   gateway?: MeasuredProcess;
+  /** Measured only in the alternating run (the bare proxy: a floor for latency, not a gateway to load). */
+  tailsOnly?: boolean;
   /** Where this side sends `query` and the headers of a load (signed claims expire: fresh ones for each). */
   target(query: ComparedQuery): { url: string; headers(): Record<string, string> } | undefined;
 }
@@ -97,26 +99,32 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
       ? await options.startHive({ subgraphUrls: fleet.urls, keysDir: fleet.keysDirs.gateway, databaseUrl: options.databaseUrl })
       : undefined;
     if (hive) started.push(hive);
+    const proxy = await startBareProxy(fleet);
+    started.push(proxy);
 
     const token = await adminToken(options.databaseUrl);
     const viaGateway = () => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
     const keyring = loadKeyring(fleet.keysDirs.gateway, 'gateway');
     const claims = await sessionClaims(fleet.urls.identity, keyring, token);
+    const withClaims = (subgraph: SubgraphName, query: ComparedQuery) => () => ({
+      'content-type': 'application/json',
+      [CLAIMS_HEADER]: signClaims(keyring, subgraph, { query: query.query }, claims),
+    });
     const sides: Side[] = [
       { key: 'wrk', gateway: wrk, target: () => ({ url: `${wrk.url}/graphql`, headers: viaGateway }) },
       ...(hive ? [{ key: 'hive' as const, gateway: hive, target: () => ({ url: `${hive.url}/graphql`, headers: viaGateway }) }] : []),
       {
         key: 'direct',
+        target: (query) => (query.direct ? { url: fleet.urls[query.direct], headers: withClaims(query.direct, query) } : undefined),
+      },
+      {
+        key: 'proxy',
+        tailsOnly: true,
         target: (query) =>
-          query.direct && {
-            url: fleet.urls[query.direct],
-            headers: () => ({
-              'content-type': 'application/json',
-              [CLAIMS_HEADER]: signClaims(keyring, query.direct ?? 'core', { query: query.query }, claims),
-            }),
-          },
+          query.direct ? { url: `${proxy.url}/${query.direct}/graphql`, headers: withClaims(query.direct, query) } : undefined,
       },
     ];
+    const loaded = sides.filter((side) => !side.tailsOnly);
 
     await checkAnswers(sides, options.progress);
     if (options.pin) {
@@ -126,14 +134,14 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
 
     const samples: ComparisonResult['samples'] = {};
     const stack = (side: Side) => [...fleet.processes, ...(side.gateway ? [side.gateway] : [])];
-    const targets = COMPARED_QUERIES.reduce((sum, query) => sum + sides.filter((side) => side.target(query)).length, 0);
+    const targets = COMPARED_QUERIES.reduce((sum, query) => sum + loaded.filter((side) => side.target(query)).length, 0);
     const total = options.rounds * CONNECTIONS.length * targets;
     let done = 0;
     for (let round = 0; round < options.rounds; round++) {
       for (const query of COMPARED_QUERIES) {
         for (const connections of CONNECTIONS) {
           // Rotate which side goes first, so that drift on a shared machine does not favour one.
-          const order = sides.map((_, i) => sides[(i + round) % sides.length]).filter((side) => side !== undefined);
+          const order = loaded.map((_, i) => loaded[(i + round) % loaded.length]).filter((side) => side !== undefined);
           for (const side of order) {
             const target = side.target(query);
             if (!target) continue;
@@ -192,6 +200,12 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
     await db.end();
     await Promise.all(started.map((p) => p.stop()));
   }
+}
+
+/** The bench's floor for the hop a gateway adds: test/bench/bare-proxy.ts in front of the fleet. */
+function startBareProxy(fleet: SubgraphFleet): Promise<MeasuredProcess> {
+  const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, fleet.urls[name]]));
+  return startNodeProcess('bare proxy', 'test/bench/bare-proxy.ts', ownerEnv);
 }
 
 /** Each operation at one connection, every side's requests alternating with the others' (see runAlternating). */

@@ -3,7 +3,12 @@ import { CONNECTIONS, type ComparisonResult, type Connections, type Sample, type
 import { COMPARED_QUERIES } from './queries.ts';
 import type { WorkTable } from './work.ts';
 
-const SIDE_LABELS: Record<SideKey, string> = { wrk: 'WRK gateway', hive: 'Hive Gateway', direct: 'direct to the subgraph' };
+const SIDE_LABELS: Record<SideKey, string> = {
+  wrk: 'WRK gateway',
+  hive: 'Hive Gateway',
+  direct: 'direct to the subgraph',
+  proxy: 'bare proxy to the subgraph',
+};
 
 export const median = (values: number[]): number => {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
@@ -72,13 +77,15 @@ export function comparisonRatios(result: ComparisonResult): ComparisonRatios {
 function tailsReport(result: ComparisonResult): string[] {
   const rows = COMPARED_QUERIES.flatMap((query) => {
     const tails = result.tails[query.key] ?? {};
-    const { wrk, hive, direct } = tails;
+    const { wrk, hive, direct, proxy } = tails;
     const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? times(a / b) : '—');
     return result.sides.flatMap((side) => {
       const tail = tails[side];
       if (!tail) return [];
       const ratios =
-        side === 'wrk' ? `${ratio(wrk?.p50, hive?.p50)} | ${ratio(wrk?.p99, hive?.p99)} | ${ratio(wrk?.p50, direct?.p50)}` : '| |';
+        side === 'wrk'
+          ? `${ratio(wrk?.p50, hive?.p50)} | ${ratio(wrk?.p99, hive?.p99)} | ${ratio(wrk?.p50, direct?.p50)} | ${ratio(proxy?.p50, direct?.p50)}`
+          : '| | |';
       return [
         `| ${query.key} | ${SIDE_LABELS[side]} | ${tail.requests} | ${num(tail.p50)} | ${num(tail.p99)} | ${num(tail.p999)} | ${ratios} |`,
       ];
@@ -87,10 +94,12 @@ function tailsReport(result: ComparisonResult): string[] {
   return [
     `Latency at one connection, the sides’ requests alternating one by one (each side’s next request follows the others’, the first rotated ` +
       `every cycle), ${result.tailSeconds} s per operation, after the loads above: a stall of the machine falls on every side alike here, where ` +
-      'in the loads above it falls on whichever side ran at the time. Latencies in ms.',
+      'in the loads above it falls on whichever side ran at the time. Latencies in ms. The *bare proxy* (test/bench/bare-proxy.ts) ' +
+      'forwards each request with its signed claims to the subgraph and answers with its answer, doing nothing else: its p50 ÷ direct ' +
+      'p50 is what one more hop over loopback costs, the floor of WRK p50 ÷ direct p50 for any gateway, measured in the same cycles.',
     '',
-    '| Query | Side | requests | p50 | p99 | p99.9 | WRK ÷ Hive p50 | WRK ÷ Hive p99 | WRK p50 ÷ direct p50 |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Query | Side | requests | p50 | p99 | p99.9 | WRK ÷ Hive p50 | WRK ÷ Hive p99 | WRK p50 ÷ direct p50 | floor: bare proxy p50 ÷ direct p50 |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ];
