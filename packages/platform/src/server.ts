@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
 import { isFieldMap, mergeModuleResolvers, modulesTypeDefs, type ModuleResolvers, type SchemaModule } from './schemaFiles.ts';
 import {
   CLAIMS_HEADER,
@@ -121,7 +121,8 @@ export function formatError(received: GraphQLFormattedError, error: unknown): Gr
  */
 export function buildSchema(modules: readonly SchemaModule[]) {
   const typeDefs = modulesTypeDefs(modules);
-  return buildSubgraphSchema([{ typeDefs, resolvers: enforceScopes(typeDefs, checkingDeadline(mergeModuleResolvers(modules))) }]);
+  const resolvers = notingMutationField(checkingDeadline(mergeModuleResolvers(modules)));
+  return buildSubgraphSchema([{ typeDefs, resolvers: enforceScopes(typeDefs, resolvers) }]);
 }
 
 type Resolver = (...args: unknown[]) => unknown;
@@ -162,6 +163,28 @@ function checkingDeadline(resolvers: ModuleResolvers): ModuleResolvers {
 }
 
 /**
+ * Each root mutation field first notes its response key on the request's context (see RequestContext.mutationField):
+ * mutations run one root field at a time, so the gate stores only the field that runs. Wrapped once here, like the
+ * deadline check, where a plugin's `willResolveField` would make Apollo wrap every field of every type.
+ */
+function notingMutationField(resolvers: ModuleResolvers): ModuleResolvers {
+  const mutation = resolvers.Mutation;
+  if (!isFieldMap(mutation)) return resolvers;
+  const noted: Record<string, unknown> = {};
+  for (const [name, resolve] of Object.entries(mutation))
+    noted[name] = typeof resolve === 'function' ? noting(resolve as FieldResolver) : resolve;
+  return { ...resolvers, Mutation: noted as ModuleResolvers[string] };
+}
+
+type FieldResolver = (parent: unknown, args: unknown, context: RequestContext, info: GraphQLResolveInfo) => unknown;
+const noting =
+  (resolve: FieldResolver): FieldResolver =>
+  (parent, args, context, info) => {
+    context.mutationField = String(info.path.key);
+    return resolve(parent, args, context, info);
+  };
+
+/**
  * The caller's claims from a request's signed header (see claims.ts); UNAUTHENTICATED (401) when it is missing, forged,
  * expired, meant for another service or for another operation.
  */
@@ -195,25 +218,6 @@ function signedOperationPolicy<TContext extends RequestContext>(guard: ReplayGua
           if (!request || operation?.operation === OperationTypeNode.QUERY) return;
           if (request.delegated) throw forbiddenError('A request made on behalf of a caller by another service may only read');
           if (!(await guard.useOnce(request.jti, request.expiresAt))) throw unauthenticated('This signed header was already used');
-        },
-      };
-    },
-  };
-}
-
-/** Notes, on the request's context, which root mutation field runs now (see RequestContext.mutationField). */
-function mutationFieldTracker<TContext extends RequestContext>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        // Queries get no per-field hook: Apollo then calls none for any of their fields.
-        async executionDidStart({ operation }) {
-          if (operation.operation !== OperationTypeNode.MUTATION) return;
-          return {
-            willResolveField({ info, contextValue }) {
-              if (info.path.prev === undefined) contextValue.mutationField = String(info.path.key);
-            },
-          };
         },
       };
     },
@@ -304,7 +308,6 @@ export async function createSubgraphApp<TContext extends RequestContext>(def: Su
       signedOperationPolicy<TContext>(def.replayGuard),
       ...limits.plugins,
       hideSchemaSuggestions<TContext>(),
-      mutationFieldTracker<TContext>(),
       ...(def.plugins ?? []),
     ],
   });
