@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import { request } from 'undici';
 import { CLAIMS_HEADER } from './claims.ts';
 import { currentRequestId, REQUEST_ID_HEADER } from './requestScope.ts';
 import type { Delegate } from './context.ts';
-import { unavailable } from './errors.ts';
+import { ErrorCode, graphQLError } from './errors.ts';
 import { deadlineSignal, deadlines, timeouts } from './resilience.ts';
 
 /** Where an entity is answered for: the service owning it, its GraphQL type, and the service's URL. */
@@ -22,6 +23,17 @@ const ENTITIES_QUERY = `query ${ENTITY_CHECK_OPERATION}($representations: [_Any!
 
 interface EntitiesAnswer {
   data?: { _entities?: unknown[] };
+}
+
+/** UNAVAILABLE naming the owner that could not be asked (`subgraphs`), so a list can say whose rows it left out. */
+const ownerUnavailable = (owner: string) =>
+  graphQLError(ErrorCode.UNAVAILABLE, `The ${owner} service is unavailable: retry later`, { subgraphs: [owner] });
+
+/** The owners an error from this loader says could not be asked, or none when it is another error. */
+export function unavailableOwnersOf(error: unknown): string[] {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== ErrorCode.UNAVAILABLE) return [];
+  const owners = error.extensions.subgraphs;
+  return Array.isArray(owners) ? owners.filter((owner): owner is string => typeof owner === 'string') : [];
 }
 
 async function askOwner(
@@ -48,13 +60,13 @@ async function askOwner(
       if (response.statusCode >= 300) {
         await response.body.dump();
         // The owner is down, overloaded or out of time: the entity's existence is unknown, not false.
-        if (response.statusCode >= 500) throw unavailable(`The ${owner} service is unavailable: retry later`);
+        if (response.statusCode >= 500) throw ownerUnavailable(owner);
         throw new Error(`the ${owner} subgraph answered ${response.statusCode} to an entity check`);
       }
       return (await response.body.json()) as EntitiesAnswer;
     },
     () => {
-      throw unavailable(`The ${owner} service is unavailable: retry later`);
+      throw ownerUnavailable(owner);
     },
   );
   return representations.map((_, index) => Boolean(answer.data?._entities?.[index]));

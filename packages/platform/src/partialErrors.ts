@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { ErrorCode, graphQLError } from './errors.ts';
 
 /** Errors reported at a field that is still answered, per request context (the context object is the key). */
 const reported = new WeakMap<object, GraphQLError[]>();
@@ -12,6 +13,17 @@ export function reportAtField(ctx: object, info: Pick<GraphQLResolveInfo, 'path'
   const errors = reported.get(ctx) ?? [];
   errors.push(new GraphQLError(error.message, { path: responsePathAsArray(info.path), extensions: error.extensions }));
   reported.set(ctx, errors);
+}
+
+/**
+ * UNAVAILABLE at a list's path, naming the services (`owners`) whose entities its left-out rows (`rows`, e.g. "Links
+ * to entities") rest on: whether the caller may see those rows is unknown, and a hidden row must stay missing.
+ */
+export function reportLeftOut(ctx: object, info: Pick<GraphQLResolveInfo, 'path'>, rows: string, owners: string[]): void {
+  if (!owners.length) return;
+  const services = [...owners].sort().join(', ');
+  const message = `${rows} of ${services} are left out: ${services} cannot be asked now; retry later`;
+  reportAtField(ctx, info, graphQLError(ErrorCode.UNAVAILABLE, message, { subgraphs: owners }));
 }
 
 /** Adds the errors reported with `reportAtField` to the response, beside its data. */

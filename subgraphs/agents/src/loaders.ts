@@ -1,7 +1,16 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { ownerExistenceLoader, type OwnerUrls } from '@wrk/catalog/owners';
 import { sourceEntityIds } from '@wrk/catalog/sources';
-import { groupLoader, listPage, rowLoader, seesEverything, type Claims, type Delegate, type ConnectionArgs } from '@wrk/platform';
+import {
+  groupLoader,
+  listPage,
+  rowLoader,
+  seesEverything,
+  unavailableOwnersOf,
+  type Claims,
+  type Delegate,
+  type ConnectionArgs,
+} from '@wrk/platform';
 import type { AgentsDb } from './db.ts';
 import { AGENTS_ENTITIES, type AgentsTypename } from './entities/names.ts';
 import type { AgentsEntitySpec } from './entities/spec.ts';
@@ -12,6 +21,9 @@ import { agentsVisibility } from './visibility.ts';
 const MAX_REFERENCE_DEPTH = 8;
 
 const OWNED: ReadonlySet<string> = new Set(AGENTS_ENTITIES.owned);
+
+/** The lists of a run that keep the rows they can check when an owner cannot be asked, and name that owner. */
+export type RunList = 'facts' | 'insights' | 'approvals' | 'touched';
 
 /** Whether a type is one of agents' own (entities/names.ts). */
 export const isAgentsTypename = (typename: string): typename is AgentsTypename => OWNED.has(typename);
@@ -71,6 +83,31 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     const keep = await Promise.all(rows.map((row) => rowShown(requires(row), 0)));
     return rows.filter((_, index) => keep[index]);
   }
+  /** Per run list (`<list>:<run>`), the owners that could not be asked for the rows it left out. */
+  const leftOut = new Map<string, Set<string>>();
+  /** A run list's row check: shown or not, or the owners that could not be asked (any other failure fails the list). */
+  const checkedForRunList = (shown: Promise<boolean>): Promise<boolean | string[]> =>
+    shown.catch((error: unknown) => {
+      const owners = unavailableOwnersOf(error);
+      if (!owners.length) throw error;
+      return owners;
+    });
+  /**
+   * A run's list keeps the rows it can check: a row whose check needs an owner that cannot be asked now is left out
+   * (whether the caller may see it is unknown, and a hidden row must stay missing), and that owner is noted for the
+   * list to name (`leftOutOfRun`).
+   */
+  function shownInRunList<Row>(list: RunList, runOf: (row: Row) => string | number, states: (boolean | string[])[], rows: Row[]) {
+    return rows.filter((row, index) => {
+      const state = states[index] ?? false;
+      if (typeof state === 'boolean') return state;
+      const key = `${list}:${runOf(row)}`;
+      leftOut.set(key, new Set([...(leftOut.get(key) ?? []), ...state]));
+      return false;
+    });
+  }
+  const checkedRows = <Row>(requires: (row: Row) => string[], rows: Row[]) =>
+    Promise.all(rows.map((row) => checkedForRunList(rowShown(requires(row), 0))));
   /** Of the given entity IDs, those the caller may not see (checked in one round). */
   async function hiddenAmong(ids: string[]): Promise<string[]> {
     const shown = await Promise.all(ids.map((id) => entityVisible(id)));
@@ -99,21 +136,18 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     return hidden.length ? { NOT: { supportingFactIds: { hasSome: hidden } } } : {};
   }
 
-  const facts = async (where: object) =>
-    shownOnly(
-      AGENTS_SPECS.KnowledgeFact.requires,
-      await db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } }),
-    );
-  const insights = async (where: object) =>
-    shownOnly(
-      AGENTS_SPECS.KnowledgeInsight.requires,
-      await db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } }),
-    );
-  const approvals = async (where: object) =>
-    shownOnly(
-      AGENTS_SPECS.AgentApproval.requires,
-      await db.agentApproval.findMany({ where: { AND: [where, visible.ofRun, visible.approval] }, orderBy: { id: 'asc' } }),
-    );
+  const findFacts = (where: object) => db.knowledgeFact.findMany({ where: { AND: [where, visible.fact] }, orderBy: { id: 'asc' } });
+  const findInsights = (where: object) => db.knowledgeInsight.findMany({ where: { AND: [where, visible.ofRun] }, orderBy: { id: 'asc' } });
+  const findApprovals = (where: object) =>
+    db.agentApproval.findMany({ where: { AND: [where, visible.ofRun, visible.approval] }, orderBy: { id: 'asc' } });
+  const facts = async (where: object) => shownOnly(AGENTS_SPECS.KnowledgeFact.requires, await findFacts(where));
+  /** A run list of one of agents' own types: the rows of those runs the caller may see, as far as they can be checked. */
+  const runList =
+    <Row extends { runId: number | null }>(list: RunList, find: (where: object) => Promise<Row[]>, requires: (row: Row) => string[]) =>
+    async (runIds: number[]) => {
+      const rows = await find({ runId: { in: runIds } });
+      return shownInRunList(list, (row) => row.runId ?? '', await checkedRows(requires, rows), rows);
+    };
 
   return {
     /** Whether an entity of another subgraph exists and the caller may see it (writes check references with it). */
@@ -145,8 +179,8 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
         const writes = await db.$queryRaw<{ runId: string; entityId: string; action: string; at: Date }[]>`
         SELECT run_id AS "runId", entity_id AS "entityId", action, created_at AS at
           FROM "platform"."audit_logs" WHERE run_id = ANY(${runIds}) ORDER BY created_at, id`;
-        const shown = await Promise.all(writes.map((write) => entityVisible(write.entityId)));
-        return writes.filter((_, index) => shown[index]);
+        const states = await Promise.all(writes.map((write) => checkedForRunList(entityVisible(write.entityId))));
+        return shownInRunList('touched', (write) => write.runId, states, writes);
       },
       (write) => write.runId,
     ),
@@ -154,18 +188,11 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
       (ids: number[]) => db.agentStep.findMany({ where: { AND: [{ runId: { in: ids } }, visible.step] }, orderBy: { stepIndex: 'asc' } }),
       (row) => row.runId,
     ),
-    approvalsByRun: groupLoader(
-      (ids: number[]) => approvals({ runId: { in: ids } }),
-      (row) => row.runId,
-    ),
-    factsByRun: groupLoader(
-      (ids: number[]) => facts({ runId: { in: ids } }),
-      (row) => row.runId,
-    ),
-    insightsByRun: groupLoader(
-      (ids: number[]) => insights({ runId: { in: ids } }),
-      (row) => row.runId,
-    ),
+    approvalsByRun: groupLoader(runList('approvals', findApprovals, AGENTS_SPECS.AgentApproval.requires), (row) => row.runId),
+    factsByRun: groupLoader(runList('facts', findFacts, AGENTS_SPECS.KnowledgeFact.requires), (row) => row.runId),
+    insightsByRun: groupLoader(runList('insights', findInsights, AGENTS_SPECS.KnowledgeInsight.requires), (row) => row.runId),
+    /** The owners a run's list (touched: by the run's external ID; the others by its ID) left rows out for. */
+    leftOutOfRun: (list: RunList, run: string | number): string[] => [...(leftOut.get(`${list}:${run}`) ?? [])],
 
     /** The `where` of each list and its count, the same the loaders apply. */
     visible,

@@ -1,4 +1,4 @@
-import { postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
+import { partialErrors, postgresReplayGuard, type SubgraphDefinition } from '@wrk/platform';
 import type { Context } from './context.ts';
 import type { AgentsDb } from './db.ts';
 import { createLoaders } from './loaders.ts';
@@ -21,6 +21,8 @@ export function agentsSubgraph(db: AgentsDb, ownerUrls: OwnerUrls): SubgraphDefi
       loaders: createLoaders(db, ownerUrls, request.claims, request.delegate),
     }),
     replayGuard,
+    // A run's lists say at their path which owners' rows they left out (loaders.ts, `leftOutOfRun`).
+    plugins: [partialErrors<Context>()],
     routes: (app, verify, contextFor) => {
       provenanceRoute(app, verify, contextFor);
       approvalsRoute(replayGuard)(app, verify, contextFor);

@@ -1,7 +1,7 @@
 import { entityTypeOfId } from '@wrk/catalog';
 import { typeOfIdOrThrow } from '@wrk/catalog/ids';
 import type { GraphQLResolveInfo } from 'graphql';
-import { ErrorCode, graphQLError, mayReadType, notFound, reportAtField } from '@wrk/platform';
+import { mayReadType, notFound, reportLeftOut } from '@wrk/platform';
 import { scopes } from './schema.ts';
 import type { Context } from './context.ts';
 import type { EntityLink } from './db.ts';
@@ -77,16 +77,8 @@ export async function linksOf(
 }
 
 /** The UNAVAILABLE error at a links list's path, naming the services whose links it left out (none of their IDs). */
-export function reportUnavailableLinks(ctx: Context, info: Pick<GraphQLResolveInfo, 'path'>, owners: string[]): void {
-  const services = [...owners].sort().join(', ');
-  reportAtField(
-    ctx,
-    info,
-    graphQLError(ErrorCode.UNAVAILABLE, `Links to entities of ${services} are left out: ${services} cannot be asked now; retry later`, {
-      subgraphs: owners,
-    }),
-  );
-}
+export const reportUnavailableLinks = (ctx: Context, info: Pick<GraphQLResolveInfo, 'path'>, owners: string[]) =>
+  reportLeftOut(ctx, info, 'Links to entities', owners);
 
 /** A reference to a user, resolved by the identity subgraph. */
 export const userRef = (userId: string | null) => (userId ? { __typename: 'User' as const, id: userId } : null);

@@ -1,8 +1,10 @@
 /**
  * A subgraph killed and restarted under load (production shape): four clients ask core-rooted queries that reach
  * into files while files is SIGKILLed and started again. Every answer has its root: what files owns is null or left
- * out with an error at its path, everything else is answered; once files is back, answers are whole again.
+ * out with an error at its path, everything else is answered; once files is back, answers are whole again. Lists
+ * that check rows at another owner (core's links, an agent run's lists) keep what they can check while it is down.
  */
+import pg from 'pg';
 import { DEMO } from '@wrk/demo';
 import { databaseKinds } from '../../support/databases.ts';
 import { emptyTally, outcomeOf, type Tally } from '../../support/faults.ts';
@@ -129,5 +131,65 @@ describe(`a subgraph killed and restarted under load (${kind} Postgres, producti
     } finally {
       await stack.services.files.start();
     }
+  }, 180_000);
+
+  it('answers an agent run with core down: its lists leave out what core must check, and say so at their paths', async () => {
+    const staff = await stack.token('staff@wrk.demo');
+    const RUN = `{ agentRun(id: "${DEMO.agentRuns.review}") { id status touched { entityId action } facts { id } approvals { id } insights { id } } }`;
+    type Rows = { id: string }[];
+    type Run = { id: string; touched: { entityId: string; action: string }[]; facts: Rows; approvals: Rows; insights: Rows };
+    const askRun = () => postGraphQL<{ agentRun: Run | null }>(stack.gatewayUrl, RUN, {}, { authorization: `Bearer ${staff}` });
+    // Two writes of the run, as the audit trail records them (append-only: they stay in this stack's database): one
+    // to a core contract, one to the run itself (agents).
+    const db = new pg.Client({ connectionString: stack.database.url });
+    await db.connect();
+    try {
+      for (const [index, [entityType, entityId, action]] of [
+        ['Contract', DEMO.contracts.acmeMsa, 'update'],
+        ['AgentRun', DEMO.agentRuns.review, 'create'],
+      ].entries()) {
+        await db.query(
+          `INSERT INTO "platform"."audit_logs" (external_id, entity_type, entity_id, action, actor, source_system, run_id)
+           VALUES ($1, $2, $3, $4, 'agent:review-bot', 'test', $5)`,
+          [`aud_rundown${Date.now()}${index}`, entityType, entityId, action, DEMO.agentRuns.review],
+        );
+      }
+    } finally {
+      await db.end();
+    }
+    const whole = await askRun();
+    expect(whole.errors).toBeUndefined();
+    const run = whole.data!.agentRun!;
+    expect(run.touched.map((write) => write.entityId)).toEqual(expect.arrayContaining([DEMO.contracts.acmeMsa, DEMO.agentRuns.review]));
+    expect(run.facts.length).toBeGreaterThan(0);
+    expect(run.approvals.length).toBeGreaterThan(0);
+    expect(run.insights.length).toBeGreaterThan(0);
+    await stack.services.core.signal('SIGKILL');
+    try {
+      const partial = await askRun();
+      // The run is answered: its own fields, and in each list what agents and the owners still up can check.
+      expect(partial.data?.agentRun).toEqual({
+        ...run,
+        touched: run.touched.filter((write) => write.entityId !== DEMO.contracts.acmeMsa),
+        // The demo run's facts, approvals and insights all rest on core's Acme contract.
+        facts: [],
+        approvals: [],
+        insights: [],
+      });
+      const leftOut = (field: string) =>
+        expect.objectContaining({
+          path: ['agentRun', field],
+          message: expect.stringContaining('of core are left out'),
+          extensions: expect.objectContaining({ code: 'UNAVAILABLE' }),
+        });
+      const lists = ['touched', 'facts', 'approvals', 'insights'];
+      expect(partial.errors).toEqual(expect.arrayContaining(lists.map(leftOut)));
+      expect(partial.errors).toHaveLength(lists.length);
+    } finally {
+      await stack.services.core.start();
+    }
+    const again = await askRun();
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.agentRun).toEqual(run);
   }, 180_000);
 });

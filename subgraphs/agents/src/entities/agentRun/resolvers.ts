@@ -1,9 +1,11 @@
-import { badUserInput, listPage, machineName, optionalText, requiredText, schemaModule, type Claims } from '@wrk/platform';
+import type { GraphQLResolveInfo } from 'graphql';
+import { badUserInput, listPage, machineName, optionalText, reportLeftOut, requiredText, schemaModule, type Claims } from '@wrk/platform';
 import { byIdFields, referencedRow } from '@wrk/catalog/ids';
 import { agentsService } from '../service.ts';
 import { agentRunSpec } from './spec.ts';
 import { lockOpenRun, notYourRun, ownsRun } from './lifecycle.ts';
 import type { Context } from '../../context.ts';
+import type { RunList } from '../../loaders.ts';
 import {
   AgentRunOutcome,
   type AgentRunResolvers,
@@ -20,14 +22,27 @@ import { resolveEntityRef } from '../../nodes.ts';
 
 const byId = byIdFields('AgentRun', (ctx: Context) => ctx.loaders.rows.AgentRun);
 
+const LEFT_OUT_ROWS: Record<RunList, string> = {
+  touched: 'Writes to entities',
+  approvals: 'Approvals resting on entities',
+  facts: 'Facts resting on entities',
+  insights: 'Insights resting on entities',
+};
+/** A run's list as checked, with an UNAVAILABLE error at its path naming the owners whose rows it left out. */
+function sayingLeftOut<Row>(ctx: Context, info: GraphQLResolveInfo, list: RunList, run: string | number, rows: Row[]): Row[] {
+  reportLeftOut(ctx, info, LEFT_OUT_ROWS[list], ctx.loaders.leftOutOfRun(list, run));
+  return rows;
+}
+
 export const AgentRun: AgentRunResolvers = {
   id: (run) => run.externalId,
   costUsd: (run) => run.costUsd?.toString() ?? null,
   steps: (run, _, ctx) => ctx.loaders.stepsByRun.load(run.id),
-  touched: (run, _, ctx) => ctx.loaders.touchedByRun.load(run.externalId),
-  approvals: (run, _, ctx) => ctx.loaders.approvalsByRun.load(run.id),
-  facts: (run, _, ctx) => ctx.loaders.factsByRun.load(run.id),
-  insights: (run, _, ctx) => ctx.loaders.insightsByRun.load(run.id),
+  touched: async (run, _, ctx, info) =>
+    sayingLeftOut(ctx, info, 'touched', run.externalId, await ctx.loaders.touchedByRun.load(run.externalId)),
+  approvals: async (run, _, ctx, info) => sayingLeftOut(ctx, info, 'approvals', run.id, await ctx.loaders.approvalsByRun.load(run.id)),
+  facts: async (run, _, ctx, info) => sayingLeftOut(ctx, info, 'facts', run.id, await ctx.loaders.factsByRun.load(run.id)),
+  insights: async (run, _, ctx, info) => sayingLeftOut(ctx, info, 'insights', run.id, await ctx.loaders.insightsByRun.load(run.id)),
   __resolveReference: byId.resolveReference,
 };
 
