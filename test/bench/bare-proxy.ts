@@ -1,15 +1,15 @@
 /**
  * The least a gateway can do, as the bench's floor for WRK p50 ÷ direct p50: a node:http server that forwards each
- * POST to `/<subgraph>/graphql` to that subgraph (its URL from `<SUBGRAPH>_URL`, as the gateway's), with the
+ * POST to `/<subgraph>/graphql` to that subgraph (its URL from `<SUBGRAPH>_URL`, read as the gateway reads it), with the
  * request's content type and signed claims, over a keep-alive undici pool, and answers with the subgraph's answer.
  * No token check, no session, no plan, no result shaping: one more hop over loopback and nothing else.
  */
 import { createServer } from 'node:http';
 import { Agent, request } from 'undici';
-import { SUBGRAPHS } from '@wrk/catalog';
+import { ownerUrlsFromEnv } from '@wrk/catalog/owners';
 import { CLAIMS_HEADER } from '@wrk/platform';
 
-const upstream = new Map(SUBGRAPHS.map((name) => [`/${name}/graphql`, process.env[`${name.toUpperCase()}_URL`]]));
+const upstream = new Map(Object.entries(ownerUrlsFromEnv()).map(([name, url]) => [`/${name}/graphql`, url]));
 const pool = new Agent({ keepAliveTimeout: 30_000 });
 
 const server = createServer((req, res) => {

@@ -9,12 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { SUBGRAPHS, type SubgraphName } from '@wrk/catalog';
+import type { SubgraphName } from '@wrk/catalog';
 import { CLAIMS_HEADER, loadKeyring, signClaims, type Claims, type ServiceKeyring } from '@wrk/platform';
 import { createIdentityDb } from '@wrk/subgraph-identity/db';
 import { issueToken } from '@wrk/subgraph-identity/tokens';
 import type { AlternatingJob, AlternatingResult, LoadJob, LoadResult } from './load.ts';
-import { startNodeProcess, startSubgraphFleet, startWrkGateway, type MeasuredProcess, type SubgraphFleet } from './processes.ts';
+import { startBareProxy, startSubgraphFleet, startWrkGateway, type MeasuredProcess } from './processes.ts';
 import { postgresCpuMs } from './procStats.ts';
 import { COMPARED_QUERIES, PAGE, type ComparedQuery } from './queries.ts';
 
@@ -200,12 +200,6 @@ export async function compareGateways(options: ComparisonOptions): Promise<Compa
     await db.end();
     await Promise.all(started.map((p) => p.stop()));
   }
-}
-
-/** The bench's floor for the hop a gateway adds: test/bench/bare-proxy.ts in front of the fleet. */
-function startBareProxy(fleet: SubgraphFleet): Promise<MeasuredProcess> {
-  const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, fleet.urls[name]]));
-  return startNodeProcess('bare proxy', 'test/bench/bare-proxy.ts', ownerEnv);
 }
 
 /** Each operation at one connection, every side's requests alternating with the others' (see runAlternating). */

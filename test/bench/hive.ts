@@ -2,13 +2,12 @@
  * The Hive Gateway side of the comparison: Hive Gateway with WRK's claims plugin (gateway/src/hive/), one process
  * (test/bench/hive-main.ts), doing the same auth work as WRK's gateway.
  */
-import { SUBGRAPHS } from '@wrk/catalog';
 import type { GatewayStarter } from './compare.ts';
-import { startNodeProcess } from './processes.ts';
+import { ownerUrlEnv, startNodeProcess } from './processes.ts';
 
 export const startHive: GatewayStarter | undefined = ({ subgraphUrls, keysDir, databaseUrl }) =>
   startNodeProcess('Hive Gateway', 'test/bench/hive-main.ts', {
-    ...Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]])),
+    ...ownerUrlEnv(subgraphUrls),
     DATABASE_URL: databaseUrl,
     WRK_KEYS_DIR: keysDir,
   });

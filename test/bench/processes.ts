@@ -93,6 +93,10 @@ export function measured(name: string, url: string, child: ChildProcess): Measur
   };
 }
 
+/** The environment that tells a process where each subgraph is (IDENTITY_URL, CORE_URL, …; see ownerUrlsFromEnv). */
+export const ownerUrlEnv = (urls: Record<SubgraphName, string>) =>
+  Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, urls[name]]));
+
 /** How the processes of a fleet are started: Node's options by process name (the profiler's, say), and the checkout. */
 export interface FleetOptions {
   nodeArgs?: (name: string) => string[];
@@ -107,7 +111,7 @@ export async function startSubgraphFleet(databaseUrl: string, { nodeArgs = () =>
     SubgraphName,
     string
   >;
-  const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, urls[name]]));
+  const ownerEnv = ownerUrlEnv(urls);
   const processes = await Promise.all(
     SUBGRAPHS.map((name) =>
       startNodeProcess(
@@ -134,11 +138,15 @@ export function startWrkGateway(
   databaseUrl: string,
   { nodeArgs = () => [], root }: FleetOptions = {},
 ): Promise<MeasuredProcess> {
-  const ownerEnv = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, fleet.urls[name]]));
   return startNodeProcess(
     'WRK gateway',
     SCRIPTS.gateway,
-    { ...ownerEnv, DATABASE_URL: databaseUrl, WRK_KEYS_DIR: fleet.keysDirs.gateway },
+    { ...ownerUrlEnv(fleet.urls), DATABASE_URL: databaseUrl, WRK_KEYS_DIR: fleet.keysDirs.gateway },
     { nodeArgs: nodeArgs('gateway'), root },
   );
+}
+
+/** The bench's floor for the hop a gateway adds: test/bench/bare-proxy.ts in front of the fleet. */
+export function startBareProxy(fleet: SubgraphFleet): Promise<MeasuredProcess> {
+  return startNodeProcess('bare proxy', 'test/bench/bare-proxy.ts', ownerUrlEnv(fleet.urls));
 }

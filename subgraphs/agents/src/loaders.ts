@@ -85,29 +85,30 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
   }
   /** Per run list (`<list>:<run>`), the owners that could not be asked for the rows it left out. */
   const leftOut = new Map<string, Set<string>>();
-  /** A run list's row check: shown or not, or the owners that could not be asked (any other failure fails the list). */
-  const checkedForRunList = (shown: Promise<boolean>): Promise<boolean | string[]> =>
-    shown.catch((error: unknown) => {
-      const owners = unavailableOwnersOf(error);
-      if (!owners.length) throw error;
-      return owners;
-    });
   /**
-   * A run's list keeps the rows it can check: a row whose check needs an owner that cannot be asked now is left out
-   * (whether the caller may see it is unknown, and a hidden row must stay missing), and that owner is noted for the
-   * list to name (`leftOutOfRun`).
+   * A run's list keeps the rows `shown` says the caller may see, all checked in the same tick. A row whose check needs
+   * an owner that cannot be asked now is left out (whether the caller may see it is unknown, and a hidden row must
+   * stay missing) and that owner noted for the list to name (`leftOutOfRun`); any other failure fails the list.
    */
-  function shownInRunList<Row>(list: RunList, runOf: (row: Row) => string | number, states: (boolean | string[])[], rows: Row[]) {
-    return rows.filter((row, index) => {
-      const state = states[index] ?? false;
-      if (typeof state === 'boolean') return state;
-      const key = `${list}:${runOf(row)}`;
-      leftOut.set(key, new Set([...(leftOut.get(key) ?? []), ...state]));
-      return false;
-    });
+  async function shownInRunList<Row>(
+    list: RunList,
+    runOf: (row: Row) => string | number,
+    rows: Row[],
+    shown: (row: Row) => Promise<boolean>,
+  ) {
+    const states = await Promise.all(
+      rows.map((row) =>
+        shown(row).catch((error: unknown) => {
+          const owners = unavailableOwnersOf(error);
+          if (!owners.length) throw error;
+          const key = `${list}:${runOf(row)}`;
+          leftOut.set(key, new Set([...(leftOut.get(key) ?? []), ...owners]));
+          return false;
+        }),
+      ),
+    );
+    return rows.filter((_, index) => states[index]);
   }
-  const checkedRows = <Row>(requires: (row: Row) => string[], rows: Row[]) =>
-    Promise.all(rows.map((row) => checkedForRunList(rowShown(requires(row), 0))));
   /** Of the given entity IDs, those the caller may not see (checked in one round). */
   async function hiddenAmong(ids: string[]): Promise<string[]> {
     const shown = await Promise.all(ids.map((id) => entityVisible(id)));
@@ -146,7 +147,12 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
     <Row extends { runId: number | null }>(list: RunList, find: (where: object) => Promise<Row[]>, requires: (row: Row) => string[]) =>
     async (runIds: number[]) => {
       const rows = await find({ runId: { in: runIds } });
-      return shownInRunList(list, (row) => row.runId ?? '', await checkedRows(requires, rows), rows);
+      return shownInRunList(
+        list,
+        (row) => row.runId ?? '',
+        rows,
+        (row) => rowShown(requires(row), 0),
+      );
     };
 
   return {
@@ -179,8 +185,12 @@ export function createLoaders(db: AgentsDb, ownerUrls: OwnerUrls, claims: Claims
         const writes = await db.$queryRaw<{ runId: string; entityId: string; action: string; at: Date }[]>`
         SELECT run_id AS "runId", entity_id AS "entityId", action, created_at AS at
           FROM "platform"."audit_logs" WHERE run_id = ANY(${runIds}) ORDER BY created_at, id`;
-        const states = await Promise.all(writes.map((write) => checkedForRunList(entityVisible(write.entityId))));
-        return shownInRunList('touched', (write) => write.runId, states, writes);
+        return shownInRunList(
+          'touched',
+          (write) => write.runId,
+          writes,
+          (write) => entityVisible(write.entityId),
+        );
       },
       (write) => write.runId,
     ),
